@@ -1,0 +1,113 @@
+//! The session's approval allowlist, built from validated scopes. Scopes only widen; nothing is
+//! ever removed.
+
+use crate::glob::Glob;
+use crate::scope::{normalize_path, shell_segments, ApprovalScope};
+
+/// A read-only view of a session's allowlist.
+///
+/// ```
+/// use cedar_hitl_core::*; use std::sync::Arc;
+/// let cfg = SessionConfig { initial_approvals: vec!["rule:force_push_any".into(), "tool_type:Read".into()], ..Default::default() };
+/// let s = Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap();
+/// let view = s.allowlist();
+/// assert_eq!(view.rule_ids, ["force_push_any"]);
+/// assert_eq!(view.tool_types, ["Read"]);
+/// assert!(!view.all_session);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowlistView {
+    /// `all_session` was granted.
+    pub all_session: bool,
+    /// `tool_type:` names, in grant order.
+    pub tool_types: Vec<String>,
+    /// `tool_group:` names, in grant order.
+    pub tool_groups: Vec<String>,
+    /// `bash_pattern:` globs, in grant order.
+    pub bash_patterns: Vec<String>,
+    /// `write_path:` globs, in grant order.
+    pub write_paths: Vec<String>,
+    /// `rule:` ids, in grant order.
+    pub rule_ids: Vec<String>,
+    /// Every granted scope, normalised, in grant order (what a snapshot stores).
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Allowlist {
+    view: AllowlistView,
+    bash: Vec<Glob>,
+    write: Vec<Glob>,
+}
+
+/// What the allowlist needs to know about a call.
+pub(crate) enum CallKind<'a> {
+    Write { path: &'a str },
+    Shell { command: &'a str },
+    Other,
+}
+
+impl Allowlist {
+    /// Add a validated, resolved scope (`this_call` and unresolved `*_session` add nothing).
+    pub fn add(&mut self, scope: &ApprovalScope) {
+        let v = &mut self.view;
+        let fresh = |list: &mut Vec<String>, x: &str| {
+            if !list.iter().any(|y| y == x) {
+                list.push(x.to_owned());
+            }
+        };
+        match scope {
+            ApprovalScope::ThisCall | ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession => return,
+            ApprovalScope::AllSession => v.all_session = true,
+            ApprovalScope::ToolType(t) => fresh(&mut v.tool_types, t),
+            ApprovalScope::ToolGroup(g) => fresh(&mut v.tool_groups, g),
+            ApprovalScope::BashPattern(p) => {
+                if !v.bash_patterns.contains(p) {
+                    v.bash_patterns.push(p.clone());
+                    self.bash.push(Glob::new(p));
+                }
+            }
+            ApprovalScope::WritePath(p) => {
+                if !v.write_paths.contains(p) {
+                    v.write_paths.push(p.clone());
+                    self.write.push(Glob::new(p));
+                }
+            }
+            ApprovalScope::Rule(r) => fresh(&mut v.rule_ids, r),
+        }
+        fresh(&mut v.scopes, &scope.to_string());
+    }
+
+    pub fn view(&self) -> &AllowlistView {
+        &self.view
+    }
+
+    /// Step 2 of the pipeline: does a tool scope pre-approve this call? Rule scopes are not
+    /// consulted here.
+    pub fn matches_tool(&self, tool_name: &str, kind: &CallKind<'_>, is_write_tool: bool) -> bool {
+        let v = &self.view;
+        if v.all_session || v.tool_types.iter().any(|t| t == tool_name) {
+            return true;
+        }
+        if is_write_tool && v.tool_groups.iter().any(|g| g == crate::scope::FILE_WRITE_GROUP) {
+            return true;
+        }
+        match kind {
+            CallKind::Shell { command } if !self.bash.is_empty() => match shell_segments(command) {
+                // Every segment must be pre-approved, or a harmless prefix would carry a
+                // dangerous suffix through (`npm test; git push --force`).
+                Some(segs) => !segs.is_empty() && segs.iter().all(|s| self.bash.iter().any(|g| g.matches(s))),
+                None => false,
+            },
+            CallKind::Write { path } if !self.write.is_empty() => match normalize_path(path) {
+                Some(p) => self.write.iter().any(|g| g.matches(&p)),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub fn covers_rule(&self, rule_id: &str) -> bool {
+        self.view.rule_ids.iter().any(|r| r == rule_id)
+    }
+}

@@ -1,0 +1,625 @@
+//! [`PolicyBundle`]: everything decided at load time — the two tiers, parsed and validated once,
+//! the disable list, the write/shell tool maps, rule metadata and load warnings.
+
+use crate::error::{LoadError, LoadErrorKind, PolicySource};
+use crate::request::{TierSlices, AGENT_SCHEMA};
+use crate::rules::{read_rule, split_policies, Findings, LoadWarning, RawPolicy, Rule, RuleEffect};
+use crate::{constants, Severity, Tier};
+use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+/// The built-in hard tier (`policies/hard_deny.cedar`), embedded at compile time.
+///
+/// ```
+/// assert!(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES.contains("rm_slash"));
+/// ```
+pub const BUILTIN_HARD_DENY_POLICIES: &str = include_str!("../../policies/hard_deny.cedar");
+
+/// The built-in soft tier (`policies/soft_deny.cedar`), embedded at compile time.
+///
+/// ```
+/// assert!(cedar_hitl_core::BUILTIN_SOFT_DENY_POLICIES.contains("force_push_main"));
+/// ```
+pub const BUILTIN_SOFT_DENY_POLICIES: &str = include_str!("../../policies/soft_deny.cedar");
+
+/// A rule as listed to operators: only rules the runtime enforces are listed.
+///
+/// ```
+/// let listing = cedar_hitl_core::PolicyBundle::builtin().listing();
+/// assert_eq!(listing.hard.len(), 6);
+/// assert_eq!(listing.soft[0].rule_id, "force_push_any");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleSummary {
+    /// The rule id.
+    pub rule_id: String,
+    /// `@summary` or the derived rule text.
+    pub summary: String,
+    /// `@category`, soft rules only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Effective severity, soft rules only (absent or empty annotations count as medium).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// `@approval_timeout_s`, soft rules only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_timeout_s: Option<u32>,
+    /// `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`.
+    pub source: String,
+}
+
+/// Hard and soft rule summaries, computed from the same bundle the runtime enforces.
+///
+/// ```
+/// let l = cedar_hitl_core::PolicyBundle::builtin().listing();
+/// assert!(l.hard.iter().all(|r| r.severity.is_none()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleListing {
+    /// Enforced hard rules, positional order.
+    pub hard: Vec<RuleSummary>,
+    /// Enforced soft rules (disabled ones left out), positional order.
+    pub soft: Vec<RuleSummary>,
+}
+
+/// Every problem found by [`PolicyBundleBuilder::check`].
+///
+/// ```
+/// let r = cedar_hitl_core::PolicyBundle::builder().blueprint_soft("forbid (principal, action, resource);\nforbid (principal, action, resource);").check();
+/// assert_eq!(r.errors.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// All errors found (load refuses on the first).
+    pub errors: Vec<LoadError>,
+    /// All warnings.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// One validated tier.
+#[derive(Debug, Clone)]
+pub(crate) struct TierRules {
+    pub rules: Vec<Rule>,
+    pub slices: TierSlices,
+}
+
+/// Policies of both tiers, parsed once, validated, immutable. `Send + Sync`; share it behind an
+/// `Arc` between sessions and threads.
+///
+/// ```
+/// use cedar_hitl_core::PolicyBundle;
+/// let bundle = PolicyBundle::builder()
+///     .blueprint_soft(r#"@tier("soft") @rule_id("no_curl") @severity("low")
+///         forbid (principal, action == Agent::Action::"execute_bash", resource)
+///         when { context.command like "*curl *" };"#)
+///     .disable(["write_env_files"])
+///     .build()
+///     .unwrap();
+/// assert!(bundle.rules().iter().any(|r| r.rule_id() == "no_curl"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyBundle {
+    pub(crate) hard: TierRules,
+    pub(crate) soft: TierRules,
+    pub(crate) disabled: BTreeSet<String>,
+    pub(crate) write_tools: Vec<(String, String)>,
+    pub(crate) shell_tools: Vec<(String, String)>,
+    pub(crate) warnings: Vec<LoadWarning>,
+}
+
+/// Builder for [`PolicyBundle`]; nothing is checked until [`build`](Self::build).
+///
+/// ```
+/// let b = cedar_hitl_core::PolicyBundle::builder().extra_policies(["forbid (principal, action == Agent::Action::\"invoke_tool\", resource == Agent::Tool::\"WebFetch\");"]).build().unwrap();
+/// assert!(b.rules().iter().any(|r| r.rule_id() == "legacy_extra_0"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PolicyBundleBuilder {
+    blueprint_hard: String,
+    blueprint_soft: String,
+    disable: Vec<String>,
+    extra_policies: Vec<String>,
+    write_tools: Option<Vec<(String, String)>>,
+    shell_tools: Option<Vec<(String, String)>>,
+}
+
+fn default_write_tools() -> Vec<(String, String)> {
+    [("Write", "file_path"), ("Edit", "file_path"), ("MultiEdit", "file_path"), ("NotebookEdit", "notebook_path")]
+        .map(|(t, k)| (t.to_owned(), k.to_owned()))
+        .to_vec()
+}
+
+fn default_shell_tools() -> Vec<(String, String)> {
+    vec![("Bash".to_owned(), "command".to_owned())]
+}
+
+fn schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| Schema::from_cedarschema_str(AGENT_SCHEMA).expect("the Agent schema is static and tested").0)
+}
+
+impl PolicyBundleBuilder {
+    /// Blueprint hard-tier text (rules annotated `@tier("hard")`).
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().blueprint_hard("").build().unwrap();
+    /// ```
+    pub fn blueprint_hard(mut self, text: impl Into<String>) -> Self {
+        self.blueprint_hard = text.into();
+        self
+    }
+
+    /// Blueprint soft-tier text (rules annotated `@tier("soft")`).
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().blueprint_soft("").build().unwrap();
+    /// ```
+    pub fn blueprint_soft(mut self, text: impl Into<String>) -> Self {
+        self.blueprint_soft = text.into();
+        self
+    }
+
+    /// Soft rule ids to disable. Unknown ids and hard rule ids are refused at build.
+    ///
+    /// ```
+    /// assert!(cedar_hitl_core::PolicyBundle::builder().disable(["rm_slash"]).build().is_err());
+    /// ```
+    pub fn disable<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.disable.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Legacy unannotated policies. Each policy of entry `i` becomes soft rule `legacy_extra_<i>`
+    /// (further policies of the same entry: `legacy_extra_<i>_<j>`).
+    ///
+    /// ```
+    /// assert!(cedar_hitl_core::PolicyBundle::builder().extra_policies([""]).build().is_err());
+    /// ```
+    pub fn extra_policies<I, S>(mut self, entries: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.extra_policies.extend(entries.into_iter().map(Into::into));
+        self
+    }
+
+    /// Replace the write-tool map (tool name → path key). Default: `Write`, `Edit`, `MultiEdit` →
+    /// `file_path`; `NotebookEdit` → `notebook_path`.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().write_tools([("Write", "file_path")]).build().unwrap();
+    /// assert_eq!(b.write_tools().len(), 1);
+    /// ```
+    pub fn write_tools<I, K, V>(mut self, tools: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.write_tools = Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
+    /// Replace the shell-tool map (tool name → command key). Default: `Bash` → `command`.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().shell_tools([("Bash", "command"), ("Shell", "cmd")]).build().unwrap();
+    /// assert_eq!(b.shell_tools().len(), 2);
+    /// ```
+    pub fn shell_tools<I, K, V>(mut self, tools: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.shell_tools = Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
+    /// Validate everything and build; the first problem (in SPEC §5.2 order) is returned.
+    ///
+    /// ```
+    /// let e = cedar_hitl_core::PolicyBundle::builder().disable(["nope"]).build().unwrap_err();
+    /// assert!(e.to_string().contains("known soft rules"));
+    /// ```
+    pub fn build(self) -> Result<PolicyBundle, LoadError> {
+        let (bundle, report) = self.assemble();
+        match (bundle, report.errors.into_iter().next()) {
+            (Some(b), None) => Ok(b),
+            (_, Some(e)) => Err(e),
+            (None, None) => Err(LoadError::new(LoadErrorKind::Parse, "bundle could not be assembled")),
+        }
+    }
+
+    /// Validate everything and report every error and warning found (for `cedar-hitl check`).
+    ///
+    /// ```
+    /// let r = cedar_hitl_core::PolicyBundle::builder().check();
+    /// assert!(r.errors.is_empty() && r.warnings.is_empty());
+    /// ```
+    pub fn check(self) -> CheckReport {
+        self.assemble().1
+    }
+
+    fn assemble(self) -> (Option<PolicyBundle>, CheckReport) {
+        let mut found = Findings { errors: Vec::new(), warnings: Vec::new() };
+        let fail = |found: Findings| (None, CheckReport { errors: found.errors, warnings: found.warnings });
+
+        let write_tools = self.write_tools.unwrap_or_else(default_write_tools);
+        let shell_tools = self.shell_tools.unwrap_or_else(default_shell_tools);
+        check_tool_maps(&write_tools, &shell_tools, &mut found);
+
+        // Legacy entries must not carry their own annotations; checked before the size cap as
+        // upstream does.
+        let mut legacy: Vec<RawPolicy> = Vec::new();
+        let mut legacy_ids: Vec<String> = Vec::new();
+        for (i, entry) in self.extra_policies.iter().enumerate() {
+            let err = |m: String| LoadError::new(LoadErrorKind::Legacy, m).with_field("extra_policies").at(PolicySource::Legacy(i), None);
+            match split_policies(entry, PolicySource::Legacy(i)) {
+                Err(e) => found.errors.push(err(format!("extra_policies[{i}]: {}", e.message))),
+                Ok(raws) if raws.is_empty() => found.errors.push(err(format!("extra_policies[{i}] contains no policy"))),
+                Ok(raws) => {
+                    for (j, raw) in raws.into_iter().enumerate() {
+                        if raw.policy.annotation("tier").is_some() || raw.policy.annotation("rule_id").is_some() {
+                            found.errors.push(err(format!("extra_policies[{i}] already declares @tier or @rule_id; pass annotated rules as blueprint soft policies instead")));
+                            break;
+                        }
+                        legacy_ids.push(if j == 0 { format!("legacy_extra_{i}") } else { format!("legacy_extra_{i}_{j}") });
+                        legacy.push(raw);
+                    }
+                }
+            }
+        }
+        if !found.errors.is_empty() {
+            return fail(found);
+        }
+
+        let bytes = self.blueprint_hard.len() + self.blueprint_soft.len() + self.extra_policies.iter().map(String::len).sum::<usize>();
+        let cap = constants().policies_max_bytes;
+        if bytes > cap {
+            found.errors.push(
+                LoadError::new(LoadErrorKind::SizeCap, format!("cedar_policies exceeds 64 KB cap ({bytes} bytes); allowed: at most {cap} bytes of blueprint and extra policy text"))
+                    .with_field("cedar_policies"),
+            );
+            return fail(found);
+        }
+
+        let hard = build_tier(Tier::Hard, &[(BUILTIN_HARD_DENY_POLICIES, PolicySource::BuiltIn), (&self.blueprint_hard, PolicySource::BlueprintHard)], Vec::new(), &mut found);
+        let soft_legacy = legacy.into_iter().zip(legacy_ids).collect();
+        let soft = build_tier(Tier::Soft, &[(BUILTIN_SOFT_DENY_POLICIES, PolicySource::BuiltIn), (&self.blueprint_soft, PolicySource::BlueprintSoft)], soft_legacy, &mut found);
+        let (Some(hard), Some(soft)) = (hard, soft) else { return fail(found) };
+        if !found.errors.is_empty() {
+            return fail(found);
+        }
+
+        let disabled = check_disable(&self.disable, &hard, &soft, &mut found);
+        let hard_ids: BTreeSet<&str> = hard.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
+        let both: Vec<&str> = soft.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).filter(|id| hard_ids.contains(id)).collect();
+        if !both.is_empty() {
+            let mut both = both;
+            both.sort_unstable();
+            found.errors.push(
+                LoadError::new(LoadErrorKind::CrossTierDuplicate, format!("duplicate @rule_id across tiers: [{}]", both.join(", ")))
+                    .rule(both[0])
+                    .with_field("rule_id"),
+            );
+        }
+        if !found.errors.is_empty() {
+            return fail(found);
+        }
+        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone() };
+        (Some(bundle), CheckReport { errors: Vec::new(), warnings: found.warnings })
+    }
+}
+
+fn check_tool_maps(write: &[(String, String)], shell: &[(String, String)], found: &mut Findings) {
+    let mut seen = BTreeSet::new();
+    for (field, map) in [("write_tools", write), ("shell_tools", shell)] {
+        for (tool, key) in map {
+            let problem = if tool.is_empty() || key.is_empty() {
+                Some(format!("{field}: tool names and keys must be non-empty, got '{tool}' → '{key}'"))
+            } else if !seen.insert(tool.as_str()) {
+                Some(format!("{field}: tool '{tool}' is listed twice (a tool is either one write tool or one shell tool)"))
+            } else {
+                None
+            };
+            if let Some(m) = problem {
+                found.errors.push(LoadError::new(LoadErrorKind::ToolMap, m).with_field(field));
+            }
+        }
+    }
+}
+
+/// Parse and validate one tier from its sources (in order) plus pre-named legacy policies.
+fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPolicy, String)>, found: &mut Findings) -> Option<TierRules> {
+    let prefix = format!("{tier}-deny policy validation failed: ");
+    let mut raws: Vec<(RawPolicy, Option<String>)> = Vec::new();
+    let mut parsed_ok = true;
+    for (text, source) in sources {
+        match split_policies(text, *source) {
+            Ok(r) => raws.extend(r.into_iter().map(|r| (r, None))),
+            Err(mut e) => {
+                e.message = format!("{prefix}{}: {}", source, e.message);
+                found.errors.push(e.tier(tier));
+                parsed_ok = false;
+            }
+        }
+    }
+    if !parsed_ok {
+        return None;
+    }
+    raws.extend(legacy.into_iter().map(|(r, id)| (r, Some(id))));
+
+    let errors_before = found.errors.len();
+    let mut rules = Vec::with_capacity(raws.len());
+    let mut policies = Vec::with_capacity(raws.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (position, (raw, legacy_id)) in raws.into_iter().enumerate() {
+        let rule = match legacy_id {
+            Some(id) => Some(Rule {
+                policy_id: format!("policy{position}"),
+                position,
+                rule_id: id,
+                tier: Some(Tier::Soft),
+                effect: if raw.policy.effect() == cedar_policy::Effect::Permit { RuleEffect::Permit } else { RuleEffect::Forbid },
+                severity: None,
+                approval_timeout_s: None,
+                category: None,
+                summary: crate::sanitize::truncate(&raw.text.split_whitespace().collect::<Vec<_>>().join(" "), constants().rule_summary_max_chars),
+                source: raw.source,
+                line: raw.line,
+            }),
+            None => read_rule(&raw, position, Some(tier), &prefix, found),
+        };
+        let Some(rule) = rule else { continue };
+        if rule.is_base_permit() {
+            // Several exempt base permits are tolerated; they never affect an outcome.
+        } else if let Some(prev) = seen.insert(rule.rule_id.clone(), position) {
+            found.errors.push(
+                LoadError::new(LoadErrorKind::DuplicateRuleId, format!("{prefix}duplicate @rule_id '{}' (policy{prev} and policy{position})", rule.rule_id))
+                    .tier(tier)
+                    .rule(&rule.rule_id)
+                    .with_field("rule_id")
+                    .at(rule.source, rule.line),
+            );
+        }
+        if rule.effect == RuleEffect::Permit && !rule.is_base_permit() {
+            found.warnings.push(LoadWarning {
+                tier,
+                rule_id: rule.rule_id.clone(),
+                field: "effect".into(),
+                source: rule.source,
+                line: rule.line,
+                message: format!("rule '{}' is a permit: permits never change an outcome (only forbid rules match)", rule.rule_id),
+            });
+        }
+        policies.push(raw.policy.new_id(PolicyId::new(position.to_string())));
+        rules.push(rule);
+    }
+    for e in &mut found.errors[errors_before..] {
+        e.tier = Some(tier);
+    }
+    if found.errors.len() > errors_before {
+        return None;
+    }
+    validate_schema(tier, &rules, &policies, &prefix, found);
+    if found.errors.len() > errors_before {
+        return None;
+    }
+    let slices = TierSlices::new(&rules, &policies);
+    Some(TierRules { rules, slices })
+}
+
+/// Refuse rules that could error at run time (SPEC §15.5): strict validation against the Agent
+/// schema, one error per rule naming it.
+fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str, found: &mut Findings) {
+    let mut set = PolicySet::new();
+    for p in policies {
+        if set.add(p.clone()).is_err() {
+            return;
+        }
+    }
+    let result = Validator::new(schema().clone()).validate(&set, ValidationMode::Strict);
+    let mut reported = BTreeSet::new();
+    for e in result.validation_errors() {
+        let pos: usize = e.policy_id().to_string().parse().unwrap_or(usize::MAX);
+        let Some(rule) = rules.iter().find(|r| r.position == pos) else { continue };
+        if !reported.insert(pos) {
+            continue;
+        }
+        let detail = e.to_string();
+        found.errors.push(
+            LoadError::new(
+                LoadErrorKind::Schema,
+                format!("{prefix}rule '{}' could error at run time: {}; rules must only read context attributes their action provides (invoke_tool: task_type, repo, read_only; write_file: + file_path; execute_bash: + command)", rule.rule_id, detail),
+            )
+            .tier(tier)
+            .rule(&rule.rule_id)
+            .with_field("policy")
+            .at(rule.source, rule.line),
+        );
+    }
+}
+
+fn check_disable(disable: &[String], hard: &TierRules, soft: &TierRules, found: &mut Findings) -> BTreeSet<String> {
+    let soft_ids: Vec<&str> = soft.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
+    let mut out = BTreeSet::new();
+    for id in disable {
+        let hard_rule = hard.rules.iter().find(|r| !r.is_base_permit() && r.rule_id == *id);
+        let message = if let Some(r) = hard_rule {
+            let what = if r.source == PolicySource::BuiltIn { "built-in hard-deny rule" } else { "hard-deny rule" };
+            Some(format!("blueprint disable['{id}']: cannot disable {what}; hard rules are absolute"))
+        } else if !soft_ids.contains(&id.as_str()) {
+            Some(format!("blueprint disable['{id}']: unknown soft rule id; known soft rules: [{}]", soft_ids.join(", ")))
+        } else {
+            None
+        };
+        match message {
+            Some(m) => found.errors.push(LoadError::new(LoadErrorKind::Disable, m).rule(id).with_field("disable")),
+            None => {
+                out.insert(id.clone());
+            }
+        }
+    }
+    out
+}
+
+impl PolicyBundle {
+    /// A builder with no blueprint: built-ins only until told otherwise.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().build().unwrap();
+    /// ```
+    pub fn builder() -> PolicyBundleBuilder {
+        PolicyBundleBuilder::default()
+    }
+
+    /// The built-in policies alone.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().rules().len(), 13);
+    /// ```
+    pub fn builtin() -> PolicyBundle {
+        static B: OnceLock<PolicyBundle> = OnceLock::new();
+        B.get_or_init(|| PolicyBundle::builder().build().expect("the embedded built-in policies are valid (checked by tests)")).clone()
+    }
+
+    /// Every rule: hard tier then soft tier, each in positional order (permits included).
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builtin();
+    /// assert_eq!(b.rules()[7].rule_id(), "base_permit");
+    /// ```
+    pub fn rules(&self) -> Vec<&Rule> {
+        self.hard.rules.iter().chain(&self.soft.rules).collect()
+    }
+
+    /// Load warnings.
+    ///
+    /// ```
+    /// assert!(cedar_hitl_core::PolicyBundle::builtin().warnings().is_empty());
+    /// ```
+    pub fn warnings(&self) -> &[LoadWarning] {
+        &self.warnings
+    }
+
+    /// Disabled soft rule ids.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().disable(["write_credentials"]).build().unwrap();
+    /// assert!(b.disabled().contains("write_credentials"));
+    /// ```
+    pub fn disabled(&self) -> &BTreeSet<String> {
+        &self.disabled
+    }
+
+    /// Write tools and their path keys.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().write_tools()[3], ("NotebookEdit".to_string(), "notebook_path".to_string()));
+    /// ```
+    pub fn write_tools(&self) -> &[(String, String)] {
+        &self.write_tools
+    }
+
+    /// Shell tools and their command keys.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().shell_tools()[0].0, "Bash");
+    /// ```
+    pub fn shell_tools(&self) -> &[(String, String)] {
+        &self.shell_tools
+    }
+
+    /// The soft rule with this id, if any (forbid rules only).
+    pub(crate) fn soft_rule(&self, rule_id: &str) -> Option<&Rule> {
+        self.soft.rules.iter().find(|r| r.rule_id == rule_id && r.effect == RuleEffect::Forbid)
+    }
+
+    /// Whether a hard forbid rule has this id.
+    pub(crate) fn is_hard_rule(&self, rule_id: &str) -> bool {
+        self.hard.rules.iter().any(|r| r.rule_id == rule_id && r.effect == RuleEffect::Forbid)
+    }
+
+    /// Enforced rules, as listed to operators (SPEC §11 with §13.10 fixed: listed ⇔ enforced).
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::PolicyBundle::builder().disable(["write_credentials"]).build().unwrap();
+    /// assert!(b.listing().soft.iter().all(|r| r.rule_id != "write_credentials"));
+    /// ```
+    pub fn listing(&self) -> RuleListing {
+        let summary = |r: &Rule, soft: bool| RuleSummary {
+            rule_id: r.rule_id.clone(),
+            summary: r.summary.clone(),
+            category: if soft { r.category.clone() } else { None },
+            severity: soft.then(|| r.severity.unwrap_or(Severity::Medium).as_str().to_owned()),
+            approval_timeout_s: if soft { r.approval_timeout_s } else { None },
+            source: r.source.to_string(),
+        };
+        let enforced = |r: &&Rule| r.effect == RuleEffect::Forbid;
+        RuleListing {
+            hard: self.hard.rules.iter().filter(enforced).map(|r| summary(r, false)).collect(),
+            soft: self.soft.rules.iter().filter(enforced).filter(|r| !self.disabled.contains(&r.rule_id)).map(|r| summary(r, true)).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Action;
+
+    #[test]
+    fn builtins_have_spec_positions() {
+        let b = PolicyBundle::builtin();
+        let hard: Vec<_> = b.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
+        assert_eq!(
+            hard,
+            [("policy0", "base_permit"), ("policy1", "read_only_forbid_write"), ("policy2", "read_only_forbid_edit"), ("policy3", "rm_slash"), ("policy4", "write_git_internals"), ("policy5", "write_git_internals_nested"), ("policy6", "drop_table")]
+        );
+        let soft: Vec<_> = b.soft.rules.iter().map(|r| r.rule_id.as_str()).collect();
+        assert_eq!(soft, ["base_permit", "force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "write_credentials"]);
+    }
+
+    #[test]
+    fn slices_hold_only_forbids_that_can_apply() {
+        let b = PolicyBundle::builtin();
+        assert_eq!(b.hard.slices.len(Action::InvokeTool), 2);
+        assert_eq!(b.hard.slices.len(Action::ExecuteBash), 2);
+        assert_eq!(b.hard.slices.len(Action::WriteFile), 2);
+        assert_eq!(b.soft.slices.len(Action::InvokeTool), 0);
+    }
+
+    #[test]
+    fn size_cap_is_inclusive_at_64k() {
+        let pad = |n: usize| format!("//{}", "x".repeat(n - 2));
+        assert!(PolicyBundle::builder().blueprint_soft(pad(65_536)).build().is_ok());
+        let e = PolicyBundle::builder().blueprint_soft(pad(65_537)).build().unwrap_err();
+        assert_eq!(e.kind(), LoadErrorKind::SizeCap);
+        assert!(e.message().contains("(65537 bytes)"));
+    }
+
+    #[test]
+    fn schema_refuses_rules_that_would_error_at_runtime() {
+        let e = PolicyBundle::builder()
+            .blueprint_soft("@tier(\"soft\") @rule_id(\"curl\") forbid (principal, action, resource) when { context.command like \"*curl*\" };")
+            .build()
+            .unwrap_err();
+        assert_eq!((e.kind(), e.rule_id()), (LoadErrorKind::Schema, Some("curl")));
+    }
+
+    #[test]
+    fn check_collects_every_annotation_error() {
+        let text = "@tier(\"soft\") @rule_id(\"a b\") forbid (principal, action, resource);\n@tier(\"soft\") @rule_id(\"t\") @approval_timeout_s(\"3_00\") forbid (principal, action, resource);";
+        let r = PolicyBundle::builder().blueprint_soft(text).check();
+        let fields: Vec<_> = r.errors.iter().map(|e| e.field().unwrap()).collect();
+        assert_eq!(fields, ["rule_id", "approval_timeout_s"]);
+        assert_eq!(r.errors[1].line(), Some(2));
+    }
+}

@@ -1,0 +1,369 @@
+//! What `evaluate` returns: one [`Outcome`] and the structured facts behind it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            /// The stable string form shared by every language.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = crate::ConfigError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(crate::ConfigError::new(
+                        stringify!($name),
+                        format!("{} must be one of [{}], got '{}'", stringify!($name), [$($text),+].join(", "), s),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// The three answers the engine gives.
+    ///
+    /// ```
+    /// use cedar_hitl_core::Outcome;
+    /// assert_eq!(Outcome::RequireApproval.as_str(), "require_approval");
+    /// assert_eq!("deny".parse::<Outcome>().unwrap(), Outcome::Deny);
+    /// ```
+    Outcome {
+        /// Run the tool.
+        Allow => "allow",
+        /// Refuse the call.
+        Deny => "deny",
+        /// Pause; a human must approve first.
+        RequireApproval => "require_approval",
+    }
+}
+
+string_enum! {
+    /// The two policy tiers.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::Tier::Hard.as_str(), "hard");
+    /// ```
+    Tier {
+        /// Absolute deny; nothing bypasses it.
+        Hard => "hard",
+        /// A match requires approval.
+        Soft => "soft",
+    }
+}
+
+string_enum! {
+    /// Severity of a soft rule, ordered `Low < Medium < High`.
+    ///
+    /// ```
+    /// use cedar_hitl_core::Severity;
+    /// assert!(Severity::Low < Severity::High);
+    /// ```
+    Severity {
+        /// Low.
+        Low => "low",
+        /// Medium (the default).
+        Medium => "medium",
+        /// High.
+        High => "high",
+    }
+}
+
+string_enum! {
+    /// Why a decision failed closed. The reason text is `"fail-closed: <cause>"`.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::FailClosedCause::InvalidToolInput.as_str(), "invalid_tool_input");
+    /// ```
+    FailClosedCause {
+        /// The input is not JSON (NaN, a non-JSON host value, too deep, too large).
+        UnhashableToolInput => "unhashable_tool_input",
+        /// The input is JSON but not what the tool needs (not an object, a missing or
+        /// non-string `command` / path key).
+        InvalidToolInput => "invalid_tool_input",
+        /// Cedar reported an error while evaluating a rule.
+        CedarEvaluationError => "cedar_evaluation_error",
+        /// A fault inside the engine (a caught panic, a poisoned lock).
+        InternalError => "internal_error",
+    }
+}
+
+string_enum! {
+    /// What a recent-decision cache entry remembers.
+    ///
+    /// ```
+    /// use cedar_hitl_core::CachedDecision;
+    /// assert!("APPROVED".parse::<CachedDecision>().is_err());
+    /// ```
+    CachedDecision {
+        /// A human denied the call.
+        Denied => "DENIED",
+        /// Nobody answered in time.
+        TimedOut => "TIMED_OUT",
+    }
+}
+
+/// The cause and detail of a fail-closed DENY.
+///
+/// ```
+/// use cedar_hitl_core::{FailClosed, FailClosedCause};
+/// let f = FailClosed { cause: FailClosedCause::InternalError, detail: "x".into() };
+/// assert_eq!(f.cause.as_str(), "internal_error");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailClosed {
+    /// The stable cause.
+    pub cause: FailClosedCause,
+    /// Human-readable detail (which key, which rule, what Cedar said).
+    pub detail: String,
+}
+
+/// Facts about the cache entry that answered a call (one type for both caches).
+///
+/// ```
+/// use cedar_hitl_core::{CacheHit, CachedDecision};
+/// let h = CacheHit { tool_name: "Bash".into(), tool_input_sha256: "ab".into(),
+///     cached_decision: CachedDecision::Denied, cached_reason: None,
+///     original_decision_ts: "2026-01-01T00:00:00Z".into(), matched_rule_ids: None };
+/// assert!(h.matched_rule_ids.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheHit {
+    /// Tool name of the call.
+    pub tool_name: String,
+    /// SHA-256 of the call's canonical input.
+    pub tool_input_sha256: String,
+    /// What the cache remembered.
+    pub cached_decision: CachedDecision,
+    /// The reason stored with the entry, if any.
+    pub cached_reason: Option<String>,
+    /// When the human (or the timeout) decided, ISO-8601 UTC.
+    pub original_decision_ts: String,
+    /// For rule-level hits: the denied rule ids that matched this call.
+    pub matched_rule_ids: Option<Vec<String>>,
+}
+
+/// One decision. Fields are read through accessors so every combination is one the engine made.
+///
+/// ```
+/// use cedar_hitl_core::*;
+/// use std::sync::Arc;
+/// let session = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+/// let d = session.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "rm -rf /"})));
+/// assert_eq!(d.outcome(), Outcome::Deny);
+/// assert_eq!(d.tier(), Some(Tier::Hard));
+/// assert_eq!(d.matching_rule_ids(), ["rm_slash"]);
+/// assert!(!d.is_fail_closed());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub(crate) outcome: Outcome,
+    pub(crate) reason: String,
+    pub(crate) tier: Option<Tier>,
+    pub(crate) matching_rule_ids: Vec<String>,
+    pub(crate) timeout_s: Option<u32>,
+    pub(crate) severity: Option<Severity>,
+    pub(crate) fail_closed: Option<FailClosed>,
+    pub(crate) cache_hit: Option<CacheHit>,
+    pub(crate) elapsed: Duration,
+}
+
+impl Decision {
+    pub(crate) fn new(outcome: Outcome, reason: impl Into<String>) -> Self {
+        Self {
+            outcome,
+            reason: reason.into(),
+            tier: None,
+            matching_rule_ids: Vec::new(),
+            timeout_s: None,
+            severity: None,
+            fail_closed: None,
+            cache_hit: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    pub(crate) fn with_rules(mut self, tier: Tier, ids: Vec<String>) -> Self {
+        self.tier = Some(tier);
+        self.matching_rule_ids = ids;
+        self
+    }
+
+    pub(crate) fn failing(cause: FailClosedCause, detail: impl Into<String>) -> Self {
+        let mut d = Self::new(Outcome::Deny, format!("fail-closed: {}", cause.as_str()));
+        d.fail_closed = Some(FailClosed { cause, detail: detail.into() });
+        d
+    }
+
+    /// ALLOW, DENY or REQUIRE_APPROVAL.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).outcome(), Outcome::Allow);
+    /// ```
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// `true` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).allowed());
+    /// ```
+    pub fn allowed(&self) -> bool {
+        self.outcome == Outcome::Allow
+    }
+
+    /// The reason, in the upstream catalogue's wording (SPEC §6.2).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).reason(), "permitted");
+    /// ```
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The tier whose rules decided, if a rule decided.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).tier(), None);
+    /// ```
+    pub fn tier(&self) -> Option<Tier> {
+        self.tier
+    }
+
+    /// Rule ids that decided (hard deny, soft gate, rule-scope allow, rule-cache deny), in
+    /// positional order.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin main"})));
+    /// assert_eq!(d.matching_rule_ids(), ["force_push_any", "force_push_main"]);
+    /// ```
+    pub fn matching_rule_ids(&self) -> &[String] {
+        &self.matching_rule_ids
+    }
+
+    /// Approval timeout in seconds (REQUIRE_APPROVAL only).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Write", serde_json::json!({"file_path": ".env"})));
+    /// assert_eq!(d.timeout_s(), Some(300));
+    /// ```
+    pub fn timeout_s(&self) -> Option<u32> {
+        self.timeout_s
+    }
+
+    /// Merged severity (REQUIRE_APPROVAL only).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Write", serde_json::json!({"file_path": ".env"})));
+    /// assert_eq!(d.severity(), Some(Severity::High));
+    /// ```
+    pub fn severity(&self) -> Option<Severity> {
+        self.severity
+    }
+
+    /// The fail-closed cause and detail, when the engine denied because something went wrong.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({})));
+    /// assert_eq!(d.fail_closed().unwrap().cause, FailClosedCause::InvalidToolInput);
+    /// ```
+    pub fn fail_closed(&self) -> Option<&FailClosed> {
+        self.fail_closed.as_ref()
+    }
+
+    /// Whether this DENY is fail-closed.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(!s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).is_fail_closed());
+    /// ```
+    pub fn is_fail_closed(&self) -> bool {
+        self.fail_closed.is_some()
+    }
+
+    /// The cache entry that answered, for cache-hit denies.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).cache_hit().is_none());
+    /// ```
+    pub fn cache_hit(&self) -> Option<&CacheHit> {
+        self.cache_hit.as_ref()
+    }
+
+    /// Time spent in `evaluate`.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Read", serde_json::json!({})));
+    /// assert!(d.elapsed().as_secs() < 5);
+    /// ```
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.elapsed
+    }
+
+    /// The decision as a JSON object with the keys every language uses: `outcome`, `reason`,
+    /// `tier`, `matching_rule_ids`, `timeout_s`, `severity`, `fail_closed`, `fail_closed_cause`,
+    /// `fail_closed_detail`, `cache_hit`, `duration_ms`.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let j = s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).to_json();
+    /// assert_eq!(j["outcome"], "allow");
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "outcome": self.outcome.as_str(),
+            "reason": self.reason,
+            "tier": self.tier.map(Tier::as_str),
+            "matching_rule_ids": self.matching_rule_ids,
+            "timeout_s": self.timeout_s,
+            "severity": self.severity.map(Severity::as_str),
+            "fail_closed": self.is_fail_closed(),
+            "fail_closed_cause": self.fail_closed.as_ref().map(|f| f.cause.as_str()),
+            "fail_closed_detail": self.fail_closed.as_ref().map(|f| f.detail.as_str()),
+            "cache_hit": self.cache_hit.as_ref().map(|h| serde_json::to_value(h).unwrap_or(serde_json::Value::Null)),
+            "duration_ms": self.elapsed.as_secs_f64() * 1000.0,
+        })
+    }
+}

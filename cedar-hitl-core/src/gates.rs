@@ -1,0 +1,202 @@
+//! Gate accounting (SPEC §9): the counter and cap, the approval-rate window, the denial queue,
+//! the ceiling-shrinking latch, and the effective-timeout function.
+
+use crate::constants;
+use crate::sanitize::DenialEntry;
+use std::collections::VecDeque;
+
+/// Why an effective timeout differs from the task default.
+///
+/// ```
+/// assert_eq!(cedar_hitl_core::ClipReason::MaxLifetimeCeiling.as_str(), "maxLifetime_ceiling");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClipReason {
+    /// A rule annotation asked for less than the task default.
+    RuleAnnotation,
+    /// The task's remaining lifetime (less the clean-up margin) is shorter.
+    MaxLifetimeCeiling,
+}
+
+impl ClipReason {
+    /// `"rule_annotation"` or `"maxLifetime_ceiling"`.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::ClipReason::RuleAnnotation.as_str(), "rule_annotation");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClipReason::RuleAnnotation => "rule_annotation",
+            ClipReason::MaxLifetimeCeiling => "maxLifetime_ceiling",
+        }
+    }
+}
+
+/// Result of [`effective_timeout`].
+///
+/// ```
+/// let t = cedar_hitl_core::effective_timeout(Some(300), 300, Some(200));
+/// assert_eq!((t.effective_s, t.requested_s), (80, 300));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EffectiveTimeout {
+    /// The timeout to use, never below the 30 s floor.
+    pub effective_s: i64,
+    /// Why it was clipped, if it was.
+    pub clip: Option<ClipReason>,
+    /// What was asked for: the task default.
+    pub requested_s: i64,
+}
+
+/// The effective approval timeout (SPEC §9.3): the decision's timeout (or the task default),
+/// clipped to `remaining − cleanup margin` when the remaining lifetime is known, floored at 30 s.
+///
+/// ```
+/// use cedar_hitl_core::{effective_timeout, ClipReason};
+/// let t = effective_timeout(Some(60), 300, None);
+/// assert_eq!((t.effective_s, t.clip), (60, Some(ClipReason::RuleAnnotation)));
+/// let t = effective_timeout(Some(60), 300, Some(140));
+/// assert_eq!((t.effective_s, t.clip), (30, Some(ClipReason::MaxLifetimeCeiling)));
+/// ```
+pub fn effective_timeout(decision_timeout_s: Option<i64>, task_default_s: i64, remaining_s: Option<i64>) -> EffectiveTimeout {
+    let value = decision_timeout_s.unwrap_or(task_default_s);
+    let mut effective = value;
+    let mut clip = (value < task_default_s).then_some(ClipReason::RuleAnnotation);
+    if let Some(remaining) = remaining_s {
+        let ceiling = remaining.saturating_sub(constants().cleanup_margin_s);
+        if ceiling < effective {
+            effective = ceiling;
+            clip = Some(ClipReason::MaxLifetimeCeiling);
+        }
+    }
+    EffectiveTimeout { effective_s: effective.max(constants().approval_timeout_s.min), clip, requested_s: task_default_s }
+}
+
+/// Why [`Session::begin_gate`](crate::Session::begin_gate) refused to open a gate.
+///
+/// ```
+/// assert_eq!(cedar_hitl_core::GateRefusal::RateLimit.as_str(), "rate_limit");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GateRefusal {
+    /// The per-task gate budget is spent.
+    CapExceeded,
+    /// Too many gates in the rate window.
+    RateLimit,
+    /// Not enough task lifetime left for a human to answer.
+    InsufficientLifetime,
+}
+
+impl GateRefusal {
+    /// Stable snake_case name.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::GateRefusal::CapExceeded.as_str(), "cap_exceeded");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateRefusal::CapExceeded => "cap_exceeded",
+            GateRefusal::RateLimit => "rate_limit",
+            GateRefusal::InsufficientLifetime => "insufficient_lifetime",
+        }
+    }
+}
+
+/// What [`Session::begin_gate`](crate::Session::begin_gate) decided (SPEC §9.2 steps 2–6, 8).
+///
+/// ```
+/// use cedar_hitl_core::*; use std::sync::Arc;
+/// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+/// match s.begin_gate(Some(300), None) {
+///     GateAdmission::Admitted { timeout, .. } => assert_eq!(timeout.effective_s, 300),
+///     GateAdmission::Refused { .. } => unreachable!(),
+/// }
+/// assert_eq!(s.gate_count(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateAdmission {
+    /// Open the gate: the counter and rate window were updated.
+    Admitted {
+        /// The effective timeout and clip reason.
+        timeout: EffectiveTimeout,
+        /// `true` the first time the lifetime ceiling is shrinking (emit the event once).
+        ceiling_shrinking: bool,
+        /// The gate count after this gate.
+        gate_count: u64,
+    },
+    /// Deny the call instead; nothing was counted.
+    Refused {
+        /// Which check refused.
+        refusal: GateRefusal,
+        /// Agent-facing deny reason.
+        reason: String,
+    },
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct GateState {
+    pub count: u64,
+    pub rate: VecDeque<f64>,
+    pub denials: VecDeque<DenialEntry>,
+    pub ceiling_latched: bool,
+}
+
+impl GateState {
+    pub fn record_rate(&mut self, now: f64) {
+        self.rate.push_back(now);
+        self.prune(now);
+    }
+
+    /// Gates recorded within the window ending at `now` (an entry exactly 60 s old counts).
+    pub fn rate_count(&mut self, now: f64) -> usize {
+        self.prune(now);
+        self.rate.len()
+    }
+
+    fn prune(&mut self, now: f64) {
+        let window = constants().approval_rate_window_s as f64;
+        self.rate.retain(|&t| t >= now - window);
+    }
+
+    /// Returns true only the first time.
+    pub fn latch_ceiling(&mut self) -> bool {
+        !std::mem::replace(&mut self.ceiling_latched, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_9_3_table() {
+        let rows = [
+            (Some(300), 300, None, 300, None),
+            (Some(60), 300, None, 60, Some(ClipReason::RuleAnnotation)),
+            (Some(300), 300, Some(200), 80, Some(ClipReason::MaxLifetimeCeiling)),
+            (Some(60), 300, Some(140), 30, Some(ClipReason::MaxLifetimeCeiling)),
+            (None, 600, Some(10_000), 600, None),
+            (Some(30), 10, None, 30, None),
+        ];
+        for (d, def, rem, eff, clip) in rows {
+            let t = effective_timeout(d, def, rem);
+            assert_eq!((t.effective_s, t.clip, t.requested_s), (eff, clip, def), "{d:?} {def} {rem:?}");
+        }
+    }
+
+    #[test]
+    fn rate_window_keeps_entries_exactly_60s_old() {
+        let mut g = GateState::default();
+        g.record_rate(0.0);
+        g.record_rate(10.0);
+        assert_eq!(g.rate_count(60.0), 2);
+        assert_eq!(g.rate_count(60.5), 1);
+    }
+
+    #[test]
+    fn latch_fires_once() {
+        let mut g = GateState::default();
+        assert!(g.latch_ceiling());
+        assert!(!g.latch_ceiling());
+    }
+}

@@ -1,0 +1,91 @@
+//! # cedar-hitl-core
+//!
+//! One policy engine that decides, for every tool call an AI coding agent wants to make, one of
+//! three outcomes: **ALLOW**, **DENY**, or **REQUIRE_APPROVAL** (pause and ask a human).
+//!
+//! Two Cedar policy tiers decide: the **hard** tier denies absolutely (no approval scope, cache
+//! or disable entry can change that), and a match in the **soft** tier requires approval. Around
+//! them sit the session state a human-in-the-loop gate needs: an approval allowlist, two
+//! recent-decision caches, gate accounting, and one sanitiser for every text shown to an agent
+//! or a human. The Python and Node bindings wrap this crate and add no logic of their own.
+//!
+//! * [`PolicyBundle`] — parsed and validated once (built-ins + blueprint); immutable, shared.
+//! * [`Session`] — one task's state; [`Session::evaluate`] takes `&self` and never panics.
+//!
+//! ## Quick start
+//!
+//! ```
+//! use cedar_hitl_core::{Outcome, PolicyBundle, Resolution, Session, SessionConfig, ToolCall};
+//! use serde_json::json;
+//! use std::sync::Arc;
+//!
+//! let bundle = Arc::new(
+//!     PolicyBundle::builder()
+//!         .blueprint_soft(r#"
+//!             @tier("soft") @rule_id("no_curl") @severity("low") @approval_timeout_s("120")
+//!             forbid (principal, action == Agent::Action::"execute_bash", resource)
+//!             when { context.command like "*curl *" };"#)
+//!         .disable(["write_credentials"])
+//!         .build()?,
+//! );
+//! let session = Session::new(bundle, SessionConfig {
+//!     repo: "octo/app".into(),
+//!     initial_approvals: vec!["tool_type:Read".into()],
+//!     ..Default::default()
+//! })?;
+//!
+//! // A force push to main needs a human.
+//! let push = ToolCall::new("Bash", json!({"command": "git push --force origin main"}));
+//! let d = session.evaluate(&push);
+//! assert_eq!(d.outcome(), Outcome::RequireApproval);
+//! assert_eq!(d.matching_rule_ids(), ["force_push_any", "force_push_main"]);
+//!
+//! // The hard tier is absolute.
+//! let rm = ToolCall::new("Bash", json!({"command": "rm -rf /"}));
+//! assert_eq!(session.evaluate(&rm).reason(), "Hard-deny: rm_slash");
+//!
+//! // A human denies the push: the same call is fast-denied for 60 s.
+//! session.record_outcome(&push, d.matching_rule_ids(), Resolution::Denied {
+//!     request_id: "req-1".into(), reason: Some("not on a Friday".into()), decided_at: None,
+//! })?;
+//! assert_eq!(session.evaluate(&push).reason(), "Recent DENIED within 60s: not on a Friday");
+//! # Ok::<(), cedar_hitl_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod allowlist;
+mod bundle;
+mod cache;
+mod canonical;
+mod clock;
+mod constants;
+mod decision;
+mod error;
+mod gates;
+mod glob;
+mod pipeline;
+mod request;
+mod rules;
+mod sanitize;
+mod scope;
+mod session;
+mod snapshot;
+mod value;
+
+pub mod cedar_parity;
+
+pub use allowlist::AllowlistView;
+pub use bundle::{CheckReport, PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES};
+pub use cache::CacheEntry;
+pub use canonical::{canonical_json, tool_input_sha256, Unhashable};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use constants::{constants, Bounds, Constants, CONSTANTS_JSON};
+pub use decision::{CacheHit, CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity, Tier};
+pub use error::{ConfigError, Error, LoadError, LoadErrorKind, PolicySource, ScopeError};
+pub use gates::{effective_timeout, ClipReason, EffectiveTimeout, GateAdmission, GateRefusal};
+pub use glob::Glob;
+pub use rules::{concat_policies, is_hard_deny_rule, is_valid_rule_id, is_well_formed_rule_id, matching_rule_ids, parse_rules, LoadWarning, Rule, RuleEffect};
+pub use sanitize::*;
+pub use scope::{is_degenerate_pattern, parse_approval_scope, ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES};
+pub use session::{Resolution, ResolutionEffect, Session, SessionConfig, DENY_RETRY_INSTRUCTION};
+pub use value::{BigInteger, JsonValue, ToolCall};

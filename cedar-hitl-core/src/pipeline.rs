@@ -1,0 +1,241 @@
+//! The evaluation pipeline (SPEC §6 as fixed by §15), in exact precedence:
+//! input checks → hard tier → tool-scope allowlist → input-hash cache → soft tier → disable
+//! filter → rule scopes (ALL must cover) → rule cache → merged REQUIRE_APPROVAL → default ALLOW.
+
+use crate::allowlist::CallKind;
+use crate::bundle::TierRules;
+use crate::canonical::tool_input_sha256;
+use crate::request::{evaluate_tier, Action, RequestFacts, TierMatch};
+use crate::session::Session;
+use crate::{constants, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
+
+/// Cheap structural check that an input has a canonical form, without building it: no
+/// `Unsupported` values, no NaN/Infinity, bounded depth and size. Iterative, so hostile nesting
+/// cannot overflow the stack.
+fn check_hashable(input: &JsonValue) -> Result<(), String> {
+    let max_depth = constants().tool_input_max_depth;
+    let max_bytes = constants().tool_input_max_bytes;
+    let mut bytes = 0usize;
+    let mut stack: Vec<(&JsonValue, usize)> = vec![(input, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        match v {
+            JsonValue::Unsupported(what) => return Err(format!("tool input holds a value that is not JSON: {what}")),
+            JsonValue::Float(f) if !f.is_finite() => return Err(format!("tool input holds a non-finite number ({f})")),
+            JsonValue::String(s) => bytes += s.len() + 2,
+            JsonValue::BigInteger(b) => bytes += b.as_str().len(),
+            JsonValue::Array(_) | JsonValue::Object(_) if depth > max_depth => {
+                return Err(format!("tool input nests deeper than {max_depth} levels"));
+            }
+            JsonValue::Array(items) => {
+                bytes += 2 + 2 * items.len();
+                stack.extend(items.iter().map(|i| (i, depth + 1)));
+            }
+            JsonValue::Object(members) => {
+                bytes += 2 + 4 * members.len();
+                for (k, val) in members {
+                    bytes += k.len() + 2;
+                    stack.push((val, depth + 1));
+                }
+            }
+            _ => bytes += 8,
+        }
+        if bytes > max_bytes {
+            return Err(format!("tool input is larger than {max_bytes} bytes"));
+        }
+    }
+    Ok(())
+}
+
+/// How the bundle classifies a tool, with the subject string its action reads.
+enum Classified<'a> {
+    Write { path: &'a str },
+    Shell { command: &'a str },
+    Other,
+}
+
+fn classify<'a>(session: &Session, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
+    let bundle = session.bundle();
+    let name = call.tool_name();
+    let (is_write, key) = match bundle.write_tools.iter().find(|(t, _)| t == name) {
+        Some((_, k)) => (true, k),
+        None => match bundle.shell_tools.iter().find(|(t, _)| t == name) {
+            Some((_, k)) => (false, k),
+            None => return Ok(Classified::Other),
+        },
+    };
+    match call.input().get(key) {
+        Some(JsonValue::String(s)) => Ok(if is_write { Classified::Write { path: s } } else { Classified::Shell { command: s } }),
+        other => {
+            let got = other.map_or("missing", JsonValue::kind);
+            Err(Decision::failing(
+                FailClosedCause::InvalidToolInput,
+                format!("{name} needs a string '{key}' in tool_input, got {got}"),
+            ))
+        }
+    }
+}
+
+fn rule_ids(tier: &TierRules, positions: &[usize]) -> Vec<String> {
+    positions.iter().filter_map(|&p| tier.rules.get(p)).map(|r| r.rule_id.clone()).collect()
+}
+
+fn tier_error(tier: &TierRules, name: Tier, m: &TierMatch) -> Option<Decision> {
+    let (pos, msg) = m.errors.first()?;
+    let id = tier.rules.get(*pos).map_or("?", |r| r.rule_id.as_str());
+    Some(Decision::failing(FailClosedCause::CedarEvaluationError, format!("{name} rule '{id}': {msg}")))
+}
+
+pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
+    // 0b. The input must have a canonical form before any Cedar work.
+    if let Err(detail) = check_hashable(call.input()) {
+        return Decision::failing(FailClosedCause::UnhashableToolInput, detail);
+    }
+    if !matches!(call.input(), JsonValue::Object(_)) {
+        return Decision::failing(FailClosedCause::InvalidToolInput, format!("tool_input must be an object, got {}", call.input().kind()));
+    }
+    let classified = match classify(session, call) {
+        Ok(c) => c,
+        Err(d) => return d,
+    };
+    let (actions, subject, kind): (&[Action], &str, CallKind<'_>) = match classified {
+        Classified::Write { path } => (&[Action::InvokeTool, Action::WriteFile], path, CallKind::Write { path }),
+        Classified::Shell { command } => (&[Action::InvokeTool, Action::ExecuteBash], command, CallKind::Shell { command }),
+        Classified::Other => (&[Action::InvokeTool], "", CallKind::Other),
+    };
+    let is_write_tool = matches!(kind, CallKind::Write { .. });
+    let bundle = session.bundle();
+    let cfg = session.config();
+    let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name(), subject };
+
+    // 1. Hard tier: every applicable action, union of matches.
+    let hard = match evaluate_tier(&bundle.hard.slices, actions, &facts) {
+        Ok(m) => m,
+        Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("hard tier request: {e}")),
+    };
+    if let Some(d) = tier_error(&bundle.hard, Tier::Hard, &hard) {
+        return d;
+    }
+    if !hard.positions.is_empty() {
+        let ids = rule_ids(&bundle.hard, &hard.positions);
+        let reason = if ids.is_empty() { "Hard-deny (unknown rule)".to_owned() } else { format!("Hard-deny: {}", ids.join(", ")) };
+        return Decision::new(Outcome::Deny, reason).with_rules(Tier::Hard, ids);
+    }
+
+    // 2. Tool scopes; 2.5 input-hash cache. The hash is computed only when a cache lookup needs it.
+    let mut hash: Option<String> = None;
+    let hash_of = |hash: &mut Option<String>| -> Result<String, Decision> {
+        if let Some(h) = hash {
+            return Ok(h.clone());
+        }
+        let h = tool_input_sha256(call.input()).map_err(|u| Decision::failing(FailClosedCause::UnhashableToolInput, u.0))?;
+        *hash = Some(h.clone());
+        Ok(h)
+    };
+    {
+        let mut state = match session.lock_state() {
+            Ok(s) => s,
+            Err(d) => return d,
+        };
+        if state.allowlist.matches_tool(call.tool_name(), &kind, is_write_tool) {
+            return Decision::new(Outcome::Allow, "Pre-approved by allowlist");
+        }
+        if state.input_cache.len() > 0 {
+            let h = match hash_of(&mut hash) {
+                Ok(h) => h,
+                Err(d) => return d,
+            };
+            if let Some(entry) = state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s()) {
+                let mut d = Decision::new(
+                    Outcome::Deny,
+                    format!("Recent {} within {}s: {}", entry.decision, constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
+                );
+                d.cache_hit = Some(CacheHit {
+                    tool_name: call.tool_name().to_owned(),
+                    tool_input_sha256: h,
+                    cached_decision: entry.decision,
+                    cached_reason: entry.reason,
+                    original_decision_ts: entry.original_decision_ts,
+                    matched_rule_ids: None,
+                });
+                return d;
+            }
+        }
+    }
+
+    // 3. Soft tier.
+    let soft = match evaluate_tier(&bundle.soft.slices, actions, &facts) {
+        Ok(m) => m,
+        Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("soft tier request: {e}")),
+    };
+    if let Some(d) = tier_error(&bundle.soft, Tier::Soft, &soft) {
+        return d;
+    }
+    if soft.positions.is_empty() {
+        return Decision::new(Outcome::Allow, "permitted");
+    }
+    // 3a. Disable filter (positional order kept).
+    let active: Vec<usize> = soft.positions.iter().copied().filter(|&p| !bundle.disabled.contains(&bundle.soft.rules[p].rule_id)).collect();
+    if active.is_empty() {
+        return Decision::new(Outcome::Allow, "permitted (all matching soft-deny rules disabled by blueprint)");
+    }
+    let active_ids = rule_ids(&bundle.soft, &active);
+    let mut state = match session.lock_state() {
+        Ok(s) => s,
+        Err(d) => return d,
+    };
+    // 3b. Rule scopes must cover every active match; a partial cover gates the rest.
+    let outstanding: Vec<usize> = active.iter().copied().filter(|&p| !state.allowlist.covers_rule(&bundle.soft.rules[p].rule_id)).collect();
+    if outstanding.is_empty() {
+        return Decision::new(Outcome::Allow, format!("Allowlist rule: {}", active_ids.join(", "))).with_rules(Tier::Soft, active_ids);
+    }
+    let outstanding_ids = rule_ids(&bundle.soft, &outstanding);
+    // 3c. Rule-level cache.
+    if state.rule_cache.len() > 0 {
+        if let Some((ids, entry)) = state.rule_cache.find(call.tool_name(), &outstanding_ids, session.clock().monotonic_s()) {
+            drop(state);
+            let h = match hash_of(&mut hash) {
+                Ok(h) => h,
+                Err(d) => return d,
+            };
+            let quoted: Vec<String> = ids.iter().map(|i| format!("'{i}'")).collect();
+            let noun = if ids.len() == 1 { "rule" } else { "rules" };
+            let mut d = Decision::new(
+                Outcome::Deny,
+                format!("Recent DENIED on {noun} {} within {}s: {}", quoted.join(", "), constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
+            )
+            .with_rules(Tier::Soft, ids.clone());
+            d.cache_hit = Some(CacheHit {
+                tool_name: call.tool_name().to_owned(),
+                tool_input_sha256: h,
+                cached_decision: entry.decision,
+                cached_reason: entry.reason,
+                original_decision_ts: entry.original_decision_ts,
+                matched_rule_ids: Some(ids),
+            });
+            return d;
+        }
+    }
+    drop(state);
+    // 3d. Merge the outstanding rules' annotations.
+    let rules: Vec<_> = outstanding.iter().map(|&p| &bundle.soft.rules[p]).collect();
+    let timeout = rules
+        .iter()
+        .filter_map(|r| r.approval_timeout_s.map(i64::from))
+        .chain(std::iter::once(cfg.task_default_timeout_s))
+        .min()
+        .unwrap_or(cfg.task_default_timeout_s)
+        .max(constants().approval_timeout_s.min);
+    let severity = rules.iter().map(|r| r.severity.unwrap_or(Severity::Medium)).max().unwrap_or(Severity::Medium);
+    let mut d = Decision::new(Outcome::RequireApproval, format!("Soft-deny: {}", outstanding_ids.join(", "))).with_rules(Tier::Soft, outstanding_ids);
+    d.timeout_s = u32::try_from(timeout).ok();
+    d.severity = Some(severity);
+    d
+}
+
+/// A cached reason as shown to the agent; a missing one gets a fixed phrase (SPEC §15.10).
+pub(crate) fn shown_reason(reason: Option<&str>) -> &str {
+    match reason {
+        Some(r) if !r.is_empty() => r,
+        _ => "(no reason given)",
+    }
+}

@@ -1,0 +1,185 @@
+//! Tool call → Cedar requests. Entity UIDs are built structurally (any id string is legal and
+//! exact), contexts from typed values, and each tier is pre-split by action so a call only
+//! evaluates policies whose action scope can match (Cedar has no policy index).
+
+use crate::rules::Rule;
+use cedar_policy::{
+    ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId, PolicySet, Request,
+    RestrictedExpression,
+};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+/// The three Cedar actions a tool call can trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    InvokeTool = 0,
+    WriteFile = 1,
+    ExecuteBash = 2,
+}
+
+impl Action {
+    pub const ALL: [Action; 3] = [Action::InvokeTool, Action::WriteFile, Action::ExecuteBash];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::InvokeTool => "invoke_tool",
+            Action::WriteFile => "write_file",
+            Action::ExecuteBash => "execute_bash",
+        }
+    }
+}
+
+/// The Cedar schema every tier is validated against (SPEC §15.5).
+pub(crate) const AGENT_SCHEMA: &str = r#"
+namespace Agent {
+  entity TaskAgent;
+  entity Tool;
+  entity File;
+  entity BashCommand;
+  action invoke_tool appliesTo {
+    principal: [TaskAgent], resource: [Tool],
+    context: { task_type: String, repo: String, read_only: Bool }
+  };
+  action write_file appliesTo {
+    principal: [TaskAgent], resource: [File],
+    context: { task_type: String, repo: String, read_only: Bool, file_path: String }
+  };
+  action execute_bash appliesTo {
+    principal: [TaskAgent], resource: [BashCommand],
+    context: { task_type: String, repo: String, read_only: Bool, command: String }
+  };
+}
+"#;
+
+struct Names {
+    principal: EntityTypeName,
+    tool: EntityTypeName,
+    actions: [EntityUid; 3],
+    file: EntityUid,
+    command: EntityUid,
+    entities: Entities,
+}
+
+fn names() -> &'static Names {
+    static N: OnceLock<Names> = OnceLock::new();
+    N.get_or_init(|| {
+        let ty = |s: &str| EntityTypeName::from_str(s).expect("static entity type name");
+        let uid = |t: &str, id: &str| EntityUid::from_type_name_and_id(ty(t), EntityId::new(id));
+        Names {
+            principal: ty("Agent::TaskAgent"),
+            tool: ty("Agent::Tool"),
+            actions: Action::ALL.map(|a| uid("Agent::Action", a.name())),
+            file: uid("Agent::File", "file"),
+            command: uid("Agent::BashCommand", "command"),
+            entities: Entities::empty(),
+        }
+    })
+}
+
+/// One tier's forbid policies, sliced by the action their scope can match.
+#[derive(Debug, Clone)]
+pub(crate) struct TierSlices {
+    slices: [PolicySet; 3],
+}
+
+impl TierSlices {
+    /// Slice `rules`/`policies` (same order, positional). Permits are left out: a match is "at
+    /// least one satisfied forbid", so permits can never change an outcome.
+    pub fn new(rules: &[Rule], policies: &[Policy]) -> Self {
+        let n = names();
+        let mut slices: [PolicySet; 3] = Default::default();
+        for (rule, policy) in rules.iter().zip(policies) {
+            if rule.effect != crate::RuleEffect::Forbid {
+                continue;
+            }
+            let applies = |a: Action| match policy.action_constraint() {
+                ActionConstraint::Any => true,
+                ActionConstraint::Eq(uid) => uid == n.actions[a as usize],
+                // Actions have no hierarchy here (no action entities), so `in` is membership.
+                ActionConstraint::In(uids) => uids.contains(&n.actions[a as usize]),
+            };
+            for a in Action::ALL {
+                if applies(a) {
+                    let p = policy.new_id(PolicyId::new(rule.position.to_string()));
+                    slices[a as usize].add(p).expect("positions are unique within a tier");
+                }
+            }
+        }
+        Self { slices }
+    }
+
+    /// Number of policies that can apply to `action`.
+    #[cfg(test)]
+    pub fn len(&self, action: Action) -> usize {
+        self.slices[action as usize].policies().count()
+    }
+}
+
+/// The attributes of one evaluation.
+pub(crate) struct RequestFacts<'a> {
+    pub principal: &'a str,
+    pub repo: &'a str,
+    pub read_only: bool,
+    pub tool_name: &'a str,
+    /// `file_path` for write_file, `command` for execute_bash.
+    pub subject: &'a str,
+}
+
+/// What one tier evaluation found.
+#[derive(Debug, Default)]
+pub(crate) struct TierMatch {
+    /// Positions of satisfied forbids, ascending, deduplicated across actions.
+    pub positions: Vec<usize>,
+    /// Cedar evaluation errors as `(position, message)`.
+    pub errors: Vec<(usize, String)>,
+}
+
+fn build_request(action: Action, f: &RequestFacts<'_>) -> Result<Request, String> {
+    let n = names();
+    let principal = EntityUid::from_type_name_and_id(n.principal.clone(), EntityId::new(f.principal));
+    let resource = match action {
+        Action::InvokeTool => EntityUid::from_type_name_and_id(n.tool.clone(), EntityId::new(f.tool_name)),
+        Action::WriteFile => n.file.clone(),
+        Action::ExecuteBash => n.command.clone(),
+    };
+    let mut pairs = vec![
+        ("task_type".to_owned(), RestrictedExpression::new_string(f.principal.to_owned())),
+        ("repo".to_owned(), RestrictedExpression::new_string(f.repo.to_owned())),
+        ("read_only".to_owned(), RestrictedExpression::new_bool(f.read_only)),
+    ];
+    match action {
+        Action::InvokeTool => {}
+        Action::WriteFile => pairs.push(("file_path".to_owned(), RestrictedExpression::new_string(f.subject.to_owned()))),
+        Action::ExecuteBash => pairs.push(("command".to_owned(), RestrictedExpression::new_string(f.subject.to_owned()))),
+    }
+    let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
+    Request::new(principal, n.actions[action as usize].clone(), resource, context, None).map_err(|e| e.to_string())
+}
+
+/// Evaluate `actions` against one tier and merge what matched.
+pub(crate) fn evaluate_tier(slices: &TierSlices, actions: &[Action], facts: &RequestFacts<'_>) -> Result<TierMatch, String> {
+    let authorizer = Authorizer::new();
+    let mut out = TierMatch::default();
+    for &action in actions {
+        let set = &slices.slices[action as usize];
+        if set.is_empty() {
+            continue;
+        }
+        let request = build_request(action, facts)?;
+        let response = authorizer.is_authorized(&request, set, &names().entities);
+        for id in response.diagnostics().reason() {
+            if let Ok(pos) = id.to_string().parse::<usize>() {
+                out.positions.push(pos);
+            }
+        }
+        for e in response.diagnostics().errors() {
+            let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
+            let pos = pe.policy_id().to_string().parse::<usize>().unwrap_or(usize::MAX);
+            out.errors.push((pos, e.to_string()));
+        }
+    }
+    out.positions.sort_unstable();
+    out.positions.dedup();
+    Ok(out)
+}

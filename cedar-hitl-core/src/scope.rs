@@ -1,0 +1,259 @@
+//! Approval scopes: one validator for every entry path (task submission, approval, session
+//! seeding), the degenerate-pattern check, and the shell/path facts scope matching needs.
+
+use crate::error::ScopeError;
+use crate::constants;
+use std::fmt;
+
+/// Tool names the REST-side check accepts for `tool_type:` (sessions accept any name).
+///
+/// ```
+/// assert!(cedar_hitl_core::VALID_TOOL_TYPES.contains(&"WebFetch"));
+/// ```
+pub const VALID_TOOL_TYPES: [&str; 8] = ["Bash", "Read", "Write", "Edit", "Glob", "Grep", "WebFetch", "Task"];
+
+/// The only tool group: the bundle's write tools.
+///
+/// ```
+/// assert_eq!(cedar_hitl_core::FILE_WRITE_GROUP, "file_write");
+/// ```
+pub const FILE_WRITE_GROUP: &str = "file_write";
+
+/// A parsed, normalised approval scope. `Display` gives the normalised text.
+///
+/// ```
+/// use cedar_hitl_core::{parse_approval_scope, ApprovalScope};
+/// let s = parse_approval_scope("  bash_pattern:  git status*  ").unwrap();
+/// assert_eq!(s, ApprovalScope::BashPattern("git status*".into()));
+/// assert_eq!(s.to_string(), "bash_pattern:git status*");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ApprovalScope {
+    /// Approve only the gated call; adds nothing.
+    ThisCall,
+    /// Every later call passes the allowlist step (the hard tier still runs first).
+    AllSession,
+    /// The gated call's tool; resolved when an approval is recorded.
+    ToolTypeSession,
+    /// The gated call's tool group; resolved when an approval is recorded.
+    ToolGroupSession,
+    /// Calls of this tool name.
+    ToolType(String),
+    /// Calls of tools in this group (`file_write`).
+    ToolGroup(String),
+    /// Shell calls whose every command segment matches this glob.
+    BashPattern(String),
+    /// Write calls whose normalised path matches this glob.
+    WritePath(String),
+    /// Soft matches of this rule id.
+    Rule(String),
+}
+
+impl fmt::Display for ApprovalScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApprovalScope::ThisCall => f.write_str("this_call"),
+            ApprovalScope::AllSession => f.write_str("all_session"),
+            ApprovalScope::ToolTypeSession => f.write_str("tool_type_session"),
+            ApprovalScope::ToolGroupSession => f.write_str("tool_group_session"),
+            ApprovalScope::ToolType(v) => write!(f, "tool_type:{v}"),
+            ApprovalScope::ToolGroup(v) => write!(f, "tool_group:{v}"),
+            ApprovalScope::BashPattern(v) => write!(f, "bash_pattern:{v}"),
+            ApprovalScope::WritePath(v) => write!(f, "write_path:{v}"),
+            ApprovalScope::Rule(v) => write!(f, "rule:{v}"),
+        }
+    }
+}
+
+/// Whether a pattern is too broad to pre-approve (SPEC §7.3): after trimming, shorter than 3
+/// characters, only wildcards and spaces, or more than half wildcards (`*`, `?`).
+///
+/// ```
+/// use cedar_hitl_core::is_degenerate_pattern;
+/// assert!(is_degenerate_pattern("a**?b"));
+/// assert!(!is_degenerate_pattern("docs/**"));
+/// ```
+pub fn is_degenerate_pattern(pattern: &str) -> bool {
+    let p = pattern.trim();
+    let len = p.chars().count();
+    if len < constants().degenerate_min_length || p.chars().all(|c| c == '*' || c == '?' || c.is_whitespace()) {
+        return true;
+    }
+    let wild = p.chars().filter(|&c| c == '*' || c == '?').count();
+    len == wild || (wild as f64 / len as f64) > constants().degenerate_wildcard_ratio
+}
+
+/// How strict the tool-type check is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ToolTypes {
+    /// Only the eight REST tool types.
+    Known,
+    /// Any non-empty name (MCP tools and configured write/shell tools).
+    Any,
+}
+
+/// Parse a scope the way the REST endpoints do: strict and normalising (SPEC §7.2), with the
+/// degenerate-pattern check applied on every path (SPEC §15.8).
+///
+/// ```
+/// use cedar_hitl_core::parse_approval_scope;
+/// assert_eq!(parse_approval_scope("tool_type: Read").unwrap().to_string(), "tool_type:Read");
+/// assert!(parse_approval_scope("tool_type :Read").unwrap_err().message().contains("unknown prefix"));
+/// assert!(parse_approval_scope("weird:").unwrap_err().message().contains("missing value"));
+/// assert!(parse_approval_scope("bash_pattern:*").unwrap_err().message().contains("too broad"));
+/// ```
+pub fn parse_approval_scope(scope: &str) -> Result<ApprovalScope, ScopeError> {
+    parse_scope(scope, ToolTypes::Known)
+}
+
+pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<ApprovalScope, ScopeError> {
+    let err = |m: String| Err(ScopeError::new(scope, m));
+    let s = scope.trim();
+    if s.is_empty() {
+        return err("scope must be non-empty".into());
+    }
+    let cap = constants().initial_approvals_max_entry_chars;
+    let len = s.chars().count();
+    if len > cap {
+        return err(format!("scope exceeds {cap}-char cap ({len} chars)"));
+    }
+    match s {
+        "this_call" => return Ok(ApprovalScope::ThisCall),
+        "all_session" => return Ok(ApprovalScope::AllSession),
+        "tool_type_session" => return Ok(ApprovalScope::ToolTypeSession),
+        "tool_group_session" => return Ok(ApprovalScope::ToolGroupSession),
+        _ => {}
+    }
+    let Some(colon) = s.find(':') else {
+        return err(format!("scope '{s}' missing prefix; allowed: this_call, all_session, tool_type_session, tool_group_session, tool_type:<tool>, tool_group:file_write, bash_pattern:<glob>, write_path:<glob>, rule:<rule_id>"));
+    };
+    let (prefix, value) = (&s[..=colon], s[colon + 1..].trim());
+    if value.is_empty() {
+        return err(format!("prefix {prefix} missing value"));
+    }
+    let pattern_ok = |v: &str| -> Result<String, ScopeError> {
+        if is_degenerate_pattern(v) {
+            Err(ScopeError::new(scope, format!("pattern is too broad: '{v}' (needs at least 3 characters and at most half wildcards)")))
+        } else {
+            Ok(v.to_owned())
+        }
+    };
+    match prefix {
+        "tool_type:" => {
+            if tool_types == ToolTypes::Known && !VALID_TOOL_TYPES.contains(&value) {
+                return err(format!("unknown tool_type {value}; valid: {}", VALID_TOOL_TYPES.join(", ")));
+            }
+            Ok(ApprovalScope::ToolType(value.to_owned()))
+        }
+        "tool_group:" if value == FILE_WRITE_GROUP => Ok(ApprovalScope::ToolGroup(value.to_owned())),
+        "tool_group:" => err(format!("unknown tool_group {value}; valid: {FILE_WRITE_GROUP}")),
+        "bash_pattern:" => Ok(ApprovalScope::BashPattern(pattern_ok(value)?)),
+        "write_path:" => Ok(ApprovalScope::WritePath(pattern_ok(value)?)),
+        "rule:" => Ok(ApprovalScope::Rule(value.to_owned())),
+        _ => err(format!("unknown prefix {prefix}; allowed: tool_type:, tool_group:, bash_pattern:, write_path:, rule:")),
+    }
+}
+
+/// Split a shell command into its segments on `;`, `&&`, `||`, `|`, `&` and newlines outside
+/// quotes. `None` when the command uses command or process substitution, which no bash pattern
+/// may pre-approve (the substituted command would run unseen).
+pub(crate) fn shell_segments(command: &str) -> Option<Vec<&str>> {
+    let bytes = command.as_bytes();
+    let mut segments = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    let (mut single, mut double) = (false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if single {
+            single = b != b'\'';
+        } else if b == b'\\' {
+            i += 1; // the next byte is escaped (ASCII, so no char boundary is split)
+        } else if b == b'`' || (b == b'$' && bytes.get(i + 1) == Some(&b'(')) {
+            return None;
+        } else if double {
+            double = b != b'"';
+        } else if b == b'\'' {
+            single = true;
+        } else if b == b'"' {
+            double = true;
+        } else if matches!(b, b'<' | b'>') && bytes.get(i + 1) == Some(&b'(') {
+            return None;
+        } else {
+            let redirect = b == b'&' && (i > 0 && matches!(bytes[i - 1], b'>' | b'<') || bytes.get(i + 1) == Some(&b'>'));
+            if matches!(b, b';' | b'\n' | b'\r' | b'|' | b'&') && !redirect {
+                segments.push(&command[start..i]);
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    segments.push(&command[start..]);
+    Some(segments.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect())
+}
+
+/// Lexically normalise a path (`a/./b` → `a/b`, `a/x/../b` → `a/b`). `None` when it climbs
+/// above its start (`../x`, `/../x`), which no write_path scope may match.
+pub(crate) fn normalize_path(path: &str) -> Option<String> {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if absolute { format!("/{joined}") } else { joined })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_split_outside_quotes_only() {
+        assert_eq!(shell_segments("npm test; git push --force origin main").unwrap(), ["npm test", "git push --force origin main"]);
+        assert_eq!(shell_segments("echo 'a;b' && ls | wc -l || true & x\ny").unwrap(), ["echo 'a;b'", "ls", "wc -l", "true", "x", "y"]);
+        assert_eq!(shell_segments("ls 2>&1 &>/dev/null").unwrap(), ["ls 2>&1 &>/dev/null"]);
+        assert_eq!(shell_segments("echo \"x\\\"; y\"").unwrap(), ["echo \"x\\\"; y\""]);
+        assert!(shell_segments("git status $(rm -rf ~)").is_none());
+        assert!(shell_segments("git status `id`").is_none());
+        assert!(shell_segments("echo \"$(id)\"").is_none());
+        assert_eq!(shell_segments("echo '$(id)'").unwrap(), ["echo '$(id)'"]);
+        assert!(shell_segments("diff <(ls) x").is_none());
+    }
+
+    #[test]
+    fn paths_normalise_and_refuse_escapes() {
+        assert_eq!(normalize_path("src/./a/../b.rs").as_deref(), Some("src/b.rs"));
+        assert_eq!(normalize_path("/x//y/").as_deref(), Some("/x/y"));
+        assert_eq!(normalize_path("src/../../.env"), None);
+        assert_eq!(normalize_path("../x"), None);
+        assert_eq!(normalize_path("src/../.env").as_deref(), Some(".env"));
+    }
+
+    #[test]
+    fn degenerate_examples_from_spec() {
+        for p in ["*", "**", "?*", " * ", "ab", "***", "???*", "a**?b", "a**"] {
+            assert!(is_degenerate_pattern(p), "{p}");
+        }
+        for p in ["docs/**", "git status*", "a*b*c", "ab**"] {
+            assert!(!is_degenerate_pattern(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn rest_parser_messages() {
+        let msg = |s: &str| parse_approval_scope(s).unwrap_err().message().to_owned();
+        assert!(msg("").contains("must be non-empty"));
+        assert!(msg(&format!("rule:{}", "x".repeat(124))).contains("exceeds 128-char cap"));
+        assert!(msg("tool_type").contains("missing prefix"));
+        assert!(msg("tool_type:read").contains("unknown tool_type read"));
+        assert!(msg("tool_group:net").contains("unknown tool_group"));
+        assert_eq!(parse_approval_scope("bash_pattern:git log --format=%h:%s").unwrap().to_string(), "bash_pattern:git log --format=%h:%s");
+        assert_eq!(parse_scope("tool_type:mcp__gh__create_pr", ToolTypes::Any).unwrap(), ApprovalScope::ToolType("mcp__gh__create_pr".into()));
+    }
+}

@@ -1,0 +1,628 @@
+//! [`Session`]: the state of one task — allowlist, both caches, gate accounting — and the entry
+//! points that read and change it. `Send + Sync`: state sits behind one mutex and Cedar runs
+//! outside it.
+
+use crate::allowlist::{Allowlist, AllowlistView, CallKind};
+use crate::cache::{CacheEntry, InputCache, RuleCache};
+use crate::clock::iso8601_utc;
+use crate::error::{ConfigError, Error, ScopeError};
+use crate::gates::{effective_timeout, GateAdmission, GateRefusal, GateState};
+use crate::sanitize::{agent_deny_reason, strip_controls, DenialEntry};
+use crate::scope::{parse_scope, ApprovalScope, ToolTypes};
+use crate::{canonical, constants, CachedDecision, Clock, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle, SystemClock, ToolCall};
+use serde::{Deserialize, Serialize};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// The fixed instruction appended to a human's deny before the agent sees it (SPEC §9.5).
+///
+/// ```
+/// assert!(cedar_hitl_core::DENY_RETRY_INSTRUCTION.starts_with("Do not retry"));
+/// ```
+pub const DENY_RETRY_INSTRUCTION: &str =
+    "Do not retry this call or trivial variations of it: the same rule will deny it again. Find another approach, or report why you are blocked.";
+
+/// Settings of one task. Numbers are validated by [`Session::new`] against
+/// `contracts/constants.json`, so every language reports the same field and range.
+///
+/// ```
+/// let cfg = cedar_hitl_core::SessionConfig { principal: "pr_review".into(), read_only: true, ..Default::default() };
+/// assert_eq!(cfg.approval_gate_cap, 50);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionConfig {
+    /// The task type (Cedar principal id), e.g. `new_task`.
+    pub principal: String,
+    /// `owner/name`.
+    pub repo: String,
+    /// Read-only workflow: the built-in hard tier forbids writes.
+    pub read_only: bool,
+    /// Scopes granted at task start (at most 20; `*_session` forms refused).
+    pub initial_approvals: Vec<String>,
+    /// Gate budget, in [1, 500].
+    pub approval_gate_cap: i64,
+    /// Gates already used (the host's persisted count), ≥ 0; above the cap is accepted.
+    pub initial_approval_gate_count: i64,
+    /// Task default approval timeout, in [30, 3600].
+    pub task_default_timeout_s: i64,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        let c = constants();
+        Self {
+            principal: "new_task".into(),
+            repo: String::new(),
+            read_only: false,
+            initial_approvals: Vec::new(),
+            approval_gate_cap: c.approval_gate_cap.default,
+            initial_approval_gate_count: 0,
+            task_default_timeout_s: c.approval_timeout_s.default,
+        }
+    }
+}
+
+/// How a gate ended (SPEC §9.5).
+///
+/// ```
+/// let r = cedar_hitl_core::Resolution::Approved { scope: Some("tool_type_session".into()) };
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// A human approved, optionally widening the allowlist.
+    Approved {
+        /// The scope granted (`None` = `this_call`).
+        scope: Option<String>,
+    },
+    /// A human denied.
+    Denied {
+        /// The approval request id (for the denial queue).
+        request_id: String,
+        /// The reviewer's (server-sanitised) reason.
+        reason: Option<String>,
+        /// When, ISO-8601 UTC (`None` = now).
+        decided_at: Option<String>,
+    },
+    /// Nobody answered in time (or polling failed).
+    TimedOut {
+        /// Optional reason (e.g. `poll failed 10 consecutive times`).
+        reason: Option<String>,
+        /// When, ISO-8601 UTC (`None` = now).
+        decided_at: Option<String>,
+    },
+}
+
+/// What [`Session::record_outcome`] did and what to tell the agent.
+///
+/// ```
+/// use cedar_hitl_core::*; use std::sync::Arc;
+/// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+/// let call = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"}));
+/// let e = s.record_outcome(&call, &["force_push_any".into()], Resolution::TimedOut { reason: None, decided_at: None }).unwrap();
+/// assert_eq!((e.outcome, e.agent_reason.as_str()), (Outcome::Deny, "User timed_out"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolutionEffect {
+    /// ALLOW for an approval, DENY otherwise.
+    pub outcome: Outcome,
+    /// The sanitised reason to hand the agent.
+    pub agent_reason: String,
+    /// The scope added to the allowlist, if any.
+    pub scope_added: Option<ApprovalScope>,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub allowlist: Allowlist,
+    pub input_cache: InputCache,
+    pub rule_cache: RuleCache,
+    pub gates: GateState,
+}
+
+/// The state of one task, sharing an immutable [`PolicyBundle`].
+///
+/// ```
+/// use cedar_hitl_core::*;
+/// use std::sync::Arc;
+/// let session = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig {
+///     repo: "o/r".into(), initial_approvals: vec!["tool_type:Read".into()], ..Default::default() }).unwrap();
+/// let call = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin main"}));
+/// let d = session.evaluate(&call);
+/// assert_eq!(d.outcome(), Outcome::RequireApproval);
+/// assert_eq!((d.timeout_s(), d.severity()), (Some(300), Some(Severity::High)));
+/// session.record_outcome(&call, d.matching_rule_ids(), Resolution::Denied {
+///     request_id: "r1".into(), reason: Some("not today".into()), decided_at: None }).unwrap();
+/// assert_eq!(session.evaluate(&call).reason(), "Recent DENIED within 60s: not today");
+/// ```
+#[derive(Debug)]
+pub struct Session {
+    bundle: Arc<PolicyBundle>,
+    config: SessionConfig,
+    clock: Arc<dyn Clock>,
+    state: Mutex<State>,
+}
+
+fn check_range(field: &str, value: i64, b: crate::Bounds) -> Result<(), ConfigError> {
+    if b.contains(value) {
+        Ok(())
+    } else {
+        Err(ConfigError::out_of_range(field, value, b.min, b.max))
+    }
+}
+
+impl Session {
+    /// A session on the system clock.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let cfg = SessionConfig { task_default_timeout_s: 10, ..Default::default() };
+    /// let err = Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap_err();
+    /// assert!(err.to_string().contains("task_default_timeout_s must be an integer in [30, 3600]"));
+    /// ```
+    pub fn new(bundle: Arc<PolicyBundle>, config: SessionConfig) -> Result<Self, Error> {
+        Self::with_clock(bundle, config, Arc::new(SystemClock::new()))
+    }
+
+    /// A session on the given clock (tests and fixtures use a [`ManualClock`](crate::ManualClock)).
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let clock = Arc::new(ManualClock::new(1_700_000_000.0));
+    /// let s = Session::with_clock(Arc::new(PolicyBundle::builtin()), SessionConfig::default(), clock.clone()).unwrap();
+    /// s.record_input_decision("Bash", "h", CachedDecision::Denied, None, None);
+    /// clock.advance(61.0);
+    /// assert!(s.cached_input_decision("Bash", "h").is_none());
+    /// ```
+    pub fn with_clock(bundle: Arc<PolicyBundle>, config: SessionConfig, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+        let c = constants();
+        check_range("approval_gate_cap", config.approval_gate_cap, c.approval_gate_cap)?;
+        if config.initial_approval_gate_count < 0 {
+            return Err(ConfigError::new(
+                "initial_approval_gate_count",
+                format!("initial_approval_gate_count must be an integer >= 0, got {}", config.initial_approval_gate_count),
+            )
+            .into());
+        }
+        check_range("task_default_timeout_s", config.task_default_timeout_s, c.approval_timeout_s)?;
+        let max = c.initial_approvals_max_entries;
+        if config.initial_approvals.len() > max {
+            return Err(ScopeError::new("", format!("at most {max} scopes allowed, got {}", config.initial_approvals.len())).in_field("initial_approvals").into());
+        }
+        let mut allowlist = Allowlist::default();
+        for (i, text) in config.initial_approvals.iter().enumerate() {
+            let scope = parse_scope(text, ToolTypes::Any).map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
+            if matches!(scope, ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession) {
+                return Err(ScopeError::new(text.as_str(), format!("{scope} needs a gated call to resolve against; not accepted in initial_approvals"))
+                    .in_field(format!("initial_approvals[{i}]"))
+                    .into());
+            }
+            check_rule_scope(&bundle, &scope, text).map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
+            allowlist.add(&scope);
+        }
+        let gates = GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
+        let state = State { allowlist, input_cache: InputCache::new(), rule_cache: RuleCache::new(), gates };
+        Ok(Self { bundle, config, clock, state: Mutex::new(state) })
+    }
+
+    /// Decide one tool call. Never panics and never returns ALLOW because something went wrong:
+    /// any internal fault is DENY with a fail-closed cause.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Write", serde_json::json!({"file_path": 7})));
+    /// assert_eq!(d.reason(), "fail-closed: invalid_tool_input");
+    /// ```
+    pub fn evaluate(&self, call: &ToolCall) -> Decision {
+        let start = Instant::now();
+        let mut d = catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide(self, call))).unwrap_or_else(|panic| {
+            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            Decision::failing(FailClosedCause::InternalError, format!("engine panicked: {what}"))
+        });
+        d.elapsed = start.elapsed();
+        d
+    }
+
+    pub(crate) fn lock_state(&self) -> Result<MutexGuard<'_, State>, Decision> {
+        self.state.lock().map_err(|_| Decision::failing(FailClosedCause::InternalError, "session state lock poisoned by an earlier fault"))
+    }
+
+    // Host bookkeeping keeps working after a poisoned lock: the state is plain data and every
+    // update is a single step, so there is no half-applied change to protect.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn state_for_snapshot(&self) -> MutexGuard<'_, State> {
+        self.state()
+    }
+
+    /// The bundle this session enforces.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(!s.bundle().rules().is_empty());
+    /// ```
+    pub fn bundle(&self) -> &PolicyBundle {
+        &self.bundle
+    }
+
+    /// The settings the session was built with.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.config().principal, "new_task");
+    /// ```
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// The session's clock.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.clock().unix_s() > 0.0);
+    /// ```
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    /// Validate and add a scope (the approval-time validator: any tool name, degenerate patterns
+    /// and unknown or hard `rule:` ids refused). `*_session` forms need a call: use
+    /// [`record_outcome`](Self::record_outcome).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.add_scope("bash_pattern:git status*").unwrap();
+    /// assert!(s.add_scope("rule:rm_slash").is_err());
+    /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "git status && git status -s"})));
+    /// assert_eq!(d.reason(), "Pre-approved by allowlist");
+    /// ```
+    pub fn add_scope(&self, scope: &str) -> Result<ApprovalScope, ScopeError> {
+        let parsed = parse_scope(scope, ToolTypes::Any)?;
+        if matches!(parsed, ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession) {
+            return Err(ScopeError::new(scope, format!("{parsed} needs a gated call to resolve against; use record_outcome")));
+        }
+        check_rule_scope(&self.bundle, &parsed, scope)?;
+        self.state().allowlist.add(&parsed);
+        Ok(parsed)
+    }
+
+    /// A snapshot of the allowlist.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.allowlist().scopes.is_empty());
+    /// ```
+    pub fn allowlist(&self) -> AllowlistView {
+        self.state().allowlist.view().clone()
+    }
+
+    /// Whether the tool-scope part of the allowlist pre-approves `call` (pipeline step 2 alone).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.add_scope("write_path:docs/**").unwrap();
+    /// assert!(s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"file_path": "docs/a/b.md"}))));
+    /// assert!(!s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"file_path": "docs/../.env"}))));
+    /// ```
+    pub fn allowlist_matches(&self, call: &ToolCall) -> bool {
+        let key_of = |tools: &[(String, String)]| tools.iter().find(|(t, _)| t == call.tool_name()).map(|(_, k)| k.clone());
+        let text = |k: &str| call.input().get(k).and_then(JsonValue::as_str).unwrap_or("").to_owned();
+        let write_key = key_of(&self.bundle.write_tools);
+        let (subject, is_write) = match (&write_key, key_of(&self.bundle.shell_tools)) {
+            (Some(k), _) => (Some(text(k)), true),
+            (None, Some(k)) => (Some(text(&k)), false),
+            (None, None) => (None, false),
+        };
+        let kind = match &subject {
+            Some(p) if is_write => CallKind::Write { path: p },
+            Some(c) => CallKind::Shell { command: c },
+            None => CallKind::Other,
+        };
+        self.state().allowlist.matches_tool(call.tool_name(), &kind, is_write)
+    }
+
+    /// Apply how a gate ended: widen the allowlist, fill the caches, queue the denial, and
+    /// return the agent-facing reason (SPEC §9.5, §8.3, §15.8, §15.10).
+    ///
+    /// `gate_rule_ids` are the gate decision's `matching_rule_ids`. An approval whose scope is
+    /// refused returns the [`ScopeError`] and changes nothing; the approval itself still stands
+    /// for this call.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let call = ToolCall::new("Write", serde_json::json!({"file_path": "app/.env"}));
+    /// let e = s.record_outcome(&call, &[], Resolution::Approved { scope: Some("tool_group_session".into()) }).unwrap();
+    /// assert_eq!(e.scope_added, Some(ApprovalScope::ToolGroup("file_write".into())));
+    /// assert_eq!(e.agent_reason, "User approved (tool_group_session)");
+    /// ```
+    pub fn record_outcome(&self, call: &ToolCall, gate_rule_ids: &[String], resolution: Resolution) -> Result<ResolutionEffect, ScopeError> {
+        match resolution {
+            Resolution::Approved { scope } => {
+                let given = scope.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("this_call").to_owned();
+                let parsed = parse_scope(&given, ToolTypes::Any)?;
+                let resolved = match parsed {
+                    ApprovalScope::ToolTypeSession => ApprovalScope::ToolType(call.tool_name().to_owned()),
+                    ApprovalScope::ToolGroupSession => {
+                        if self.bundle.write_tools.iter().any(|(t, _)| t == call.tool_name()) {
+                            ApprovalScope::ToolGroup(crate::scope::FILE_WRITE_GROUP.to_owned())
+                        } else {
+                            return Err(ScopeError::new(given, format!("tool_group_session: tool '{}' belongs to no tool group", call.tool_name())));
+                        }
+                    }
+                    other => other,
+                };
+                check_rule_scope(&self.bundle, &resolved, &given)?;
+                let added = (resolved != ApprovalScope::ThisCall).then(|| {
+                    self.state().allowlist.add(&resolved);
+                    resolved
+                });
+                Ok(ResolutionEffect { outcome: Outcome::Allow, agent_reason: strip_controls(&format!("User approved ({given})")), scope_added: added })
+            }
+            Resolution::Denied { request_id, reason, decided_at } => {
+                let raw = reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "denied".to_owned());
+                let ts = self.timestamp(decided_at.as_deref());
+                let entry = self.entry(CachedDecision::Denied, Some(raw.clone()), ts);
+                let hash = canonical::tool_input_sha256(call.input()).ok();
+                {
+                    let mut st = self.state();
+                    if let Some(h) = &hash {
+                        st.input_cache.record(call.tool_name(), h, entry.clone());
+                    }
+                    st.rule_cache.record(call.tool_name(), gate_rule_ids, entry);
+                    st.gates.denials.push_back(DenialEntry { request_id, reason: raw.clone(), decided_at });
+                }
+                let rules = match gate_rule_ids {
+                    [] => String::new(),
+                    [one] => format!(" (matching rule: {one})"),
+                    many => format!(" (matching rules: {})", many.join(", ")),
+                };
+                let text = format!("AUTHORITATIVE DENY from human reviewer: {raw}{rules}. {DENY_RETRY_INSTRUCTION}");
+                Ok(ResolutionEffect { outcome: Outcome::Deny, agent_reason: agent_deny_reason(Some(&text)), scope_added: None })
+            }
+            Resolution::TimedOut { reason, decided_at } => {
+                let ts = self.timestamp(decided_at.as_deref());
+                if let Ok(h) = canonical::tool_input_sha256(call.input()) {
+                    let entry = self.entry(CachedDecision::TimedOut, reason.clone(), ts);
+                    self.state().input_cache.record(call.tool_name(), &h, entry);
+                }
+                let text = reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "User timed_out".to_owned());
+                Ok(ResolutionEffect { outcome: Outcome::Deny, agent_reason: agent_deny_reason(Some(&text)), scope_added: None })
+            }
+        }
+    }
+
+    fn timestamp(&self, given: Option<&str>) -> String {
+        match given {
+            Some(ts) if !ts.is_empty() => ts.to_owned(),
+            _ => iso8601_utc(self.clock.unix_s()),
+        }
+    }
+
+    fn entry(&self, decision: CachedDecision, reason: Option<String>, ts: String) -> CacheEntry {
+        CacheEntry { decision, reason, original_decision_ts: ts, inserted_at: self.clock.monotonic_s() }
+    }
+
+    /// Remember a decision for `(tool, input hash)` (upstream `RecentDecisionCache.record`).
+    /// `original_decision_ts` `None` or empty means now.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.record_input_decision("Read", "h", CachedDecision::TimedOut, None, Some("2026-01-01T00:00:00Z"));
+    /// assert_eq!(s.input_cache_len(), 1);
+    /// ```
+    pub fn record_input_decision(&self, tool_name: &str, tool_input_sha256: &str, decision: CachedDecision, reason: Option<&str>, original_decision_ts: Option<&str>) {
+        let entry = self.entry(decision, reason.map(str::to_owned), self.timestamp(original_decision_ts));
+        self.state().input_cache.record(tool_name, tool_input_sha256, entry);
+    }
+
+    /// Remember that a human denied the set `rule_ids` for `tool_name` (one entry per set).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.record_rule_decision("Bash", &["force_push_any".into()], Some("no"), None);
+    /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"})));
+    /// assert_eq!(d.reason(), "Recent DENIED on rule 'force_push_any' within 60s: no");
+    /// ```
+    pub fn record_rule_decision(&self, tool_name: &str, rule_ids: &[String], reason: Option<&str>, original_decision_ts: Option<&str>) {
+        let entry = self.entry(CachedDecision::Denied, reason.map(str::to_owned), self.timestamp(original_decision_ts));
+        self.state().rule_cache.record(tool_name, rule_ids, entry);
+    }
+
+    /// The live input-hash entry, if any (reading does not refresh its lifetime).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.cached_input_decision("Bash", "nope").is_none());
+    /// ```
+    pub fn cached_input_decision(&self, tool_name: &str, tool_input_sha256: &str) -> Option<CacheEntry> {
+        let now = self.clock.monotonic_s();
+        self.state().input_cache.get(tool_name, tool_input_sha256, now)
+    }
+
+    /// The most recent live rule entry whose ids all appear in `rule_ids`, with its ids.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.record_rule_decision("Bash", &["a".into()], None, None);
+    /// assert_eq!(s.cached_rule_decision("Bash", &["b".into(), "a".into()]).unwrap().0, ["a"]);
+    /// ```
+    pub fn cached_rule_decision(&self, tool_name: &str, rule_ids: &[String]) -> Option<(Vec<String>, CacheEntry)> {
+        let now = self.clock.monotonic_s();
+        self.state().rule_cache.find(tool_name, rule_ids, now)
+    }
+
+    /// Entries in the input-hash cache (at most 50).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.input_cache_len(), 0);
+    /// ```
+    pub fn input_cache_len(&self) -> usize {
+        self.state().input_cache.len()
+    }
+
+    /// Entries in the rule cache (at most 50).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.rule_cache_len(), 0);
+    /// ```
+    pub fn rule_cache_len(&self) -> usize {
+        self.state().rule_cache.len()
+    }
+
+    /// Gates opened so far (seeded from `initial_approval_gate_count`).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.gate_count(), 0);
+    /// ```
+    pub fn gate_count(&self) -> u64 {
+        self.state().gates.count
+    }
+
+    /// Add one to the gate counter (no upper bound) and return the new count.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.increment_gate_count(), 1);
+    /// ```
+    pub fn increment_gate_count(&self) -> u64 {
+        let mut st = self.state();
+        st.gates.count += 1;
+        st.gates.count
+    }
+
+    /// Record a gate in the rate window at `now` (session monotonic seconds; `None` = now).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.record_gate_timestamp(None);
+    /// assert_eq!(s.approvals_in_window(), 1);
+    /// ```
+    pub fn record_gate_timestamp(&self, now: Option<f64>) {
+        let t = now.filter(|t| t.is_finite()).unwrap_or_else(|| self.clock.monotonic_s());
+        self.state().gates.record_rate(t);
+    }
+
+    /// Gates recorded within the last rate window (an entry exactly 60 s old counts).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert_eq!(s.approvals_in_window(), 0);
+    /// ```
+    pub fn approvals_in_window(&self) -> usize {
+        let now = self.clock.monotonic_s();
+        self.state().gates.rate_count(now)
+    }
+
+    /// Queue a human denial for injection into the agent's next turn.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// s.queue_denial(DenialEntry { request_id: "r".into(), reason: "no".into(), decided_at: None });
+    /// assert_eq!(s.drain_denials().len(), 1);
+    /// ```
+    pub fn queue_denial(&self, entry: DenialEntry) {
+        self.state().gates.denials.push_back(entry);
+    }
+
+    /// Take every queued denial, oldest first.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.drain_denials().is_empty());
+    /// ```
+    pub fn drain_denials(&self) -> Vec<DenialEntry> {
+        self.state().gates.denials.drain(..).collect()
+    }
+
+    /// The one-shot ceiling-shrinking latch: `true` on the first call of the session only.
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.mark_ceiling_shrinking());
+    /// assert!(!s.mark_ceiling_shrinking());
+    /// ```
+    pub fn mark_ceiling_shrinking(&self) -> bool {
+        self.state().gates.latch_ceiling()
+    }
+
+    /// Decide whether a REQUIRE_APPROVAL may open a gate (SPEC §9.2 steps 2–6 and 8): refuse on
+    /// the cap, the rate limit or too little remaining lifetime; otherwise compute the effective
+    /// timeout, fire the ceiling latch when due, count the gate and record its rate timestamp.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig { approval_gate_cap: 1, ..Default::default() }).unwrap();
+    /// assert!(matches!(s.begin_gate(None, None), GateAdmission::Admitted { .. }));
+    /// let GateAdmission::Refused { reason, .. } = s.begin_gate(None, None) else { panic!() };
+    /// assert_eq!(reason, "approval-gate cap exceeded (1/task)");
+    /// ```
+    pub fn begin_gate(&self, decision_timeout_s: Option<i64>, remaining_lifetime_s: Option<i64>) -> GateAdmission {
+        let c = constants();
+        let now = self.clock.monotonic_s();
+        let default = self.config.task_default_timeout_s;
+        let mut st = self.state();
+        let cap = self.config.approval_gate_cap as u64;
+        if st.gates.count >= cap {
+            return GateAdmission::Refused { refusal: GateRefusal::CapExceeded, reason: format!("approval-gate cap exceeded ({cap}/task)") };
+        }
+        if st.gates.rate_count(now) >= c.approval_rate_limit {
+            return GateAdmission::Refused { refusal: GateRefusal::RateLimit, reason: format!("approval-gate rate limit exceeded ({}/min)", c.approval_rate_limit) };
+        }
+        let timeout = effective_timeout(decision_timeout_s, default, remaining_lifetime_s);
+        let mut ceiling_shrinking = false;
+        if let Some(remaining) = remaining_lifetime_s {
+            let ceiling = remaining.saturating_sub(c.cleanup_margin_s);
+            if ceiling < c.ceiling_shrinking_factor.saturating_mul(default) {
+                ceiling_shrinking = st.gates.latch_ceiling();
+            }
+            if ceiling < c.approval_timeout_s.min {
+                return GateAdmission::Refused {
+                    refusal: GateRefusal::InsufficientLifetime,
+                    reason: format!("insufficient maxLifetime remaining ({remaining}s) for approval"),
+                };
+            }
+        }
+        st.gates.count += 1;
+        st.gates.record_rate(now);
+        GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count: st.gates.count }
+    }
+}
+
+fn check_rule_scope(bundle: &PolicyBundle, scope: &ApprovalScope, text: &str) -> Result<(), ScopeError> {
+    if let ApprovalScope::Rule(id) = scope {
+        if bundle.is_hard_rule(id) {
+            return Err(ScopeError::new(text, format!("rule scope 'rule:{id}' names a hard rule; hard rules cannot be pre-approved")));
+        }
+        if bundle.soft_rule(id).is_none() {
+            return Err(ScopeError::new(text, format!("rule scope 'rule:{id}' names no soft rule of this bundle")));
+        }
+    }
+    Ok(())
+}
