@@ -94,6 +94,30 @@ pub enum Resolution {
     },
 }
 
+impl Resolution {
+    /// Build a resolution from the string form every binding receives: `kind` is `approved`,
+    /// `denied` or `timed_out` (case-insensitive, as approval rows store them upper-case).
+    /// `request_id` is required for `denied`.
+    ///
+    /// ```
+    /// use cedar_hitl_core::Resolution;
+    /// let r = Resolution::from_parts("DENIED", None, Some("r1".into()), Some("no".into()), None).unwrap();
+    /// assert!(matches!(r, Resolution::Denied { .. }));
+    /// assert!(Resolution::from_parts("maybe", None, None, None, None).is_err());
+    /// ```
+    pub fn from_parts(kind: &str, scope: Option<String>, request_id: Option<String>, reason: Option<String>, decided_at: Option<String>) -> Result<Self, ConfigError> {
+        match kind.to_ascii_lowercase().as_str() {
+            "approved" => Ok(Resolution::Approved { scope }),
+            "denied" => match request_id {
+                Some(request_id) => Ok(Resolution::Denied { request_id, reason, decided_at }),
+                None => Err(ConfigError::new("request_id", "a denied resolution needs a request_id (it keys the denial queue)")),
+            },
+            "timed_out" => Ok(Resolution::TimedOut { reason, decided_at }),
+            other => Err(ConfigError::new("resolution", format!("resolution must be one of [approved, denied, timed_out], got '{other}'"))),
+        }
+    }
+}
+
 /// What [`Session::record_outcome`] did and what to tell the agent.
 ///
 /// ```
@@ -428,17 +452,26 @@ impl Session {
     }
 
     /// Remember that a human denied the set `rule_ids` for `tool_name` (one entry per set).
+    /// Only `DENIED` is accepted: a timeout says nothing about the rules.
     ///
     /// ```
     /// # use cedar_hitl_core::*; use std::sync::Arc;
     /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
-    /// s.record_rule_decision("Bash", &["force_push_any".into()], Some("no"), None);
+    /// s.record_rule_decision("Bash", &["force_push_any".into()], CachedDecision::Denied, Some("no"), None).unwrap();
     /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"})));
     /// assert_eq!(d.reason(), "Recent DENIED on rule 'force_push_any' within 60s: no");
+    /// assert!(s.record_rule_decision("Bash", &["x".into()], CachedDecision::TimedOut, None, None).is_err());
     /// ```
-    pub fn record_rule_decision(&self, tool_name: &str, rule_ids: &[String], reason: Option<&str>, original_decision_ts: Option<&str>) {
+    pub fn record_rule_decision(&self, tool_name: &str, rule_ids: &[String], decision: CachedDecision, reason: Option<&str>, original_decision_ts: Option<&str>) -> Result<(), ConfigError> {
+        if decision != CachedDecision::Denied {
+            return Err(ConfigError::new("decision", format!("rule-level entries record DENIED only, got '{decision}'")));
+        }
+        if rule_ids.is_empty() {
+            return Err(ConfigError::new("rule_ids", "rule-level entries need at least one rule id"));
+        }
         let entry = self.entry(CachedDecision::Denied, reason.map(str::to_owned), self.timestamp(original_decision_ts));
         self.state().rule_cache.record(tool_name, rule_ids, entry);
+        Ok(())
     }
 
     /// The live input-hash entry, if any (reading does not refresh its lifetime).
@@ -458,7 +491,7 @@ impl Session {
     /// ```
     /// # use cedar_hitl_core::*; use std::sync::Arc;
     /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
-    /// s.record_rule_decision("Bash", &["a".into()], None, None);
+    /// s.record_rule_decision("Bash", &["a".into()], CachedDecision::Denied, None, None).unwrap();
     /// assert_eq!(s.cached_rule_decision("Bash", &["b".into(), "a".into()]).unwrap().0, ["a"]);
     /// ```
     pub fn cached_rule_decision(&self, tool_name: &str, rule_ids: &[String]) -> Option<(Vec<String>, CacheEntry)> {

@@ -1,0 +1,1 @@
+// Python binding: see bindings-python/README.md
