@@ -2,20 +2,401 @@
 //! and its SHA-256 (the recent-decision cache key and the approval row's `tool_input_sha256`).
 
 use crate::JsonValue;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::fmt::Write as _;
 
 /// Why an input has no canonical form.
+///
+/// ```
+/// use cedar_hitl_core::{canonical_json, JsonValue, Unhashable};
+/// let err = canonical_json(&JsonValue::Float(f64::NAN)).unwrap_err();
+/// assert!(err.to_string().contains("NaN"));
+/// assert_eq!(err, Unhashable(err.0.clone()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unhashable(pub String);
 
+impl fmt::Display for Unhashable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unhashable {}
+
 /// Canonical JSON text of `value` (SPEC §8.1), or why there is none (NaN/Infinity, an
 /// `Unsupported` value, nesting deeper than `tool_input_max_depth`).
+///
+/// Object members are sorted by key (code point order, stable for duplicate keys); the text is
+/// ASCII-only with Python's separators and float spelling.
+///
+/// ```
+/// use cedar_hitl_core::{canonical_json, JsonValue};
+/// let v = JsonValue::from(serde_json::json!({"b": 1, "a": [2.5, null, "é"]}));
+/// assert_eq!(canonical_json(&v).unwrap(), r#"{"a": [2.5, null, "\u00e9"], "b": 1}"#);
+/// ```
 pub fn canonical_json(value: &JsonValue) -> Result<String, Unhashable> {
-    let _ = value;
-    todo!()
+    let mut out = String::new();
+    write_canonical(&mut out, value, 0, crate::constants().tool_input_max_depth)?;
+    Ok(out)
 }
 
 /// SHA-256 (lower-case hex) of [`canonical_json`].
+///
+/// ```
+/// use cedar_hitl_core::{tool_input_sha256, JsonValue};
+/// let empty = JsonValue::Object(vec![]);
+/// assert_eq!(
+///     tool_input_sha256(&empty).unwrap(),
+///     "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+/// );
+/// ```
 pub fn tool_input_sha256(value: &JsonValue) -> Result<String, Unhashable> {
-    let _ = value;
-    todo!()
+    let text = canonical_json(value)?;
+    let digest = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    Ok(hex)
+}
+
+/// `depth` is the number of containers already open around `value`.
+fn write_canonical(out: &mut String, value: &JsonValue, depth: usize, max_depth: usize) -> Result<(), Unhashable> {
+    match value {
+        JsonValue::Null => out.push_str("null"),
+        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JsonValue::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        JsonValue::BigInteger(b) => out.push_str(b.as_str()),
+        JsonValue::Float(f) => match python_float_repr(*f) {
+            Some(text) => out.push_str(&text),
+            None => {
+                return Err(Unhashable(format!(
+                    "float {} is not JSON (NaN and Infinity have no canonical form)",
+                    python_nonfinite_name(*f)
+                )))
+            }
+        },
+        JsonValue::String(s) => write_json_string(out, s),
+        JsonValue::Array(items) => {
+            // Check before descending so hostile nesting cannot exhaust the stack.
+            check_depth(depth + 1, max_depth)?;
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_canonical(out, item, depth + 1, max_depth)?;
+            }
+            out.push(']');
+        }
+        JsonValue::Object(members) => {
+            check_depth(depth + 1, max_depth)?;
+            let mut sorted: Vec<&(String, JsonValue)> = members.iter().collect();
+            // Byte order of UTF-8 equals code point order, which is what Python sorts by.
+            sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (n, (key, item)) in sorted.into_iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_json_string(out, key);
+                out.push_str(": ");
+                write_canonical(out, item, depth + 1, max_depth)?;
+            }
+            out.push('}');
+        }
+        JsonValue::Unsupported(what) => {
+            return Err(Unhashable(format!("unsupported value in tool input: {what}")));
+        }
+    }
+    Ok(())
+}
+
+fn check_depth(depth: usize, max_depth: usize) -> Result<(), Unhashable> {
+    if depth > max_depth {
+        Err(Unhashable(format!("tool input nests deeper than {max_depth} levels")))
+    } else {
+        Ok(())
+    }
+}
+
+/// How Python's `json` spells a non-finite float.
+pub(crate) fn python_nonfinite_name(f: f64) -> &'static str {
+    if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
+}
+
+/// Appends `s` as a JSON string literal the way Python's `json` does with `ensure_ascii=True`.
+pub(crate) fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            // Only printable ASCII is copied. DEL is escaped: real Python does so (its test is
+            // `' ' <= c <= '~'`), although SPEC §8.1 says DEL is literal; hashes must match Python.
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Python `repr(float)` for a finite float; `None` for NaN and the infinities.
+pub(crate) fn python_float_repr(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    // `{:e}` yields the shortest round-trip digits, e.g. "-1.5e-7", "1e16", "0e0". When two
+    // candidates of that length tie, Rust may pick either; Python picks the one nearest the exact
+    // value (half-even), which is what the exactly rounded `{:.N$e}` of the same length gives.
+    let shortest = format!("{f:e}");
+    let digit_count = shortest.split('e').next()?.bytes().filter(u8::is_ascii_digit).count();
+    let nearest = format!("{f:.prec$e}", prec = digit_count.saturating_sub(1));
+    let sci = if nearest.parse::<f64>().ok()?.to_bits() == f.to_bits() { nearest } else { shortest };
+    let (mantissa, exp) = sci.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // Value = 0.d1d2… × 10^decpt, Python's convention for choosing the notation.
+    let decpt = exp + 1;
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    let ndigits = digits.len() as i32;
+    if -4 < decpt && decpt <= 16 {
+        if decpt <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-decpt) as usize));
+            out.push_str(&digits);
+        } else if decpt < ndigits {
+            out.push_str(&digits[..decpt as usize]);
+            out.push('.');
+            out.push_str(&digits[decpt as usize..]);
+        } else {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', (decpt - ndigits) as usize));
+            out.push_str(".0");
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if ndigits > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let e = decpt - 1;
+        let _ = write!(out, "e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn canon(v: serde_json::Value) -> String {
+        canonical_json(&JsonValue::from(v)).unwrap()
+    }
+
+    #[test]
+    fn spec_8_1_vectors() {
+        let cases = [
+            (
+                json!({"command": "git push --force origin feature"}),
+                r#"{"command": "git push --force origin feature"}"#,
+                "83a0a884e346c85588227058ce555475fbdad9043cc61ac47ed3b98740ac403c",
+            ),
+            (
+                json!({"file_path": "src/.env", "content": "A=1"}),
+                r#"{"content": "A=1", "file_path": "src/.env"}"#,
+                "8849b0aa991c4bd290ec71eaddeca27b2187dfea5adac4eb7abf275e695782b0",
+            ),
+            (
+                json!({"b": 1, "a": [1, 2.5, null, true], "é": "ü😀"}),
+                r#"{"a": [1, 2.5, null, true], "b": 1, "\u00e9": "\u00fc\ud83d\ude00"}"#,
+                "003e4217e5654da3ed98e63380aaa930e5080284c5349ca50a7681833bc31883",
+            ),
+            (json!({}), "{}", "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"),
+        ];
+        for (input, text, hash) in cases {
+            let v = JsonValue::from(input);
+            assert_eq!(canonical_json(&v).unwrap(), text);
+            assert_eq!(tool_input_sha256(&v).unwrap(), hash);
+        }
+    }
+
+    #[test]
+    fn float_repr_matches_python() {
+        let cases: &[(f64, &str)] = &[
+            (1.0, "1.0"),
+            (2.5, "2.5"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (0.0001, "0.0001"),
+            (0.00012, "0.00012"),
+            (1e-5, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (0.1, "0.1"),
+            (-2.75, "-2.75"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (123.456, "123.456"),
+            (1e22, "1e+22"),
+            (1e100, "1e+100"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (9007199254740993.0, "9007199254740992.0"),
+            // Exact ties between two shortest candidates go to the even digit, as in Python.
+            (770518698156293.0 + 0.25, "770518698156293.2"),
+            (-(94327514355992.0 + 0.625), "-94327514355992.62"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(python_float_repr(*f).unwrap(), *want, "repr of {f:?}");
+        }
+        assert_eq!(python_float_repr(f64::NAN), None);
+    }
+
+    #[test]
+    fn string_escapes_match_python() {
+        let mut out = String::new();
+        write_json_string(&mut out, "\"\\\n\r\t\u{8}\u{c}\u{1}\u{1b}/\u{7f}~");
+        assert_eq!(out, r#""\"\\\n\r\t\b\f\u0001\u001b/\u007f~""#);
+        let mut out = String::new();
+        write_json_string(&mut out, "é😀\u{ffff}");
+        assert_eq!(out, r#""\u00e9\ud83d\ude00\uffff""#);
+    }
+
+    #[test]
+    fn scalars_and_nesting() {
+        assert_eq!(canon(json!([true, false, null, -3, "x"])), r#"[true, false, null, -3, "x"]"#);
+        assert_eq!(canon(json!(18446744073709551615u64)), "18446744073709551615");
+        assert_eq!(canon(json!({"z": {"b": [], "a": {}}})), r#"{"z": {"a": {}, "b": []}}"#);
+        // Code point order: upper case before lower case, ASCII before non-ASCII.
+        assert_eq!(canon(json!({"b": 1, "B": 2, "é": 3, "a": 4})), r#"{"B": 2, "a": 4, "b": 1, "\u00e9": 3}"#);
+    }
+
+    #[test]
+    fn non_finite_and_unsupported_are_refused() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = canonical_json(&JsonValue::Array(vec![JsonValue::Float(f)])).unwrap_err();
+            assert!(err.0.contains("NaN"), "{err}");
+        }
+        let err = canonical_json(&JsonValue::Object(vec![("s".into(), JsonValue::Unsupported("python set".into()))]))
+            .unwrap_err();
+        assert!(err.0.contains("python set"));
+        assert!(tool_input_sha256(&JsonValue::Unsupported("x".into())).is_err());
+    }
+
+    fn nested(depth: usize) -> JsonValue {
+        let mut v = JsonValue::Integer(1);
+        for _ in 0..depth {
+            v = JsonValue::Array(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn depth_limit() {
+        let max = crate::constants().tool_input_max_depth;
+        assert!(canonical_json(&nested(max)).is_ok());
+        let err = canonical_json(&nested(max + 1)).unwrap_err();
+        assert!(err.0.contains("deeper"));
+        // Scalars at the deepest level do not count as a level.
+        assert!(canonical_json(&JsonValue::String("x".into())).is_ok());
+    }
+
+    #[test]
+    fn very_deep_input_does_not_overflow() {
+        let deep = nested(200_000);
+        assert!(canonical_json(&deep).is_err());
+        // Drop iteratively: the derived recursive drop would itself overflow.
+        let mut v = deep;
+        while let JsonValue::Array(mut items) = v {
+            v = items.pop().unwrap_or(JsonValue::Null);
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<String>().prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                prop::collection::vec((any::<String>(), inner), 0..6)
+                    .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn canonical_text_parses_back_equal_and_sorted(v in arb_json()) {
+            let text = canonical_json(&JsonValue::from(v.clone())).unwrap();
+            prop_assert!(text.is_ascii());
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&back, &v);
+            // Canonical means order-independent: re-rendering the parsed value gives the same text.
+            prop_assert_eq!(canonical_json(&JsonValue::from(back)).unwrap(), text);
+        }
+
+        #[test]
+        fn object_keys_appear_in_code_point_order(keys in prop::collection::vec(any::<String>(), 0..8)) {
+            let members: Vec<(String, JsonValue)> =
+                keys.iter().map(|k| (k.clone(), JsonValue::Null)).collect();
+            let text = canonical_json(&JsonValue::Object(members)).unwrap();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            let mut expected = String::from("{");
+            for (n, k) in sorted.iter().enumerate() {
+                if n > 0 { expected.push_str(", "); }
+                write_json_string(&mut expected, k);
+                expected.push_str(": null");
+            }
+            expected.push('}');
+            prop_assert_eq!(text, expected);
+        }
+
+        #[test]
+        fn finite_floats_round_trip(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+            let text = python_float_repr(f).unwrap();
+            prop_assert_eq!(text.parse::<f64>().unwrap().to_bits(), f.to_bits());
+            prop_assert!(text.contains('.') || text.contains('e'));
+        }
+    }
 }

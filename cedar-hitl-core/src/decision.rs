@@ -183,7 +183,7 @@ pub struct Decision {
     pub(crate) timeout_s: Option<u32>,
     pub(crate) severity: Option<Severity>,
     pub(crate) fail_closed: Option<FailClosed>,
-    pub(crate) cache_hit: Option<CacheHit>,
+    pub(crate) cache_hit: Option<Box<CacheHit>>,
     pub(crate) elapsed: Duration,
 }
 
@@ -326,7 +326,7 @@ impl Decision {
     /// assert!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).cache_hit().is_none());
     /// ```
     pub fn cache_hit(&self) -> Option<&CacheHit> {
-        self.cache_hit.as_ref()
+        self.cache_hit.as_deref()
     }
 
     /// Time spent in `evaluate`.

@@ -149,14 +149,14 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
                     Outcome::Deny,
                     format!("Recent {} within {}s: {}", entry.decision, constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
                 );
-                d.cache_hit = Some(CacheHit {
+                d.cache_hit = Some(Box::new(CacheHit {
                     tool_name: call.tool_name().to_owned(),
                     tool_input_sha256: h,
                     cached_decision: entry.decision,
                     cached_reason: entry.reason,
                     original_decision_ts: entry.original_decision_ts,
                     matched_rule_ids: None,
-                });
+                }));
                 return d;
             }
         }
@@ -204,14 +204,14 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
                 format!("Recent DENIED on {noun} {} within {}s: {}", quoted.join(", "), constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
             )
             .with_rules(Tier::Soft, ids.clone());
-            d.cache_hit = Some(CacheHit {
+            d.cache_hit = Some(Box::new(CacheHit {
                 tool_name: call.tool_name().to_owned(),
                 tool_input_sha256: h,
                 cached_decision: entry.decision,
                 cached_reason: entry.reason,
                 original_decision_ts: entry.original_decision_ts,
                 matched_rule_ids: Some(ids),
-            });
+            }));
             return d;
         }
     }

@@ -129,7 +129,7 @@ impl std::fmt::Display for LoadWarning {
 ///
 /// ```
 /// let b = cedar_hitl_core::PolicyBundle::builtin();
-/// let r = b.rules().iter().find(|r| r.rule_id() == "force_push_main").unwrap();
+/// let r = b.rules().into_iter().find(|r| r.rule_id() == "force_push_main").unwrap();
 /// assert_eq!(r.policy_id(), "policy2");
 /// assert_eq!(r.approval_timeout_s(), Some(600));
 /// assert_eq!(r.category(), Some("destructive"));

@@ -1,1 +1,201 @@
-fn main() {}
+//! `cedar-hitl`: evaluate a tool call, check a blueprint, list rules, run parity fixtures.
+//! The embedded built-in policies are always loaded; blueprint options add to them.
+
+use cedar_hitl_core::*;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "cedar-hitl", version, about = "Decide ALLOW / DENY / REQUIRE_APPROVAL for AI agent tool calls with two Cedar tiers.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Blueprint {
+    /// Blueprint hard-tier policy file (rules annotated @tier("hard")).
+    #[arg(long, value_name = "FILE")]
+    blueprint_hard: Option<PathBuf>,
+    /// Blueprint soft-tier policy file (rules annotated @tier("soft")).
+    #[arg(long, value_name = "FILE")]
+    blueprint_soft: Option<PathBuf>,
+    /// Disable a soft rule by id (repeatable).
+    #[arg(long = "disable", value_name = "ID")]
+    disable: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate one tool call and print the decision (exit 0 whatever the outcome).
+    Eval {
+        /// Tool name, e.g. Bash, Write, Read.
+        #[arg(long = "tool", value_name = "NAME")]
+        tool: String,
+        /// Tool input as a JSON object.
+        #[arg(long = "input", value_name = "JSON")]
+        input: String,
+        /// Task type (Cedar principal).
+        #[arg(long, default_value = "new_task")]
+        principal: String,
+        /// Repository, owner/name.
+        #[arg(long, default_value = "")]
+        repo: String,
+        /// Read-only workflow.
+        #[arg(long)]
+        read_only: bool,
+        /// Pre-approve a scope (repeatable), e.g. tool_type:Read, rule:force_push_any.
+        #[arg(long = "approve", value_name = "SCOPE")]
+        approve: Vec<String>,
+        #[command(flatten)]
+        blueprint: Blueprint,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate blueprint files; print every error and warning with rule id and file:line.
+    Check {
+        #[command(flatten)]
+        blueprint: Blueprint,
+    },
+    /// List the enforced hard and soft rules.
+    Rules {
+        #[command(flatten)]
+        blueprint: Blueprint,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a contracts folder (cedar-parity/, decisions/, functions/) and report per file.
+    Parity {
+        /// The contracts folder, e.g. ./contracts.
+        dir: PathBuf,
+    },
+}
+
+/// Exit code 2: bad arguments or a blueprint that fails to load.
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("cedar-hitl: {msg}");
+    ExitCode::from(2)
+}
+
+fn read(path: &Option<PathBuf>) -> Result<String, String> {
+    match path {
+        None => Ok(String::new()),
+        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display())),
+    }
+}
+
+fn builder(b: &Blueprint) -> Result<PolicyBundleBuilder, String> {
+    Ok(PolicyBundle::builder().blueprint_hard(read(&b.blueprint_hard)?).blueprint_soft(read(&b.blueprint_soft)?).disable(b.disable.clone()))
+}
+
+/// `file:line` for a problem, naming the file the user passed.
+fn location(b: &Blueprint, source: Option<PolicySource>, line: Option<u32>) -> String {
+    let file = match source {
+        Some(PolicySource::BlueprintHard) => b.blueprint_hard.as_deref().map(Path::display).map(|d| d.to_string()),
+        Some(PolicySource::BlueprintSoft) => b.blueprint_soft.as_deref().map(Path::display).map(|d| d.to_string()),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    };
+    match (file, line) {
+        (Some(f), Some(l)) => format!("{f}:{l}"),
+        (Some(f), None) => f,
+        (None, _) => "blueprint".into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Eval { tool, input, principal, repo, read_only, approve, blueprint, json } => {
+            let input: serde_json::Value = match serde_json::from_str(&input) {
+                Ok(v @ serde_json::Value::Object(_)) => v,
+                Ok(_) => return usage("--input must be a JSON object"),
+                Err(e) => return usage(format!("--input is not valid JSON: {e}")),
+            };
+            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) | Err(e) => return usage(e),
+            };
+            let cfg = SessionConfig { principal, repo, read_only, initial_approvals: approve, ..Default::default() };
+            let session = match Session::new(Arc::new(bundle), cfg) {
+                Ok(s) => s,
+                Err(e) => return usage(e),
+            };
+            let d = session.evaluate(&ToolCall::new(tool, input));
+            if json {
+                let mut j = d.to_json();
+                if let Some(o) = j.as_object_mut() {
+                    o.retain(|k, _| ["outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause"].contains(&k.as_str()));
+                }
+                println!("{j}");
+            } else {
+                println!("{}: {}", d.outcome().as_str().to_uppercase(), d.reason());
+                if !d.matching_rule_ids().is_empty() {
+                    println!("  rules:    {}", d.matching_rule_ids().join(", "));
+                }
+                if let Some(t) = d.tier() {
+                    println!("  tier:     {t}");
+                }
+                if let (Some(t), Some(s)) = (d.timeout_s(), d.severity()) {
+                    println!("  timeout:  {t}s\n  severity: {s}");
+                }
+                if let Some(f) = d.fail_closed() {
+                    println!("  fail-closed: {} ({})", f.cause, f.detail);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Check { blueprint } => {
+            let report = match builder(&blueprint) {
+                Ok(b) => b.check(),
+                Err(e) => return usage(e),
+            };
+            for e in &report.errors {
+                println!("error: {}: [{}] {}{}", location(&blueprint, e.origin(), e.line()), e.kind().as_str(), e.rule_id().map(|r| format!("rule '{r}': ")).unwrap_or_default(), e.message());
+            }
+            for w in &report.warnings {
+                println!("warning: {}: rule '{}' ({}): {}", location(&blueprint, Some(w.source()), w.line()), w.rule_id(), w.field(), w.message());
+            }
+            println!("{} error(s), {} warning(s)", report.errors.len(), report.warnings.len());
+            if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Command::Rules { blueprint, json } => {
+            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) | Err(e) => return usage(e),
+            };
+            let listing = bundle.listing();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&listing).unwrap_or_default());
+            } else {
+                println!("{:<28} {:<5} {:<8} {:>8} {:<12} source", "rule_id", "tier", "severity", "timeout", "category");
+                for (tier, rules) in [("hard", &listing.hard), ("soft", &listing.soft)] {
+                    for r in rules {
+                        let t = r.approval_timeout_s.map(|t| format!("{t}s")).unwrap_or_else(|| "-".into());
+                        println!("{:<28} {:<5} {:<8} {:>8} {:<12} {}", r.rule_id, tier, r.severity.as_deref().unwrap_or("-"), t, r.category.as_deref().unwrap_or("-"), r.source);
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Parity { dir } => match cedar_hitl_cli::contracts::run_all(&dir) {
+            Err(e) => usage(e),
+            Ok(reports) => {
+                let failed = reports.iter().filter(|r| !r.failures.is_empty()).count();
+                for r in &reports {
+                    let status = if r.failures.is_empty() { "PASS" } else { "FAIL" };
+                    println!("{status} {} ({} checks)", r.path.display(), r.checked);
+                    for f in &r.failures {
+                        println!("    {f}");
+                    }
+                }
+                println!("{} passed, {} failed", reports.len() - failed, failed);
+                if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            }
+        },
+    }
+}

@@ -1,0 +1,5 @@
+//! Library side of the `cedar-hitl` command: the contract-fixture runner shared by
+//! `cedar-hitl parity` and the Rust test suite.
+#![deny(missing_docs)]
+
+pub mod contracts;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of cedar-hitl, from a fresh clone: Rust (unit, doc, property, contract fixtures,
+# CLI), then the Python binding and the Node binding (each builds itself and runs the same
+# contract fixtures). Installs what it needs: a Python venv in .venv, Node dev dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n=== %s ===\n' "$1"; }
+
+section "Rust: lint"
+cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -- -D warnings
+
+section "Rust: engine, CLI and contract fixtures"
+cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli
+
+section "Python binding"
+bash bindings-python/test.sh
+
+section "Node binding"
+bash bindings-node/test.sh
+
+section "All suites passed"
