@@ -183,3 +183,64 @@ pub(crate) fn evaluate_tier(slices: &TierSlices, actions: &[Action], facts: &Req
     out.positions.dedup();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PolicyBundle;
+    use proptest::prelude::*;
+
+    /// The reference: every forbid of the tier in one set, every applicable action evaluated.
+    fn whole_tier(rules: &[Rule], policies: &PolicySet, actions: &[Action], facts: &RequestFacts<'_>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &a in actions {
+            let request = build_request(a, facts).unwrap();
+            let response = Authorizer::new().is_authorized(&request, policies, &names().entities);
+            out.extend(response.diagnostics().reason().filter_map(|id| id.to_string().parse::<usize>().ok()));
+        }
+        out.retain(|p| rules[*p].effect == crate::RuleEffect::Forbid);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn tier_policy_set(text: &str) -> PolicySet {
+        let mut set = PolicySet::new();
+        let parsed = PolicySet::from_str(text).unwrap();
+        let mut ps: Vec<_> = parsed.policies().cloned().collect();
+        ps.sort_by_key(|p| p.id().to_string().trim_start_matches("policy").parse::<usize>().unwrap());
+        for (i, p) in ps.into_iter().enumerate() {
+            set.add(p.new_id(PolicyId::new(i.to_string()))).unwrap();
+        }
+        set
+    }
+
+    const BLUEPRINT_SOFT: &str = r#"@tier("soft") @rule_id("bash_tool") forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"Bash");
+@tier("soft") @rule_id("any_push") forbid (principal, action in [Agent::Action::"execute_bash"], resource) when { context.command like "*push*" };
+@tier("soft") @rule_id("ro_any") forbid (principal, action, resource) when { context.read_only };
+@tier("soft") @rule_id("docs") forbid (principal, action == Agent::Action::"write_file", resource) when { context.file_path like "docs/*" };"#;
+
+    proptest! {
+        #[test]
+        fn sliced_evaluation_matches_whole_tier(
+            tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read")],
+            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials")], 0..4),
+            read_only in any::<bool>(),
+        ) {
+            let bundle = PolicyBundle::builder().blueprint_soft(BLUEPRINT_SOFT).build().unwrap();
+            let subject = subject.concat();
+            let actions: &[Action] = match tool {
+                "Bash" => &[Action::InvokeTool, Action::ExecuteBash],
+                "Write" | "Edit" => &[Action::InvokeTool, Action::WriteFile],
+                _ => &[Action::InvokeTool],
+            };
+            let facts = RequestFacts { principal: "new_task", repo: "o/r", read_only, tool_name: tool, subject: &subject };
+            let soft_text = format!("{}\n{}", crate::BUILTIN_SOFT_DENY_POLICIES, BLUEPRINT_SOFT);
+            for (tier, text) in [(&bundle.hard, crate::BUILTIN_HARD_DENY_POLICIES.to_owned()), (&bundle.soft, soft_text)] {
+                let sliced = evaluate_tier(&tier.slices, actions, &facts).unwrap();
+                prop_assert!(sliced.errors.is_empty());
+                prop_assert_eq!(sliced.positions, whole_tier(&tier.rules, &tier_policy_set(&text), actions, &facts));
+            }
+        }
+    }
+}

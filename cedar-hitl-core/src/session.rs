@@ -659,3 +659,10 @@ fn check_rule_scope(bundle: &PolicyBundle, scope: &ApprovalScope, text: &str) ->
     }
     Ok(())
 }
+
+// A session is shared between threads (Python threads with the GIL released, host worker pools).
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Session>();
+    assert_send_sync::<PolicyBundle>();
+};
