@@ -334,7 +334,13 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
                 "rule_scope_ids": view.rule_ids,
             });
             for (k, v) in arg.as_object().into_iter().flatten() {
-                if got.get(k).is_some() {
+                if k == "rule_scope_ids" {
+                    // Compared as a set (contracts/README.md).
+                    let (mut g, mut w) = (strings(got.get(k)), strings(Some(v)));
+                    g.sort();
+                    w.sort();
+                    c.eq(at, k, &json!(g), &json!(w));
+                } else if got.get(k).is_some() {
                     c.eq(at, k, &got[k], v);
                 } else {
                     c.fail(at, format!("unknown state key {k:?}"));
