@@ -3,7 +3,7 @@
 
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
 use crate::request::{TierSlices, AGENT_SCHEMA};
-use crate::rules::{read_rule, split_policies, Findings, LoadWarning, RawPolicy, Rule, RuleEffect};
+use crate::rules::{read_rule, split_policies, Annotations, Findings, LoadWarning, RawPolicy, Rule, RuleEffect};
 use crate::{constants, Severity, Tier};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
@@ -266,7 +266,8 @@ impl PolicyBundleBuilder {
                 Ok(raws) if raws.is_empty() => found.errors.push(err(format!("extra_policies[{i}] contains no policy"))),
                 Ok(raws) => {
                     for (j, raw) in raws.into_iter().enumerate() {
-                        if raw.policy.annotation("tier").is_some() || raw.policy.annotation("rule_id").is_some() {
+                        let ann = Annotations::of(&raw.policy);
+                        if ann.has("tier") || ann.has("rule_id") {
                             found.errors.push(err(format!("extra_policies[{i}] already declares @tier or @rule_id; pass annotated rules as blueprint soft policies instead")));
                             break;
                         }
@@ -590,10 +591,12 @@ mod tests {
     #[test]
     fn slices_hold_only_forbids_that_can_apply() {
         let b = PolicyBundle::builtin();
-        assert_eq!(b.hard.slices.len(Action::InvokeTool), 2);
-        assert_eq!(b.hard.slices.len(Action::ExecuteBash), 2);
-        assert_eq!(b.hard.slices.len(Action::WriteFile), 2);
-        assert_eq!(b.soft.slices.len(Action::InvokeTool), 0);
+        assert_eq!(b.hard.slices.len(Action::InvokeTool, "Write"), 1);
+        assert_eq!(b.hard.slices.len(Action::InvokeTool, "Edit"), 1);
+        assert_eq!(b.hard.slices.len(Action::InvokeTool, "Read"), 0);
+        assert_eq!(b.hard.slices.len(Action::ExecuteBash, "Bash"), 2);
+        assert_eq!(b.hard.slices.len(Action::WriteFile, "Write"), 2);
+        assert_eq!(b.soft.slices.len(Action::InvokeTool, "Bash"), 0);
     }
 
     #[test]

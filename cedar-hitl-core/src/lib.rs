@@ -64,6 +64,7 @@ mod error;
 mod gates;
 mod glob;
 mod pipeline;
+mod prefilter;
 mod request;
 mod rules;
 mod sanitize;

@@ -5,8 +5,10 @@
 use crate::rules::Rule;
 use cedar_policy::{
     ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId, PolicySet, Request,
-    RestrictedExpression,
+    ResourceConstraint, RestrictedExpression,
 };
+use crate::prefilter::{policy_guard, GuardFacts, Prefilter};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -77,10 +79,65 @@ fn names() -> &'static Names {
     })
 }
 
-/// One tier's forbid policies, sliced by the action their scope can match.
+/// One tier's forbid policies, sliced by the action their scope can match, and for `invoke_tool`
+/// also by the tool their resource scope names.
 #[derive(Debug, Clone)]
 pub(crate) struct TierSlices {
-    slices: [PolicySet; 3],
+    slices: [IndexedSet; 3],
+    /// `invoke_tool` policies for one named tool: the tool-agnostic ones plus that tool's own.
+    /// Tools no policy names use `slices[InvokeTool]`, which holds only tool-agnostic policies.
+    by_tool: HashMap<String, IndexedSet>,
+}
+
+/// The policies of one slice: as one set, one set per policy, and a candidate index.
+#[derive(Debug, Clone, Default)]
+struct IndexedSet {
+    all: PolicySet,
+    singles: Vec<PolicySet>,
+    prefilter: Prefilter,
+}
+
+impl IndexedSet {
+    fn new(policies: &[Policy]) -> Self {
+        let mut all = PolicySet::new();
+        let mut singles = Vec::with_capacity(policies.len());
+        for p in policies {
+            all.add(p.clone()).expect("positions are unique within a tier");
+            let mut one = PolicySet::new();
+            one.add(p.clone()).expect("a fresh set accepts one policy");
+            singles.push(one);
+        }
+        let guards: Vec<_> = policies.iter().map(policy_guard).collect();
+        Self { all, singles, prefilter: Prefilter::new(&guards) }
+    }
+
+    /// The sets Cedar must evaluate for a request: none when no policy can be satisfied, single
+    /// policies when only a few can, else the whole slice.
+    fn sets_for(&self, facts: &GuardFacts<'_>) -> Vec<&PolicySet> {
+        let candidates = self.prefilter.candidates(facts);
+        if candidates.len() > 2 && candidates.len() * 2 > self.prefilter.len() {
+            return vec![&self.all];
+        }
+        candidates.into_iter().map(|i| &self.singles[i]).collect()
+    }
+}
+
+/// Which `invoke_tool` requests a policy's resource scope can match. The resource of such a
+/// request is always `Agent::Tool::"<name>"` and there is no entity hierarchy, so `==` and `in`
+/// both mean "this exact tool".
+enum ToolScope {
+    AnyTool,
+    Only(String),
+    NoTool,
+}
+
+fn tool_scope(policy: &Policy) -> ToolScope {
+    let n = names();
+    let named = |uid: &EntityUid| if *uid.type_name() == n.tool { ToolScope::Only(uid.id().unescaped().to_owned()) } else { ToolScope::NoTool };
+    match policy.resource_constraint() {
+        ResourceConstraint::Eq(uid) | ResourceConstraint::In(uid) => named(&uid),
+        _ => ToolScope::AnyTool,
+    }
 }
 
 impl TierSlices {
@@ -88,7 +145,8 @@ impl TierSlices {
     /// least one satisfied forbid", so permits can never change an outcome.
     pub fn new(rules: &[Rule], policies: &[Policy]) -> Self {
         let n = names();
-        let mut slices: [PolicySet; 3] = Default::default();
+        let mut slices: [Vec<Policy>; 3] = Default::default();
+        let mut tool_specific: Vec<(String, Policy)> = Vec::new();
         for (rule, policy) in rules.iter().zip(policies) {
             if rule.effect != crate::RuleEffect::Forbid {
                 continue;
@@ -100,19 +158,49 @@ impl TierSlices {
                 ActionConstraint::In(uids) => uids.contains(&n.actions[a as usize]),
             };
             for a in Action::ALL {
-                if applies(a) {
-                    let p = policy.new_id(PolicyId::new(rule.position.to_string()));
-                    slices[a as usize].add(p).expect("positions are unique within a tier");
+                if !applies(a) {
+                    continue;
                 }
+                let p = policy.new_id(PolicyId::new(rule.position.to_string()));
+                if a == Action::InvokeTool {
+                    match tool_scope(policy) {
+                        ToolScope::AnyTool => {}
+                        ToolScope::Only(tool) => {
+                            tool_specific.push((tool, p));
+                            continue;
+                        }
+                        ToolScope::NoTool => continue,
+                    }
+                }
+                slices[a as usize].push(p);
             }
         }
-        Self { slices }
+        let mut per_tool: HashMap<String, Vec<Policy>> = HashMap::new();
+        for (tool, p) in tool_specific {
+            per_tool.entry(tool).or_insert_with(|| slices[Action::InvokeTool as usize].clone()).push(p);
+        }
+        let by_tool = per_tool
+            .into_iter()
+            .map(|(tool, mut ps)| {
+                // Keep positional order so single-policy sets line up with rule positions.
+                ps.sort_by_key(|p| p.id().to_string().parse::<usize>().unwrap_or(usize::MAX));
+                (tool, IndexedSet::new(&ps))
+            })
+            .collect();
+        Self { slices: slices.map(|ps| IndexedSet::new(&ps)), by_tool }
     }
 
-    /// Number of policies that can apply to `action`.
+    fn set_for(&self, action: Action, tool_name: &str) -> &IndexedSet {
+        match action {
+            Action::InvokeTool => self.by_tool.get(tool_name).unwrap_or(&self.slices[Action::InvokeTool as usize]),
+            other => &self.slices[other as usize],
+        }
+    }
+
+    /// Number of policies that can apply to `action` for `tool_name`.
     #[cfg(test)]
-    pub fn len(&self, action: Action) -> usize {
-        self.slices[action as usize].policies().count()
+    pub fn len(&self, action: Action, tool_name: &str) -> usize {
+        self.set_for(action, tool_name).all.policies().count()
     }
 }
 
@@ -162,21 +250,29 @@ pub(crate) fn evaluate_tier(slices: &TierSlices, actions: &[Action], facts: &Req
     let authorizer = Authorizer::new();
     let mut out = TierMatch::default();
     for &action in actions {
-        let set = &slices.slices[action as usize];
-        if set.is_empty() {
+        let subject = match action {
+            Action::InvokeTool => ("", ""),
+            Action::WriteFile => ("file_path", facts.subject),
+            Action::ExecuteBash => ("command", facts.subject),
+        };
+        let guard_facts = GuardFacts { read_only: facts.read_only, attrs: [("task_type", facts.principal), ("repo", facts.repo), subject] };
+        let sets = slices.set_for(action, facts.tool_name).sets_for(&guard_facts);
+        if sets.is_empty() {
             continue;
         }
         let request = build_request(action, facts)?;
-        let response = authorizer.is_authorized(&request, set, &names().entities);
-        for id in response.diagnostics().reason() {
-            if let Ok(pos) = id.to_string().parse::<usize>() {
-                out.positions.push(pos);
+        for set in sets {
+            let response = authorizer.is_authorized(&request, set, &names().entities);
+            for id in response.diagnostics().reason() {
+                if let Ok(pos) = id.to_string().parse::<usize>() {
+                    out.positions.push(pos);
+                }
             }
-        }
-        for e in response.diagnostics().errors() {
-            let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
-            let pos = pe.policy_id().to_string().parse::<usize>().unwrap_or(usize::MAX);
-            out.errors.push((pos, e.to_string()));
+            for e in response.diagnostics().errors() {
+                let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
+                let pos = pe.policy_id().to_string().parse::<usize>().unwrap_or(usize::MAX);
+                out.errors.push((pos, e.to_string()));
+            }
         }
     }
     out.positions.sort_unstable();
@@ -223,7 +319,7 @@ mod tests {
     proptest! {
         #[test]
         fn sliced_evaluation_matches_whole_tier(
-            tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read")],
+            tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read"), Just("mcp__x"), Just("Wr\"ite")],
             subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials")], 0..4),
             read_only in any::<bool>(),
         ) {

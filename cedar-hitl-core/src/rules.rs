@@ -293,9 +293,24 @@ fn flatten(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// An annotation's value; a bare annotation (`@tier`) or an empty value reads as absent.
-fn annotation<'a>(p: &'a Policy, key: &str) -> Option<&'a str> {
-    p.annotation(key).filter(|v| !v.is_empty())
+/// A policy's annotations, read once: `Policy::annotation(key)` parses `key` with the Cedar
+/// parser on every call, which dominated bundle load time.
+pub(crate) struct Annotations<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Annotations<'a> {
+    pub fn of(p: &'a Policy) -> Self {
+        Self(p.annotations().collect())
+    }
+
+    /// The value; a bare annotation (`@tier`) or an empty value reads as absent.
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).filter(|v| !v.is_empty())
+    }
+
+    /// Whether the key is present at all (even bare).
+    pub fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| *k == key)
+    }
 }
 
 /// Whether `id` is an acceptable rule id: `^[A-Za-z0-9_.-]{1,128}$`.
@@ -319,9 +334,9 @@ pub(crate) fn parse_strict_int(raw: &str) -> Option<i64> {
     raw.parse().ok()
 }
 
-fn summary_of(p: &RawPolicy) -> String {
+fn summary_of(p: &RawPolicy, ann: &Annotations<'_>) -> String {
     let max = constants().rule_summary_max_chars;
-    let text = match annotation(&p.policy, "summary") {
+    let text = match ann.get("summary") {
         Some(s) => flatten(s),
         None => {
             // Drop annotations and comments: the summary is the rule itself.
@@ -357,10 +372,11 @@ pub(crate) fn read_rule(
     found: &mut Findings,
 ) -> Option<Rule> {
     let p = &raw.policy;
+    let ann = Annotations::of(p);
     let pid = format!("policy{position}");
     let effect = if p.effect() == Effect::Permit { RuleEffect::Permit } else { RuleEffect::Forbid };
-    let rule_id = annotation(p, "rule_id");
-    let tier_text = annotation(p, "tier");
+    let rule_id = ann.get("rule_id");
+    let tier_text = ann.get("tier");
     let where_ = match raw.line {
         Some(l) => format!("{}:{l}", raw.source),
         None => raw.source.to_string(),
@@ -381,8 +397,8 @@ pub(crate) fn read_rule(
         effect,
         severity: None,
         approval_timeout_s: None,
-        category: annotation(p, "category").map(str::to_owned),
-        summary: summary_of(raw),
+        category: ann.get("category").map(str::to_owned),
+        summary: summary_of(raw, &ann),
         source: raw.source,
         line: raw.line,
     };
@@ -420,8 +436,8 @@ pub(crate) fn read_rule(
     }
     let bounds = constants().approval_timeout_s;
     let mut ok = true;
-    let timeout = annotation(p, "approval_timeout_s");
-    let severity = annotation(p, "severity");
+    let timeout = ann.get("approval_timeout_s");
+    let severity = ann.get("severity");
     let warn = |found: &mut Findings, field: &str, message: String| {
         found.warnings.push(LoadWarning {
             tier,

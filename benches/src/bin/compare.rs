@@ -1,0 +1,87 @@
+//! Side-by-side figures for benches/RESULTS.md, all measured in one run:
+//! `cargo run --release -p cedar-hitl-benches --bin compare`.
+
+use cedar_hitl_benches::*;
+use cedar_hitl_core::{Outcome, PolicyBundle};
+use std::time::Instant;
+
+fn row(name: &str, s: Stats) {
+    println!("| {name} | {:.2} | {:.2} | {:.0} |", s.median_us, s.p99_us, s.per_second);
+}
+
+fn main() {
+    let calls = corpus_calls();
+    let raw = corpus();
+    let passes = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(20);
+
+    // Agreement first: the naive reference must decide the corpus the same way.
+    let naive = NaiveEngine::builtin();
+    let core = session(PolicyBundle::builtin());
+    let mut disagreements = 0;
+    for (call, (tool, input)) in calls.iter().zip(&raw) {
+        let d = core.evaluate(call);
+        let n = naive.decide(tool, input);
+        let same = match (&n, d.outcome()) {
+            (NaiveOutcome::Allow, Outcome::Allow) => true,
+            (NaiveOutcome::Deny(ids), Outcome::Deny) => ids.iter().all(|i| d.matching_rule_ids().contains(i)),
+            (NaiveOutcome::RequireApproval(ids, t, s), Outcome::RequireApproval) => {
+                let mut got = d.matching_rule_ids().to_vec();
+                got.sort();
+                &got == ids && Some(*t as u32) == d.timeout_s() && Some(s.as_str()) == d.severity().map(|x| x.as_str())
+            }
+            _ => false,
+        };
+        if !same {
+            disagreements += 1;
+        }
+    }
+    println!("corpus: {} calls, {passes} passes; naive reference disagrees on {disagreements} calls\n", calls.len());
+
+    println!("| engine | median µs | p99 µs | decisions/s |\n| --- | --- | --- | --- |");
+    let core_stats = measure(&calls, passes, |c| {
+        std::hint::black_box(core.evaluate(c));
+    });
+    let naive_stats = measure(&raw, passes, |(t, i)| {
+        std::hint::black_box(naive.decide(t, i));
+    });
+    row("cedar-hitl core `Session::evaluate`", core_stats);
+    row("naive cedar-policy reference", naive_stats);
+    println!("\nratio naive/core (median): {:.1}x\n", naive_stats.median_us / core_stats.median_us);
+
+    println!("| soft rules | median µs | p99 µs | decisions/s | median / built-ins |\n| --- | --- | --- | --- | --- |");
+    for n in [0usize, 10, 100, 500] {
+        let b = PolicyBundle::builder().blueprint_soft(blueprint_soft_rules(n)).build().expect("generated blueprint loads");
+        let s = session(b);
+        let st = measure(&calls, passes.div_ceil(4), |c| {
+            std::hint::black_box(s.evaluate(c));
+        });
+        println!("| {n} | {:.2} | {:.2} | {:.0} | {:.2}x |", st.median_us, st.p99_us, st.per_second, st.median_us / core_stats.median_us);
+    }
+
+    let text = blueprint_of_size(64 * 1024);
+    let builds = 20;
+    let t = Instant::now();
+    for _ in 0..builds {
+        std::hint::black_box(PolicyBundle::builder().blueprint_soft(text.clone()).build().expect("64 KB blueprint loads"));
+    }
+    let per = t.elapsed().as_secs_f64() * 1000.0 / builds as f64;
+    let t = Instant::now();
+    for _ in 0..builds {
+        std::hint::black_box(PolicyBundle::builder().build().expect("built-ins load"));
+    }
+    let builtin_ms = t.elapsed().as_secs_f64() * 1000.0 / builds as f64;
+    println!("\nbundle build: built-ins {builtin_ms:.2} ms; built-ins + {} byte blueprint {per:.2} ms", text.len());
+
+    // Memory: one session, 1,000,000 decisions; resident set must stay flat.
+    let s = session(PolicyBundle::builtin());
+    let before = rss_kib().unwrap_or(0);
+    let mut after_100k = 0;
+    for i in 0..1_000_000usize {
+        std::hint::black_box(s.evaluate(&calls[i % calls.len()]));
+        if i == 100_000 {
+            after_100k = rss_kib().unwrap_or(0);
+        }
+    }
+    let after = rss_kib().unwrap_or(0);
+    println!("memory: RSS {before} KiB before, {after_100k} KiB after 100k, {after} KiB after 1,000,000 decisions on one session");
+}

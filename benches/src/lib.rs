@@ -1,0 +1,182 @@
+//! Shared pieces of the benchmarks: the corpus, a naive `cedar-policy` reference engine, blueprint
+//! generators and statistics.
+
+use cedar_hitl_core::{JsonValue, PolicyBundle, Session, SessionConfig, ToolCall};
+use cedar_policy::{Authorizer, Context, Decision, Entities, EntityUid, PolicySet, Request};
+use serde_json::{json, Value};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The 2,000-call corpus (`benches/data/corpus.jsonl`), as `(tool_name, tool_input)`.
+pub fn corpus() -> Vec<(String, Value)> {
+    include_str!("../data/corpus.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("corpus line is JSON");
+            (v["tool_name"].as_str().unwrap_or_default().to_owned(), v["tool_input"].clone())
+        })
+        .collect()
+}
+
+/// The corpus as core tool calls.
+pub fn corpus_calls() -> Vec<ToolCall> {
+    corpus().into_iter().map(|(t, i)| ToolCall::new(t, JsonValue::from(i))).collect()
+}
+
+/// A default session (`new_task`, not read-only) on `bundle`.
+pub fn session(bundle: PolicyBundle) -> Session {
+    Session::new(Arc::new(bundle), SessionConfig { repo: "o/r".into(), ..Default::default() }).expect("default session")
+}
+
+/// `n` soft rules spread over realistic tools and actions (shell, write and MCP-tool rules),
+/// written compactly so 500 of them fit the 64 KB blueprint cap.
+pub fn blueprint_soft_rules(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            let body = match i % 3 {
+                0 => format!(r#"forbid(principal,action==Agent::Action::"execute_bash",resource)when{{context.command like "*dt{i}*"}};"#),
+                1 => format!(r#"forbid(principal,action==Agent::Action::"write_file",resource)when{{context.file_path like "*/g{i}/*"}};"#),
+                _ => format!(r#"forbid(principal,action==Agent::Action::"invoke_tool",resource==Agent::Tool::"m{i}");"#),
+            };
+            let extra = if i % 20 == 0 { format!(r#" @severity("{}") @approval_timeout_s("{}")"#, ["low", "medium", "high"][i % 3], 120 + (i % 10) * 30) } else { String::new() };
+            format!("@tier(\"soft\") @rule_id(\"b{i}\"){extra}\n{body}\n")
+        })
+        .collect()
+}
+
+/// A blueprint of generated soft rules just under `bytes` bytes.
+pub fn blueprint_of_size(bytes: usize) -> String {
+    let mut n = 1;
+    while blueprint_soft_rules(n + 1).len() <= bytes {
+        n += 1;
+    }
+    blueprint_soft_rules(n)
+}
+
+/// Per-call timing statistics.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    /// Median per call, µs.
+    pub median_us: f64,
+    /// 99th percentile per call, µs.
+    pub p99_us: f64,
+    /// Calls per second over the whole run.
+    pub per_second: f64,
+}
+
+/// Time `f` on every item, `passes` times over, and summarise per call.
+pub fn measure<T>(items: &[T], passes: usize, mut f: impl FnMut(&T)) -> Stats {
+    let mut samples = Vec::with_capacity(items.len() * passes);
+    let start = Instant::now();
+    for _ in 0..passes {
+        for item in items {
+            let t = Instant::now();
+            f(item);
+            samples.push(t.elapsed());
+        }
+    }
+    let total = start.elapsed();
+    samples.sort_unstable();
+    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    Stats { median_us: us(pick(0.5)), p99_us: us(pick(0.99)), per_second: samples.len() as f64 / total.as_secs_f64() }
+}
+
+/// What a careful user of `cedar-policy` would write without this crate: both tiers parsed once,
+/// and for every call the Cedar requests built from JSON the straightforward way (UIDs from
+/// interpolated text, contexts from JSON values), routed as SPEC §4.2 (first denying action ends
+/// a tier), rule ids resolved by scanning annotations.
+pub struct NaiveEngine {
+    hard: PolicySet,
+    soft: PolicySet,
+    principal: String,
+    repo: String,
+}
+
+/// The naive engine's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NaiveOutcome {
+    /// No tier matched.
+    Allow,
+    /// Hard match, with rule ids.
+    Deny(Vec<String>),
+    /// Soft match, with rule ids, merged timeout and severity.
+    RequireApproval(Vec<String>, i64, String),
+}
+
+impl NaiveEngine {
+    /// Parse both built-in tiers once.
+    pub fn builtin() -> Self {
+        Self {
+            hard: PolicySet::from_str(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES).expect("hard tier parses"),
+            soft: PolicySet::from_str(cedar_hitl_core::BUILTIN_SOFT_DENY_POLICIES).expect("soft tier parses"),
+            principal: "new_task".into(),
+            repo: "o/r".into(),
+        }
+    }
+
+    fn tier(&self, set: &PolicySet, tool: &str, input: &Value) -> Option<Vec<String>> {
+        let truthy = |v: Option<&Value>| match v {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Object(o)) => !o.is_empty(),
+            Some(_) => true,
+        };
+        let mut routes = vec![("invoke_tool", format!(r#"Agent::Tool::"{tool}""#), None)];
+        if (tool == "Write" || tool == "Edit") && truthy(input.get("file_path")) {
+            routes.push(("write_file", r#"Agent::File::"file""#.to_owned(), Some(("file_path", input["file_path"].clone()))));
+        }
+        if tool == "Bash" && truthy(input.get("command")) {
+            routes.push(("execute_bash", r#"Agent::BashCommand::"command""#.to_owned(), Some(("command", input["command"].clone()))));
+        }
+        for (action, resource, extra) in routes {
+            let mut ctx = json!({"task_type": self.principal, "repo": self.repo, "read_only": false});
+            if let Some((k, v)) = extra {
+                ctx[k] = v;
+            }
+            let request = Request::new(
+                EntityUid::from_str(&format!(r#"Agent::TaskAgent::"{}""#, self.principal)).ok()?,
+                EntityUid::from_str(&format!(r#"Agent::Action::"{action}""#)).ok()?,
+                EntityUid::from_str(&resource).ok()?,
+                Context::from_json_value(ctx, None).ok()?,
+                None,
+            )
+            .ok()?;
+            let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
+            if response.decision() == Decision::Deny {
+                let mut ids: Vec<String> = response.diagnostics().reason().filter_map(|id| set.policy(id)?.annotation("rule_id").map(str::to_owned)).collect();
+                ids.sort();
+                return Some(ids);
+            }
+        }
+        None
+    }
+
+    /// Decide one call.
+    pub fn decide(&self, tool: &str, input: &Value) -> NaiveOutcome {
+        if let Some(ids) = self.tier(&self.hard, tool, input) {
+            return NaiveOutcome::Deny(ids);
+        }
+        match self.tier(&self.soft, tool, input) {
+            None => NaiveOutcome::Allow,
+            Some(ids) => {
+                let policies: Vec<_> = self.soft.policies().filter(|p| p.annotation("rule_id").is_some_and(|r| ids.iter().any(|i| i == r))).collect();
+                let timeout = policies.iter().filter_map(|p| p.annotation("approval_timeout_s")?.parse::<i64>().ok()).chain([300]).min().unwrap_or(300).max(30);
+                let rank = |s: &str| ["low", "medium", "high"].iter().position(|x| *x == s).unwrap_or(1);
+                let sev = policies.iter().map(|p| rank(p.annotation("severity").unwrap_or("medium"))).max().unwrap_or(1);
+                NaiveOutcome::RequireApproval(ids, timeout, ["low", "medium", "high"][sev].to_owned())
+            }
+        }
+    }
+}
+
+/// Resident set size of this process, in KiB (Linux), for leak checks.
+pub fn rss_kib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4)
+}
