@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 section() { printf '\n=== %s ===\n' "$1"; }
 
 section "Rust: lint"
-cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -- -D warnings
+cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -p cedar-hitl-benches --features cedar-hitl-core/test-hooks -- -D warnings
 
 section "Rust: engine, CLI and contract fixtures"
-cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli
+# test-hooks adds a forced-panic trigger used to prove panics never cross an FFI boundary.
+cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli --features cedar-hitl-core/test-hooks
 
 section "Python binding"
 bash bindings-python/test.sh

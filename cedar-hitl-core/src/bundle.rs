@@ -248,6 +248,10 @@ impl PolicyBundleBuilder {
     }
 
     fn assemble(self) -> (Option<PolicyBundle>, CheckReport) {
+        #[cfg(feature = "test-hooks")]
+        if self.blueprint_soft == crate::test_hooks::PANIC_BLUEPRINT {
+            panic!("test hook: forced panic while building a bundle");
+        }
         let mut found = Findings { errors: Vec::new(), warnings: Vec::new() };
         let fail = |found: Findings| (None, CheckReport { errors: found.errors, warnings: found.warnings });
 

@@ -90,3 +90,13 @@ pub use sanitize::*;
 pub use scope::{is_degenerate_pattern, parse_approval_scope, ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES};
 pub use session::{Resolution, ResolutionEffect, Session, SessionConfig, DENY_RETRY_INSTRUCTION};
 pub use value::{BigInteger, JsonValue, ToolCall};
+
+/// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never
+/// crosses an FFI boundary.
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks {
+    /// Evaluating a call with this tool name panics inside the pipeline (caught by `evaluate`).
+    pub const PANIC_TOOL: &str = "__cedar_hitl_test_panic__";
+    /// Building a bundle whose blueprint soft text is exactly this panics (not caught by the core).
+    pub const PANIC_BLUEPRINT: &str = "// __cedar_hitl_test_panic__";
+}

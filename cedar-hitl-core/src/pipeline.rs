@@ -86,6 +86,10 @@ fn tier_error(tier: &TierRules, name: Tier, m: &TierMatch) -> Option<Decision> {
 }
 
 pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
+    #[cfg(feature = "test-hooks")]
+    if call.tool_name() == crate::test_hooks::PANIC_TOOL {
+        panic!("test hook: forced panic inside evaluate");
+    }
     // 0b. The input must have a canonical form before any Cedar work.
     if let Err(detail) = check_hashable(call.input()) {
         return Decision::failing(FailClosedCause::UnhashableToolInput, detail);
