@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident as $field:literal { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
@@ -30,8 +30,8 @@ macro_rules! string_enum {
                 match s {
                     $($text => Ok($name::$variant),)+
                     _ => Err(crate::ConfigError::new(
-                        stringify!($name),
-                        format!("{} must be one of [{}], got '{}'", stringify!($name), [$($text),+].join(", "), s),
+                        $field,
+                        format!("{} must be one of [{}], got '{}'", $field, [$($text),+].join(", "), s),
                     )),
                 }
             }
@@ -47,7 +47,7 @@ string_enum! {
     /// assert_eq!(Outcome::RequireApproval.as_str(), "require_approval");
     /// assert_eq!("deny".parse::<Outcome>().unwrap(), Outcome::Deny);
     /// ```
-    Outcome {
+    Outcome as "outcome" {
         /// Run the tool.
         Allow => "allow",
         /// Refuse the call.
@@ -63,7 +63,7 @@ string_enum! {
     /// ```
     /// assert_eq!(cedar_hitl_core::Tier::Hard.as_str(), "hard");
     /// ```
-    Tier {
+    Tier as "tier" {
         /// Absolute deny; nothing bypasses it.
         Hard => "hard",
         /// A match requires approval.
@@ -78,7 +78,7 @@ string_enum! {
     /// use cedar_hitl_core::Severity;
     /// assert!(Severity::Low < Severity::High);
     /// ```
-    Severity {
+    Severity as "severity" {
         /// Low.
         Low => "low",
         /// Medium (the default).
@@ -94,7 +94,7 @@ string_enum! {
     /// ```
     /// assert_eq!(cedar_hitl_core::FailClosedCause::InvalidToolInput.as_str(), "invalid_tool_input");
     /// ```
-    FailClosedCause {
+    FailClosedCause as "fail_closed_cause" {
         /// The input is not JSON (NaN, a non-JSON host value, too deep, too large).
         UnhashableToolInput => "unhashable_tool_input",
         /// The input is JSON but not what the tool needs (not an object, a missing or
@@ -114,7 +114,7 @@ string_enum! {
     /// use cedar_hitl_core::CachedDecision;
     /// assert!("APPROVED".parse::<CachedDecision>().is_err());
     /// ```
-    CachedDecision {
+    CachedDecision as "decision" {
         /// A human denied the call.
         Denied => "DENIED",
         /// Nobody answered in time.

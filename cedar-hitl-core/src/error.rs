@@ -67,6 +67,8 @@ pub enum PolicySource {
     BlueprintSoft,
     /// Entry `i` of the legacy `extra_policies` list.
     Legacy(usize),
+    /// Free-standing text given to [`parse_rules`](crate::parse_rules).
+    Text,
 }
 
 impl std::fmt::Display for PolicySource {
@@ -76,6 +78,7 @@ impl std::fmt::Display for PolicySource {
             PolicySource::BlueprintHard => f.write_str("blueprint_hard"),
             PolicySource::BlueprintSoft => f.write_str("blueprint_soft"),
             PolicySource::Legacy(i) => write!(f, "extra_policies[{i}]"),
+            PolicySource::Text => f.write_str("text"),
         }
     }
 }
@@ -286,7 +289,7 @@ impl ConfigError {
     /// The setting at fault.
     ///
     /// ```
-    /// assert_eq!("x".parse::<cedar_hitl_core::Outcome>().unwrap_err().field(), "Outcome");
+    /// assert_eq!("x".parse::<cedar_hitl_core::Outcome>().unwrap_err().field(), "outcome");
     /// ```
     pub fn field(&self) -> &str {
         &self.field

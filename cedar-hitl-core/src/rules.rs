@@ -334,23 +334,46 @@ pub(crate) fn parse_strict_int(raw: &str) -> Option<i64> {
     raw.parse().ok()
 }
 
+/// Drop leading annotations (`@name` or `@name("value")`, escapes honoured) from policy text.
+fn strip_annotations(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        let Some(rest) = text.strip_prefix('@') else { return text };
+        let name_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let after = rest[name_len..].trim_start();
+        let Some(args) = after.strip_prefix('(') else {
+            text = after;
+            continue;
+        };
+        // Skip a string literal, then the closing parenthesis.
+        let mut chars = args.char_indices();
+        let mut in_string = false;
+        let mut end = args.len();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' => in_string = !in_string,
+                ')' if !in_string => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        text = &args[end..];
+    }
+}
+
 fn summary_of(p: &RawPolicy, ann: &Annotations<'_>) -> String {
     let max = constants().rule_summary_max_chars;
     let text = match ann.get("summary") {
         Some(s) => flatten(s),
         None => {
-            // Drop annotations and comments: the summary is the rule itself.
-            let body: String = p
-                .text
-                .lines()
-                .map(|l| l.split("//").next().unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let body = flatten(&body);
-            match body.find("permit").into_iter().chain(body.find("forbid")).min() {
-                Some(i) => body[i..].to_owned(),
-                None => body,
-            }
+            // The rule itself: comments and annotations dropped, whitespace collapsed.
+            let body: String = p.text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join(" ");
+            flatten(strip_annotations(&body))
         }
     };
     crate::sanitize::truncate(&text, max)
@@ -504,7 +527,7 @@ pub(crate) fn read_rule(
 /// assert!(cedar_hitl_core::parse_rules("@tier(\"soft\") @rule_id(\"x\") @approval_timeout_s(\"300abc\") forbid (principal, action, resource);").is_err());
 /// ```
 pub fn parse_rules(text: &str) -> Result<Vec<Rule>, LoadError> {
-    let raws = split_policies(text, PolicySource::BlueprintSoft)?;
+    let raws = split_policies(text, PolicySource::Text)?;
     let mut found = Findings { errors: Vec::new(), warnings: Vec::new() };
     let mut rules = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -600,6 +623,14 @@ mod tests {
         let ids: Vec<_> = rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(ids[0], ("policy1", "read_only_forbid_write"));
         assert_eq!(ids.last().unwrap(), &("policy6", "drop_table"));
+    }
+
+    #[test]
+    fn summaries_skip_annotations_even_when_they_mention_effects() {
+        let rules = parse_rules(crate::BUILTIN_HARD_DENY_POLICIES).unwrap();
+        assert!(rules[0].summary().starts_with("forbid (principal, action == Agent::Action::\"invoke_tool\""), "{}", rules[0].summary());
+        assert_eq!(rules[0].source(), PolicySource::Text);
+        assert_eq!(strip_annotations(r#"@a @b("x \") forbid (") @c("") permit (p)"#), "permit (p)");
     }
 
     #[test]
