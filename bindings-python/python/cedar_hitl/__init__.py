@@ -1,0 +1,574 @@
+"""cedar-hitl: ALLOW / DENY / REQUIRE_APPROVAL for AI-agent tool calls, decided by two Cedar tiers.
+
+Two layers, one engine:
+
+* the upstream-compatible façade — ``PolicyEngine``, ``PolicyDecision``, ``Outcome``,
+  ``ApprovalAllowlist``, ``RecentDecisionCache`` — so code written against the cedarpy-based
+  engine runs after changing one import;
+* the native API — ``PolicyBundle``, ``Session``, ``ManualClock`` and the module functions —
+  re-exported from the Rust extension ``cedar_hitl._cedar_hitl``.
+
+Every decision, validation, message and number comes from the Rust core; this file only names
+and converts.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
+
+from ._cedar_hitl import (
+    BUILTIN_HARD_DENY_POLICIES,
+    BUILTIN_SOFT_DENY_POLICIES,
+    CONSTANTS_JSON,
+    DENY_RETRY_INSTRUCTION,
+    FILE_WRITE_GROUP,
+    VALID_TOOL_TYPES,
+    AllowlistView,
+    CacheEntry,
+    CedarHitlError,
+    ConfigError,
+    Decision,
+    GateAdmission,
+    LoadWarning,
+    ManualClock,
+    PolicyBundle,
+    PolicyLoadError,
+    ResolutionEffect,
+    Rule,
+    ScopeError,
+    Session,
+    __version__,
+    agent_deny_reason,
+    blocker_reason,
+    canonical_json,
+    cedar_parity_evaluate,
+    denial_envelope,
+    effective_timeout,
+    is_degenerate_pattern,
+    parse_approval_scope,
+    parse_rules,
+    redact_secrets,
+    scan_deny_reason,
+    scan_secrets,
+    strip_controls,
+    tool_input_preview,
+    tool_input_sha256,
+    truncate,
+)
+
+__all__ = [
+    # façade
+    "Outcome",
+    "PolicyDecision",
+    "PolicyEngine",
+    "ApprovalAllowlist",
+    "RecentDecisionCache",
+    # errors
+    "CedarHitlError",
+    "PolicyLoadError",
+    "ScopeError",
+    "ConfigError",
+    # native classes
+    "PolicyBundle",
+    "Session",
+    "ManualClock",
+    "Decision",
+    "Rule",
+    "LoadWarning",
+    "CacheEntry",
+    "AllowlistView",
+    "GateAdmission",
+    "ResolutionEffect",
+    # functions
+    "parse_rules",
+    "parse_approval_scope",
+    "is_degenerate_pattern",
+    "redact_secrets",
+    "scan_secrets",
+    "strip_controls",
+    "truncate",
+    "scan_deny_reason",
+    "agent_deny_reason",
+    "denial_envelope",
+    "tool_input_preview",
+    "blocker_reason",
+    "effective_timeout",
+    "tool_input_sha256",
+    "canonical_json",
+    "cedar_parity_evaluate",
+    # data
+    "BUILTIN_HARD_DENY_POLICIES",
+    "BUILTIN_SOFT_DENY_POLICIES",
+    "CONSTANTS",
+    "DENY_RETRY_INSTRUCTION",
+    "FILE_WRITE_GROUP",
+    "VALID_TOOL_TYPES",
+    "__version__",
+]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+#: Every shared number, parsed from the core's embedded ``contracts/constants.json``.
+CONSTANTS: Mapping[str, Any] = _freeze(json.loads(CONSTANTS_JSON))
+
+
+class Outcome(str, enum.Enum):
+    """The three answers (``StrEnum``-compatible: ``str(Outcome.ALLOW) == "allow"``)."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    REQUIRE_APPROVAL = "require_approval"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+
+_OUTCOMES = {o.value: o for o in Outcome}
+# Field order of the tuple a PolicyDecision holds (the native `Decision._facade_fields()` order).
+_DECISION_FIELDS = (
+    "outcome",
+    "reason",
+    "timeout_s",
+    "severity",
+    "matching_rule_ids",
+    "tier",
+    "duration_ms",
+    "fail_closed",
+    "fail_closed_cause",
+    "cache_hit_metadata",
+)
+_DURATION = _DECISION_FIELDS.index("duration_ms")
+_CACHE_HIT = _DECISION_FIELDS.index("cache_hit_metadata")
+
+
+def _field(index: int, doc: str) -> Any:
+    def get(self: "PolicyDecision") -> Any:
+        return self._f[index]
+
+    return property(get, doc=doc)
+
+
+class PolicyDecision:
+    """One decision in the upstream shape. Immutable; equality and hash ignore ``duration_ms``
+    and ``cache_hit_metadata``."""
+
+    __slots__ = ("_f",)
+    _f: Tuple[Any, ...]
+
+    outcome = _field(0, "ALLOW, DENY or REQUIRE_APPROVAL.")
+    reason = _field(1, "The reason, in the upstream catalogue's wording.")
+    timeout_s = _field(2, "Approval timeout in seconds (REQUIRE_APPROVAL only).")
+    severity = _field(3, "low / medium / high (REQUIRE_APPROVAL only).")
+    matching_rule_ids = _field(4, "Rule ids that decided, positional order (tuple).")
+    tier = _field(5, "'hard', 'soft' or None: the tier whose rules decided.")
+    duration_ms = _field(6, "Time spent deciding, in milliseconds.")
+    fail_closed = _field(7, "True when the engine denied because something went wrong.")
+    fail_closed_cause = _field(8, "unhashable_tool_input, invalid_tool_input, cedar_evaluation_error or internal_error.")
+    cache_hit_metadata = _field(9, "For cache-hit denies: tool_name, tool_input_sha256, cached_decision, cached_reason, original_decision_ts, matched_rule_ids.")
+
+    def __init__(
+        self,
+        *,
+        outcome: Union[Outcome, str, None] = None,
+        allowed: Optional[bool] = None,
+        reason: str = "",
+        timeout_s: Optional[int] = None,
+        severity: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+        tier: Optional[str] = None,
+        duration_ms: float = 0.0,
+        fail_closed: bool = False,
+        fail_closed_cause: Optional[str] = None,
+        cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        if (outcome is None) == (allowed is None):
+            raise TypeError("PolicyDecision() takes exactly one of outcome= or allowed=")
+        if outcome is None:
+            resolved = Outcome.ALLOW if allowed else Outcome.DENY
+        else:
+            resolved = Outcome(outcome)
+        fields = (
+            resolved,
+            reason,
+            timeout_s,
+            severity,
+            tuple(matching_rule_ids),
+            tier,
+            float(duration_ms),
+            bool(fail_closed),
+            fail_closed_cause,
+            None if cache_hit_metadata is None else dict(cache_hit_metadata),
+        )
+        object.__setattr__(self, "_f", fields)
+
+    @classmethod
+    def _from_native(cls, decision: Decision) -> "PolicyDecision":
+        f = decision._facade_fields()
+        self = object.__new__(cls)
+        object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:])
+        return self
+
+    @classmethod
+    def allow(cls, reason: str = "permitted", *, tier: Optional[str] = None, matching_rule_ids: Iterable[str] = ()) -> "PolicyDecision":
+        return cls(outcome=Outcome.ALLOW, reason=reason, tier=tier, matching_rule_ids=matching_rule_ids)
+
+    @classmethod
+    def deny(
+        cls,
+        reason: str,
+        *,
+        tier: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+        fail_closed: bool = False,
+        fail_closed_cause: Optional[str] = None,
+        cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+    ) -> "PolicyDecision":
+        return cls(
+            outcome=Outcome.DENY,
+            reason=reason,
+            tier=tier,
+            matching_rule_ids=matching_rule_ids,
+            fail_closed=fail_closed,
+            fail_closed_cause=fail_closed_cause,
+            cache_hit_metadata=cache_hit_metadata,
+        )
+
+    @classmethod
+    def require_approval(
+        cls,
+        reason: str,
+        *,
+        timeout_s: Optional[int] = None,
+        severity: str = "medium",
+        matching_rule_ids: Iterable[str] = (),
+        tier: Optional[str] = "soft",
+    ) -> "PolicyDecision":
+        return cls(
+            outcome=Outcome.REQUIRE_APPROVAL,
+            reason=reason,
+            timeout_s=CONSTANTS["approval_timeout_s"]["default"] if timeout_s is None else timeout_s,
+            severity=severity,
+            matching_rule_ids=matching_rule_ids,
+            tier=tier,
+        )
+
+    @property
+    def allowed(self) -> bool:
+        """``True`` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed)."""
+        return self._f[0] is Outcome.ALLOW
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (``outcome`` as its string value)."""
+        d = dict(zip(_DECISION_FIELDS, self._f))
+        d["outcome"] = self._f[0].value
+        d["matching_rule_ids"] = list(self._f[4])
+        d["allowed"] = self.allowed
+        return d
+
+    def _key(self) -> Tuple[Any, ...]:
+        f = self._f
+        return f[:_DURATION] + f[_DURATION + 1 : _CACHE_HIT]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PolicyDecision):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"PolicyDecision is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PolicyDecision is immutable (cannot delete {name!r})")
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_decision, (dict(zip(_DECISION_FIELDS, self._f)),))
+
+    def __repr__(self) -> str:
+        parts = [f"outcome={self.outcome.value!r}", f"reason={self.reason!r}"]
+        if self.tier is not None:
+            parts.append(f"tier={self.tier!r}")
+        if self.matching_rule_ids:
+            parts.append(f"matching_rule_ids={self.matching_rule_ids!r}")
+        if self.timeout_s is not None:
+            parts.append(f"timeout_s={self.timeout_s!r}")
+        if self.severity is not None:
+            parts.append(f"severity={self.severity!r}")
+        if self.fail_closed:
+            parts.append(f"fail_closed=True, fail_closed_cause={self.fail_closed_cause!r}")
+        if self.cache_hit_metadata is not None:
+            parts.append("cache_hit=True")
+        parts.append(f"duration_ms={self.duration_ms:.3f}")
+        return f"PolicyDecision({', '.join(parts)})"
+
+
+def _rebuild_decision(kwargs: dict[str, Any]) -> PolicyDecision:
+    return PolicyDecision(**kwargs)
+
+
+class ApprovalAllowlist:
+    """Live view of a session's approval allowlist."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, scope: str) -> None:
+        """Validate and add a scope (raises :class:`ScopeError`)."""
+        self._session.add_scope(scope)
+
+    def matches(self, tool_name: str, tool_input: Mapping[str, object]) -> bool:
+        """Whether a tool scope pre-approves the call (rule scopes are not consulted here)."""
+        return self._session.allowlist_matches(tool_name, tool_input)
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        """The ``rule:`` scope ids granted so far."""
+        return frozenset(self._session.allowlist().rule_ids)
+
+    @property
+    def scopes(self) -> Tuple[str, ...]:
+        """Every granted scope, normalised, in grant order."""
+        return tuple(self._session.allowlist().scopes)
+
+    def __repr__(self) -> str:
+        return f"ApprovalAllowlist(scopes={list(self.scopes)!r})"
+
+
+class RecentDecisionCache:
+    """Live view of a session's two recent-decision caches (input-hash and rule level)."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(
+        self,
+        tool_name: str,
+        tool_input_sha256: str,
+        decision: str,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None:
+        """Remember ``DENIED`` or ``TIMED_OUT`` for ``(tool_name, hash)`` (other values raise :class:`ConfigError`)."""
+        self._session.record_input_decision(tool_name, tool_input_sha256, decision, reason, original_decision_ts)
+
+    def record_rule_decision(
+        self,
+        tool_name: str,
+        rule_id_or_ids: Union[str, Sequence[str]],
+        decision: str,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None:
+        """Remember that a human denied these rule ids (``DENIED`` only). A single id stores a one-id set."""
+        ids = [rule_id_or_ids] if isinstance(rule_id_or_ids, str) else rule_id_or_ids
+        self._session.record_rule_decision(tool_name, ids, decision, reason, original_decision_ts)
+
+    def get(self, tool_name: str, tool_input_sha256: str) -> Optional[CacheEntry]:
+        """The live input-hash entry, or ``None`` (reads do not refresh the TTL)."""
+        return self._session.cached_input_decision(tool_name, tool_input_sha256)
+
+    def get_rule_decision(self, tool_name: str, rule_ids: Union[str, Sequence[str]]) -> Optional[Tuple[str, CacheEntry]]:
+        """``(rule_id, entry)`` for the most recent live entry whose ids are all among
+        ``rule_ids``; the full id set of that entry is ``entry.rule_ids``."""
+        ids = [rule_ids] if isinstance(rule_ids, str) else rule_ids
+        hit = self._session.cached_rule_decision(tool_name, ids)
+        if hit is None:
+            return None
+        matched, entry = hit
+        return matched[0], entry
+
+    def len(self) -> int:
+        """Entries in the input-hash cache."""
+        return self._session.input_cache_len()
+
+    def rule_len(self) -> int:
+        """Entries in the rule-level cache."""
+        return self._session.rule_cache_len()
+
+    def __len__(self) -> int:
+        return self._session.input_cache_len()
+
+    def __repr__(self) -> str:
+        return f"RecentDecisionCache(len={self.len()}, rule_len={self.rule_len()})"
+
+
+_DEFAULT_GATE_CAP: int = CONSTANTS["approval_gate_cap"]["default"]
+_DEFAULT_TIMEOUT_S: int = CONSTANTS["approval_timeout_s"]["default"]
+
+
+def _config_error(field: str, message: str) -> ConfigError:
+    err = ConfigError(message)
+    err.field = field
+    return err
+
+
+# Native parameter names → the façade's (only the binding's own type errors carry these).
+_FACADE_NAMES = {
+    "principal": "task_type",
+    "blueprint_hard": "blueprint_hard_policies",
+    "blueprint_soft": "blueprint_soft_policies",
+    "disable": "blueprint_disable",
+}
+
+
+def _facade_named(err: ConfigError) -> ConfigError:
+    field = err.field or ""
+    head = field.split("[", 1)[0].split(".", 1)[0]
+    name = _FACADE_NAMES.get(head)
+    if name is None or not str(err).startswith(head):
+        return err
+    renamed = _config_error(name + field[len(head) :], name + str(err)[len(head) :])
+    return renamed
+
+
+class PolicyEngine:
+    """The upstream-compatible engine: one task's session over a policy bundle.
+
+    Thread-safe: ``evaluate_tool_use`` may be called from many threads at once (the GIL is
+    released while the core decides).
+    """
+
+    __slots__ = ("_bundle", "_session", "_allowlist", "_recent")
+
+    def __init__(
+        self,
+        task_type: str,
+        repo: str,
+        *,
+        read_only: bool = False,
+        extra_policies: Optional[Sequence[str]] = None,
+        blueprint_hard_policies: Optional[str] = None,
+        blueprint_soft_policies: Optional[str] = None,
+        blueprint_disable: Optional[Sequence[str]] = None,
+        initial_approvals: Optional[Sequence[str]] = None,
+        approval_gate_cap: int = _DEFAULT_GATE_CAP,
+        initial_approval_gate_count: int = 0,
+        task_default_timeout_s: int = _DEFAULT_TIMEOUT_S,
+        bundle: Optional[PolicyBundle] = None,
+        clock: Optional[ManualClock] = None,
+    ) -> None:
+        try:
+            if bundle is None:
+                bundle = PolicyBundle(
+                    blueprint_hard=blueprint_hard_policies,
+                    blueprint_soft=blueprint_soft_policies,
+                    disable=blueprint_disable,
+                    extra_policies=extra_policies,
+                )
+            elif any(x is not None for x in (extra_policies, blueprint_hard_policies, blueprint_soft_policies, blueprint_disable)):
+                raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy arguments, not both")
+            session = Session(
+                bundle,
+                principal=task_type,
+                repo=repo,
+                read_only=read_only,
+                initial_approvals=initial_approvals,
+                approval_gate_cap=approval_gate_cap,
+                initial_approval_gate_count=initial_approval_gate_count,
+                task_default_timeout_s=task_default_timeout_s,
+                clock=clock,
+            )
+        except ConfigError as err:
+            renamed = _facade_named(err)
+            if renamed is err:
+                raise
+            raise renamed from err
+        self._bundle = bundle
+        self._session = session
+        self._allowlist = ApprovalAllowlist(self._session)
+        self._recent = RecentDecisionCache(self._session)
+
+    def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision:
+        """Decide one tool call. Never raises: malformed input is a fail-closed DENY."""
+        return PolicyDecision._from_native(self._session.evaluate(tool_name, tool_input))
+
+    # -- configuration ------------------------------------------------------------------------
+    @property
+    def task_type(self) -> str:
+        return self._session.principal
+
+    @property
+    def repo(self) -> str:
+        return self._session.repo
+
+    @property
+    def read_only(self) -> bool:
+        return self._session.read_only
+
+    @property
+    def approval_gate_cap(self) -> int:
+        return self._session.approval_gate_cap
+
+    @property
+    def task_default_timeout_s(self) -> int:
+        return self._session.task_default_timeout_s
+
+    @property
+    def bundle(self) -> PolicyBundle:
+        """The native bundle (share it with other engines via ``bundle=``)."""
+        return self._bundle
+
+    @property
+    def session(self) -> Session:
+        """The native session (``record_outcome``, ``begin_gate``, ``snapshot``, ...)."""
+        return self._session
+
+    # -- allowlist and caches -----------------------------------------------------------------
+    @property
+    def allowlist(self) -> ApprovalAllowlist:
+        return self._allowlist
+
+    @property
+    def recent_decisions(self) -> RecentDecisionCache:
+        return self._recent
+
+    # -- gate accounting ----------------------------------------------------------------------
+    @property
+    def approval_gate_count(self) -> int:
+        return self._session.gate_count()
+
+    def increment_approval_gate_count(self) -> int:
+        """Add one gate; returns the new count."""
+        return self._session.increment_gate_count()
+
+    def record_approval_gate_timestamp(self, now: Optional[float] = None) -> None:
+        """Record a gate in the rate window (``now``: session monotonic seconds; default now)."""
+        self._session.record_gate_timestamp(now)
+
+    @property
+    def approvals_in_last_minute(self) -> int:
+        return self._session.approvals_in_window()
+
+    def queue_denial_injection(self, request_id: str, reason: str, decided_at: Optional[str] = None) -> None:
+        self._session.queue_denial(request_id, reason, decided_at)
+
+    def drain_denial_injections(self) -> list[dict[str, Optional[str]]]:
+        """Every queued denial, oldest first; the queue is emptied."""
+        return self._session.drain_denials()
+
+    def mark_ceiling_shrinking_emitted(self) -> bool:
+        """``True`` on the first call of the session only."""
+        return self._session.mark_ceiling_shrinking()
+
+    def __repr__(self) -> str:
+        return f"PolicyEngine(task_type={self.task_type!r}, repo={self.repo!r}, read_only={self.read_only!r})"
+

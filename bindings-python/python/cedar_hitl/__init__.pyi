@@ -1,0 +1,535 @@
+"""Type stub of cedar_hitl (façade in __init__.py, native API from the Rust extension)."""
+
+import enum
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final
+
+__version__: str
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+#: Every shared number, parsed from the core's embedded contracts/constants.json (read-only).
+CONSTANTS: Mapping[str, Any]
+CONSTANTS_JSON: str
+BUILTIN_HARD_DENY_POLICIES: str
+BUILTIN_SOFT_DENY_POLICIES: str
+DENY_RETRY_INSTRUCTION: str
+FILE_WRITE_GROUP: str
+VALID_TOOL_TYPES: Tuple[str, ...]
+
+#: A JSON value as a tool input carries it.
+JsonValue = Union[None, bool, int, float, str, Sequence["JsonValue"], Mapping[str, "JsonValue"]]
+
+OutcomeValue = Literal["allow", "deny", "require_approval"]
+TierValue = Literal["hard", "soft"]
+SeverityValue = Literal["low", "medium", "high"]
+FailClosedCauseValue = Literal["unhashable_tool_input", "invalid_tool_input", "cedar_evaluation_error", "internal_error"]
+CachedDecisionValue = Literal["DENIED", "TIMED_OUT"]
+ClipValue = Literal["rule_annotation", "maxLifetime_ceiling"]
+
+class CacheHitMetadata(TypedDict):
+    tool_name: str
+    tool_input_sha256: str
+    cached_decision: CachedDecisionValue
+    cached_reason: Optional[str]
+    original_decision_ts: str
+    matched_rule_ids: Optional[list[str]]
+
+class DenialEntry(TypedDict):
+    request_id: str
+    reason: str
+    decided_at: Optional[str]
+
+class DenialEntryInput(TypedDict, total=False):
+    request_id: str
+    reason: Optional[str]
+    decided_at: Optional[str]
+
+class EffectiveTimeout(TypedDict):
+    effective_s: int
+    clip: Optional[ClipValue]
+    requested_s: int
+
+class ParityResult(TypedDict):
+    decision: Literal["allow", "deny"]
+    matching_rule_ids: list[str]
+    errors: bool
+
+class _RuleSummaryBase(TypedDict):
+    rule_id: str
+    summary: str
+    source: str
+
+class RuleSummary(_RuleSummaryBase, total=False):
+    category: str
+    severity: SeverityValue
+    approval_timeout_s: int
+
+class RuleListing(TypedDict):
+    hard: list[RuleSummary]
+    soft: list[RuleSummary]
+
+class DecisionDict(TypedDict):
+    outcome: OutcomeValue
+    reason: str
+    tier: Optional[TierValue]
+    matching_rule_ids: list[str]
+    timeout_s: Optional[int]
+    severity: Optional[SeverityValue]
+    fail_closed: bool
+    fail_closed_cause: Optional[FailClosedCauseValue]
+    fail_closed_detail: Optional[str]
+    cache_hit: Optional[CacheHitMetadata]
+    duration_ms: float
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+
+class CedarHitlError(ValueError):
+    """Base class of every error cedar-hitl raises for bad policies, scopes or settings."""
+
+class PolicyLoadError(CedarHitlError):
+    kind: Optional[str]
+    """parse, annotation, duplicate_rule_id, cross_tier_duplicate, size_cap, legacy, disable, schema, tool_map."""
+    tier: Optional[TierValue]
+    rule_id: Optional[str]
+    field: Optional[str]
+    source: Optional[str]
+    """builtin, blueprint_hard, blueprint_soft, extra_policies[i] or text (parse_rules)."""
+    line: Optional[int]
+
+class ScopeError(CedarHitlError):
+    scope: Optional[str]
+    field: Optional[str]
+
+class ConfigError(CedarHitlError):
+    field: Optional[str]
+
+# ---------------------------------------------------------------------------------------------
+# Upstream-compatible façade
+# ---------------------------------------------------------------------------------------------
+
+class Outcome(str, enum.Enum):
+    ALLOW = "allow"
+    DENY = "deny"
+    REQUIRE_APPROVAL = "require_approval"
+
+@final
+class PolicyDecision:
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def timeout_s(self) -> Optional[int]: ...
+    @property
+    def severity(self) -> Optional[str]: ...
+    @property
+    def matching_rule_ids(self) -> Tuple[str, ...]: ...
+    @property
+    def tier(self) -> Optional[str]: ...
+    @property
+    def duration_ms(self) -> float: ...
+    @property
+    def fail_closed(self) -> bool: ...
+    @property
+    def fail_closed_cause(self) -> Optional[str]: ...
+    @property
+    def cache_hit_metadata(self) -> Optional[CacheHitMetadata]: ...
+    def __init__(
+        self,
+        *,
+        outcome: Union[Outcome, OutcomeValue, None] = None,
+        allowed: Optional[bool] = None,
+        reason: str = "",
+        timeout_s: Optional[int] = None,
+        severity: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+        tier: Optional[str] = None,
+        duration_ms: float = 0.0,
+        fail_closed: bool = False,
+        fail_closed_cause: Optional[str] = None,
+        cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+    ) -> None: ...
+    @classmethod
+    def allow(cls, reason: str = "permitted", *, tier: Optional[str] = None, matching_rule_ids: Iterable[str] = ()) -> PolicyDecision: ...
+    @classmethod
+    def deny(
+        cls,
+        reason: str,
+        *,
+        tier: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+        fail_closed: bool = False,
+        fail_closed_cause: Optional[str] = None,
+        cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+    ) -> PolicyDecision: ...
+    @classmethod
+    def require_approval(
+        cls,
+        reason: str,
+        *,
+        timeout_s: Optional[int] = None,
+        severity: str = "medium",
+        matching_rule_ids: Iterable[str] = (),
+        tier: Optional[str] = "soft",
+    ) -> PolicyDecision: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ApprovalAllowlist:
+    def __init__(self, session: Session) -> None: ...
+    def add(self, scope: str) -> None: ...
+    def matches(self, tool_name: str, tool_input: Mapping[str, object]) -> bool: ...
+    @property
+    def rule_ids(self) -> frozenset[str]: ...
+    @property
+    def scopes(self) -> Tuple[str, ...]: ...
+
+@final
+class RecentDecisionCache:
+    def __init__(self, session: Session) -> None: ...
+    def record(
+        self,
+        tool_name: str,
+        tool_input_sha256: str,
+        decision: str,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None: ...
+    def record_rule_decision(
+        self,
+        tool_name: str,
+        rule_id_or_ids: Union[str, Sequence[str]],
+        decision: str,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None: ...
+    def get(self, tool_name: str, tool_input_sha256: str) -> Optional[CacheEntry]: ...
+    def get_rule_decision(self, tool_name: str, rule_ids: Union[str, Sequence[str]]) -> Optional[Tuple[str, CacheEntry]]: ...
+    def len(self) -> int: ...
+    def rule_len(self) -> int: ...
+    def __len__(self) -> int: ...
+
+@final
+class PolicyEngine:
+    def __init__(
+        self,
+        task_type: str,
+        repo: str,
+        *,
+        read_only: bool = False,
+        extra_policies: Optional[Sequence[str]] = None,
+        blueprint_hard_policies: Optional[str] = None,
+        blueprint_soft_policies: Optional[str] = None,
+        blueprint_disable: Optional[Sequence[str]] = None,
+        initial_approvals: Optional[Sequence[str]] = None,
+        approval_gate_cap: int = ...,
+        initial_approval_gate_count: int = 0,
+        task_default_timeout_s: int = ...,
+        bundle: Optional[PolicyBundle] = None,
+        clock: Optional[ManualClock] = None,
+    ) -> None: ...
+    def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision: ...
+    @property
+    def task_type(self) -> str: ...
+    @property
+    def repo(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def approval_gate_cap(self) -> int: ...
+    @property
+    def task_default_timeout_s(self) -> int: ...
+    @property
+    def bundle(self) -> PolicyBundle: ...
+    @property
+    def session(self) -> Session: ...
+    @property
+    def allowlist(self) -> ApprovalAllowlist: ...
+    @property
+    def recent_decisions(self) -> RecentDecisionCache: ...
+    @property
+    def approval_gate_count(self) -> int: ...
+    def increment_approval_gate_count(self) -> int: ...
+    def record_approval_gate_timestamp(self, now: Optional[float] = None) -> None: ...
+    @property
+    def approvals_in_last_minute(self) -> int: ...
+    def queue_denial_injection(self, request_id: str, reason: str, decided_at: Optional[str] = None) -> None: ...
+    def drain_denial_injections(self) -> list[DenialEntry]: ...
+    def mark_ceiling_shrinking_emitted(self) -> bool: ...
+
+# ---------------------------------------------------------------------------------------------
+# Native API
+# ---------------------------------------------------------------------------------------------
+
+@final
+class Decision:
+    @property
+    def outcome(self) -> OutcomeValue: ...
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def tier(self) -> Optional[TierValue]: ...
+    @property
+    def matching_rule_ids(self) -> Tuple[str, ...]: ...
+    @property
+    def timeout_s(self) -> Optional[int]: ...
+    @property
+    def severity(self) -> Optional[SeverityValue]: ...
+    @property
+    def fail_closed(self) -> bool: ...
+    @property
+    def fail_closed_cause(self) -> Optional[FailClosedCauseValue]: ...
+    @property
+    def fail_closed_detail(self) -> Optional[str]: ...
+    @property
+    def cache_hit(self) -> Optional[CacheHitMetadata]: ...
+    @property
+    def duration_ms(self) -> float: ...
+    def to_dict(self) -> DecisionDict: ...
+    def _facade_fields(
+        self,
+    ) -> Tuple[OutcomeValue, str, Optional[int], Optional[str], Tuple[str, ...], Optional[str], float, bool, Optional[str], Optional[CacheHitMetadata]]: ...
+
+@final
+class Rule:
+    @property
+    def policy_id(self) -> str: ...
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def tier(self) -> Optional[TierValue]: ...
+    @property
+    def effect(self) -> Literal["permit", "forbid"]: ...
+    @property
+    def severity(self) -> Optional[SeverityValue]: ...
+    @property
+    def approval_timeout_s(self) -> Optional[int]: ...
+    @property
+    def category(self) -> Optional[str]: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> Optional[int]: ...
+
+@final
+class LoadWarning:
+    @property
+    def tier(self) -> TierValue: ...
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> Optional[int]: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class PolicyBundle:
+    def __init__(
+        self,
+        *,
+        blueprint_hard: Optional[str] = None,
+        blueprint_soft: Optional[str] = None,
+        disable: Optional[Iterable[str]] = None,
+        extra_policies: Optional[Iterable[str]] = None,
+        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+    ) -> None: ...
+    @staticmethod
+    def builtin() -> PolicyBundle: ...
+    def rules(self) -> list[Rule]: ...
+    def listing(self) -> RuleListing: ...
+    @property
+    def warnings(self) -> list[LoadWarning]: ...
+    @property
+    def disabled(self) -> Tuple[str, ...]: ...
+    @property
+    def write_tools(self) -> dict[str, str]: ...
+    @property
+    def shell_tools(self) -> dict[str, str]: ...
+
+@final
+class ManualClock:
+    def __init__(self, unix_s: Optional[float] = None) -> None: ...
+    def advance(self, seconds: float) -> None: ...
+    @property
+    def monotonic_s(self) -> float: ...
+    @property
+    def unix_s(self) -> float: ...
+
+@final
+class CacheEntry:
+    @property
+    def decision(self) -> CachedDecisionValue: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def original_decision_ts(self) -> str: ...
+    @property
+    def rule_ids(self) -> Optional[Tuple[str, ...]]: ...
+
+@final
+class AllowlistView:
+    @property
+    def all_session(self) -> bool: ...
+    @property
+    def tool_types(self) -> list[str]: ...
+    @property
+    def tool_groups(self) -> list[str]: ...
+    @property
+    def bash_patterns(self) -> list[str]: ...
+    @property
+    def write_paths(self) -> list[str]: ...
+    @property
+    def rule_ids(self) -> list[str]: ...
+    @property
+    def scopes(self) -> list[str]: ...
+
+@final
+class GateAdmission:
+    @property
+    def admitted(self) -> bool: ...
+    @property
+    def refusal(self) -> Optional[Literal["cap_exceeded", "rate_limit", "insufficient_lifetime"]]: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def effective_timeout_s(self) -> Optional[int]: ...
+    @property
+    def clip(self) -> Optional[ClipValue]: ...
+    @property
+    def requested_s(self) -> Optional[int]: ...
+    @property
+    def ceiling_shrinking(self) -> bool: ...
+    @property
+    def gate_count(self) -> Optional[int]: ...
+
+@final
+class ResolutionEffect:
+    @property
+    def outcome(self) -> OutcomeValue: ...
+    @property
+    def agent_reason(self) -> str: ...
+    @property
+    def scope_added(self) -> Optional[str]: ...
+
+@final
+class Session:
+    def __init__(
+        self,
+        bundle: Optional[PolicyBundle] = None,
+        *,
+        clock: Optional[ManualClock] = None,
+        principal: str = ...,
+        repo: str = ...,
+        read_only: bool = ...,
+        initial_approvals: Optional[Sequence[str]] = ...,
+        approval_gate_cap: int = ...,
+        initial_approval_gate_count: int = ...,
+        task_default_timeout_s: int = ...,
+    ) -> None: ...
+    @staticmethod
+    def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None) -> Session: ...
+    def snapshot(self) -> str: ...
+    def evaluate(self, tool_name: str, tool_input: Mapping[str, object]) -> Decision: ...
+    def add_scope(self, scope: str) -> str: ...
+    def allowlist(self) -> AllowlistView: ...
+    def allowlist_matches(self, tool_name: str, tool_input: Mapping[str, object]) -> bool: ...
+    def record_outcome(
+        self,
+        tool_name: str,
+        tool_input: Mapping[str, object],
+        matching_rule_ids: Iterable[str],
+        resolution: str,
+        *,
+        scope: Optional[str] = None,
+        request_id: Optional[str] = None,
+        reason: Optional[str] = None,
+        decided_at: Optional[str] = None,
+    ) -> ResolutionEffect: ...
+    def record_input_decision(
+        self,
+        tool_name: str,
+        tool_input_sha256: str,
+        decision: str,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None: ...
+    def record_rule_decision(
+        self,
+        tool_name: str,
+        rule_ids: Iterable[str],
+        decision: Optional[str] = None,
+        reason: Optional[str] = None,
+        original_decision_ts: Optional[str] = None,
+    ) -> None: ...
+    def cached_input_decision(self, tool_name: str, tool_input_sha256: str) -> Optional[CacheEntry]: ...
+    def cached_rule_decision(self, tool_name: str, rule_ids: Iterable[str]) -> Optional[Tuple[Tuple[str, ...], CacheEntry]]: ...
+    def input_cache_len(self) -> int: ...
+    def rule_cache_len(self) -> int: ...
+    def gate_count(self) -> int: ...
+    def increment_gate_count(self) -> int: ...
+    def record_gate_timestamp(self, now: Optional[float] = None) -> None: ...
+    def approvals_in_window(self) -> int: ...
+    def queue_denial(self, request_id: str, reason: str, decided_at: Optional[str] = None) -> None: ...
+    def drain_denials(self) -> list[DenialEntry]: ...
+    def mark_ceiling_shrinking(self) -> bool: ...
+    def begin_gate(self, timeout_s: Optional[int] = None, remaining_lifetime_s: Optional[int] = None) -> GateAdmission: ...
+    @property
+    def bundle(self) -> PolicyBundle: ...
+    @property
+    def principal(self) -> str: ...
+    @property
+    def repo(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def initial_approvals(self) -> Tuple[str, ...]: ...
+    @property
+    def approval_gate_cap(self) -> int: ...
+    @property
+    def initial_approval_gate_count(self) -> int: ...
+    @property
+    def task_default_timeout_s(self) -> int: ...
+
+# ---------------------------------------------------------------------------------------------
+# Module functions
+# ---------------------------------------------------------------------------------------------
+
+def parse_rules(text: str) -> list[Rule]: ...
+def parse_approval_scope(scope: str) -> str: ...
+def is_degenerate_pattern(pattern: str) -> bool: ...
+def redact_secrets(text: Optional[str]) -> str: ...
+def scan_secrets(text: Optional[str]) -> Tuple[str, list[str]]: ...
+def strip_controls(text: Optional[str]) -> str: ...
+def truncate(text: Optional[str], max_chars: int) -> str: ...
+def scan_deny_reason(text: Optional[str]) -> str: ...
+def agent_deny_reason(reason: Optional[str] = None) -> str: ...
+def denial_envelope(entries: Iterable[Union[DenialEntry, DenialEntryInput, Mapping[str, Optional[str]], Tuple[str, Optional[str], Optional[str]]]]) -> str: ...
+def tool_input_preview(tool_input: object) -> str: ...
+def blocker_reason(kind: str, detail: str, resource: Optional[str] = None) -> str: ...
+def effective_timeout(decision_timeout_s: Optional[int], task_default_timeout_s: int, remaining_lifetime_s: Optional[int] = None) -> EffectiveTimeout: ...
+def tool_input_sha256(tool_input: JsonValue) -> str: ...
+def canonical_json(value: JsonValue) -> str: ...
+def cedar_parity_evaluate(
+    policies: str,
+    principal: Mapping[str, str],
+    action: Mapping[str, str],
+    resource: Mapping[str, str],
+    context: Optional[Mapping[str, JsonValue]] = None,
+) -> ParityResult: ...
