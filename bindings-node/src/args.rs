@@ -1,0 +1,145 @@
+//! Reading typed arguments and option objects from JavaScript. A value of the wrong type is a
+//! CONFIG error naming the field; numbers for settings are converted saturating into `i64` so an
+//! out-of-range value reaches the core, whose error names the field and its range.
+
+use crate::errors::config_msg;
+use crate::js::{Js, Val};
+use napi::{sys, Result};
+
+/// How a string with a lone surrogate (not valid Unicode) is treated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Surrogates {
+    /// Refuse with a CONFIG error (names, scopes, policy text, settings).
+    Refuse,
+    /// Replace with U+FFFD (text that is only being sanitised for display).
+    Replace,
+}
+
+impl Js {
+    /// A JS string as a Rust `String`; `Err(None)` when `v` is not a string, `Err(Some(units))`
+    /// when it holds a lone surrogate (the raw units are returned for lossy callers).
+    pub fn string_of(self, v: Val) -> Result<std::result::Result<String, Option<Vec<u16>>>> {
+        if self.type_of(v)? != sys::ValueType::napi_string {
+            return Ok(Err(None));
+        }
+        let len = self.utf16_len(v)?;
+        let units = self.utf16_of(v, len)?;
+        Ok(String::from_utf16(&units).map_err(|_| Some(units)))
+    }
+
+    pub fn str_arg(self, v: Val, field: &str, mode: Surrogates) -> Result<String> {
+        match self.string_of(v)? {
+            Ok(s) => Ok(s),
+            Err(Some(units)) if mode == Surrogates::Replace => Ok(String::from_utf16_lossy(&units)),
+            Err(Some(_)) => Err(config_msg(self, field, &format!("{field} must be valid Unicode text, got a string with a lone surrogate"))),
+            Err(None) => Err(config_msg(self, field, &format!("{field} must be a string, got {}", self.type_name(v)))),
+        }
+    }
+
+    /// `undefined` / `null` → `None`, else a string.
+    pub fn opt_str_arg(self, v: Val, field: &str, mode: Surrogates) -> Result<Option<String>> {
+        if self.is_nullish(v)? {
+            return Ok(None);
+        }
+        self.str_arg(v, field, mode).map(Some)
+    }
+
+    pub fn bool_arg(self, v: Val, field: &str) -> Result<bool> {
+        if self.type_of(v)? != sys::ValueType::napi_boolean {
+            return Err(config_msg(self, field, &format!("{field} must be a boolean, got {}", self.type_name(v))));
+        }
+        self.bool_of(v)
+    }
+
+    /// An integer setting: a JS number with no fractional part, converted saturating into `i64`
+    /// (±Infinity and values beyond the `i64` range saturate; the core reports the range).
+    pub fn int_arg(self, v: Val, field: &str) -> Result<i64> {
+        if self.type_of(v)? != sys::ValueType::napi_number {
+            return Err(config_msg(self, field, &format!("{field} must be an integer, got {}", self.type_name(v))));
+        }
+        let n = self.f64_of(v)?;
+        if n.is_nan() || (n.is_finite() && n.fract() != 0.0) {
+            return Err(config_msg(self, field, &format!("{field} must be an integer, got {n}")));
+        }
+        // `as` saturates: ±Infinity and |n| ≥ 2^63 become i64::MAX / i64::MIN.
+        Ok(n as i64)
+    }
+
+    pub fn opt_int_arg(self, v: Val, field: &str) -> Result<Option<i64>> {
+        if self.is_nullish(v)? {
+            return Ok(None);
+        }
+        self.int_arg(v, field).map(Some)
+    }
+
+    pub fn f64_arg(self, v: Val, field: &str) -> Result<f64> {
+        if self.type_of(v)? != sys::ValueType::napi_number {
+            return Err(config_msg(self, field, &format!("{field} must be a number, got {}", self.type_name(v))));
+        }
+        self.f64_of(v)
+    }
+
+    /// An array of strings; element `i` is reported as `field[i]`.
+    pub fn str_list_arg(self, v: Val, field: &str) -> Result<Vec<String>> {
+        if !(self.type_of(v)? == sys::ValueType::napi_object && self.is_array(v)?) {
+            return Err(config_msg(self, field, &format!("{field} must be an array of strings, got {}", self.type_name(v))));
+        }
+        let n = self.array_len(v)?;
+        (0..n).map(|i| self.str_arg(self.element(v, i)?, &format!("{field}[{i}]"), Surrogates::Refuse)).collect()
+    }
+
+    /// A plain object whose values are strings, as ordered `(key, value)` pairs.
+    pub fn str_map_arg(self, v: Val, field: &str) -> Result<Vec<(String, String)>> {
+        if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
+            return Err(config_msg(self, field, &format!("{field} must be an object mapping tool names to input keys, got {}", self.type_name(v))));
+        }
+        let keys = self.own_keys(v)?;
+        let n = self.array_len(keys)?;
+        let mut out = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let k = self.str_arg(self.element(keys, i)?, field, Surrogates::Refuse)?;
+            let val = self.get(v, &k)?;
+            let val = self.str_arg(val, &format!("{field}.{k}"), Surrogates::Refuse)?;
+            out.push((k, val));
+        }
+        Ok(out)
+    }
+
+    /// An options object (`undefined`/`null` → `None`). Every own key must be in `allowed`, so a
+    /// misspelt option (`readonly`) is an error instead of a silently ignored setting.
+    pub fn options(self, v: Val, what: &str, allowed: &[&str]) -> Result<Option<Val>> {
+        if self.is_nullish(v)? {
+            return Ok(None);
+        }
+        if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
+            return Err(config_msg(self, what, &format!("{what} must be an object, got {}", self.type_name(v))));
+        }
+        let keys = self.own_keys(v)?;
+        for i in 0..self.array_len(keys)? {
+            let k = self.str_arg(self.element(keys, i)?, what, Surrogates::Replace)?;
+            if !allowed.contains(&k.as_str()) {
+                return Err(config_msg(self, &k, &format!("unknown {what} option '{k}'; allowed: {}", allowed.join(", "))));
+            }
+        }
+        Ok(Some(v))
+    }
+
+    /// A member of an options object; `undefined` and `null` → `None`.
+    pub fn member_set(self, obj: Option<Val>, key: &str) -> Result<Option<Val>> {
+        match self.member(obj, key)? {
+            Some(v) if !self.is_nullish(v)? => Ok(Some(v)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A member of an options object; `undefined` → `None` (null is passed through for the caller
+    /// to judge).
+    pub fn member(self, obj: Option<Val>, key: &str) -> Result<Option<Val>> {
+        let Some(obj) = obj else { return Ok(None) };
+        let v = self.get(obj, key)?;
+        if self.type_of(v)? == sys::ValueType::napi_undefined {
+            return Ok(None);
+        }
+        Ok(Some(v))
+    }
+}

@@ -1,0 +1,243 @@
+//! JavaScript value → the core's [`JsonValue`], walking the N-API value directly (no
+//! `JSON.stringify` / parse round trip).
+//!
+//! * numbers: integral and within ±(2^53 − 1) → `Integer`, anything else (fractions, ±0 aside,
+//!   NaN, ±Infinity, larger magnitudes) → `Float`; the core refuses non-finite floats;
+//! * strings are read as UTF-16; an unpaired surrogate → `Unsupported`;
+//! * plain objects (prototype `Object.prototype` or `null`) and arrays are walked; own enumerable
+//!   string keys only (symbol keys are ignored, as `JSON.stringify` does);
+//! * `undefined`, functions, symbols, BigInt, externals, cycles, non-plain objects (Date, Map,
+//!   class instances, typed arrays, …), a getter or proxy trap that throws, containers nested
+//!   deeper than `constants().tool_input_max_depth`, or more text than the byte guard allows →
+//!   `Unsupported("<what> (at tool_input<path>)")`. The walk stops at the first such value: the
+//!   core refuses the whole input anyway, so nothing more needs converting.
+//!
+//! The walk never recurses deeper than the depth limit + 1 and never throws.
+
+use crate::js::{Js, Val};
+use cedar_hitl_core::{constants, JsonValue};
+use napi::sys;
+
+/// Largest integer a JS number represents exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+struct Bad {
+    what: String,
+    path: Vec<String>,
+}
+
+type Walk<T> = std::result::Result<T, Bad>;
+
+fn bad<T>(what: impl Into<String>) -> Walk<T> {
+    Err(Bad { what: what.into(), path: Vec::new() })
+}
+
+struct Walker {
+    js: Js,
+    max_depth: usize,
+    /// Allocation guard. Counts UTF-8 bytes of strings and keys plus one per value — never more
+    /// than the core's own size count — against twice the core's limit, so the binding refuses
+    /// only inputs the core would refuse too, and never allocates without bound.
+    used: usize,
+    limit: usize,
+    ancestors: Vec<Val>,
+    object_prototype: Option<Val>,
+}
+
+/// Convert a tool input. Never fails: what cannot be expressed becomes `Unsupported`.
+pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
+    let c = constants();
+    let mut w = Walker { js, max_depth: c.tool_input_max_depth, used: 0, limit: c.tool_input_max_bytes.saturating_mul(2), ancestors: Vec::new(), object_prototype: None };
+    // `Object.prototype` is looked up here, in the caller's handle scope, so the cached handle
+    // outlives every per-element scope the walk opens (a handle made inside one would dangle).
+    if js.type_of(v).ok() == Some(sys::ValueType::napi_object) {
+        match js.global().and_then(|g| js.get(g, "Object")).and_then(|o| js.get(o, "prototype")) {
+            Ok(p) => w.object_prototype = Some(p),
+            Err(_) => {
+                if js.exception_pending() {
+                    js.clear_exception();
+                }
+                return JsonValue::Unsupported("Object.prototype could not be read".to_owned());
+            }
+        }
+    }
+    match w.value(v, 1) {
+        Ok(j) => j,
+        Err(Bad { what, mut path }) => {
+            path.reverse();
+            if path.len() > 16 {
+                // Deep paths: keep the start and the end.
+                path.splice(8..path.len() - 4, ["…".to_owned()]);
+            }
+            JsonValue::Unsupported(if path.is_empty() { what } else { format!("{what} (at tool_input{})", path.concat()) })
+        }
+    }
+}
+
+fn segment_key(k: &str) -> String {
+    let ident = !k.is_empty() && k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') && !k.starts_with(|c: char| c.is_ascii_digit());
+    if ident {
+        format!(".{k}")
+    } else {
+        let short: String = k.chars().take(32).collect();
+        let ell = if short.len() < k.len() { "…" } else { "" };
+        format!("[{}{ell}]", serde_json::to_string(&short).unwrap_or_default())
+    }
+}
+
+impl Walker {
+    /// A failed N-API call inside the walk: a JS exception (throwing getter, proxy trap) is
+    /// cleared and reported as data.
+    fn napi<T>(&self, r: napi::Result<T>, what: &str) -> Walk<T> {
+        r.or_else(|_| {
+            if self.js.exception_pending() {
+                self.js.clear_exception();
+                bad(format!("{what} threw"))
+            } else {
+                bad(format!("{what} could not be read"))
+            }
+        })
+    }
+
+    fn spend(&mut self, n: usize) -> Walk<()> {
+        self.used = self.used.saturating_add(n);
+        if self.used > self.limit {
+            return bad(format!("tool input is larger than {} bytes", constants().tool_input_max_bytes));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
+        let t = self.napi(self.js.type_of(v), "value")?;
+        self.spend(1)?;
+        match t {
+            sys::ValueType::napi_null => Ok(JsonValue::Null),
+            sys::ValueType::napi_boolean => Ok(JsonValue::Bool(self.napi(self.js.bool_of(v), "boolean")?)),
+            sys::ValueType::napi_number => {
+                let n = self.napi(self.js.f64_of(v), "number")?;
+                Ok(if n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER { JsonValue::Integer(n as i64) } else { JsonValue::Float(n) })
+            }
+            sys::ValueType::napi_string => self.string(v).map(JsonValue::String),
+            sys::ValueType::napi_object => self.container(v, depth),
+            sys::ValueType::napi_undefined => bad("undefined"),
+            sys::ValueType::napi_symbol => bad("symbol"),
+            sys::ValueType::napi_function => bad("function"),
+            sys::ValueType::napi_bigint => bad("BigInt"),
+            sys::ValueType::napi_external => bad("external value"),
+            _ => bad("value of unknown type"),
+        }
+    }
+
+    fn string(&mut self, v: Val) -> Walk<String> {
+        let len = self.napi(self.js.utf16_len(v), "string")?;
+        // UTF-16 units never outnumber UTF-8 bytes: check the guard before allocating.
+        self.spend(len)?;
+        let units = self.napi(self.js.utf16_of(v, len), "string")?;
+        String::from_utf16(&units).or_else(|_| bad("string with a lone surrogate"))
+    }
+
+    fn container(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
+        if depth > self.max_depth {
+            return bad(format!("nesting deeper than {} levels", self.max_depth));
+        }
+        for a in &self.ancestors {
+            if self.napi(self.js.strict_equals(*a, v), "object")? {
+                return bad("cycle (an object that contains itself)");
+            }
+        }
+        let is_array = self.napi(self.js.is_array(v), "object")?;
+        if !is_array {
+            self.check_plain(v)?;
+        }
+        self.ancestors.push(v);
+        let r = if is_array { self.array(v, depth) } else { self.object(v, depth) };
+        self.ancestors.pop();
+        r
+    }
+
+    fn check_plain(&mut self, v: Val) -> Walk<()> {
+        let js = self.js;
+        let proto = self.napi(js.prototype_of(v), "object prototype")?;
+        if self.napi(js.type_of(proto), "object prototype")? == sys::ValueType::napi_null {
+            return Ok(());
+        }
+        // Set by `to_json_value` whenever the root is an object, hence before any object is seen.
+        let Some(object_prototype) = self.object_prototype else {
+            return bad("Object.prototype could not be read");
+        };
+        if self.napi(js.strict_equals(proto, object_prototype), "object prototype")? {
+            return Ok(());
+        }
+        let kind = if js.is(v, sys::napi_is_date) {
+            "Date object"
+        } else if js.is(v, sys::napi_is_typedarray) || js.is(v, sys::napi_is_dataview) || js.is(v, sys::napi_is_arraybuffer) {
+            "binary data (Buffer, typed array, ArrayBuffer or DataView)"
+        } else if js.is(v, sys::napi_is_promise) {
+            "Promise"
+        } else if js.is(v, sys::napi_is_error) {
+            "Error object"
+        } else {
+            "non-plain object (Map, Set, RegExp, boxed primitive or class instance)"
+        };
+        bad(kind)
+    }
+
+    /// Run `f` inside its own handle scope so wide inputs do not pile up handles.
+    fn scoped<T>(&mut self, f: impl FnOnce(&mut Self) -> Walk<T>) -> Walk<T> {
+        let env = self.js.0;
+        let mut scope = std::ptr::null_mut();
+        let opened = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
+        let r = f(self);
+        if opened {
+            unsafe { sys::napi_close_handle_scope(env, scope) };
+        }
+        r
+    }
+
+    fn array(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
+        let n = self.napi(self.js.array_len(v), "array")?;
+        let mut items = Vec::with_capacity((n as usize).min(4096));
+        for i in 0..n {
+            let item = self.scoped(|w| {
+                let el = w.napi(w.js.element(v, i), "array element")?;
+                w.value(el, depth + 1)
+            });
+            match item {
+                Ok(x) => items.push(x),
+                Err(mut b) => {
+                    b.path.push(format!("[{i}]"));
+                    return Err(b);
+                }
+            }
+        }
+        Ok(JsonValue::Array(items))
+    }
+
+    fn object(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
+        let keys = self.napi(self.js.own_keys(v), "object keys")?;
+        let n = self.napi(self.js.array_len(keys), "object keys")?;
+        let mut members = Vec::with_capacity((n as usize).min(4096));
+        for i in 0..n {
+            let member = self.scoped(|w| {
+                let kv = w.napi(w.js.element(keys, i), "object key")?;
+                let key = w.string(kv).map_err(|b| Bad { what: format!("object key: {}", b.what), path: b.path })?;
+                let val = match w.napi(w.js.get(v, &key), "property getter") {
+                    Ok(val) => val,
+                    Err(mut b) => {
+                        b.path.push(segment_key(&key));
+                        return Err(b);
+                    }
+                };
+                match w.value(val, depth + 1) {
+                    Ok(x) => Ok((key, x)),
+                    Err(mut b) => {
+                        b.path.push(segment_key(&key));
+                        Err(b)
+                    }
+                }
+            })?;
+            members.push(member);
+        }
+        Ok(JsonValue::Object(members))
+    }
+}

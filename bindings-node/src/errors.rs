@@ -1,0 +1,55 @@
+//! Core errors → thrown JavaScript `Error`s with a stable `code` and the core's details.
+//!
+//! | code          | core type              | extra properties                                   |
+//! |---------------|------------------------|----------------------------------------------------|
+//! | `POLICY_LOAD` | `LoadError`            | `kind`, `tier`, `ruleId`, `field`, `source`, `line` |
+//! | `SCOPE`       | `ScopeError`           | `scope`, `field`, `ruleId` (null)                  |
+//! | `CONFIG`      | `ConfigError`, or a value of the wrong JS type | `field`, `ruleId` (null)   |
+//!
+//! `field` is always the core's snake_case name (`approval_gate_cap`, `initial_approvals[2]`),
+//! the same in every language; binding-level type errors use the same names.
+
+use crate::js::{Js, P};
+use cedar_hitl_core as core;
+use napi::Error;
+
+pub(crate) const POLICY_LOAD: &str = "POLICY_LOAD";
+pub(crate) const SCOPE: &str = "SCOPE";
+pub(crate) const CONFIG: &str = "CONFIG";
+
+pub(crate) fn load(js: Js, e: &core::LoadError) -> Error {
+    let source = e.origin().map(|o| o.to_string());
+    js.throw(
+        POLICY_LOAD,
+        e.message(),
+        &[
+            ("kind", P::S(Some(e.kind().as_str()))),
+            ("tier", P::S(e.tier_of().map(core::Tier::as_str))),
+            ("ruleId", P::S(e.rule_id())),
+            ("field", P::S(e.field())),
+            ("source", P::S(source.as_deref())),
+            ("line", P::N(e.line().map(f64::from))),
+        ],
+    )
+}
+
+pub(crate) fn scope(js: Js, e: &core::ScopeError) -> Error {
+    js.throw(SCOPE, e.message(), &[("scope", P::S(Some(e.scope()))), ("field", P::S(e.field())), ("ruleId", P::S(None))])
+}
+
+pub(crate) fn config(js: Js, e: &core::ConfigError) -> Error {
+    js.throw(CONFIG, e.message(), &[("field", P::S(Some(e.field()))), ("ruleId", P::S(None))])
+}
+
+pub(crate) fn any(js: Js, e: &core::Error) -> Error {
+    match e {
+        core::Error::Load(l) => load(js, l),
+        core::Error::Scope(s) => scope(js, s),
+        core::Error::Config(c) => config(js, c),
+    }
+}
+
+/// A binding-level CONFIG error: a value of the wrong JavaScript type for `field`.
+pub(crate) fn config_msg(js: Js, field: &str, message: &str) -> Error {
+    js.throw(CONFIG, message, &[("field", P::S(Some(field))), ("ruleId", P::S(None))])
+}

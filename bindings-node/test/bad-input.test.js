@@ -1,0 +1,215 @@
+'use strict'
+// The bad-input table: every row is hostile or malformed input with the one answer it must get —
+// a typed error (construction / helpers) or a DENY with `failClosed` and its core cause
+// (evaluation, which never throws). Expected values follow SPEC §15.3–15.6 and §5.2.
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const h = require('..')
+const { throwsTyped, failsClosed } = require('./helpers')
+
+const MB = 1024 * 1024
+const engine = () => new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
+const evaluate = (tool, input, opts = {}) => new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', ...opts }).evaluateToolUse(tool, input)
+const nested = (depth) => {
+  let o = { command: 'ls' }
+  for (let i = 0; i < depth; i++) o = { o }
+  return o
+}
+const pad = (n) => `//${'x'.repeat(n - 2)}`
+
+function allow(d, reason = 'permitted') {
+  assert.equal(d.outcome, 'allow', `${d.reason} ${d.failClosedDetail ?? ''}`)
+  assert.equal(d.reason, reason)
+  assert.equal(d.failClosed, false)
+}
+
+function hardDeny(d, id) {
+  assert.equal(d.outcome, 'deny', d.reason)
+  assert.equal(d.reason, `Hard-deny: ${id}`)
+  assert.deepEqual(d.matchingRuleIds, [id])
+  assert.equal(d.failClosed, false)
+}
+
+const TABLE = [
+  // --- commands and paths: empty, huge, NUL -------------------------------------------------
+  ['empty command is a string: evaluated, nothing matches', () => allow(evaluate('Bash', { command: '' }))],
+  ['empty file path is a string: evaluated, nothing matches', () => allow(evaluate('Write', { file_path: '' }))],
+  ['10 MB command ending in rm -rf / is still hard-denied', () => hardDeny(evaluate('Bash', { command: `${'a'.repeat(10 * MB)} && rm -rf /` }), 'rm_slash')],
+  ['10 MB harmless command is allowed', () => allow(evaluate('Bash', { command: 'echo '.padEnd(10 * MB, 'x') }))],
+  ['10 MB file path under .git/ is hard-denied', () => hardDeny(evaluate('Write', { file_path: `.git/${'d/'.repeat(5 * MB)}x` }), 'write_git_internals')],
+  ['input over the 16 MiB size cap fails closed', () => failsClosed(evaluate('Bash', { command: 'x'.repeat(h.constants.tool_input_max_bytes + 1) }), 'unhashable_tool_input', /larger than/)],
+  ['NUL inside a command does not hide rm -rf /', () => hardDeny(evaluate('Bash', { command: 'echo \u0000; rm -rf /tmp' }), 'rm_slash')],
+  ['NUL inside a path does not hide .git/', () => hardDeny(evaluate('Edit', { file_path: '.git/\u0000config' }), 'write_git_internals')],
+  // --- structure -------------------------------------------------------------------------------
+  ['10,000-level nesting fails closed without recursing', () => failsClosed(evaluate('Bash', nested(10000)), 'unhashable_tool_input', /nesting deeper than 64 levels/)],
+  ['nesting at exactly the depth limit is accepted', () => allow(evaluate('Read', nested(h.constants.tool_input_max_depth - 1)))],
+  ['non-object input (string) → invalid_tool_input', () => failsClosed(evaluate('Bash', 'rm -rf /'), 'invalid_tool_input', /must be an object, got string/)],
+  ['non-object input (array, null, number, boolean) → invalid_tool_input', () => {
+    for (const input of [['rm', '-rf', '/'], null, 42, true]) failsClosed(evaluate('Read', input), 'invalid_tool_input')
+  }],
+  ['array root holding many plain objects: converted (handles stay valid), then invalid_tool_input', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ i, nested: [{ ok: true }] }))
+    failsClosed(evaluate('Read', many), 'invalid_tool_input', /got array/)
+    assert.equal(h.canonicalJson([{ b: 1, a: [{ c: 2 }] }, { d: null }]), '[{"a": [{"c": 2}], "b": 1}, {"d": null}]')
+    assert.match(h.toolInputSha256(many), /^[0-9a-f]{64}$/)
+    failsClosed(evaluate('Read', [{ ok: 1 }, new Date()]), 'unhashable_tool_input', /Date object \(at tool_input\[1\]\)/)
+  }],
+  ['non-object input (undefined) → unhashable_tool_input', () => failsClosed(evaluate('Read', undefined), 'unhashable_tool_input', /undefined/)],
+  ['non-string command (list, SPEC A.17 as fixed) → invalid_tool_input', () => failsClosed(evaluate('Bash', { command: ['rm', '-rf', '/'] }), 'invalid_tool_input', /string 'command'/)],
+  ['non-string command / path (number, object, boolean, null) → invalid_tool_input', () => {
+    for (const v of [1.5, 0, {}, false, null]) {
+      failsClosed(evaluate('Bash', { command: v }), 'invalid_tool_input')
+      failsClosed(evaluate('Write', { file_path: v }), 'invalid_tool_input')
+    }
+  }],
+  ['missing path keys → invalid_tool_input (Write {}, Bash {}, Write {path}, NotebookEdit {file_path})', () => {
+    failsClosed(evaluate('Write', {}), 'invalid_tool_input', /missing/)
+    failsClosed(evaluate('Bash', {}), 'invalid_tool_input', /missing/)
+    failsClosed(evaluate('Write', { path: '.git/config' }), 'invalid_tool_input')
+    failsClosed(evaluate('NotebookEdit', { file_path: 'a.ipynb' }), 'invalid_tool_input', /notebook_path/)
+  }],
+  // --- values JSON cannot hold ------------------------------------------------------------------
+  ['NaN / Infinity / -Infinity → unhashable_tool_input', () => {
+    for (const v of [NaN, Infinity, -Infinity]) failsClosed(evaluate('Read', { n: v }), 'unhashable_tool_input', /non-finite|NaN|inf/i)
+  }],
+  ['BigInt (any size) → unhashable_tool_input', () => {
+    failsClosed(evaluate('Read', { n: 1n }), 'unhashable_tool_input', /BigInt/)
+    failsClosed(evaluate('Bash', { command: 2n ** 80n }), 'unhashable_tool_input', /BigInt/)
+  }],
+  ['functions, symbols, undefined values → unhashable_tool_input', () => {
+    failsClosed(evaluate('Read', { f() {} }), 'unhashable_tool_input', /function/)
+    failsClosed(evaluate('Read', { s: Symbol('x') }), 'unhashable_tool_input', /symbol/)
+    failsClosed(evaluate('Read', { u: undefined }), 'unhashable_tool_input', /undefined/)
+    failsClosed(evaluate('Read', { a: [1, undefined] }), 'unhashable_tool_input', /undefined \(at tool_input\.a\[1\]\)/)
+    failsClosed(evaluate('Read', { a: new Array(1e6) }), 'unhashable_tool_input', /undefined/)
+  }],
+  ['symbol-keyed properties are ignored (as JSON.stringify does)', () => allow(evaluate('Read', { [Symbol('k')]: () => 1, file_path: 'x' }))],
+  ['cycles → unhashable_tool_input; shared (acyclic) references are fine', () => {
+    const o = { command: 'ls' }
+    o.self = o
+    failsClosed(evaluate('Bash', o), 'unhashable_tool_input', /cycle/)
+    const arr = []
+    arr.push({ arr })
+    failsClosed(evaluate('Read', { arr }), 'unhashable_tool_input', /cycle/)
+    const shared = { x: 1 }
+    allow(evaluate('Read', { a: shared, b: shared, c: [shared, shared] }))
+  }],
+  ['non-plain objects (Date, Map, Set, RegExp, Buffer, class instance, boxed string) → unhashable_tool_input', () => {
+    class Cmd {
+      constructor() {
+        this.command = 'ls'
+      }
+    }
+    for (const v of [new Date(), new Map(), new Set(), /re/, Buffer.from('x'), new Uint8Array(2), new Cmd(), new String('ls'), Promise.resolve(1), new Error('e')]) {
+      failsClosed(evaluate('Read', { v }), 'unhashable_tool_input')
+    }
+    failsClosed(evaluate('Bash', new Cmd()), 'unhashable_tool_input', /non-plain object/)
+    allow(evaluate('Read', Object.assign(Object.create(null), { file_path: 'x' })))
+  }],
+  ['lone surrogates (value, key, tool name) fail closed and never crash', () => {
+    failsClosed(evaluate('Bash', { command: 'echo \ud800 && rm -rf /' }), 'unhashable_tool_input', /lone surrogate/)
+    failsClosed(evaluate('Read', { ['k\udc00']: 1 }), 'unhashable_tool_input', /lone surrogate/)
+    failsClosed(evaluate('Bash\ud800', { command: 'ls' }), 'unhashable_tool_input', /tool name/)
+    allow(evaluate('Read', { emoji: '😀 paired surrogates are fine' }))
+  }],
+  ['throwing getters and proxy traps → unhashable_tool_input, nothing thrown', () => {
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('x') } })
+    failsClosed(evaluate('Bash', trap), 'unhashable_tool_input', /threw/)
+    failsClosed(evaluate('Bash', { get command() { throw new Error('x') } }), 'unhashable_tool_input', /getter threw/)
+  }],
+  ['tool name that is not a string → fail-closed, nothing thrown', () => {
+    for (const name of [42, null, undefined, {}, Symbol('Bash')]) failsClosed(evaluate(name, { command: 'ls' }), 'unhashable_tool_input', /tool name must be a string/)
+  }],
+  // --- identifiers with quotes, backslashes, \u{74}, newlines (SPEC §13.15, UIDs built structurally)
+  ['tool names with quotes / backslashes / \\u{74} / newlines are exact ids, not Cedar syntax', () => {
+    allow(evaluate('Wri\\u{74}e', { file_path: '.git/config' }), 'permitted')
+    allow(evaluate('Write"', { file_path: '.git/config' }))
+    allow(evaluate('Bash\n', { command: 'rm -rf /' }))
+    allow(evaluate('Edit\\', { file_path: '.env' }))
+  }],
+  ['principals and repos with quotes / backslashes / \\u{74} / newlines evaluate normally', () => {
+    for (const taskType of ['new"task', 'new\\task', 'new_\\u{74}ask', 'new\ntask', '']) {
+      const e = new h.PolicyEngine({ taskType, repo: 'o/"r\\\n', readOnly: true })
+      hardDeny(e.evaluateToolUse('Write', { file_path: 'docs/x' }), 'read_only_forbid_write')
+      hardDeny(e.evaluateToolUse('Bash', { command: 'rm -rf /' }), 'rm_slash')
+      allow(e.evaluateToolUse('Read', { file_path: 'x' }))
+      assert.equal(e.taskType, taskType)
+    }
+  }],
+  ['100,000-key object is converted and decided', () => {
+    const big = {}
+    for (let i = 0; i < 100000; i++) big[`k${i}`] = i
+    allow(evaluate('Read', big))
+    big.command = 'rm -rf /'
+    hardDeny(evaluate('Bash', big), 'rm_slash')
+    assert.match(h.toolInputSha256(big), /^[0-9a-f]{64}$/)
+  }],
+  // --- policy text and configuration --------------------------------------------------------------
+  ['policy text of exactly 64 KB is accepted; 64 KB + 1 byte is refused (size_cap)', () => {
+    const cap = h.constants.policies_max_bytes
+    new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintSoftPolicies: pad(cap) })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintSoftPolicies: pad(cap + 1) }), 'POLICY_LOAD', { kind: 'size_cap', field: 'cedar_policies', message: `cedar_policies exceeds 64 KB cap (${cap + 1} bytes); allowed: at most ${cap} bytes of blueprint and extra policy text` })
+    // All three inputs count, in UTF-8 bytes ('é' is 2 bytes).
+    const extra = 'forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");'
+    const hard = `//é${'x'.repeat(cap / 2 - 4)}`
+    assert.equal(Buffer.byteLength(hard), cap / 2)
+    const soft = (n) => pad(cap - cap / 2 - extra.length + n)
+    new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintHardPolicies: hard, blueprintSoftPolicies: soft(0), extraPolicies: [extra] })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintHardPolicies: hard, blueprintSoftPolicies: soft(1), extraPolicies: [extra] }), 'POLICY_LOAD', { kind: 'size_cap', message: new RegExp(`\\(${cap + 1} bytes\\)`) })
+  }],
+  ['a blueprint rule that would error at run time is refused at load (schema)', () => {
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintSoftPolicies: '@tier("soft") @rule_id("curl")\nforbid (principal, action, resource) when { context.command like "*curl*" };' }), 'POLICY_LOAD', { kind: 'schema', ruleId: 'curl', tier: 'soft', line: 1 })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', blueprintHardPolicies: '@tier("hard") @rule_id("p")\nforbid (principal, action == Agent::Action::"write_file", resource) when { context.command like "*x*" };' }), 'POLICY_LOAD', { kind: 'schema', ruleId: 'p', tier: 'hard' })
+  }],
+  ['refused scope forms (SCOPE errors naming the entry)', () => {
+    const cases = [
+      ['tool_type_session', /needs a gated call/],
+      ['tool_group_session', /needs a gated call/],
+      ['bash_pattern:*', /too broad/],
+      ['write_path:**', /too broad/],
+      ['rule:rm_slash', /hard rule/],
+      ['rule:no_such_rule', /names no soft rule/],
+      ['weird:', /missing value/],
+      ['tool_type :Read', /unknown prefix/],
+      ['tool_group:network', /unknown tool_group/],
+      ['nothing', /missing prefix/],
+      [`rule:${'x'.repeat(130)}`, /128-char cap/],
+    ]
+    for (const [scope, msg] of cases) throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', initialApprovals: ['tool_type:Read', scope] }), 'SCOPE', { field: 'initial_approvals[1]', message: msg })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', initialApprovals: Array(21).fill('tool_type:Read') }), 'SCOPE', { field: 'initial_approvals', message: /at most 20/ })
+    throwsTyped(() => engine().allowlistAdd('bash_pattern:**'), 'SCOPE', { scope: 'bash_pattern:**' })
+  }],
+  ['wrong types and out-of-range numbers in settings → CONFIG naming the field', () => {
+    const base = { taskType: 't', repo: 'r' }
+    throwsTyped(() => new h.PolicyEngine({ ...base, readOnly: 'true' }), 'CONFIG', { field: 'read_only', message: /boolean, got string/ })
+    throwsTyped(() => new h.PolicyEngine({ ...base, readOnly: null }), 'CONFIG', { field: 'read_only' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, approvalGateCap: '50' }), 'CONFIG', { field: 'approval_gate_cap', message: /integer, got string/ })
+    throwsTyped(() => new h.PolicyEngine({ ...base, approvalGateCap: 50.5 }), 'CONFIG', { field: 'approval_gate_cap', message: /integer, got 50.5/ })
+    throwsTyped(() => new h.PolicyEngine({ ...base, approvalGateCap: NaN }), 'CONFIG', { field: 'approval_gate_cap' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, approvalGateCap: 1e30 }), 'CONFIG', { field: 'approval_gate_cap', message: 'approval_gate_cap must be an integer in [1, 500], got 9223372036854775807' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, approvalGateCap: -Infinity }), 'CONFIG', { field: 'approval_gate_cap', message: /got -9223372036854775808/ })
+    throwsTyped(() => new h.PolicyEngine({ ...base, taskDefaultTimeoutS: 10 }), 'CONFIG', { field: 'task_default_timeout_s', message: /\[30, 3600\], got 10/ })
+    throwsTyped(() => new h.PolicyEngine({ ...base, taskDefaultTimeoutS: 3601 }), 'CONFIG', { field: 'task_default_timeout_s' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, initialApprovalGateCount: -1 }), 'CONFIG', { field: 'initial_approval_gate_count' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, initialApprovals: 'tool_type:Read' }), 'CONFIG', { field: 'initial_approvals' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, initialApprovals: [1] }), 'CONFIG', { field: 'initial_approvals[0]' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, blueprintDisable: [null] }), 'CONFIG', { field: 'blueprint_disable[0]' })
+    throwsTyped(() => new h.PolicyEngine({ ...base, readonly: true }), 'CONFIG', { field: 'readonly', message: /unknown PolicyEngine option/ })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 5, repo: 'r' }), 'CONFIG', { field: 'task_type' })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 'a\ud800', repo: 'r' }), 'CONFIG', { field: 'task_type', message: /lone surrogate/ })
+    throwsTyped(() => new h.PolicyEngine({ repo: 'r' }), 'CONFIG', { field: 'task_type' })
+    throwsTyped(() => new h.PolicyEngine(), 'CONFIG', { field: 'task_type' })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r' }, 'extra'), 'CONFIG', { field: 'options' })
+    new h.PolicyEngine({ ...base, approvalGateCap: 1 }) // bounds are inclusive
+    new h.PolicyEngine({ ...base, approvalGateCap: 500, initialApprovalGateCount: 900 }) // count above the cap is accepted (SPEC §15.16)
+  }],
+  ['legacy extra policies that already declare annotations, or are empty, are refused', () => {
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', extraPolicies: ['@rule_id("x") forbid (principal, action, resource);'] }), 'POLICY_LOAD', { kind: 'legacy', field: 'extra_policies' })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', extraPolicies: [''] }), 'POLICY_LOAD', { kind: 'legacy' })
+  }],
+]
+
+test('the bad-input table has at least 20 rows', () => assert.ok(TABLE.length >= 20, `${TABLE.length} rows`))
+
+for (const [name, run] of TABLE) test(name, run)
