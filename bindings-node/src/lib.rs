@@ -453,8 +453,8 @@ fn js_of(env: &Env) -> Js {
     Js(env.raw())
 }
 
-/// The tool call for `(toolName, toolInput)`. Never fails: a tool name that is not valid text is
-/// passed to the core as an input it refuses, so the core answers with a fail-closed DENY.
+/// The tool call for `(toolName, toolInput)`. Never fails: a tool name that is not valid text
+/// becomes `ToolCall::with_invalid_name`, which the core answers with a fail-closed DENY.
 fn tool_call(js: Js, name: Val, input: Val) -> core::ToolCall {
     let converted = catch_unwind(AssertUnwindSafe(|| {
         let name = match js.string_of(name) {
@@ -465,7 +465,7 @@ fn tool_call(js: Js, name: Val, input: Val) -> core::ToolCall {
         };
         match name {
             Ok(n) => core::ToolCall::new(n, convert::to_json_value(js, input)),
-            Err(what) => core::ToolCall::new("", core::JsonValue::Unsupported(what)),
+            Err(what) => core::ToolCall::with_invalid_name(what),
         }
     }));
     if js.exception_pending() {

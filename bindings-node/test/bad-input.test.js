@@ -110,7 +110,7 @@ const TABLE = [
   ['lone surrogates (value, key, tool name) fail closed and never crash', () => {
     failsClosed(evaluate('Bash', { command: 'echo \ud800 && rm -rf /' }), 'unhashable_tool_input', /lone surrogate/)
     failsClosed(evaluate('Read', { ['k\udc00']: 1 }), 'unhashable_tool_input', /lone surrogate/)
-    failsClosed(evaluate('Bash\ud800', { command: 'ls' }), 'unhashable_tool_input', /tool name/)
+    failsClosed(evaluate('Bash\ud800', { command: 'ls' }), 'invalid_tool_input', /tool name/)
     allow(evaluate('Read', { emoji: '😀 paired surrogates are fine' }))
   }],
   ['throwing getters and proxy traps → unhashable_tool_input, nothing thrown', () => {
@@ -119,7 +119,7 @@ const TABLE = [
     failsClosed(evaluate('Bash', { get command() { throw new Error('x') } }), 'unhashable_tool_input', /getter threw/)
   }],
   ['tool name that is not a string → fail-closed, nothing thrown', () => {
-    for (const name of [42, null, undefined, {}, Symbol('Bash')]) failsClosed(evaluate(name, { command: 'ls' }), 'unhashable_tool_input', /tool name must be a string/)
+    for (const name of [42, null, undefined, {}, Symbol('Bash')]) failsClosed(evaluate(name, { command: 'ls' }), 'invalid_tool_input', /tool name must be a string/)
   }],
   // --- identifiers with quotes, backslashes, \u{74}, newlines (SPEC §13.15, UIDs built structurally)
   ['tool names with quotes / backslashes / \\u{74} / newlines are exact ids, not Cedar syntax', () => {

@@ -284,9 +284,9 @@ fn tool_call(name: &Bound<'_, PyAny>, input: &Bound<'_, PyAny>) -> ToolCall {
     match name.cast::<PyString>() {
         Ok(s) => match s.to_cow() {
             Ok(n) => ToolCall::new(n.into_owned(), to_json(input)),
-            Err(_) => ToolCall::new(s.to_string_lossy().into_owned(), JsonValue::Unsupported(format!("tool_name is a {LONE_SURROGATE}"))),
+            Err(_) => ToolCall::with_invalid_name(format!("tool_name is a {LONE_SURROGATE}")),
         },
-        Err(_) => ToolCall::new(String::new(), JsonValue::Unsupported(format!("tool_name must be a str, got {}", type_name(name)))),
+        Err(_) => ToolCall::with_invalid_name(format!("tool_name must be a str, got {}", type_name(name))),
     }
 }
 

@@ -38,7 +38,7 @@ impl std::error::Error for Unhashable {}
 /// ```
 pub fn canonical_json(value: &JsonValue) -> Result<String, Unhashable> {
     let mut out = String::new();
-    write_canonical(&mut out, value, 0, crate::constants().tool_input_max_depth)?;
+    write_python_json(&mut out, value, JsonStyle::Canonical, 0, crate::constants().tool_input_max_depth)?;
     Ok(out)
 }
 
@@ -63,8 +63,21 @@ pub fn tool_input_sha256(value: &JsonValue) -> Result<String, Unhashable> {
     Ok(hex)
 }
 
+/// How [`write_python_json`] renders: the canonical form (sorted keys, refuses what JSON cannot
+/// hold) or the preview form (insertion order, renders everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonStyle {
+    /// `json.dumps(x, sort_keys=True)`; NaN, `Unsupported` and excess depth are errors.
+    Canonical,
+    /// Insertion order; NaN/Infinity as Python writes them, `Unsupported(what)` as the string
+    /// `what`, containers deeper than the limit as `"…"`.
+    Preview,
+}
+
+/// Python-`json`-compatible JSON (ASCII-only, `", "` / `": "` separators) of `value`.
 /// `depth` is the number of containers already open around `value`.
-fn write_canonical(out: &mut String, value: &JsonValue, depth: usize, max_depth: usize) -> Result<(), Unhashable> {
+pub(crate) fn write_python_json(out: &mut String, value: &JsonValue, style: JsonStyle, depth: usize, max_depth: usize) -> Result<(), Unhashable> {
+    let strict = style == JsonStyle::Canonical;
     match value {
         JsonValue::Null => out.push_str("null"),
         JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -74,55 +87,53 @@ fn write_canonical(out: &mut String, value: &JsonValue, depth: usize, max_depth:
         JsonValue::BigInteger(b) => out.push_str(b.as_str()),
         JsonValue::Float(f) => match python_float_repr(*f) {
             Some(text) => out.push_str(&text),
-            None => {
+            None if strict => {
                 return Err(Unhashable(format!(
                     "float {} is not JSON (NaN and Infinity have no canonical form)",
                     python_nonfinite_name(*f)
                 )))
             }
+            None => out.push_str(python_nonfinite_name(*f)),
         },
         JsonValue::String(s) => write_json_string(out, s),
+        JsonValue::Unsupported(what) if strict => return Err(Unhashable(format!("unsupported value in tool input: {what}"))),
+        JsonValue::Unsupported(what) => write_json_string(out, what),
+        // Checked before descending so hostile nesting cannot exhaust the stack.
+        JsonValue::Array(_) | JsonValue::Object(_) if depth + 1 > max_depth => {
+            if strict {
+                return Err(Unhashable(format!("tool input nests deeper than {max_depth} levels")));
+            }
+            write_json_string(out, "\u{2026}");
+        }
         JsonValue::Array(items) => {
-            // Check before descending so hostile nesting cannot exhaust the stack.
-            check_depth(depth + 1, max_depth)?;
             out.push('[');
             for (n, item) in items.iter().enumerate() {
                 if n > 0 {
                     out.push_str(", ");
                 }
-                write_canonical(out, item, depth + 1, max_depth)?;
+                write_python_json(out, item, style, depth + 1, max_depth)?;
             }
             out.push(']');
         }
         JsonValue::Object(members) => {
-            check_depth(depth + 1, max_depth)?;
-            let mut sorted: Vec<&(String, JsonValue)> = members.iter().collect();
-            // Byte order of UTF-8 equals code point order, which is what Python sorts by.
-            sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let mut ordered: Vec<&(String, JsonValue)> = members.iter().collect();
+            if strict {
+                // Byte order of UTF-8 equals code point order, which is what Python sorts by.
+                ordered.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            }
             out.push('{');
-            for (n, (key, item)) in sorted.into_iter().enumerate() {
+            for (n, (key, item)) in ordered.into_iter().enumerate() {
                 if n > 0 {
                     out.push_str(", ");
                 }
                 write_json_string(out, key);
                 out.push_str(": ");
-                write_canonical(out, item, depth + 1, max_depth)?;
+                write_python_json(out, item, style, depth + 1, max_depth)?;
             }
             out.push('}');
         }
-        JsonValue::Unsupported(what) => {
-            return Err(Unhashable(format!("unsupported value in tool input: {what}")));
-        }
     }
     Ok(())
-}
-
-fn check_depth(depth: usize, max_depth: usize) -> Result<(), Unhashable> {
-    if depth > max_depth {
-        Err(Unhashable(format!("tool input nests deeper than {max_depth} levels")))
-    } else {
-        Ok(())
-    }
 }
 
 /// How Python's `json` spells a non-finite float.

@@ -90,6 +90,9 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     if call.tool_name() == crate::test_hooks::PANIC_TOOL {
         panic!("test hook: forced panic inside evaluate");
     }
+    if let Some(detail) = call.name_error() {
+        return Decision::failing(FailClosedCause::InvalidToolInput, detail);
+    }
     // 0b. The input must have a canonical form before any Cedar work.
     if let Err(detail) = check_hashable(call.input()) {
         return Decision::failing(FailClosedCause::UnhashableToolInput, detail);
@@ -153,14 +156,7 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
                     Outcome::Deny,
                     format!("Recent {} within {}s: {}", entry.decision, constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
                 );
-                d.cache_hit = Some(Box::new(CacheHit {
-                    tool_name: call.tool_name().to_owned(),
-                    tool_input_sha256: h,
-                    cached_decision: entry.decision,
-                    cached_reason: entry.reason,
-                    original_decision_ts: entry.original_decision_ts,
-                    matched_rule_ids: None,
-                }));
+                d.cache_hit = Some(cache_hit(call, h, entry, None));
                 return d;
             }
         }
@@ -208,14 +204,7 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
                 format!("Recent DENIED on {noun} {} within {}s: {}", quoted.join(", "), constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
             )
             .with_rules(Tier::Soft, ids.clone());
-            d.cache_hit = Some(Box::new(CacheHit {
-                tool_name: call.tool_name().to_owned(),
-                tool_input_sha256: h,
-                cached_decision: entry.decision,
-                cached_reason: entry.reason,
-                original_decision_ts: entry.original_decision_ts,
-                matched_rule_ids: Some(ids),
-            }));
+            d.cache_hit = Some(cache_hit(call, h, entry, Some(ids)));
             return d;
         }
     }
@@ -234,6 +223,17 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     d.timeout_s = u32::try_from(timeout).ok();
     d.severity = Some(severity);
     d
+}
+
+fn cache_hit(call: &ToolCall, tool_input_sha256: String, entry: crate::CacheEntry, matched_rule_ids: Option<Vec<String>>) -> Box<CacheHit> {
+    Box::new(CacheHit {
+        tool_name: call.tool_name().to_owned(),
+        tool_input_sha256,
+        cached_decision: entry.decision,
+        cached_reason: entry.reason,
+        original_decision_ts: entry.original_decision_ts,
+        matched_rule_ids,
+    })
 }
 
 /// A cached reason as shown to the agent; a missing one gets a fixed phrase (SPEC §15.10).

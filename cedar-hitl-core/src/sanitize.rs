@@ -29,7 +29,7 @@
 //! Specific shapes run before `AWS_KEY` so a key embedded in, say, a bearer token is reported as
 //! the larger secret. No pattern matches a marker.
 
-use crate::canonical::{python_float_repr, python_nonfinite_name, write_json_string};
+use crate::canonical::{write_python_json, JsonStyle};
 use crate::JsonValue;
 use regex::Regex;
 use std::fmt::Write as _;
@@ -472,55 +472,13 @@ pub fn tool_input_preview(input: &JsonValue) -> String {
         JsonValue::String(s) => s.clone(),
         other => {
             let mut out = String::new();
-            write_preview_json(&mut out, other, 0, crate::constants().tool_input_max_depth);
+            // The preview style renders every value, so this never fails.
+            let _ = write_python_json(&mut out, other, JsonStyle::Preview, 0, crate::constants().tool_input_max_depth);
             out
         }
     };
     let redacted = redact_secrets(&strip_controls(&rendered));
     truncate_outside_marker(&redacted, crate::constants().tool_input_preview_max_chars)
-}
-
-/// `depth` is the number of containers already open around `value`.
-fn write_preview_json(out: &mut String, value: &JsonValue, depth: usize, max_depth: usize) {
-    let too_deep = depth + 1 > max_depth;
-    match value {
-        JsonValue::Null => out.push_str("null"),
-        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        JsonValue::Integer(i) => {
-            let _ = write!(out, "{i}");
-        }
-        JsonValue::BigInteger(b) => out.push_str(b.as_str()),
-        JsonValue::Float(f) => match python_float_repr(*f) {
-            Some(text) => out.push_str(&text),
-            None => out.push_str(python_nonfinite_name(*f)),
-        },
-        JsonValue::String(s) => write_json_string(out, s),
-        JsonValue::Unsupported(what) => write_json_string(out, what),
-        // Checked before descending so hostile nesting cannot exhaust the stack.
-        JsonValue::Array(_) | JsonValue::Object(_) if too_deep => write_json_string(out, "\u{2026}"),
-        JsonValue::Array(items) => {
-            out.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push_str(", ");
-                }
-                write_preview_json(out, item, depth + 1, max_depth);
-            }
-            out.push(']');
-        }
-        JsonValue::Object(members) => {
-            out.push('{');
-            for (n, (key, item)) in members.iter().enumerate() {
-                if n > 0 {
-                    out.push_str(", ");
-                }
-                write_json_string(out, key);
-                out.push_str(": ");
-                write_preview_json(out, item, depth + 1, max_depth);
-            }
-            out.push('}');
-        }
-    }
 }
 
 const BLOCKER_KINDS: [&str; 6] = [
@@ -984,7 +942,7 @@ mod tests {
             v = JsonValue::Array(vec![v]);
         }
         let mut out = String::new();
-        write_preview_json(&mut out, &v, 0, max);
+        write_python_json(&mut out, &v, JsonStyle::Preview, 0, max).unwrap();
         assert_eq!(out, format!("{}\"\\u2026\"{}", "[".repeat(max), "]".repeat(max)));
         let mut deep = JsonValue::Null;
         for _ in 0..200_000 {

@@ -158,6 +158,8 @@ impl From<String> for JsonValue {
 pub struct ToolCall {
     tool_name: String,
     input: JsonValue,
+    /// Why the host could not express the tool name (evaluation fails closed).
+    name_error: Option<String>,
 }
 
 impl ToolCall {
@@ -168,7 +170,29 @@ impl ToolCall {
     /// assert!(call.input().get("file_path").is_some());
     /// ```
     pub fn new(tool_name: impl Into<String>, input: impl Into<JsonValue>) -> Self {
-        Self { tool_name: tool_name.into(), input: input.into() }
+        Self { tool_name: tool_name.into(), input: input.into(), name_error: None }
+    }
+
+    /// A call whose tool name the host could not express as text (not a string, a lone
+    /// surrogate). Evaluating it is DENY fail-closed `invalid_tool_input` with `detail`.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::with_invalid_name("tool name must be a string, got int"));
+    /// assert_eq!(d.fail_closed().unwrap().cause, FailClosedCause::InvalidToolInput);
+    /// ```
+    pub fn with_invalid_name(detail: impl Into<String>) -> Self {
+        Self { tool_name: String::new(), input: JsonValue::Object(Vec::new()), name_error: Some(detail.into()) }
+    }
+
+    /// Why the tool name is unusable, for calls built with [`with_invalid_name`](Self::with_invalid_name).
+    ///
+    /// ```
+    /// assert!(cedar_hitl_core::ToolCall::with_invalid_name("x").name_error().is_some());
+    /// ```
+    pub fn name_error(&self) -> Option<&str> {
+        self.name_error.as_deref()
     }
 
     /// The tool name.
