@@ -84,4 +84,24 @@ fn main() {
     }
     let after = rss_kib().unwrap_or(0);
     println!("memory: RSS {before} KiB before, {after_100k} KiB after 100k, {after} KiB after 1,000,000 decisions on one session");
+
+    // Size of ten 64 KB bundles (RSS delta / 10) and of a session with both caches full.
+    let before = rss_kib().unwrap_or(0);
+    let bundles: Vec<PolicyBundle> = (0..10).map(|_| PolicyBundle::builder().blueprint_soft(text.clone()).build().expect("loads")).collect();
+    let per_bundle = (rss_kib().unwrap_or(0).saturating_sub(before)) / 10;
+    std::hint::black_box(&bundles);
+    let s = session(PolicyBundle::builtin());
+    let before = rss_kib().unwrap_or(0);
+    let sessions: Vec<_> = (0..100).map(|_| session(PolicyBundle::builtin())).collect();
+    for sess in &sessions {
+        for i in 0..cedar_hitl_core::constants().cache_max_entries {
+            sess.record_input_decision("Bash", &format!("{i:064x}"), cedar_hitl_core::CachedDecision::Denied, Some("too risky for a Friday"), None);
+            sess.record_rule_decision("Bash", &[format!("rule_{i}")], cedar_hitl_core::CachedDecision::Denied, Some("no"), None).expect("records");
+        }
+    }
+    let per_session = (rss_kib().unwrap_or(0).saturating_sub(before)) / 100;
+    for i in 0..cedar_hitl_core::constants().cache_max_entries {
+        s.record_input_decision("Bash", &format!("{i:064x}"), cedar_hitl_core::CachedDecision::Denied, Some("too risky for a Friday"), None);
+    }
+    println!("size: ~{per_bundle} KiB per 64 KB-blueprint bundle (RSS delta over 10), ~{per_session} KiB per session with both caches full (RSS delta over 100), snapshot of a full input cache {} bytes", s.snapshot().len());
 }
