@@ -52,13 +52,11 @@ def test_one_engine_many_threads() -> None:
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
-    start = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    elapsed = time.perf_counter() - start
 
     assert errors == []
     assert wrong == []
@@ -71,7 +69,6 @@ def test_one_engine_many_threads() -> None:
     for t in range(THREADS):  # per-thread FIFO order survives interleaving
         mine = [int(d["request_id"].split("-")[1]) for d in drained if d["request_id"].startswith(f"t{t}-")]
         assert mine == sorted(mine) and len(mine) == DECISIONS // 50
-    assert elapsed < 30, f"{THREADS}x{DECISIONS} decisions took {elapsed:.1f}s"
 
 
 def test_bundle_shared_between_threads_and_sessions() -> None:
@@ -122,3 +119,71 @@ def test_the_gil_is_released_while_the_core_decides() -> None:
         stop.set()
         th.join()
     assert windows_with_progress >= 2
+
+
+HEAVY_DECISIONS = 100_000
+HARD = {("Bash", "rm -rf /tmp/x"), ("Write", ".git/config")}
+HEAVY_CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("Bash", {"command": "git push --force origin main"}),
+    ("Bash", {"command": "rm -rf /tmp/x"}),
+    ("Bash", {"command": "npm test"}),
+    ("Write", {"file_path": "app/.env"}),
+    ("Write", {"file_path": ".git/config"}),
+    ("Read", {"file_path": "README.md"}),
+    ("Edit", {"file_path": "config/credentials.yml"}),
+    ("Bash", {"command": "git push origin release/1"}),
+]
+
+
+def test_one_session_8_threads_100k_with_outcomes_grants_and_snapshots() -> None:
+    """SPEC-level invariants under contention (issue 6): no error or deadlock, hard calls always
+    denied, caches bounded, the gate counter exact, and snapshots restore to identical deciders."""
+    bundle = ch.PolicyBundle()
+    session = ch.Session(bundle, approval_gate_cap=500)
+    cache_cap = ch.CONSTANTS["cache_max_entries"]
+    errors: list[BaseException] = []
+    admitted = [0] * THREADS
+    snapshots: list[str] = []
+    barrier = threading.Barrier(THREADS)
+
+    def worker(t: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(HEAVY_DECISIONS):
+                tool, tool_input = HEAVY_CALLS[(i + t) % len(HEAVY_CALLS)]
+                d = session.evaluate(tool, tool_input)
+                subject = tool_input.get("command") or tool_input.get("file_path")
+                if (tool, subject) in HARD:
+                    assert (d.outcome, d.tier) == ("deny", "hard"), d
+                assert not d.fail_closed, d
+                step = i % 5_000
+                if step == 0 and d.outcome == "require_approval":
+                    if session.begin_gate(d.timeout_s).admitted:
+                        admitted[t] += 1
+                    session.record_outcome(tool, tool_input, d.matching_rule_ids, "denied", request_id=f"{t}-{i}", reason="no")
+                elif step == 1:
+                    session.record_outcome(tool, tool_input, (), "timed_out")
+                elif step == 2:
+                    session.add_scope(f"bash_pattern:npm test --shard={t}*")
+                elif step == 3:
+                    snapshots.append(session.snapshot())
+                assert session.input_cache_len() <= cache_cap and session.rule_cache_len() <= cache_cap
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+
+    assert errors == []
+    assert session.gate_count() == sum(admitted)
+    assert len(session.allowlist().bash_patterns) == THREADS
+    for snap in snapshots:
+        ch.Session.restore(bundle, snap)
+    restored = ch.Session.restore(bundle, session.snapshot())
+    for tool, tool_input in HEAVY_CALLS:
+        a, b = session.evaluate(tool, tool_input), restored.evaluate(tool, tool_input)
+        assert (a.outcome, a.reason, a.matching_rule_ids) == (b.outcome, b.reason, b.matching_rule_ids)
+    assert restored.gate_count() == session.gate_count()
