@@ -48,10 +48,10 @@ struct Walker {
 pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
     let c = constants();
     let mut w = Walker { js, max_depth: c.tool_input_max_depth, used: 0, limit: c.tool_input_max_bytes.saturating_mul(2), ancestors: Vec::new(), object_prototype: None };
-    // `Object.prototype` is looked up here, in the caller's handle scope, so the cached handle
-    // outlives every per-element scope the walk opens (a handle made inside one would dangle).
+    // `Object.prototype` (cached per env) is fetched here, in the caller's handle scope, so the
+    // handle outlives every per-element scope the walk opens (a handle made inside one would dangle).
     if js.type_of(v).ok() == Some(sys::ValueType::napi_object) {
-        match js.global().and_then(|g| js.get(g, "Object")).and_then(|o| js.get(o, "prototype")) {
+        match js.object_prototype() {
             Ok(p) => w.object_prototype = Some(p),
             Err(_) => {
                 if js.exception_pending() {
@@ -221,7 +221,8 @@ impl Walker {
             let member = self.scoped(|w| {
                 let kv = w.napi(w.js.element(keys, i), "object key")?;
                 let key = w.string(kv).map_err(|b| Bad { what: format!("object key: {}", b.what), path: b.path })?;
-                let val = match w.napi(w.js.get(v, &key), "property getter") {
+                // Read with the key value itself (no second string to create and internalise).
+                let val = match w.napi(w.js.get_by(v, kv), "property getter") {
                     Ok(val) => val,
                     Err(mut b) => {
                         b.path.push(segment_key(&key));

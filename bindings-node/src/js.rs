@@ -226,12 +226,6 @@ impl Js {
         Ok(p)
     }
 
-    pub fn global(self) -> Result<Val> {
-        let mut g = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_global(self.0, &mut g) }, "get_global")?;
-        Ok(g)
-    }
-
     pub fn is(self, v: Val, f: unsafe extern "C" fn(sys::napi_env, Val, *mut bool) -> sys::napi_status) -> bool {
         let mut b = false;
         unsafe { f(self.0, v, &mut b) == sys::Status::napi_ok && b }
@@ -280,5 +274,197 @@ impl napi::bindgen_prelude::TypeName for Raw {
     }
     fn value_type() -> napi::ValueType {
         napi::ValueType::Unknown
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-environment cache of values the hot paths (`evaluate*`) reuse
+// ---------------------------------------------------------------------------------------------
+
+/// Values kept alive by strong references and stored in the env's instance data (this binding
+/// owns that slot; napi-rs leaves it to addon authors). Each env (main thread, each worker) gets
+/// its own; the env frees the references at teardown, the finaliser frees the box.
+struct EnvCache {
+    /// The intrinsic `Object.prototype` of the env's context.
+    object_prototype: sys::napi_ref,
+    /// A JS function building a `Decision` object literal from its fields (null when it could not
+    /// be compiled; callers then build the object natively).
+    decision_factory: sys::napi_ref,
+    /// The JS array the factory reads constant strings from (outcome, tier, severity and
+    /// fail-closed cause names), by index; `strings[i]` is the text at index `i`. (N-API of
+    /// Node 20 references objects only, so strings are held by this array.)
+    constants: sys::napi_ref,
+    strings: Vec<&'static str>,
+}
+
+/// Builds a `Decision` as an object literal: V8 allocates it with a ready-made shape instead of
+/// adding twelve properties one by one through N-API. Same keys, same order, plain object.
+/// Called with the constants array `K`; returns the factory, which takes the constant strings as
+/// indices into `K` (`-1` → `null`).
+const DECISION_FACTORY: &str = "(function (K) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit };\n  };\n})";
+
+/// Upper bound on interned strings (they are all `&'static str` constants of the core).
+const MAX_INTERNED: usize = 64;
+
+unsafe extern "C" fn finalize_env_cache(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
+    if !data.is_null() {
+        // The references themselves are released by the env as it tears down.
+        drop(unsafe { Box::from_raw(data.cast::<EnvCache>()) });
+    }
+}
+
+impl Js {
+    fn reference(self, v: Val) -> Result<sys::napi_ref> {
+        let mut r = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_reference(self.0, v, 1, &mut r) }, "create_reference")?;
+        Ok(r)
+    }
+
+    fn reference_value(self, r: sys::napi_ref) -> Result<Val> {
+        let mut v = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_reference_value(self.0, r, &mut v) }, "get_reference_value")?;
+        if v.is_null() {
+            return Err(Error::new(Status::GenericFailure, "cached value is gone"));
+        }
+        Ok(v)
+    }
+
+    /// Compile the decision factory and its constants array; `None` (exception cleared) if the
+    /// env refuses.
+    fn compile_decision_factory(self) -> Option<(sys::napi_ref, sys::napi_ref)> {
+        let build = || -> Result<(sys::napi_ref, sys::napi_ref)> {
+            let src = self.string(DECISION_FACTORY)?;
+            let mut outer = ptr::null_mut();
+            self.check(unsafe { sys::napi_run_script(self.0, src, &mut outer) }, "run_script")?;
+            if self.type_of(outer)? != sys::ValueType::napi_function {
+                return Err(Error::new(Status::FunctionExpected, "decision factory is not a function"));
+            }
+            let mut constants = ptr::null_mut();
+            self.check(unsafe { sys::napi_create_array(self.0, &mut constants) }, "create_array")?;
+            let f = self.call(outer, &[constants])?;
+            if self.type_of(f)? != sys::ValueType::napi_function {
+                return Err(Error::new(Status::FunctionExpected, "decision factory is not a function"));
+            }
+            let k = self.reference(constants)?;
+            match self.reference(f) {
+                Ok(fr) => Ok((fr, k)),
+                Err(e) => {
+                    unsafe { sys::napi_delete_reference(self.0, k) };
+                    Err(e)
+                }
+            }
+        };
+        match build() {
+            Ok(r) => Some(r),
+            Err(_) => {
+                if self.exception_pending() {
+                    self.clear_exception();
+                }
+                None
+            }
+        }
+    }
+
+    /// The env's cache, created on first use. The pointer stays valid until the env tears down;
+    /// it is only dereferenced briefly, on the env's own thread, with no JS running meanwhile.
+    fn env_cache(self) -> Result<*mut EnvCache> {
+        let mut data = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_instance_data(self.0, &mut data) }, "get_instance_data")?;
+        if !data.is_null() {
+            return Ok(data.cast());
+        }
+        let probe = self.object()?;
+        let proto = self.prototype_of(probe)?;
+        let object_prototype = self.reference(proto)?;
+        let (decision_factory, constants) = self.compile_decision_factory().unwrap_or((ptr::null_mut(), ptr::null_mut()));
+        let cache = Box::into_raw(Box::new(EnvCache { object_prototype, decision_factory, constants, strings: Vec::new() }));
+        let status = unsafe { sys::napi_set_instance_data(self.0, cache.cast(), Some(finalize_env_cache), ptr::null_mut()) };
+        if status != sys::Status::napi_ok {
+            drop(unsafe { Box::from_raw(cache) });
+            return self.check(status, "set_instance_data").map(|_| ptr::null_mut());
+        }
+        Ok(cache)
+    }
+
+    /// `Object.prototype` of this env's context.
+    pub fn object_prototype(self) -> Result<Val> {
+        let cache = self.env_cache()?;
+        let r = unsafe { (*cache).object_prototype };
+        self.reference_value(r)
+    }
+
+    /// The decision factory function, if the env has one.
+    pub fn decision_factory(self) -> Result<Option<Val>> {
+        let cache = self.env_cache()?;
+        let r = unsafe { (*cache).decision_factory };
+        if r.is_null() {
+            return Ok(None);
+        }
+        self.reference_value(r).map(Some)
+    }
+
+    /// The index of a constant string in the factory's constants array (added on first use;
+    /// `None` → `-1`, which the factory turns into `null`). Only valid once `decision_factory`
+    /// returned a function.
+    pub fn const_index(self, s: Option<&'static str>) -> Result<Val> {
+        let Some(s) = s else {
+            return self.int32(-1);
+        };
+        let cache = self.env_cache()?;
+        let found = unsafe { (*cache).strings.iter().position(|k| *k == s) };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let (r, n) = unsafe { ((*cache).constants, (*cache).strings.len()) };
+                if r.is_null() || n >= MAX_INTERNED {
+                    return Err(Error::new(Status::GenericFailure, "no room for constant strings"));
+                }
+                let arr = self.reference_value(r)?;
+                let v = self.string(s)?;
+                // Defined (not assigned), read-only: no setter on a prototype can intercept it.
+                let key = self.string(&n.to_string())?;
+                let desc = sys::napi_property_descriptor {
+                    utf8name: ptr::null(),
+                    name: key,
+                    method: None,
+                    getter: None,
+                    setter: None,
+                    value: v,
+                    attributes: sys::PropertyAttributes::enumerable,
+                    data: ptr::null_mut(),
+                };
+                self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")?;
+                unsafe { (*cache).strings.push(s) };
+                n
+            }
+        };
+        self.int32(i as i32)
+    }
+
+    pub fn int32(self, n: i32) -> Result<Val> {
+        let mut v = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_int32(self.0, n, &mut v) }, "create_int32")?;
+        Ok(v)
+    }
+
+    pub fn uint32(self, n: u32) -> Result<Val> {
+        let mut v = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_uint32(self.0, n, &mut v) }, "create_uint32")?;
+        Ok(v)
+    }
+
+    /// Call `f` with `undefined` as `this`.
+    pub fn call(self, f: Val, args: &[Val]) -> Result<Val> {
+        let this = self.undefined()?;
+        let mut out = ptr::null_mut();
+        self.check(unsafe { sys::napi_call_function(self.0, this, f, args.len(), args.as_ptr(), &mut out) }, "call_function")?;
+        Ok(out)
+    }
+
+    /// Read a property by a key that is already a JS value.
+    pub fn get_by(self, obj: Val, key: Val) -> Result<Val> {
+        let mut v = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_property(self.0, obj, key, &mut v) }, "get_property")?;
+        Ok(v)
     }
 }

@@ -268,14 +268,7 @@ fn decision_out(d: &core::Decision) -> Decision {
         fail_closed: d.is_fail_closed(),
         fail_closed_cause: d.fail_closed().map(|f| f.cause.as_str().to_owned()),
         fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
-        cache_hit: d.cache_hit().map(|h| CacheHit {
-            tool_name: h.tool_name.clone(),
-            tool_input_sha256: h.tool_input_sha256.clone(),
-            cached_decision: h.cached_decision.as_str().to_owned(),
-            cached_reason: h.cached_reason.clone(),
-            original_decision_ts: h.original_decision_ts.clone(),
-            matched_rule_ids: h.matched_rule_ids.clone(),
-        }),
+        cache_hit: d.cache_hit().map(cache_hit_out),
     }
 }
 
@@ -474,9 +467,62 @@ fn tool_call(js: Js, name: Val, input: Val) -> core::ToolCall {
     converted.unwrap_or_else(|_| core::ToolCall::new("", core::JsonValue::Unsupported("the Node binding failed to convert this tool call".to_owned())))
 }
 
-fn evaluate_with(js: Js, session: &core::Session, name: Val, input: Val) -> Decision {
+fn evaluate_with(js: Js, session: &core::Session, name: Val, input: Val) -> Result<Raw> {
     let call = tool_call(js, name, input);
-    decision_out(&session.evaluate(&call))
+    decision_value(js, &session.evaluate(&call)).map(Raw)
+}
+
+fn cache_hit_out(h: &core::CacheHit) -> CacheHit {
+    CacheHit {
+        tool_name: h.tool_name.clone(),
+        tool_input_sha256: h.tool_input_sha256.clone(),
+        cached_decision: h.cached_decision.as_str().to_owned(),
+        cached_reason: h.cached_reason.clone(),
+        original_decision_ts: h.original_decision_ts.clone(),
+        matched_rule_ids: h.matched_rule_ids.clone(),
+    }
+}
+
+/// A decision as a JS object: built by the env's cached object-literal factory with cached
+/// constant strings (fast path), or by the generated `Decision` conversion if that fails.
+fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
+    let fast = || -> Result<Option<Val>> {
+        let Some(factory) = js.decision_factory()? else {
+            return Ok(None);
+        };
+        let cache_hit = match d.cache_hit() {
+            Some(h) => unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, cache_hit_out(h))? },
+            None => js.null()?,
+        };
+        let args = [
+            js.const_index(Some(d.outcome().as_str()))?,
+            js.boolean(d.allowed())?,
+            js.string(d.reason())?,
+            js.const_index(d.tier().map(|t| t.as_str()))?,
+            js.string_array(d.matching_rule_ids())?,
+            match d.timeout_s() {
+                Some(n) => js.uint32(n)?,
+                None => js.null()?,
+            },
+            js.const_index(d.severity().map(|s| s.as_str()))?,
+            js.number(d.elapsed().as_secs_f64() * 1000.0)?,
+            js.boolean(d.is_fail_closed())?,
+            js.const_index(d.fail_closed().map(|f| f.cause.as_str()))?,
+            js.opt_string(d.fail_closed().map(|f| f.detail.as_str()))?,
+            cache_hit,
+        ];
+        js.call(factory, &args).map(Some)
+    };
+    match fast() {
+        Ok(Some(v)) => return Ok(v),
+        Ok(None) => {}
+        Err(_) => {
+            if js.exception_pending() {
+                js.clear_exception();
+            }
+        }
+    }
+    unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, decision_out(d)) }
 }
 
 /// The native object behind an instance of one of this binding's classes, checked by the class's
@@ -864,8 +910,8 @@ impl Session {
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn evaluate(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Decision {
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
+    pub fn evaluate(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
@@ -1101,8 +1147,8 @@ impl PolicyEngine {
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn evaluate_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Decision {
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
+    pub fn evaluate_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
