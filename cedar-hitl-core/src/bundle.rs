@@ -431,18 +431,20 @@ fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str
         }
     }
     let result = Validator::new(schema().clone()).validate(&set, ValidationMode::Strict);
-    let mut reported = BTreeSet::new();
+    // Cedar yields validation errors in hash order; group them by rule and sort, so the same
+    // text always gives the same message (positional order across rules, sorted within a rule).
+    let mut by_rule: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
     for e in result.validation_errors() {
         let pos: usize = e.policy_id().to_string().parse().unwrap_or(usize::MAX);
+        by_rule.entry(pos).or_default().push(e.to_string());
+    }
+    for (pos, mut details) in by_rule {
         let Some(rule) = rules.iter().find(|r| r.position == pos) else { continue };
-        if !reported.insert(pos) {
-            continue;
-        }
-        let detail = e.to_string();
+        details.sort();
         found.errors.push(
             LoadError::new(
                 LoadErrorKind::Schema,
-                format!("{prefix}rule '{}' could error at run time: {}; rules must only read context attributes their action provides (invoke_tool: task_type, repo, read_only; write_file: + file_path; execute_bash: + command)", rule.rule_id, detail),
+                format!("{prefix}rule '{}' could error at run time: {}; rules must only read context attributes their action provides (invoke_tool: task_type, repo, read_only; write_file: + file_path; execute_bash: + command)", rule.rule_id, details[0]),
             )
             .tier(tier)
             .rule(&rule.rule_id)

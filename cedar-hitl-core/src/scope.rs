@@ -155,34 +155,71 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
 }
 
 /// Split a shell command into its segments on `;`, `&&`, `||`, `|`, `&` and newlines outside
-/// quotes. `None` when the command uses command or process substitution, which no bash pattern
-/// may pre-approve (the substituted command would run unseen).
+/// quotes, following bash's quoting: `'…'` (no escapes), `$'…'` (backslash escapes, so `\'`
+/// does not close it), `"…"` (backslash escapes), and comments (an unquoted `#` at the start of a
+/// word runs to the end of the line, quotes included). `None` when the command uses command or
+/// process substitution, which no bash pattern may pre-approve (the substituted command would
+/// run unseen).
 pub(crate) fn shell_segments(command: &str) -> Option<Vec<&str>> {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        AnsiC,
+        Double,
+        Comment,
+    }
     let bytes = command.as_bytes();
     let mut segments = Vec::new();
     let (mut start, mut i) = (0, 0);
-    let (mut single, mut double) = (false, false);
+    let mut quote = Quote::None;
     while i < bytes.len() {
         let b = bytes[i];
-        if single {
-            single = b != b'\'';
-        } else if b == b'\\' {
-            i += 1; // the next byte is escaped (ASCII, so no char boundary is split)
-        } else if b == b'`' || (b == b'$' && bytes.get(i + 1) == Some(&b'(')) {
-            return None;
-        } else if double {
-            double = b != b'"';
-        } else if b == b'\'' {
-            single = true;
-        } else if b == b'"' {
-            double = true;
-        } else if matches!(b, b'<' | b'>') && bytes.get(i + 1) == Some(&b'(') {
-            return None;
-        } else {
-            let redirect = b == b'&' && (i > 0 && matches!(bytes[i - 1], b'>' | b'<') || bytes.get(i + 1) == Some(&b'>'));
-            if matches!(b, b';' | b'\n' | b'\r' | b'|' | b'&') && !redirect {
-                segments.push(&command[start..i]);
-                start = i + 1;
+        let word_start = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')');
+        match quote {
+            Quote::Single => {
+                if b == b'\'' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::Comment => {
+                if b == b'\n' {
+                    quote = Quote::None;
+                    segments.push(&command[start..i]);
+                    start = i + 1;
+                }
+            }
+            Quote::AnsiC => match b {
+                b'\\' => i += 1, // the next byte is escaped (ASCII, so no char boundary is split)
+                b'\'' => quote = Quote::None,
+                _ => {}
+            },
+            Quote::Double | Quote::None if b == b'\\' => i += 1,
+            _ if b == b'`' || (b == b'$' && bytes.get(i + 1) == Some(&b'(')) => return None,
+            Quote::Double => {
+                if b == b'"' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::None => {
+                if b == b'$' && bytes.get(i + 1) == Some(&b'\'') {
+                    quote = Quote::AnsiC;
+                    i += 1;
+                } else if b == b'\'' {
+                    quote = Quote::Single;
+                } else if b == b'"' {
+                    quote = Quote::Double;
+                } else if b == b'#' && word_start {
+                    quote = Quote::Comment;
+                } else if matches!(b, b'<' | b'>') && bytes.get(i + 1) == Some(&b'(') {
+                    return None;
+                } else {
+                    let redirect = b == b'&' && (i > 0 && matches!(bytes[i - 1], b'>' | b'<') || bytes.get(i + 1) == Some(&b'>'));
+                    if matches!(b, b';' | b'\n' | b'\r' | b'|' | b'&') && !redirect {
+                        segments.push(&command[start..i]);
+                        start = i + 1;
+                    }
+                }
             }
         }
         i += 1;
@@ -224,6 +261,13 @@ mod tests {
         assert!(shell_segments("echo \"$(id)\"").is_none());
         assert_eq!(shell_segments("echo '$(id)'").unwrap(), ["echo '$(id)'"]);
         assert!(shell_segments("diff <(ls) x").is_none());
+        // ANSI-C quoting: a backslash escapes the quote, so `;` after it separates.
+        assert_eq!(shell_segments("echo $'\\''; git push").unwrap(), ["echo $'\\''", "git push"]);
+        assert_eq!(shell_segments("echo $'a;b' c").unwrap(), ["echo $'a;b' c"]);
+        // Comments run to the end of the line, quotes included; `#` inside a word is not one.
+        assert_eq!(shell_segments("echo hi #'\ngit push\n#'").unwrap(), ["echo hi #'", "git push", "#'"]);
+        assert_eq!(shell_segments("echo a#b; ls").unwrap(), ["echo a#b", "ls"]);
+        assert_eq!(shell_segments("echo '#x'; ls").unwrap(), ["echo '#x'", "ls"]);
     }
 
     #[test]

@@ -387,6 +387,13 @@ impl Session {
                     other => other,
                 };
                 check_rule_scope(&self.bundle, &resolved, &given)?;
+                // A resolved scope must be one the validator accepts unchanged, or the allowlist
+                // would hold a scope that a snapshot cannot restore (an empty, over-long or
+                // space-padded tool name would be refused or silently widened on restore).
+                let text = resolved.to_string();
+                if parse_scope(&text, ToolTypes::Any).ok().as_ref() != Some(&resolved) {
+                    return Err(ScopeError::new(given.clone(), format!("{given} resolves to '{text}', which is not a valid scope (the tool name '{}' cannot be pre-approved)", call.tool_name())));
+                }
                 let added = (resolved != ApprovalScope::ThisCall).then(|| {
                     self.state().allowlist.add(&resolved);
                     resolved

@@ -62,7 +62,7 @@ fn check_build(name: &str, result: Result<Session, Error>, expect: Expect) {
 }
 
 fn with_bundle(b: PolicyBundleBuilder) -> Result<Session, Error> {
-    Ok(Session::new(Arc::new(b.build()?), SessionConfig::default())?)
+    Session::new(Arc::new(b.build()?), SessionConfig::default())
 }
 
 fn with_config(cfg: SessionConfig) -> Result<Session, Error> {
