@@ -14,6 +14,10 @@ section "Rust: engine, CLI and contract fixtures"
 # test-hooks adds a forced-panic trigger used to prove panics never cross an FFI boundary.
 cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli --features cedar-hitl-core/test-hooks
 
+section "Rust: fuzz corpus replay and fuzz regressions (stable; no fuzzing here)"
+# The fuzz crate is its own workspace (cargo-fuzz needs its own profile); share the build cache.
+CARGO_TARGET_DIR="$PWD/target" cargo test --locked --manifest-path fuzz/Cargo.toml
+
 section "Python binding"
 bash bindings-python/test.sh
 
