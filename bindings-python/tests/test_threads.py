@@ -15,6 +15,15 @@ DECISIONS = 10_000
 INCREMENTS = 250
 TIMESTAMPS = 5
 
+def run_in_threads(worker: Any) -> None:
+    """Run `worker(t)` for t in range(THREADS) concurrently and wait for all of them."""
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+
+
 CALLS: list[tuple[str, dict[str, Any], Outcome, str]] = [
     ("Bash", {"command": "git push --force origin main"}, Outcome.REQUIRE_APPROVAL, "Soft-deny: force_push_any, force_push_main"),
     ("Bash", {"command": "rm -rf /"}, Outcome.DENY, "Hard-deny: rm_slash"),
@@ -52,11 +61,7 @@ def test_one_engine_many_threads() -> None:
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    run_in_threads(worker)
 
     assert errors == []
     assert wrong == []
@@ -82,11 +87,7 @@ def test_bundle_shared_between_threads_and_sessions() -> None:
         with lock:
             results.extend(reasons)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    run_in_threads(worker)
     assert results == ["Hard-deny: rm_slash"] * THREADS
 
 
@@ -171,11 +172,7 @@ def test_one_session_8_threads_100k_with_outcomes_grants_and_snapshots() -> None
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    run_in_threads(worker)
 
     assert errors == []
     assert session.gate_count() == sum(admitted)
