@@ -2,7 +2,8 @@
 //! ever removed.
 
 use crate::glob::Glob;
-use crate::scope::{normalize_path, shell_segments, ApprovalScope};
+use crate::scope::{normalize_path, ApprovalScope};
+use crate::shell::CommandLine;
 
 /// A read-only view of a session's allowlist.
 ///
@@ -43,7 +44,7 @@ pub(crate) struct Allowlist {
 /// What the allowlist needs to know about a call.
 pub(crate) enum CallKind<'a> {
     Write { path: &'a str },
-    Shell { command: &'a str },
+    Shell { line: &'a CommandLine },
     Other,
 }
 
@@ -70,7 +71,8 @@ impl Allowlist {
             ApprovalScope::WritePath(p) => {
                 if !v.write_paths.contains(p) {
                     v.write_paths.push(p.clone());
-                    self.write.push(Glob::new(p));
+                    // `./src/*` is compared as `src/*`: patterns normalise like the paths they match.
+                    self.write.push(Glob::new(&normalize_path(p).unwrap_or_else(|| p.clone())));
                 }
             }
             ApprovalScope::Rule(r) => fresh(&mut v.rule_ids, r),
@@ -93,12 +95,16 @@ impl Allowlist {
             return true;
         }
         match kind {
-            CallKind::Shell { command } if !self.bash.is_empty() => match shell_segments(command) {
-                // Every segment must be pre-approved, or a harmless prefix would carry a
-                // dangerous suffix through (`npm test; git push --force`).
-                Some(segs) => !segs.is_empty() && segs.iter().all(|s| self.bash.iter().any(|g| g.matches(s))),
-                None => false,
-            },
+            // Every simple command — substitutions, `bash -c` bodies and `find -exec` included —
+            // must match a pattern, and every file the command writes a write_path scope, or a
+            // harmless prefix would carry a dangerous suffix through (`npm test; git push -f`).
+            // What the parser cannot see is never pre-approved (docs/shell.md).
+            CallKind::Shell { line } if !self.bash.is_empty() => {
+                !line.is_opaque()
+                    && !line.commands.is_empty()
+                    && line.commands.iter().all(|c| self.bash.iter().any(|g| g.matches(&c.normalized)))
+                    && line.writes.iter().all(|w| normalize_path(&w.path).is_some_and(|p| !w.dynamic && self.write.iter().any(|g| g.matches(&p))))
+            }
             CallKind::Write { path } if !self.write.is_empty() => match normalize_path(path) {
                 Some(p) => self.write.iter().any(|g| g.matches(&p)),
                 None => false,

@@ -9,19 +9,98 @@ use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validato
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-/// The built-in hard tier (`policies/hard_deny.cedar`), embedded at compile time.
+/// The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile), embedded at
+/// compile time.
 ///
 /// ```
 /// assert!(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES.contains("rm_slash"));
 /// ```
 pub const BUILTIN_HARD_DENY_POLICIES: &str = include_str!("../../policies/hard_deny.cedar");
 
-/// The built-in soft tier (`policies/soft_deny.cedar`), embedded at compile time.
+/// The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile).
 ///
 /// ```
 /// assert!(cedar_hitl_core::BUILTIN_SOFT_DENY_POLICIES.contains("force_push_main"));
 /// ```
 pub const BUILTIN_SOFT_DENY_POLICIES: &str = include_str!("../../policies/soft_deny.cedar");
+
+/// The upstream built-in hard tier (`policies/upstream/hard_deny.cedar`), byte-identical to the
+/// rules of the system this engine replaces.
+///
+/// ```
+/// assert!(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES.contains("*rm -rf /*"));
+/// ```
+pub const UPSTREAM_HARD_DENY_POLICIES: &str = include_str!("../../policies/upstream/hard_deny.cedar");
+
+/// The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`).
+///
+/// ```
+/// assert!(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES.contains("*git push -f *"));
+/// ```
+pub const UPSTREAM_SOFT_DENY_POLICIES: &str = include_str!("../../policies/upstream/soft_deny.cedar");
+
+/// Which built-in rules a bundle starts from.
+///
+/// ```
+/// use cedar_hitl_core::{BuiltinProfile, PolicyBundle};
+/// assert_eq!(PolicyBundle::builtin().profile(), BuiltinProfile::Hardened);
+/// assert_eq!("upstream".parse::<BuiltinProfile>().unwrap(), BuiltinProfile::Upstream);
+/// assert_eq!(BuiltinProfile::Upstream.as_str(), "upstream");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuiltinProfile {
+    /// Rules on command and path facts (`policies/*.cedar`): the default.
+    #[default]
+    Hardened,
+    /// The upstream `like` rules (`policies/upstream/*.cedar`), for deployments that need
+    /// today's exact decisions.
+    Upstream,
+}
+
+impl BuiltinProfile {
+    /// `"hardened"` or `"upstream"`.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::BuiltinProfile::Hardened.as_str(), "hardened");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BuiltinProfile::Hardened => "hardened",
+            BuiltinProfile::Upstream => "upstream",
+        }
+    }
+
+    /// The profile's hard and soft rule texts.
+    ///
+    /// ```
+    /// let (hard, _) = cedar_hitl_core::BuiltinProfile::Upstream.texts();
+    /// assert_eq!(hard, cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES);
+    /// ```
+    pub fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            BuiltinProfile::Hardened => (BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES),
+            BuiltinProfile::Upstream => (UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES),
+        }
+    }
+}
+
+impl std::str::FromStr for BuiltinProfile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "hardened" => Ok(BuiltinProfile::Hardened),
+            "upstream" => Ok(BuiltinProfile::Upstream),
+            other => Err(format!("unknown built-in profile '{other}'; allowed: hardened, upstream")),
+        }
+    }
+}
+
+impl std::fmt::Display for BuiltinProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A rule as listed to operators: only rules the runtime enforces are listed.
 ///
@@ -61,6 +140,8 @@ pub struct RuleListing {
     pub hard: Vec<RuleSummary>,
     /// Enforced soft rules (disabled ones left out), positional order.
     pub soft: Vec<RuleSummary>,
+    /// The built-in profile the bundle starts from.
+    pub profile: BuiltinProfile,
 }
 
 /// Every problem found by [`PolicyBundleBuilder::check`].
@@ -106,6 +187,7 @@ pub struct PolicyBundle {
     pub(crate) write_tools: Vec<(String, String)>,
     pub(crate) shell_tools: Vec<(String, String)>,
     pub(crate) warnings: Vec<LoadWarning>,
+    pub(crate) profile: BuiltinProfile,
 }
 
 /// Builder for [`PolicyBundle`]; nothing is checked until [`build`](Self::build).
@@ -122,6 +204,7 @@ pub struct PolicyBundleBuilder {
     extra_policies: Vec<String>,
     write_tools: Option<Vec<(String, String)>>,
     shell_tools: Option<Vec<(String, String)>>,
+    profile: BuiltinProfile,
 }
 
 fn default_write_tools() -> Vec<(String, String)> {
@@ -140,6 +223,18 @@ fn schema() -> &'static Schema {
 }
 
 impl PolicyBundleBuilder {
+    /// Which built-in rules to start from (default: [`BuiltinProfile::Hardened`]).
+    ///
+    /// ```
+    /// use cedar_hitl_core::{BuiltinProfile, PolicyBundle};
+    /// let b = PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap();
+    /// assert!(b.rules().iter().any(|r| r.rule_id() == "write_git_internals_nested"));
+    /// ```
+    pub fn builtins(mut self, profile: BuiltinProfile) -> Self {
+        self.profile = profile;
+        self
+    }
+
     /// Blueprint hard-tier text (rules annotated `@tier("hard")`).
     ///
     /// ```
@@ -295,9 +390,10 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
 
-        let hard = build_tier(Tier::Hard, &[(BUILTIN_HARD_DENY_POLICIES, PolicySource::BuiltIn), (&self.blueprint_hard, PolicySource::BlueprintHard)], Vec::new(), &mut found);
+        let (builtin_hard, builtin_soft) = self.profile.texts();
+        let hard = build_tier(Tier::Hard, &[(builtin_hard, PolicySource::BuiltIn), (&self.blueprint_hard, PolicySource::BlueprintHard)], Vec::new(), &mut found);
         let soft_legacy = legacy.into_iter().zip(legacy_ids).collect();
-        let soft = build_tier(Tier::Soft, &[(BUILTIN_SOFT_DENY_POLICIES, PolicySource::BuiltIn), (&self.blueprint_soft, PolicySource::BlueprintSoft)], soft_legacy, &mut found);
+        let soft = build_tier(Tier::Soft, &[(builtin_soft, PolicySource::BuiltIn), (&self.blueprint_soft, PolicySource::BlueprintSoft)], soft_legacy, &mut found);
         let (Some(hard), Some(soft)) = (hard, soft) else { return fail(found) };
         if !found.errors.is_empty() {
             return fail(found);
@@ -318,7 +414,7 @@ impl PolicyBundleBuilder {
         if !found.errors.is_empty() {
             return fail(found);
         }
-        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone() };
+        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone(), profile: self.profile };
         (Some(bundle), CheckReport { errors: Vec::new(), warnings: found.warnings })
     }
 }
@@ -444,7 +540,7 @@ fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str
         found.errors.push(
             LoadError::new(
                 LoadErrorKind::Schema,
-                format!("{prefix}rule '{}' could error at run time: {}; rules must only read context attributes their action provides (invoke_tool: task_type, repo, read_only; write_file: + file_path; execute_bash: + command)", rule.rule_id, details[0]),
+                format!("{prefix}rule '{}' could error at run time: {}; rules must only read context attributes their action provides (invoke_tool: task_type, repo, read_only; write_file: + file_path and path facts; execute_bash: + command and command facts; see docs/rules.md)", rule.rule_id, details[0]),
             )
             .tier(tier)
             .rule(&rule.rule_id)
@@ -505,6 +601,15 @@ impl PolicyBundle {
     /// ```
     pub fn rules(&self) -> Vec<&Rule> {
         self.hard.rules.iter().chain(&self.soft.rules).collect()
+    }
+
+    /// The built-in profile this bundle starts from.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().profile().as_str(), "hardened");
+    /// ```
+    pub fn profile(&self) -> BuiltinProfile {
+        self.profile
     }
 
     /// Load warnings.
@@ -573,6 +678,7 @@ impl PolicyBundle {
         RuleListing {
             hard: self.hard.rules.iter().filter(enforced).map(|r| summary(r, false)).collect(),
             soft: self.soft.rules.iter().filter(enforced).filter(|r| !self.disabled.contains(&r.rule_id)).map(|r| summary(r, true)).collect(),
+            profile: self.profile,
         }
     }
 }
@@ -588,21 +694,42 @@ mod tests {
         let hard: Vec<_> = b.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(
             hard,
-            [("policy0", "base_permit"), ("policy1", "read_only_forbid_write"), ("policy2", "read_only_forbid_edit"), ("policy3", "rm_slash"), ("policy4", "write_git_internals"), ("policy5", "write_git_internals_nested"), ("policy6", "drop_table")]
+            [
+                ("policy0", "base_permit"),
+                ("policy1", "read_only_forbid_write"),
+                ("policy2", "read_only_forbid_edit"),
+                ("policy3", "read_only_shell_write"),
+                ("policy4", "read_only_git_write"),
+                ("policy5", "rm_slash"),
+                ("policy6", "write_git_internals"),
+                ("policy7", "drop_table")
+            ]
         );
         let soft: Vec<_> = b.soft.rules.iter().map(|r| r.rule_id.as_str()).collect();
-        assert_eq!(soft, ["base_permit", "force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "write_credentials"]);
+        assert_eq!(
+            soft,
+            ["base_permit", "force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "write_credentials", "pipe_to_shell", "rm_dynamic_target", "opaque_shell_command"]
+        );
+        let up = PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap();
+        let hard: Vec<_> = up.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
+        assert_eq!(
+            hard,
+            [("policy0", "base_permit"), ("policy1", "read_only_forbid_write"), ("policy2", "read_only_forbid_edit"), ("policy3", "rm_slash"), ("policy4", "write_git_internals"), ("policy5", "write_git_internals_nested"), ("policy6", "drop_table")]
+        );
     }
 
     #[test]
     fn slices_hold_only_forbids_that_can_apply() {
         let b = PolicyBundle::builtin();
-        assert_eq!(b.hard.slices.len(Action::InvokeTool, "Write"), 1);
+        assert_eq!(b.hard.slices.len(Action::InvokeTool, "Write"), 0);
         assert_eq!(b.hard.slices.len(Action::InvokeTool, "Edit"), 1);
         assert_eq!(b.hard.slices.len(Action::InvokeTool, "Read"), 0);
-        assert_eq!(b.hard.slices.len(Action::ExecuteBash, "Bash"), 2);
-        assert_eq!(b.hard.slices.len(Action::WriteFile, "Write"), 2);
+        assert_eq!(b.hard.slices.len(Action::ExecuteBash, "Bash"), 3);
+        assert_eq!(b.hard.slices.len(Action::WriteFile, "Write"), 3);
         assert_eq!(b.soft.slices.len(Action::InvokeTool, "Bash"), 0);
+        let up = PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap();
+        assert_eq!(up.hard.slices.len(Action::InvokeTool, "Write"), 1);
+        assert_eq!(up.hard.slices.len(Action::ExecuteBash, "Bash"), 2);
     }
 
     #[test]

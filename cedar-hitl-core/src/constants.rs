@@ -107,6 +107,8 @@ pub struct Constants {
     pub tool_input_max_depth: usize,
     /// Largest accepted tool input, measured as canonical JSON bytes.
     pub tool_input_max_bytes: usize,
+    /// Branches a push may not reach without a human (`git push` facts), as globs.
+    pub protected_branches: Vec<String>,
 }
 
 fn load() -> Constants {

@@ -70,13 +70,14 @@ mod rules;
 mod sanitize;
 mod scope;
 mod session;
+pub mod shell;
 mod snapshot;
 mod value;
 
 pub mod cedar_parity;
 
 pub use allowlist::AllowlistView;
-pub use bundle::{CheckReport, PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES};
+pub use bundle::{BuiltinProfile, CheckReport, PolicyBundle, UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES, PolicyBundleBuilder, RuleListing, RuleSummary, BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES};
 pub use cache::CacheEntry;
 pub use canonical::{canonical_json, tool_input_sha256, Unhashable};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -5,7 +5,8 @@
 use crate::allowlist::CallKind;
 use crate::bundle::TierRules;
 use crate::canonical::tool_input_sha256;
-use crate::request::{evaluate_tier, Action, RequestFacts, TierMatch};
+use crate::request::{evaluate_tier, RequestFacts, Subject, TierMatch};
+use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
 use crate::session::Session;
 use crate::{constants, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
 
@@ -104,18 +105,37 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
         Ok(c) => c,
         Err(d) => return d,
     };
-    let (actions, subject, kind): (&[Action], &str, CallKind<'_>) = match classified {
-        Classified::Write { path } => (&[Action::InvokeTool, Action::WriteFile], path, CallKind::Write { path }),
-        Classified::Shell { command } => (&[Action::InvokeTool, Action::ExecuteBash], command, CallKind::Shell { command }),
-        Classified::Other => (&[Action::InvokeTool], "", CallKind::Other),
+    // Every evaluation the call needs: the tool itself, then one per simple command and per
+    // written file (docs/shell.md). The parse happens once and serves rules and scopes alike.
+    let path_facts: PathFacts;
+    let line: CommandLine;
+    let placeholder = SimpleCommand::default();
+    let mut subjects: Vec<Subject<'_>> = vec![Subject::Tool];
+    let kind = match classified {
+        Classified::Write { path } => {
+            path_facts = PathFacts::of(path);
+            subjects.push(Subject::Write { file_path: path, facts: &path_facts, via: "tool" });
+            CallKind::Write { path }
+        }
+        Classified::Shell { command } => {
+            line = shell::parse(command);
+            if line.commands.is_empty() {
+                // Nothing runs (empty or comment-only): rules on `context.command` still see it.
+                subjects.push(Subject::Bash { command, unit: &placeholder });
+            }
+            subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
+            subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: "shell" }));
+            CallKind::Shell { line: &line }
+        }
+        Classified::Other => CallKind::Other,
     };
     let is_write_tool = matches!(kind, CallKind::Write { .. });
     let bundle = session.bundle();
     let cfg = session.config();
-    let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name(), subject };
+    let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name() };
 
     // 1. Hard tier: every applicable action, union of matches.
-    let hard = match evaluate_tier(&bundle.hard.slices, actions, &facts) {
+    let hard = match evaluate_tier(&bundle.hard.slices, &subjects, &facts) {
         Ok(m) => m,
         Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("hard tier request: {e}")),
     };
@@ -163,7 +183,7 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     }
 
     // 3. Soft tier.
-    let soft = match evaluate_tier(&bundle.soft.slices, actions, &facts) {
+    let soft = match evaluate_tier(&bundle.soft.slices, &subjects, &facts) {
         Ok(m) => m,
         Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("soft tier request: {e}")),
     };

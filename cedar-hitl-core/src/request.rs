@@ -3,6 +3,7 @@
 //! evaluates policies whose action scope can match (Cedar has no policy index).
 
 use crate::rules::Rule;
+use crate::shell::{PathFacts, SimpleCommand};
 use cedar_policy::{
     ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId, PolicySet, Request,
     ResourceConstraint, RestrictedExpression,
@@ -45,11 +46,20 @@ namespace Agent {
   };
   action write_file appliesTo {
     principal: [TaskAgent], resource: [File],
-    context: { task_type: String, repo: String, read_only: Bool, file_path: String }
+    context: {
+      task_type: String, repo: String, read_only: Bool, file_path: String,
+      tool: String, via: String, path: String, path_lower: String, basename: String,
+      basename_lower: String, extension: String, components: Set<String>, path_classes: Set<String>
+    }
   };
   action execute_bash appliesTo {
     principal: [TaskAgent], resource: [BashCommand],
-    context: { task_type: String, repo: String, read_only: Bool, command: String }
+    context: {
+      task_type: String, repo: String, read_only: Bool, command: String,
+      program: String, subcommand: String, args: Set<String>, flags: Set<String>,
+      positionals: Set<String>, paths: Set<String>, path_classes: Set<String>, effects: Set<String>,
+      refs: Set<String>, wrappers: Set<String>, assignments: Set<String>, dynamic: Bool, opaque: Bool, normalized: String
+    }
   };
 }
 "#;
@@ -204,14 +214,35 @@ impl TierSlices {
     }
 }
 
-/// The attributes of one evaluation.
+/// The attributes every evaluation of one call shares.
 pub(crate) struct RequestFacts<'a> {
     pub principal: &'a str,
     pub repo: &'a str,
     pub read_only: bool,
     pub tool_name: &'a str,
-    /// `file_path` for write_file, `command` for execute_bash.
-    pub subject: &'a str,
+}
+
+/// One Cedar evaluation of a call: the tool itself, one simple command of a shell call, or one
+/// file a call writes (a write tool's path or a shell write target).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    Tool,
+    Bash { command: &'a str, unit: &'a SimpleCommand },
+    Write { file_path: &'a str, facts: &'a PathFacts, via: &'a str },
+}
+
+impl Subject<'_> {
+    pub fn action(&self) -> Action {
+        match self {
+            Subject::Tool => Action::InvokeTool,
+            Subject::Bash { .. } => Action::ExecuteBash,
+            Subject::Write { .. } => Action::WriteFile,
+        }
+    }
+}
+
+fn string_set<'a>(items: impl IntoIterator<Item = &'a String>) -> RestrictedExpression {
+    RestrictedExpression::new_set(items.into_iter().map(|s| RestrictedExpression::new_string(s.clone())))
 }
 
 /// What one tier evaluation found.
@@ -223,7 +254,8 @@ pub(crate) struct TierMatch {
     pub errors: Vec<(usize, String)>,
 }
 
-fn build_request(action: Action, f: &RequestFacts<'_>) -> Result<Request, String> {
+fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request, String> {
+    let action = subject.action();
     let n = names();
     let principal = EntityUid::from_type_name_and_id(n.principal.clone(), EntityId::new(f.principal));
     let resource = match action {
@@ -236,31 +268,60 @@ fn build_request(action: Action, f: &RequestFacts<'_>) -> Result<Request, String
         ("repo".to_owned(), RestrictedExpression::new_string(f.repo.to_owned())),
         ("read_only".to_owned(), RestrictedExpression::new_bool(f.read_only)),
     ];
-    match action {
-        Action::InvokeTool => {}
-        Action::WriteFile => pairs.push(("file_path".to_owned(), RestrictedExpression::new_string(f.subject.to_owned()))),
-        Action::ExecuteBash => pairs.push(("command".to_owned(), RestrictedExpression::new_string(f.subject.to_owned()))),
+    let s = |k: &str, v: &str| (k.to_owned(), RestrictedExpression::new_string(v.to_owned()));
+    match subject {
+        Subject::Tool => {}
+        Subject::Write { file_path, facts, via } => pairs.extend([
+            s("file_path", file_path),
+            s("tool", f.tool_name),
+            s("via", via),
+            s("path", &facts.path),
+            s("path_lower", &facts.path_lower),
+            s("basename", &facts.basename),
+            s("basename_lower", &facts.basename_lower),
+            s("extension", &facts.extension),
+            ("components".to_owned(), string_set(&facts.components)),
+            ("path_classes".to_owned(), string_set(&facts.classes)),
+        ]),
+        Subject::Bash { command, unit } => pairs.extend([
+            s("command", command),
+            s("program", &unit.program),
+            s("subcommand", &unit.subcommand),
+            ("args".to_owned(), string_set(unit.argv.iter().skip(1))),
+            ("flags".to_owned(), string_set(&unit.flags)),
+            ("positionals".to_owned(), string_set(&unit.positionals)),
+            ("paths".to_owned(), string_set(&unit.paths)),
+            ("path_classes".to_owned(), string_set(&unit.path_classes)),
+            ("effects".to_owned(), string_set(&unit.effects)),
+            ("refs".to_owned(), string_set(&unit.refs)),
+            ("wrappers".to_owned(), string_set(&unit.wrappers)),
+            ("assignments".to_owned(), string_set(&unit.assignments)),
+            ("dynamic".to_owned(), RestrictedExpression::new_bool(unit.dynamic)),
+            ("opaque".to_owned(), RestrictedExpression::new_bool(unit.opaque)),
+            s("normalized", &unit.normalized),
+        ]),
     }
     let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
     Request::new(principal, n.actions[action as usize].clone(), resource, context, None).map_err(|e| e.to_string())
 }
 
-/// Evaluate `actions` against one tier and merge what matched.
-pub(crate) fn evaluate_tier(slices: &TierSlices, actions: &[Action], facts: &RequestFacts<'_>) -> Result<TierMatch, String> {
+/// Evaluate every subject of a call against one tier and merge what matched.
+pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts: &RequestFacts<'_>) -> Result<TierMatch, String> {
     let authorizer = Authorizer::new();
     let mut out = TierMatch::default();
-    for &action in actions {
-        let subject = match action {
-            Action::InvokeTool => ("", ""),
-            Action::WriteFile => ("file_path", facts.subject),
-            Action::ExecuteBash => ("command", facts.subject),
+    for subject in subjects {
+        let action = subject.action();
+        let guarded = match subject {
+            Subject::Tool => ("", ""),
+            Subject::Write { file_path, .. } => ("file_path", *file_path),
+            Subject::Bash { command, .. } => ("command", *command),
         };
-        let guard_facts = GuardFacts { read_only: facts.read_only, attrs: [("task_type", facts.principal), ("repo", facts.repo), subject] };
+        let guard_facts = GuardFacts { read_only: facts.read_only, attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded] };
         let sets = slices.set_for(action, facts.tool_name).sets_for(&guard_facts);
         if sets.is_empty() {
             continue;
         }
-        let request = build_request(action, facts)?;
+        let request = build_request(subject, facts)?;
         for set in sets {
             let response = authorizer.is_authorized(&request, set, &names().entities);
             for id in response.diagnostics().reason() {
@@ -287,9 +348,9 @@ mod tests {
     use proptest::prelude::*;
 
     /// The reference: every forbid of the tier in one set, every applicable action evaluated.
-    fn whole_tier(rules: &[Rule], policies: &PolicySet, actions: &[Action], facts: &RequestFacts<'_>) -> Vec<usize> {
+    fn whole_tier(rules: &[Rule], policies: &PolicySet, subjects: &[Subject<'_>], facts: &RequestFacts<'_>) -> Vec<usize> {
         let mut out = Vec::new();
-        for &a in actions {
+        for a in subjects {
             let request = build_request(a, facts).unwrap();
             let response = Authorizer::new().is_authorized(&request, policies, &names().entities);
             out.extend(response.diagnostics().reason().filter_map(|id| id.to_string().parse::<usize>().ok()));
@@ -325,12 +386,19 @@ mod tests {
         ) {
             let bundle = PolicyBundle::builder().blueprint_soft(BLUEPRINT_SOFT).build().unwrap();
             let subject = subject.concat();
-            let actions: &[Action] = match tool {
-                "Bash" => &[Action::InvokeTool, Action::ExecuteBash],
-                "Write" | "Edit" => &[Action::InvokeTool, Action::WriteFile],
-                _ => &[Action::InvokeTool],
-            };
-            let facts = RequestFacts { principal: "new_task", repo: "o/r", read_only, tool_name: tool, subject: &subject };
+            let line = crate::shell::parse(&subject);
+            let path = PathFacts::of(&subject);
+            let mut actions: Vec<Subject<'_>> = vec![Subject::Tool];
+            match tool {
+                "Bash" => {
+                    actions.extend(line.commands.iter().map(|unit| Subject::Bash { command: &subject, unit }));
+                    actions.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: "shell" }));
+                }
+                "Write" | "Edit" => actions.push(Subject::Write { file_path: &subject, facts: &path, via: "tool" }),
+                _ => {}
+            }
+            let actions = &actions[..];
+            let facts = RequestFacts { principal: "new_task", repo: "o/r", read_only, tool_name: tool };
             let soft_text = format!("{}\n{}", crate::BUILTIN_SOFT_DENY_POLICIES, BLUEPRINT_SOFT);
             for (tier, text) in [(&bundle.hard, crate::BUILTIN_HARD_DENY_POLICIES.to_owned()), (&bundle.soft, soft_text)] {
                 let sliced = evaluate_tier(&tier.slices, actions, &facts).unwrap();

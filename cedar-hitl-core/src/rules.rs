@@ -622,12 +622,14 @@ mod tests {
         let rules = parse_rules(crate::BUILTIN_HARD_DENY_POLICIES).unwrap();
         let ids: Vec<_> = rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(ids[0], ("policy1", "read_only_forbid_write"));
-        assert_eq!(ids.last().unwrap(), &("policy6", "drop_table"));
+        assert_eq!(ids.last().unwrap(), &("policy7", "drop_table"));
+        let rules = parse_rules(crate::UPSTREAM_HARD_DENY_POLICIES).unwrap();
+        assert_eq!((rules.last().unwrap().policy_id.as_str(), rules.len()), ("policy6", 6));
     }
 
     #[test]
     fn summaries_skip_annotations_even_when_they_mention_effects() {
-        let rules = parse_rules(crate::BUILTIN_HARD_DENY_POLICIES).unwrap();
+        let rules = parse_rules(crate::UPSTREAM_HARD_DENY_POLICIES).unwrap();
         assert!(rules[0].summary().starts_with("forbid (principal, action == Agent::Action::\"invoke_tool\""), "{}", rules[0].summary());
         assert_eq!(rules[0].source(), PolicySource::Text);
         assert_eq!(strip_annotations(r#"@a @b("x \") forbid (") @c("") permit (p)"#), "permit (p)");

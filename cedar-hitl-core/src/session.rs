@@ -347,10 +347,14 @@ impl Session {
             (None, Some(k)) => (Some(text(&k)), false),
             (None, None) => (None, false),
         };
-        let kind = match &subject {
-            Some(p) if is_write => CallKind::Write { path: p },
-            Some(c) => CallKind::Shell { command: c },
-            None => CallKind::Other,
+        let line = match &subject {
+            Some(c) if !is_write => Some(crate::shell::parse(c)),
+            _ => None,
+        };
+        let kind = match (&subject, &line) {
+            (Some(p), _) if is_write => CallKind::Write { path: p },
+            (_, Some(line)) => CallKind::Shell { line },
+            _ => CallKind::Other,
         };
         self.state().allowlist.matches_tool(call.tool_name(), &kind, is_write)
     }

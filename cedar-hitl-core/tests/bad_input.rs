@@ -12,6 +12,8 @@ enum Expect {
     HardDeny,
     /// evaluate → ALLOW is correct for this harmless input (still must not panic).
     Allow,
+    /// evaluate → REQUIRE_APPROVAL because the shell parser cannot see the command (opaque).
+    Opaque,
     /// construction → this error type (and, for load errors, kind).
     Load(LoadErrorKind),
     Scope,
@@ -44,6 +46,7 @@ fn check_call(name: &str, tool: &str, input: JsonValue, expect: Expect) {
         }
         Expect::HardDeny => assert_eq!((d.outcome(), d.tier(), d.is_fail_closed()), (Outcome::Deny, Some(Tier::Hard), false), "{name}: {d:?}"),
         Expect::Allow => assert_eq!(d.outcome(), Outcome::Allow, "{name}: {d:?}"),
+        Expect::Opaque => assert_eq!((d.outcome(), d.matching_rule_ids()), (Outcome::RequireApproval, &["opaque_shell_command".to_owned()][..]), "{name}: {d:?}"),
         _ => unreachable!("{name}: construction row in the call table"),
     }
 }
@@ -77,10 +80,11 @@ fn bad_tool_calls() {
     let rows: Vec<(&str, &str, JsonValue, Expect)> = vec![
         ("empty command", "Bash", json!({"command": ""}).into(), Expect::Allow),
         ("empty path", "Write", json!({"file_path": ""}).into(), Expect::Allow),
-        ("10 MB command", "Bash", obj(vec![("command", JsonValue::from(ten_mb.clone()))]), Expect::Allow),
-        ("10 MB command ending in rm -rf /", "Bash", obj(vec![("command", JsonValue::from(format!("{ten_mb} rm -rf /")))]), Expect::HardDeny),
+        // Past the parser's size cap a command is opaque: a human decides (docs/shell.md).
+        ("10 MB command", "Bash", obj(vec![("command", JsonValue::from(ten_mb.clone()))]), Expect::Opaque),
+        ("10 MB command ending in rm -rf /", "Bash", obj(vec![("command", JsonValue::from(format!("{ten_mb} rm -rf /")))]), Expect::Opaque),
         ("10 MB path under .git", "Write", obj(vec![("file_path", JsonValue::from(format!(".git/{ten_mb}")))]), Expect::HardDeny),
-        ("NUL inside command before rm -rf /", "Bash", json!({"command": "echo \u{0}; rm -rf /"}).into(), Expect::HardDeny),
+        ("NUL inside command before rm -rf /", "Bash", json!({"command": "echo \u{0}; rm -rf /"}).into(), Expect::Opaque),
         ("NUL inside path", "Write", json!({"file_path": "a\u{0}/.git/x"}).into(), Expect::HardDeny),
         ("10,000-level nesting", "Bash", nested(10_000), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
         ("input is a string", "Read", json!("file.txt").into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),

@@ -109,7 +109,12 @@ fn run_parity_file(f: &Value) -> Checks {
 pub const FIXTURE_EPOCH_UNIX_S: f64 = 1_700_000_000.0;
 
 fn build_bundle(b: &Value) -> Result<PolicyBundle, LoadError> {
+    let profile = match s(b, "builtins") {
+        Some("upstream") => BuiltinProfile::Upstream,
+        _ => BuiltinProfile::Hardened,
+    };
     let mut builder = PolicyBundle::builder()
+        .builtins(profile)
         .blueprint_hard(s(b, "blueprint_hard").unwrap_or(""))
         .blueprint_soft(s(b, "blueprint_soft").unwrap_or(""))
         .disable(strings(b.get("disable")))

@@ -25,6 +25,9 @@ struct Blueprint {
     /// Disable a soft rule by id (repeatable).
     #[arg(long = "disable", value_name = "ID")]
     disable: Vec<String>,
+    /// Built-in rules to start from: `hardened` (rules on command facts) or `upstream`.
+    #[arg(long, value_name = "PROFILE", default_value = "hardened")]
+    builtins: BuiltinProfile,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +71,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show how the engine reads a shell command: every simple command with its facts, and every
+    /// file it writes (JSON).
+    Facts {
+        /// The shell command, e.g. "sudo rm -fr /".
+        command: String,
+    },
     /// Run a contracts folder (cedar-parity/, decisions/, functions/) and report per file.
     Parity {
         /// The contracts folder, e.g. ./contracts.
@@ -89,7 +98,7 @@ fn read(path: &Option<PathBuf>) -> Result<String, String> {
 }
 
 fn builder(b: &Blueprint) -> Result<PolicyBundleBuilder, String> {
-    Ok(PolicyBundle::builder().blueprint_hard(read(&b.blueprint_hard)?).blueprint_soft(read(&b.blueprint_soft)?).disable(b.disable.clone()))
+    Ok(PolicyBundle::builder().builtins(b.builtins).blueprint_hard(read(&b.blueprint_hard)?).blueprint_soft(read(&b.blueprint_soft)?).disable(b.disable.clone()))
 }
 
 /// `file:line` for a problem, naming the file the user passed.
@@ -169,6 +178,9 @@ fn main() -> ExitCode {
                 Ok(Err(e)) | Err(e) => return usage(e),
             };
             let listing = bundle.listing();
+            if !json {
+                println!("built-in profile: {}", listing.profile);
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&listing).unwrap_or_default());
             } else {
@@ -180,6 +192,10 @@ fn main() -> ExitCode {
                     }
                 }
             }
+            ExitCode::SUCCESS
+        }
+        Command::Facts { command } => {
+            println!("{}", serde_json::to_string_pretty(&shell::parse(&command)).unwrap_or_default());
             ExitCode::SUCCESS
         }
         Command::Parity { dir } => match cedar_hitl_cli::contracts::run_all(&dir) {

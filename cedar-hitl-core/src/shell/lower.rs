@@ -1,0 +1,344 @@
+//! Lowering: the tree-sitter-bash syntax tree → every simple command bash could run, with its
+//! words evaluated, its redirections, and what feeds its standard input.
+//! See `docs/shell.md` ("What the parser sees").
+
+use super::words::{self, text, Word};
+use tree_sitter::Node;
+
+/// The deepest syntax nesting the lowering follows; deeper input is opaque.
+pub(crate) const MAX_DEPTH: usize = 200;
+
+/// One command as written, before wrappers are unwrapped.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawCommand {
+    /// Leading `NAME=value` assignments (names only).
+    pub assignments: Vec<String>,
+    /// The words: program first.
+    pub words: Vec<Word>,
+    /// Text fed to standard input when it can be known: a heredoc or here-string body, or the
+    /// output of a literal producer (`echo`, `printf`, `cat <<EOF`) piped into it.
+    pub stdin: Option<String>,
+    /// Index of the command whose output is piped into this one.
+    pub piped_from: Option<usize>,
+    /// Why this command cannot be read (its program word is dynamic, …).
+    pub opaque: Option<String>,
+}
+
+/// A redirection that writes a file.
+#[derive(Debug, Clone)]
+pub(crate) struct RawWrite {
+    pub target: Word,
+    /// The operator (`>`, `>>`, …).
+    pub via: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Lowered {
+    pub commands: Vec<RawCommand>,
+    pub writes: Vec<RawWrite>,
+    /// Why the whole line cannot be fully read (parse error, nesting cap, code-running expansion).
+    pub opaque: Option<String>,
+}
+
+#[derive(Clone, Default)]
+struct Input {
+    stdin: Option<String>,
+    piped_from: Option<usize>,
+}
+
+pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
+    let mut l = Lowerer { src, out: Lowered::default() };
+    l.visit(root, Input::default(), 0);
+    l.out
+}
+
+struct Lowerer<'s> {
+    src: &'s str,
+    out: Lowered,
+}
+
+const WRITE_OPS: [&str; 6] = [">", ">>", ">|", "&>", "&>>", "<>"];
+const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
+
+impl Lowerer<'_> {
+    fn opaque(&mut self, why: impl Into<String>) {
+        if self.out.opaque.is_none() {
+            self.out.opaque = Some(why.into());
+        }
+    }
+
+    /// Visit a node; returns the index of its main command when it is one command (or a
+    /// pipeline, whose last command is the one a trailing heredoc feeds).
+    fn visit(&mut self, node: Node<'_>, input: Input, depth: usize) -> Option<usize> {
+        if depth > MAX_DEPTH {
+            self.opaque(format!("nesting deeper than {MAX_DEPTH} levels"));
+            return None;
+        }
+        if node.is_error() || node.is_missing() {
+            self.opaque("the bash parser could not read part of the command");
+        }
+        self.hazards(node);
+        match node.kind() {
+            "comment" | "heredoc_body" | "heredoc_content" | "heredoc_start" | "heredoc_end" => None,
+            "command" => self.command(node, input, depth),
+            "declaration_command" | "unset_command" => self.declaration(node, depth),
+            "pipeline" => {
+                let mut prev: Option<usize> = None;
+                let mut first = true;
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    let inp = if first { input.clone() } else { self.piped(prev) };
+                    prev = self.visit(child, inp, depth + 1);
+                    first = false;
+                }
+                prev
+            }
+            "redirected_statement" => {
+                let main = node.child_by_field_name("body").and_then(|b| self.visit(b, input, depth + 1));
+                let mut cursor = node.walk();
+                let redirects: Vec<Node<'_>> = node.children_by_field_name("redirect", &mut cursor).collect();
+                let mut cursor = node.walk();
+                let extra: Vec<Node<'_>> = node.named_children(&mut cursor).filter(|c| c.kind() == "herestring_redirect").collect();
+                for r in redirects.into_iter().chain(extra) {
+                    self.redirect(r, main, depth);
+                }
+                main
+            }
+            "negated_command" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut main = None;
+                for c in children {
+                    main = self.visit(c, input.clone(), depth + 1);
+                }
+                main
+            }
+            _ => {
+                // Lists, groups, subshells, control flow, functions, substitutions, words:
+                // every command inside runs (or may run) with the same shell.
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+                let mut first = true;
+                for c in children {
+                    let inp = if first { input.clone() } else { Input::default() };
+                    if c.is_named() {
+                        self.visit(c, inp, depth + 1);
+                        first = false;
+                    } else if c.is_error() || c.is_missing() {
+                        self.opaque("the bash parser could not read part of the command");
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Constructs that run code hidden in a variable's value make the whole line opaque.
+    fn hazards(&mut self, node: Node<'_>) {
+        let raw = text(node, self.src);
+        match node.kind() {
+            "expansion" => {
+                let mut w = Word::default();
+                if raw.starts_with("${!") {
+                    self.opaque("indirect expansion ${!…} can evaluate an array subscript");
+                } else if raw.ends_with("@P}") {
+                    self.opaque("prompt expansion ${…@P} runs command substitutions hidden in a value");
+                }
+                let _ = &mut w;
+            }
+            "arithmetic_expansion" | "c_style_for_statement" => {
+                if words::has_variable_reference(node, self.src) {
+                    self.opaque("arithmetic over a variable can run a command hidden in its value");
+                }
+            }
+            "compound_statement" if raw.starts_with("((") => {
+                if words::has_variable_reference(node, self.src) {
+                    self.opaque("arithmetic over a variable can run a command hidden in its value");
+                }
+            }
+            "word" if raw.contains("$[") => self.opaque("arithmetic over a variable can run a command hidden in its value"),
+            "test_command" if raw.starts_with("[[") => {
+                let arith = [" -eq ", " -ne ", " -lt ", " -le ", " -gt ", " -ge ", "-v "];
+                if arith.iter().any(|op| raw.contains(op)) {
+                    self.opaque("[[ … ]] arithmetic or -v evaluates variables and subscripts");
+                }
+            }
+            "subscript" => {
+                if let Some(i) = node.child_by_field_name("index") {
+                    if words::has_variable_reference(i, self.src) {
+                        self.opaque("an array subscript evaluates arithmetic over variables");
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn piped(&self, prev: Option<usize>) -> Input {
+        let stdin = prev.and_then(|p| self.out.commands.get(p)).and_then(output_of);
+        Input { stdin, piped_from: prev }
+    }
+
+    fn command(&mut self, node: Node<'_>, input: Input, depth: usize) -> Option<usize> {
+        let mut cmd = RawCommand { stdin: input.stdin, piped_from: input.piped_from, ..Default::default() };
+        let mut later: Vec<Node<'_>> = Vec::new();
+        let mut redirects: Vec<Node<'_>> = Vec::new();
+        let mut cursor = node.walk();
+        let mut prev_end: Option<usize> = None;
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            let field = node.field_name_for_child(i as u32);
+            if child.is_error() || child.is_missing() {
+                self.opaque("the bash parser could not read part of the command");
+            }
+            match (field, child.kind()) {
+                (_, "variable_assignment") if cmd.words.is_empty() => {
+                    if let Some(n) = child.child_by_field_name("name") {
+                        cmd.assignments.push(text(n, self.src).to_owned());
+                    }
+                    later.push(child);
+                }
+                (Some("redirect"), _) => redirects.push(child),
+                (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => redirects.push(child),
+                (Some("name") | Some("argument"), _) => {
+                    if let Some(end) = prev_end {
+                        // tree-sitter reads `\`+newline as a separator; bash joins the words.
+                        if self.src[end..child.start_byte()].contains("\\\n") && !self.src[end..child.start_byte()].contains([' ', '\t']) {
+                            self.opaque("a line continuation inside a word");
+                        }
+                    }
+                    prev_end = Some(child.end_byte());
+                    let w = words::eval(child, self.src);
+                    cmd.words.push(w);
+                    later.push(child);
+                }
+                _ if child.is_named() => later.push(child),
+                _ => {}
+            }
+        }
+        let index = if cmd.words.is_empty() {
+            None
+        } else {
+            if cmd.words[0].dynamic || cmd.words[0].text.is_empty() {
+                cmd.opaque = Some(format!("the program word '{}' is only known at run time", cmd.words[0].text));
+            }
+            self.out.commands.push(cmd);
+            Some(self.out.commands.len() - 1)
+        };
+        for c in later {
+            self.visit(c, Input::default(), depth + 1);
+        }
+        for r in redirects {
+            self.redirect(r, index, depth);
+        }
+        index
+    }
+
+    /// `declare`/`export`/`local`/`readonly`/`typeset`/`unset`: builtins whose arguments name
+    /// variables; a subscript in such a name is evaluated (and can run code).
+    fn declaration(&mut self, node: Node<'_>, depth: usize) -> Option<usize> {
+        let mut cmd = RawCommand::default();
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        for child in &children {
+            if child.is_named() {
+                let w = words::eval(*child, self.src);
+                if w.text.contains('[') && (w.dynamic || w.text.contains('$') || w.text.contains('`')) {
+                    self.opaque("a subscript in a variable name is evaluated and can run code");
+                }
+                cmd.words.push(w);
+            } else if cmd.words.is_empty() {
+                cmd.words.push(Word { text: text(*child, self.src).to_owned(), ..Default::default() });
+            }
+        }
+        self.out.commands.push(cmd);
+        let index = self.out.commands.len() - 1;
+        for c in children.into_iter().filter(|c| c.is_named()) {
+            self.visit(c, Input::default(), depth + 1);
+        }
+        Some(index)
+    }
+
+    fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
+        match node.kind() {
+            "file_redirect" => {
+                let mut op = String::new();
+                let mut cursor = node.walk();
+                for c in node.children(&mut cursor) {
+                    if !c.is_named() {
+                        op.push_str(text(c, self.src));
+                    }
+                }
+                let Some(dest) = node.child_by_field_name("destination") else { return };
+                self.visit(dest, Input::default(), depth + 1);
+                let target = words::eval(dest, self.src);
+                let writes = WRITE_OPS.contains(&op.as_str())
+                    || (op == ">&" && !target.text.chars().all(|c| c.is_ascii_digit()) && target.text != "-");
+                if writes && !NOT_FILES.contains(&target.text.as_str()) && !target.text.starts_with("/dev/fd/") {
+                    self.out.writes.push(RawWrite { target, via: op });
+                }
+            }
+            "herestring_redirect" => {
+                let mut cursor = node.walk();
+                let body: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                if let Some(b) = body.last() {
+                    let w = words::eval(*b, self.src);
+                    self.visit(*b, Input::default(), depth + 1);
+                    if let Some(i) = owner {
+                        self.out.commands[i].stdin = Some(w.text);
+                    }
+                }
+            }
+            "heredoc_redirect" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+                let quoted = children
+                    .iter()
+                    .find(|c| c.kind() == "heredoc_start")
+                    .is_some_and(|s| text(*s, self.src).contains(['\'', '"', '\\']));
+                if let Some(body) = children.iter().find(|c| c.kind() == "heredoc_body") {
+                    if let Some(i) = owner {
+                        self.out.commands[i].stdin = Some(text(*body, self.src).to_owned());
+                    }
+                    if !quoted {
+                        // An unquoted heredoc body expands `$(…)`, backticks and `${…}`.
+                        let mut c = body.walk();
+                        let parts: Vec<Node<'_>> = body.named_children(&mut c).collect();
+                        for p in parts {
+                            self.visit(p, Input::default(), depth + 1);
+                        }
+                    }
+                }
+                for c in children {
+                    match c.kind() {
+                        // tree-sitter hangs the rest of the line after `<<EOF` here.
+                        "pipeline" => {
+                            let inp = self.piped(owner);
+                            self.visit(c, inp, depth + 1);
+                        }
+                        "file_redirect" | "herestring_redirect" => self.redirect(c, owner, depth),
+                        "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+                        _ if c.is_named() => {
+                            self.visit(c, Input::default(), depth + 1);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                self.visit(node, Input::default(), depth + 1);
+            }
+        }
+    }
+}
+
+/// What a literal producer writes to standard output, when that can be known.
+fn output_of(cmd: &RawCommand) -> Option<String> {
+    let program = cmd.words.first().map(|w| super::program_name(&w.text))?;
+    let args = cmd.words.get(1..).unwrap_or_default();
+    match program {
+        "echo" | "printf" => Some(args.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")),
+        "cat" if args.is_empty() => cmd.stdin.clone(),
+        _ => None,
+    }
+}

@@ -1,0 +1,237 @@
+//! Command facts: a bash-faithful reading of a shell command, shared by rules, scopes and
+//! explain output.
+//!
+//! The command is parsed with the tree-sitter bash grammar, lowered to every simple command bash
+//! could run (pipelines, lists, groups, control flow, substitutions, heredocs, `bash -c` bodies,
+//! `find -exec`, …), each word evaluated as bash would (quotes removed, escapes decoded), wrappers
+//! such as `sudo`, `env` and `timeout` unwrapped, and a small table of command models turns the
+//! words into facts (`fs.delete.recursive`, `git.push.force`, `sql.drop`, …). What the parser
+//! cannot fully see is **opaque**: no approval scope ever pre-approves it, and rules can test it.
+//! See `docs/shell.md` for what is understood and what is not.
+
+mod lower;
+mod models;
+mod paths;
+mod words;
+mod wrappers;
+
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+pub use paths::PathFacts;
+
+/// Commands longer than this many bytes are not parsed: the whole command is opaque.
+pub const MAX_COMMAND_BYTES: usize = 128 * 1024;
+/// How deeply wrappers and nested scripts (`sudo bash -c "eval …"`) are followed.
+pub const MAX_WRAPPER_DEPTH: usize = 8;
+/// The most simple commands one command line may lower to; past it the line is opaque.
+pub const MAX_SIMPLE_COMMANDS: usize = 512;
+
+/// Who runs a simple command.
+///
+/// ```
+/// use cedar_hitl_core::shell::{parse, Origin};
+/// let line = parse("find . -exec rm {} +");
+/// assert_eq!(line.commands[0].origin, Origin::Shell);
+/// assert_eq!(line.commands[1].origin, Origin::Wrapper);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Bash itself runs it (a command of the line, or of a substitution inside it).
+    Shell,
+    /// Another program runs it: a `bash -c` / `eval` / `watch` script, `find -exec`, `xargs`.
+    Wrapper,
+}
+
+/// One simple command and its facts.
+///
+/// ```
+/// let line = cedar_hitl_core::shell::parse("sudo r''m -fr --no-preserve-root /");
+/// let rm = &line.commands[0];
+/// assert_eq!(rm.program, "rm");
+/// assert_eq!(rm.wrappers, ["sudo"]);
+/// assert!(rm.flags.contains("-r") && rm.flags.contains("-f"));
+/// assert!(rm.effects.contains("fs.delete.recursive"));
+/// assert!(rm.path_classes.contains("root"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SimpleCommand {
+    /// The words bash passes to the outermost program (wrappers included), quotes removed.
+    pub words: Vec<String>,
+    /// The words of the program that finally runs, wrappers removed.
+    pub argv: Vec<String>,
+    /// Base name of the program that finally runs (`/usr/bin/rm` → `rm`); empty when opaque.
+    pub program: String,
+    /// The program word as written after quote removal (`/bin/rm`, `\rm` → `rm`).
+    pub program_raw: String,
+    /// For programs with subcommands (`git`): the subcommand, global options skipped.
+    pub subcommand: String,
+    /// Flags as the command model reads them (bundles split where the model says so, long
+    /// aliases mapped to one name); for unknown programs, every `-…` word as written.
+    pub flags: BTreeSet<String>,
+    /// Arguments that are not flags (nor flag values the model knows).
+    pub positionals: Vec<String>,
+    /// Arguments the model reads as file paths (targets of `rm`, `find` start points, …).
+    pub paths: Vec<String>,
+    /// Classes of those paths: `root`, `system`, `home`, `temp`, `git_internal`, `dotenv`,
+    /// `credential`, `dynamic`, `glob`.
+    pub path_classes: BTreeSet<String>,
+    /// What running it does, as far as the models know (`fs.delete.recursive`,
+    /// `git.push.force`, `sql.drop`, `pipe.to_shell`, …). See `docs/shell.md`.
+    pub effects: BTreeSet<String>,
+    /// Branches a `git push` writes to (refspec destinations, `refs/heads/` removed).
+    pub refs: BTreeSet<String>,
+    /// Wrappers unwrapped to reach the program, outermost first (`sudo`, `timeout`, `bash`, …).
+    pub wrappers: Vec<String>,
+    /// Names of leading `NAME=value` assignments.
+    pub assignments: Vec<String>,
+    /// Some argument is only known at run time.
+    pub dynamic: bool,
+    /// Some argument holds an unquoted glob.
+    pub glob: bool,
+    /// The parser cannot fully see what runs (see [`CommandLine::opaque`]).
+    pub opaque: bool,
+    /// Why it is opaque.
+    pub opaque_reason: Option<String>,
+    /// The words joined by single spaces: what `bash_pattern` scopes are matched against.
+    pub normalized: String,
+    /// Who runs it.
+    pub origin: Origin,
+}
+
+/// A file a shell command writes (redirection target, `tee`, `cp`/`mv` destination, `sed -i`, …).
+///
+/// ```
+/// let line = cedar_hitl_core::shell::parse("echo X=1 > .env");
+/// assert_eq!(line.writes[0].path, ".env");
+/// assert_eq!(line.writes[0].via, ">");
+/// assert!(line.writes[0].facts.classes.contains("dotenv"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShellWrite {
+    /// The target as bash would see it (quotes removed).
+    pub path: String,
+    /// What writes it: a redirection operator (`>`, `>>`, …) or a program (`tee`, `cp`, …).
+    pub via: String,
+    /// Only known at run time.
+    pub dynamic: bool,
+    /// Path facts of the target.
+    pub facts: PathFacts,
+}
+
+/// Everything the parser read from one command line.
+///
+/// ```
+/// let line = cedar_hitl_core::shell::parse("git status && git push -fu origin HEAD:main");
+/// assert_eq!(line.commands.len(), 2);
+/// assert!(line.commands[1].effects.contains("git.push.force"));
+/// assert!(line.commands[1].refs.contains("main"));
+/// assert!(line.opaque.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CommandLine {
+    /// Every simple command bash could run, in source order (a command before the commands
+    /// substituted into its words).
+    pub commands: Vec<SimpleCommand>,
+    /// Every file the line writes.
+    pub writes: Vec<ShellWrite>,
+    /// Why the line as a whole cannot be fully read (parse error, a cap, an expansion that can run
+    /// hidden code); every command of an opaque line is opaque too.
+    pub opaque: Option<String>,
+}
+
+impl CommandLine {
+    /// Whether the line or any of its commands is opaque.
+    ///
+    /// ```
+    /// assert!(cedar_hitl_core::shell::parse("$CMD -rf /").is_opaque());
+    /// assert!(!cedar_hitl_core::shell::parse("ls -la").is_opaque());
+    /// ```
+    pub fn is_opaque(&self) -> bool {
+        self.opaque.is_some() || self.commands.iter().any(|c| c.opaque)
+    }
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse one shell command line into its simple commands, facts and writes. Never panics; any
+/// input it cannot fully read comes back opaque.
+///
+/// ```
+/// use cedar_hitl_core::shell::parse;
+/// let line = parse("psql -c 'drop  /**/ TABLE users'");
+/// assert!(line.commands[0].effects.contains("sql.drop"));
+/// let mention = parse("grep -r 'DROP TABLE' migrations/");
+/// assert!(!mention.commands[0].effects.contains("sql.drop"));
+/// ```
+pub fn parse(command: &str) -> CommandLine {
+    parse_at(command, 0)
+}
+
+pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
+    if command.len() > MAX_COMMAND_BYTES {
+        return opaque_line(command, format!("the command is longer than {MAX_COMMAND_BYTES} bytes"));
+    }
+    if command.contains('\0') {
+        return opaque_line(command, "the command holds a NUL byte".to_owned());
+    }
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        let parser = slot.as_mut()?;
+        parser.reset();
+        parser.parse(command, None)
+    });
+    let Some(tree) = tree else {
+        return opaque_line(command, "the bash parser gave up on the command".to_owned());
+    };
+    let lowered = lower::lower(tree.root_node(), command);
+    let mut line = wrappers::finish(lowered, depth);
+    if line.commands.len() > MAX_SIMPLE_COMMANDS {
+        line.commands.truncate(MAX_SIMPLE_COMMANDS);
+        line.opaque.get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
+    }
+    if let Some(why) = &line.opaque {
+        if line.commands.is_empty() {
+            line.commands.push(opaque_command(command, why));
+        }
+        for c in &mut line.commands {
+            c.opaque = true;
+            c.opaque_reason.get_or_insert_with(|| why.clone());
+        }
+    }
+    line
+}
+
+fn opaque_command(command: &str, why: &str) -> SimpleCommand {
+    SimpleCommand {
+        opaque: true,
+        opaque_reason: Some(why.to_owned()),
+        normalized: crate::sanitize::truncate(command, 256),
+        origin: Origin::Shell,
+        ..Default::default()
+    }
+}
+
+fn opaque_line(command: &str, why: String) -> CommandLine {
+    CommandLine { commands: vec![opaque_command(command, &why)], writes: Vec::new(), opaque: Some(why) }
+}
+
+/// Base name of a program word: `/usr/bin/rm` → `rm`.
+pub(crate) fn program_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin::Shell
+    }
+}

@@ -1,0 +1,213 @@
+//! Properties of `shell::parse` over arbitrary and hostile input: it never panics, caps hold,
+//! deep nesting and huge input come back opaque (no stack overflow, no long stall), and whatever
+//! bash cannot parse (or the parser cannot read) is opaque.
+
+use cedar_hitl_core::shell::{self, CommandLine, MAX_COMMAND_BYTES, MAX_SIMPLE_COMMANDS};
+use proptest::prelude::*;
+use std::time::{Duration, Instant};
+
+/// Invariants every parse result holds.
+fn assert_consistent(input: &str, line: &CommandLine) {
+    assert!(line.commands.len() <= MAX_SIMPLE_COMMANDS, "{} commands for {input:?}", line.commands.len());
+    if line.opaque.is_some() {
+        assert!(!line.commands.is_empty(), "opaque line without commands for {input:?}");
+        assert!(line.commands.iter().all(|c| c.opaque), "opaque line with a readable command for {input:?}: {line:?}");
+    }
+    for c in &line.commands {
+        if c.opaque {
+            assert!(c.opaque_reason.as_deref().is_some_and(|r| !r.is_empty()), "opaque command without a reason for {input:?}: {c:?}");
+        }
+    }
+}
+
+fn parse_checked(input: &str) -> CommandLine {
+    let line = shell::parse(input);
+    assert_consistent(input, &line);
+    line
+}
+
+/// Shell-flavoured text: metacharacters, quotes, keywords and words.
+fn shellish() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        4 => "[a-z]{1,5}",
+        3 => prop::sample::select(vec![
+            "'", "\"", "\\", "$", "(", ")", "{", "}", "[", "]", ";", "&", "|", "<", ">", "#", "\n", " ", "\t", "`", "*", "?", "~", "=", "!",
+            "$(", "$((", "${", "$'", "$\"", "<(", ">(", "<<", "<<-", "<<<", "&&", "||", ";;", "|&", "&>", ">&", "2>&1", "\\\n", "((", "))", "[[", "]]",
+            "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "in", "esac", "function", "select", "coproc",
+            "EOF", "<<EOF\n", "\nEOF\n", "<<'EOF'\n", "sudo", "bash -c", "eval", "find . -exec", "xargs", "rm -rf /", "git push -f", "${!x}", "${x@P}", "$[1]",
+            "\u{0}", "\u{1b}", "\r", "é", "\u{fffd}",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(token, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// (a) `parse` never panics on arbitrary text.
+    #[test]
+    fn parse_never_panics_on_arbitrary_text(s in any::<String>()) {
+        parse_checked(&s);
+    }
+
+    /// (a) … nor on text built from shell metacharacters, keywords and words.
+    #[test]
+    fn parse_never_panics_on_shellish_text(s in shellish()) {
+        let line = parse_checked(&s);
+        // Deterministic: the thread-local parser keeps no state between calls.
+        prop_assert_eq!(shell::parse(&s), line);
+    }
+
+    /// (a) … nor on arbitrary bytes decoded lossily, nor on characters from the ASCII
+    /// punctuation range only.
+    #[test]
+    fn parse_never_panics_on_punctuation(s in "[ -~\n\t]{0,200}") {
+        parse_checked(&s);
+    }
+
+    /// (d) Input bash cannot parse is opaque: an unterminated quote, substitution, backtick,
+    /// group, or compound command after a valid prefix.
+    #[test]
+    fn unbalanced_input_is_opaque(prefix in "[a-z]{1,6}( [a-z0-9_./-]{1,6}){0,3}", rest in "( [a-z0-9_./-]{1,6}){0,3}", kind in 0usize..12) {
+        let s = match kind {
+            0 => format!("{prefix} '{rest}"),
+            1 => format!("{prefix} \"{rest}"),
+            2 => format!("{prefix} $({rest}"),
+            3 => format!("{prefix} `{rest}"),
+            4 => format!("if {prefix}; then{rest}"),
+            5 => format!("if {prefix}; then {prefix}{rest}; else"),
+            6 => format!("{prefix}; ({rest}"),
+            7 => format!("{{ {prefix}{rest}"),
+            8 => format!("for x in{rest}; do {prefix}"),
+            9 => format!("while {prefix}; do {prefix}{rest}"),
+            10 => format!("case x in x) {prefix}{rest};;"),
+            _ => format!("{prefix} $'{rest}"),
+        };
+        let line = parse_checked(&s);
+        prop_assert!(line.is_opaque(), "not opaque: {:?} -> {:?}", s, line);
+    }
+
+    /// (e) A NUL byte anywhere makes the line opaque.
+    #[test]
+    fn nul_byte_is_opaque(s in "[ -~]{0,40}", at in 0usize..41) {
+        let at = at.min(s.len());
+        let input = format!("{}\0{}", &s[..at], &s[at..]);
+        let line = parse_checked(&input);
+        prop_assert!(line.is_opaque() && line.opaque.is_some(), "not opaque: {:?}", input);
+    }
+}
+
+/// (d) Fixed inputs bash reports as syntax errors.
+#[test]
+fn syntax_errors_are_opaque() {
+    let mut readable = Vec::new();
+    for s in [
+        "echo 'unterminated",
+        "echo \"unterminated",
+        "echo $(ls",
+        "echo `ls",
+        "if true; then ls",
+        "ls )",
+        "(ls",
+        "ls &&",
+        "| ls",
+        "ls ;; ls",
+        "case x in",
+        "{ ls",
+        "ls >",
+        "fi",
+        "done",
+        "ls ; ; ls",
+        "ls & & ls",
+        ")(",
+        "ls <(",
+        "for do",
+        "while true; do ls",
+        "ls && || ls",
+        "echo ${x",
+        "echo $((1+",
+        "rm -rf / $(",
+        "rm -rf / 'x",
+    ] {
+        let line = parse_checked(s);
+        if !line.is_opaque() {
+            readable.push(format!("{s:?} -> {:?}", line.commands.iter().map(|c| &c.words).collect::<Vec<_>>()));
+        }
+    }
+    assert!(readable.is_empty(), "bash syntax errors read as valid commands:\n{}", readable.join("\n"));
+}
+
+/// Run `f` on a thread with the default 2 MiB stack of a test thread (never a bigger one), so a
+/// recursion that scales with the input would overflow here.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).expect("spawn").join().expect("parse overflowed or panicked")
+}
+
+/// (b) Deep nesting is opaque, without a stack overflow.
+#[test]
+fn deep_nesting_is_opaque_without_stack_overflow() {
+    let half = MAX_COMMAND_BYTES / 2 - 16;
+    let cases: Vec<(&str, String)> = vec![
+        ("100_000 × `$(` (over the length cap)", "$(".repeat(100_000)),
+        ("100_000 × `(`", "(".repeat(100_000)),
+        ("`$(` up to the length cap", "$(".repeat(MAX_COMMAND_BYTES / 2 - 1)),
+        ("balanced `(…)` nesting", format!("{}ls{}", "(".repeat(half / 2), ")".repeat(half / 2))),
+        ("balanced `$(…)` nesting", format!("echo {}ls{}", "$(".repeat(half / 3), ")".repeat(half / 3))),
+        ("balanced `{ …; }` nesting", format!("{}ls{}", "{ ".repeat(half / 4), "; }".repeat(half / 4))),
+        ("nested `\"$(\"…` quoting", format!("echo {}", "\"$(".repeat(half / 3))),
+        ("nested `if`", format!("{}ls{}", "if true; then ".repeat(half / 16), "; fi".repeat(half / 16))),
+        ("nested backticks", format!("echo {}", "\\`".repeat(half / 2))),
+        ("nested `${`", format!("echo {}", "${x:-".repeat(half / 5))),
+        ("nested arrays / subscripts", format!("a={}", "(".repeat(half))),
+        ("long pipeline", "ls|".repeat(half / 2)),
+        ("many commands", "ls;".repeat(half / 2)),
+    ];
+    let mut failures = Vec::new();
+    for (what, input) in cases {
+        let started = Instant::now();
+        let len = input.len();
+        let line = on_small_stack(move || {
+            let line = shell::parse(&input);
+            assert_consistent("(deep input)", &line);
+            line
+        });
+        let took = started.elapsed();
+        eprintln!("{what}: {len} bytes, {took:.1?}, opaque: {:?}", line.opaque);
+        if !line.is_opaque() {
+            failures.push(format!("{what}: not opaque"));
+        }
+        if took > Duration::from_secs(20) {
+            failures.push(format!("{what}: took {took:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// (c) A 16 MiB command is opaque, and quickly.
+#[test]
+fn huge_command_is_opaque_quickly() {
+    let input = "echo aaaaaaa; ".repeat((16 << 20) / 14);
+    assert!(input.len() > 16_000_000);
+    let started = Instant::now();
+    let line = parse_checked(&input);
+    let took = started.elapsed();
+    assert!(line.is_opaque() && line.opaque.is_some(), "16 MiB command not opaque");
+    assert!(took < Duration::from_millis(500), "16 MiB command took {took:?}");
+    // The opaque command keeps a short normalized form, not 16 MiB.
+    assert!(line.commands.iter().all(|c| c.normalized.len() <= 1024), "normalized form not truncated");
+    // Just over the cap is opaque too.
+    let over = "a".repeat(MAX_COMMAND_BYTES + 1);
+    assert!(parse_checked(&over).opaque.is_some());
+}
+
+/// More simple commands than the cap: opaque, and truncated to the cap.
+#[test]
+fn command_count_cap() {
+    let input = "ls;".repeat(MAX_SIMPLE_COMMANDS + 10);
+    let line = parse_checked(&input);
+    assert!(line.opaque.is_some(), "{} commands and not opaque", MAX_SIMPLE_COMMANDS + 10);
+    let at_cap = "ls;".repeat(MAX_SIMPLE_COMMANDS);
+    let line = parse_checked(&at_cap);
+    assert_eq!(line.commands.len(), MAX_SIMPLE_COMMANDS);
+}
