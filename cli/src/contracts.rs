@@ -37,7 +37,7 @@ pub fn fixture_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Run every fixture under `root` (a `contracts/` folder): one report per file.
 pub fn run_all(root: &Path) -> Result<Vec<FileReport>, String> {
     let mut reports = Vec::new();
-    for (sub, run) in [("cedar-parity", run_parity_file as fn(&Value) -> Checks), ("decisions", run_decisions_file), ("functions", run_functions_file)] {
+    for (sub, run) in [("cedar-parity", run_parity_file as fn(&Value) -> Checks), ("decisions", run_decisions_file), ("functions", run_functions_file), ("shell", run_shell_file)] {
         for path in fixture_files(&root.join(sub))? {
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let report = match serde_json::from_str::<Value>(&text) {
@@ -391,4 +391,48 @@ fn run_functions_file(f: &Value) -> Checks {
         c.fail(&name, "no cases");
     }
     c
+}
+
+/// `contracts/shell/*.json`: command → expected simple commands, facts and writes
+/// (contracts/README.md §4).
+fn run_shell_file(f: &Value) -> Checks {
+    let mut c = Checks::default();
+    let name = f["name"].as_str().unwrap_or("?");
+    let cases = f["cases"].as_array().cloned().unwrap_or_default();
+    if cases.is_empty() {
+        c.fail(name, "no cases");
+    }
+    for (i, case) in cases.iter().enumerate() {
+        let at = format!("{name} case {i}");
+        let Some(command) = case["command"].as_str() else {
+            c.fail(&at, "missing command");
+            continue;
+        };
+        let got = serde_json::to_value(cedar_hitl_core::shell::parse(command)).unwrap_or(Value::Null);
+        let opaque = !got["opaque"].is_null() || got["commands"].as_array().into_iter().flatten().any(|c| c["opaque"] == json!(true));
+        compare_shell(&mut c, &at, &got, opaque, &case["expect"]);
+    }
+    c
+}
+
+/// Compare a parse (as JSON) with a shell fixture's `expect`: only the keys present; lists of
+/// commands and writes must have the same length and order.
+fn compare_shell(c: &mut Checks, at: &str, got: &Value, opaque: bool, want: &Value) {
+    for (k, v) in want.as_object().into_iter().flatten() {
+        match k.as_str() {
+            "opaque" => c.eq(at, "opaque", &json!(opaque), v),
+            "commands" | "writes" => {
+                let got_list = got[k].as_array().cloned().unwrap_or_default();
+                let want_list = v.as_array().cloned().unwrap_or_default();
+                c.eq(at, &format!("{k}.length"), &json!(got_list.len()), &json!(want_list.len()));
+                for (j, (g, w)) in got_list.iter().zip(&want_list).enumerate() {
+                    for (field, wv) in w.as_object().into_iter().flatten() {
+                        let gv = if k == "writes" && field == "classes" { &g["facts"]["classes"] } else { &g[field] };
+                        c.eq(at, &format!("{k}[{j}].{field}"), gv, wv);
+                    }
+                }
+            }
+            other => c.fail(at, format!("unknown expect key {other:?}")),
+        }
+    }
 }

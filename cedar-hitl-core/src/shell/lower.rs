@@ -202,9 +202,11 @@ impl Lowerer<'_> {
                 (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => redirects.push(child),
                 (Some("name") | Some("argument"), _) => {
                     if let Some(end) = prev_end {
-                        // tree-sitter reads `\`+newline as a separator; bash joins the words.
-                        if self.src[end..child.start_byte()].contains("\\\n") && !self.src[end..child.start_byte()].contains([' ', '\t']) {
-                            self.opaque("a line continuation inside a word");
+                        // Two words with nothing between them are one word to bash; the grammar
+                        // split it (`$"…"`, or `\`+newline read as a separator): opaque.
+                        let gap = &self.src[end..child.start_byte()];
+                        if gap.is_empty() || (gap.contains("\\\n") && !gap.contains([' ', '\t'])) {
+                            self.opaque("the grammar split a word that bash reads as one");
                         }
                     }
                     prev_end = Some(child.end_byte());
