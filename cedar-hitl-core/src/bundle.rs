@@ -106,7 +106,7 @@ impl std::fmt::Display for BuiltinProfile {
 ///
 /// ```
 /// let listing = cedar_hitl_core::PolicyBundle::builtin().listing();
-/// assert_eq!(listing.hard.len(), 6);
+/// assert_eq!(listing.hard.len(), 7);
 /// assert_eq!(listing.soft[0].rule_id, "force_push_any");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -586,7 +586,7 @@ impl PolicyBundle {
     /// The built-in policies alone.
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().rules().len(), 13);
+    /// assert_eq!(cedar_hitl_core::PolicyBundle::builtin().rules().len(), 17);
     /// ```
     pub fn builtin() -> PolicyBundle {
         static B: OnceLock<PolicyBundle> = OnceLock::new();
@@ -597,7 +597,7 @@ impl PolicyBundle {
     ///
     /// ```
     /// let b = cedar_hitl_core::PolicyBundle::builtin();
-    /// assert_eq!(b.rules()[7].rule_id(), "base_permit");
+    /// assert_eq!(b.rules()[8].rule_id(), "base_permit");
     /// ```
     pub fn rules(&self) -> Vec<&Rule> {
         self.hard.rules.iter().chain(&self.soft.rules).collect()

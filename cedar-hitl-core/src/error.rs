@@ -156,7 +156,7 @@ impl LoadError {
     /// ```
     /// # use cedar_hitl_core::*;
     /// let e = PolicyBundle::builder().blueprint_soft("forbid (principal, action, resource);").build().unwrap_err();
-    /// assert_eq!(e.rule_id(), Some("policy6"));
+    /// assert_eq!(e.rule_id(), Some("policy9"));
     /// ```
     pub fn rule_id(&self) -> Option<&str> {
         self.rule_id.as_deref()

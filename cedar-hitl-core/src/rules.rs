@@ -213,7 +213,7 @@ impl Rule {
     ///
     /// ```
     /// let b = cedar_hitl_core::PolicyBundle::builtin();
-    /// assert!(b.rules()[3].summary().contains("rm -rf /"));
+    /// assert!(b.rules()[5].summary().contains("fs.delete.recursive"));
     /// ```
     pub fn summary(&self) -> &str {
         &self.summary
@@ -552,7 +552,7 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, LoadError> {
 ///
 /// ```
 /// let rules = cedar_hitl_core::parse_rules(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES).unwrap();
-/// assert_eq!(cedar_hitl_core::matching_rule_ids(&rules, &["policy3", "policy99"]), ["rm_slash"]);
+/// assert_eq!(cedar_hitl_core::matching_rule_ids(&rules, &["policy5", "policy99"]), ["rm_slash"]);
 /// ```
 pub fn matching_rule_ids<S: AsRef<str>>(rules: &[Rule], policy_ids: &[S]) -> Vec<String> {
     policy_ids

@@ -138,24 +138,13 @@ impl Lowerer<'_> {
     fn hazards(&mut self, node: Node<'_>) {
         let raw = text(node, self.src);
         match node.kind() {
-            "expansion" => {
-                let mut w = Word::default();
-                if raw.starts_with("${!") {
-                    self.opaque("indirect expansion ${!…} can evaluate an array subscript");
-                } else if raw.ends_with("@P}") {
-                    self.opaque("prompt expansion ${…@P} runs command substitutions hidden in a value");
-                }
-                let _ = &mut w;
+            "expansion" if raw.starts_with("${!") => self.opaque("indirect expansion ${!…} can evaluate an array subscript"),
+            "expansion" if raw.ends_with("@P}") => self.opaque("prompt expansion ${…@P} runs command substitutions hidden in a value"),
+            "arithmetic_expansion" | "c_style_for_statement" if words::has_variable_reference(node, self.src) => {
+                self.opaque("arithmetic over a variable can run a command hidden in its value");
             }
-            "arithmetic_expansion" | "c_style_for_statement" => {
-                if words::has_variable_reference(node, self.src) {
-                    self.opaque("arithmetic over a variable can run a command hidden in its value");
-                }
-            }
-            "compound_statement" if raw.starts_with("((") => {
-                if words::has_variable_reference(node, self.src) {
-                    self.opaque("arithmetic over a variable can run a command hidden in its value");
-                }
+            "compound_statement" if raw.starts_with("((") && words::has_variable_reference(node, self.src) => {
+                self.opaque("arithmetic over a variable can run a command hidden in its value");
             }
             "word" if raw.contains("$[") => self.opaque("arithmetic over a variable can run a command hidden in its value"),
             "test_command" if raw.starts_with("[[") => {

@@ -36,10 +36,11 @@ pub const MAX_SIMPLE_COMMANDS: usize = 512;
 /// assert_eq!(line.commands[0].origin, Origin::Shell);
 /// assert_eq!(line.commands[1].origin, Origin::Wrapper);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Bash itself runs it (a command of the line, or of a substitution inside it).
+    #[default]
     Shell,
     /// Another program runs it: a `bash -c` / `eval` / `watch` script, `find -exec`, `xargs`.
     Wrapper,
@@ -228,10 +229,4 @@ fn opaque_line(command: &str, why: String) -> CommandLine {
 /// Base name of a program word: `/usr/bin/rm` → `rm`.
 pub(crate) fn program_name(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
-}
-
-impl Default for Origin {
-    fn default() -> Self {
-        Origin::Shell
-    }
 }

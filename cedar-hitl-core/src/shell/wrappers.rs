@@ -348,10 +348,9 @@ impl Builder {
             self.write(w.target, w.via);
         }
         // `bash <(curl …)`, `source <(wget …)`, `sh -c "$(curl …)"`.
-        if SHELLS.contains(&cmd.program.as_str()) || matches!(cmd.program.as_str(), "source" | ".") || INTERPRETERS.contains(&cmd.program.as_str()) {
-            if argv.iter().skip(1).any(|w| w.dynamic && DOWNLOADERS.iter().any(|d| w.text.contains(d)) && (w.text.contains("<(") || w.text.contains("$(") || w.text.contains('`'))) {
-                cmd.effects.insert("pipe.to_shell".to_owned());
-            }
+        let runs_scripts = SHELLS.contains(&cmd.program.as_str()) || matches!(cmd.program.as_str(), "source" | ".") || INTERPRETERS.contains(&cmd.program.as_str());
+        if runs_scripts && argv.iter().skip(1).any(|w| w.dynamic && DOWNLOADERS.iter().any(|d| w.text.contains(d)) && (w.text.contains("<(") || w.text.contains("$(") || w.text.contains('`'))) {
+            cmd.effects.insert("pipe.to_shell".to_owned());
         }
         if let Some(why) = &opaque {
             cmd.opaque = true;
