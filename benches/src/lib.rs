@@ -62,6 +62,10 @@ pub struct Stats {
     pub median_us: f64,
     /// 99th percentile per call, µs.
     pub p99_us: f64,
+    /// Mean per call, µs.
+    pub mean_us: f64,
+    /// 99.9th percentile per call, µs.
+    pub p999_us: f64,
     /// Calls per second over the whole run.
     pub per_second: f64,
 }
@@ -81,7 +85,8 @@ pub fn measure<T>(items: &[T], passes: usize, mut f: impl FnMut(&T)) -> Stats {
     samples.sort_unstable();
     let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    Stats { median_us: us(pick(0.5)), p99_us: us(pick(0.99)), per_second: samples.len() as f64 / total.as_secs_f64() }
+    let mean = samples.iter().map(|d| us(*d)).sum::<f64>() / samples.len().max(1) as f64;
+    Stats { median_us: us(pick(0.5)), p99_us: us(pick(0.99)), mean_us: mean, p999_us: us(pick(0.999)), per_second: samples.len() as f64 / total.as_secs_f64() }
 }
 
 /// What a careful user of `cedar-policy` would write without this crate: both tiers parsed once,
@@ -110,8 +115,8 @@ impl NaiveEngine {
     /// Parse both built-in tiers once.
     pub fn builtin() -> Self {
         Self {
-            hard: PolicySet::from_str(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES).expect("hard tier parses"),
-            soft: PolicySet::from_str(cedar_hitl_core::BUILTIN_SOFT_DENY_POLICIES).expect("soft tier parses"),
+            hard: PolicySet::from_str(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES).expect("hard tier parses"),
+            soft: PolicySet::from_str(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES).expect("soft tier parses"),
             principal: "new_task".into(),
             repo: "o/r".into(),
         }

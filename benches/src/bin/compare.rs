@@ -2,7 +2,7 @@
 //! `cargo run --release -p cedar-hitl-benches --bin compare`.
 
 use cedar_hitl_benches::*;
-use cedar_hitl_core::{Outcome, PolicyBundle};
+use cedar_hitl_core::{BuiltinProfile, Outcome, PolicyBundle};
 use std::time::Instant;
 
 fn row(name: &str, s: Stats) {
@@ -14,9 +14,11 @@ fn main() {
     let raw = corpus();
     let passes = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(20);
 
-    // Agreement first: the naive reference must decide the corpus the same way.
+    // Agreement first: the naive reference (upstream rules on raw strings) must decide the corpus
+    // the same way as the core with the upstream profile.
     let naive = NaiveEngine::builtin();
-    let core = session(PolicyBundle::builtin());
+    let upstream = || PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().expect("upstream profile loads");
+    let core = session(upstream());
     let mut disagreements = 0;
     for (call, (tool, input)) in calls.iter().zip(&raw) {
         let d = core.evaluate(call);
@@ -48,9 +50,43 @@ fn main() {
     row("naive cedar-policy reference", naive_stats);
     println!("\nratio naive/core (median): {:.1}x\n", naive_stats.median_us / core_stats.median_us);
 
+    // Command facts: Bash calls under the hardened profile (parse + one evaluation per simple
+    // command + shell writes) against the upstream profile (raw string), side by side.
+    let bash: Vec<_> = calls.iter().filter(|c| c.tool_name() == "Bash").cloned().collect();
+    let others: Vec<_> = calls.iter().filter(|c| c.tool_name() != "Bash").cloned().collect();
+    let hardened = session(PolicyBundle::builtin());
+    println!("| Bash calls ({}) | median µs | mean µs | p99 µs | p99.9 µs |\n| --- | --- | --- | --- | --- |", bash.len());
+    let mut pairs = Vec::new();
+    for round in 0..2 {
+        let up = measure(&bash, passes, |c| {
+            std::hint::black_box(core.evaluate(c));
+        });
+        let hd = measure(&bash, passes, |c| {
+            std::hint::black_box(hardened.evaluate(c));
+        });
+        let parse = measure(&bash, passes, |c| {
+            let cmd = c.input().get("command").and_then(cedar_hitl_core::JsonValue::as_str).unwrap_or("");
+            std::hint::black_box(cedar_hitl_core::shell::parse(cmd));
+        });
+        for (name, s) in [("upstream profile (raw string)", up), ("hardened profile (command facts)", hd), ("shell::parse alone", parse)] {
+            println!("| {name} (round {round}) | {:.2} | {:.2} | {:.2} | {:.2} |", s.median_us, s.mean_us, s.p99_us, s.p999_us);
+        }
+        pairs.push((up, hd));
+    }
+    for (i, (up, hd)) in pairs.iter().enumerate() {
+        println!("round {i}: hardened/upstream median {:.2}x, mean {:.2}x, p99 {:.2}x, p99.9 {:.2}x", hd.median_us / up.median_us, hd.mean_us / up.mean_us, hd.p99_us / up.p99_us, hd.p999_us / up.p999_us);
+    }
+    let up = measure(&others, passes, |c| {
+        std::hint::black_box(core.evaluate(c));
+    });
+    let hd = measure(&others, passes, |c| {
+        std::hint::black_box(hardened.evaluate(c));
+    });
+    println!("other tools ({}): upstream median {:.2} µs, hardened median {:.2} µs ({:.2}x)\n", others.len(), up.median_us, hd.median_us, hd.median_us / up.median_us);
+
     println!("| soft rules | median µs | p99 µs | decisions/s | median / built-ins |\n| --- | --- | --- | --- | --- |");
     for n in [0usize, 10, 100, 500] {
-        let b = PolicyBundle::builder().blueprint_soft(blueprint_soft_rules(n)).build().expect("generated blueprint loads");
+        let b = PolicyBundle::builder().builtins(BuiltinProfile::Upstream).blueprint_soft(blueprint_soft_rules(n)).build().expect("generated blueprint loads");
         let s = session(b);
         let st = measure(&calls, passes.div_ceil(4), |c| {
             std::hint::black_box(s.evaluate(c));

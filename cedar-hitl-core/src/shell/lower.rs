@@ -30,6 +30,8 @@ pub(crate) struct RawWrite {
     pub target: Word,
     /// The operator (`>`, `>>`, …).
     pub via: String,
+    /// The command whose output this redirection takes, when it is one command.
+    pub owner: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -266,7 +268,7 @@ impl Lowerer<'_> {
                 let writes = WRITE_OPS.contains(&op.as_str())
                     || (op == ">&" && !target.text.chars().all(|c| c.is_ascii_digit()) && target.text != "-");
                 if writes && !NOT_FILES.contains(&target.text.as_str()) && !target.text.starts_with("/dev/fd/") {
-                    self.out.writes.push(RawWrite { target, via: op });
+                    self.out.writes.push(RawWrite { target, via: op, owner });
                 }
             }
             "herestring_redirect" => {

@@ -260,6 +260,52 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             path_words = p.positionals.clone();
             set_generic(cmd, p);
         }
+        "rsync" => {
+            let p = parse_flags(args, &FlagSpec { bundle: "avzrlptgoDhPnHAXxuWcCqRS", valued: "e", long_valued: &["--exclude", "--include", "--rsh", "--filter", "--chmod", "--backup-dir", "--link-dest"], aliases: &[] });
+            // `rsync --delete SRC DEST` removes from DEST whatever SRC lacks: `rsync -a --delete empty/ /`.
+            let dest = p.positionals.last().filter(|_| p.positionals.len() >= 2).cloned();
+            if let Some(d) = dest {
+                if p.flags.iter().any(|f| f.starts_with("--delete") || f == "--remove-source-files") {
+                    add(&mut cmd.effects, "fs.delete");
+                    add(&mut cmd.effects, "fs.delete.recursive");
+                }
+                if !d.text.contains(':') {
+                    writes.push(ModelWrite { target: d.clone(), via: "rsync" });
+                    path_words.push(d);
+                }
+            }
+            set_generic(cmd, p);
+        }
+        "tar" | "bsdtar" | "unzip" => {
+            // Extraction into a directory writes there: `tar -xf x.tar -C .git`, `unzip x -d .git`.
+            let dir_flag = if program == "unzip" { "-d" } else { "-C" };
+            let mut i = 0;
+            while i < args.len() {
+                let t = args[i].text.as_str();
+                if t == dir_flag || t == "--directory" {
+                    if let Some(d) = args.get(i + 1) {
+                        writes.push(ModelWrite { target: d.clone(), via: if program == "unzip" { "unzip -d" } else { "tar -C" } });
+                        path_words.push(d.clone());
+                    }
+                    i += 1;
+                } else if let Some(d) = t.strip_prefix("--directory=") {
+                    let w = Word { text: d.to_owned(), ..args[i].clone() };
+                    writes.push(ModelWrite { target: w.clone(), via: "tar -C" });
+                    path_words.push(w);
+                }
+                i += 1;
+            }
+            generic(cmd, args);
+        }
+        "ssh-keygen" => {
+            let p = parse_flags(args, &FlagSpec { bundle: "qyNlBHLv", valued: "fbtCNEmZaOsIunVzrRFDPwKYG", long_valued: &[], aliases: &[] });
+            for (f, v) in &p.values {
+                if f == "-f" {
+                    writes.push(ModelWrite { target: v.clone(), via: "ssh-keygen -f" });
+                }
+            }
+            set_generic(cmd, p);
+        }
         "curl" | "wget" => {
             add(&mut cmd.effects, "net.download");
             let p = if program == "curl" {

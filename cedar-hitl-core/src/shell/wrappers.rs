@@ -104,6 +104,30 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
         return (i < args.len()).then(|| (program, Inner::Rest(at(i))));
     }
     match program.as_str() {
+        "busybox" if args.first().is_some_and(|a| !SHELLS.contains(&a.text.as_str())) => Some((program, Inner::Rest(at(0)))),
+        "ssh" => {
+            // `ssh [opts] HOST [COMMAND…]`: the remote command is a shell script.
+            let valued = ["-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w", "-B"];
+            let mut i = 0;
+            while i < args.len() && args[i].text.starts_with('-') {
+                i += if valued.contains(&args[i].text.as_str()) { 2 } else { 1 };
+            }
+            let rest = args.get(i + 1..).filter(|r| !r.is_empty())?;
+            Some((program, Inner::Script(join_words(rest))))
+        }
+        "docker" | "podman" | "kubectl" | "oc" if args.first().is_some_and(|a| a.text == "exec") => {
+            // `kubectl exec POD -- CMD…`; `docker exec [opts] CONTAINER CMD…`.
+            if let Some(dd) = args.iter().position(|a| a.text == "--") {
+                return (dd + 1 < args.len()).then(|| (program, Inner::Rest(at(dd + 1))));
+            }
+            let valued = ["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys", "-c", "--container", "-n", "--namespace"];
+            let mut i = 1;
+            while i < args.len() && args[i].text.starts_with('-') {
+                let t = args[i].text.as_str();
+                i += if valued.contains(&t) { 2 } else { 1 };
+            }
+            (i + 1 < args.len()).then(|| (program, Inner::Rest(at(i + 1))))
+        }
         "eval" => {
             let mut joined = Word::default();
             for (n, w) in args.iter().enumerate() {
@@ -220,6 +244,18 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
     }
 }
 
+fn join_words(words: &[Word]) -> Word {
+    let mut joined = Word::default();
+    for (n, w) in words.iter().enumerate() {
+        if n > 0 {
+            joined.text.push(' ');
+        }
+        joined.text.push_str(&w.text);
+        joined.dynamic |= w.dynamic;
+    }
+    joined
+}
+
 /// `find … -exec CMD … ;|+` clauses.
 fn find_execs(words: &[Word], start: usize) -> Vec<Vec<Word>> {
     let mut out = Vec::new();
@@ -246,32 +282,61 @@ struct Builder {
     depth: usize,
     /// Index of the unit built for each raw command.
     raw_units: Vec<Option<usize>>,
+    /// Files a downloader writes itself (`curl -o F`).
+    downloads: Vec<String>,
 }
 
 pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
     let Lowered { commands, writes, opaque } = lowered;
-    let mut b = Builder { line: CommandLine { opaque, ..Default::default() }, depth, raw_units: vec![None; commands.len()] };
+    let mut b = Builder { line: CommandLine { opaque, ..Default::default() }, depth, raw_units: vec![None; commands.len()], downloads: Vec::new() };
     if depth > MAX_WRAPPER_DEPTH {
         b.line.opaque.get_or_insert_with(|| format!("wrappers nest deeper than {MAX_WRAPPER_DEPTH} levels"));
-    }
-    for w in writes {
-        b.write(w.target, w.via);
     }
     for (i, raw) in commands.iter().enumerate() {
         let unit = b.command(raw, &raw.words, Origin::Shell, Vec::new(), false, 0);
         b.raw_units[i] = unit;
     }
-    // Pipes: a download piped into a shell or interpreter.
+    let mut downloaded: Vec<String> = b.downloads.clone();
+    for w in writes {
+        // `curl x > install.sh`: the file holds a download.
+        let owner = w.owner.and_then(|o| b.raw_units.get(o).copied().flatten());
+        if owner.is_some_and(|u| DOWNLOADERS.contains(&b.line.commands[u].program.as_str())) {
+            downloaded.push(super::paths::normalize(&w.target.text));
+        }
+        b.write(w.target, w.via);
+    }
+    // Pipes: a download piped (through any filters) into a shell or interpreter.
     for (i, raw) in commands.iter().enumerate() {
-        let Some(from) = raw.piped_from else { continue };
         let Some(consumer) = b.raw_units[i] else { continue };
-        let Some(producer) = b.raw_units.get(from).copied().flatten() else { continue };
-        let producer_program = b.line.commands[producer].program.clone();
-        let c = &mut b.line.commands[consumer];
-        if DOWNLOADERS.contains(&producer_program.as_str()) && reads_script_from_stdin(c) {
-            c.effects.insert("pipe.to_shell".to_owned());
+        if !reads_script_from_stdin(&b.line.commands[consumer]) {
+            continue;
+        }
+        let mut from = raw.piped_from;
+        let mut hops = 0;
+        while let Some(j) = from {
+            hops += 1;
+            if hops > commands.len() {
+                break;
+            }
+            let producer = b.raw_units.get(j).copied().flatten();
+            if producer.is_some_and(|p| DOWNLOADERS.contains(&b.line.commands[p].program.as_str())) {
+                b.line.commands[consumer].effects.insert("pipe.to_shell".to_owned());
+                break;
+            }
+            from = commands.get(j).and_then(|r| r.piped_from);
         }
     }
+    // A downloaded file run in the same line: `curl -o i.sh x && bash i.sh`, `./i.sh`.
+    if !downloaded.is_empty() {
+        for c in &mut b.line.commands {
+            let runs_script = SHELLS.contains(&c.program.as_str()) || INTERPRETERS.contains(&c.program.as_str()) || matches!(c.program.as_str(), "source" | ".");
+            let script = if runs_script { c.positionals.iter().find(|p| !p.starts_with('-')).cloned() } else { Some(c.program_raw.clone()) };
+            if script.is_some_and(|s| downloaded.contains(&super::paths::normalize(&s))) {
+                c.effects.insert("pipe.to_shell".to_owned());
+            }
+        }
+    }
+    b.resolve_cwd();
     b.line
 }
 
@@ -345,10 +410,13 @@ impl Builder {
             cmd.path_classes.insert("dynamic".to_owned());
         }
         for w in model_writes {
+            if w.via == "curl -o" || w.via == "wget -O" {
+                self.downloads.push(super::paths::normalize(&w.target.text));
+            }
             self.write(w.target, w.via);
         }
         // `bash <(curl …)`, `source <(wget …)`, `sh -c "$(curl …)"`.
-        let runs_scripts = SHELLS.contains(&cmd.program.as_str()) || matches!(cmd.program.as_str(), "source" | ".") || INTERPRETERS.contains(&cmd.program.as_str());
+        let runs_scripts = SHELLS.contains(&cmd.program.as_str()) || matches!(cmd.program.as_str(), "source" | "." | "eval") || INTERPRETERS.contains(&cmd.program.as_str());
         if runs_scripts && argv.iter().skip(1).any(|w| w.dynamic && DOWNLOADERS.iter().any(|d| w.text.contains(d)) && (w.text.contains("<(") || w.text.contains("$(") || w.text.contains('`'))) {
             cmd.effects.insert("pipe.to_shell".to_owned());
         }
@@ -385,6 +453,49 @@ impl Builder {
         Some(index)
     }
 
+    /// `cd DIR && rm -rf *`: relative paths after a `cd` are also classed as seen from every
+    /// directory the line changes to (the order of commands is not tracked, so this only widens
+    /// what a path may be). A `cd` to a dynamic directory makes later relative deletions dynamic.
+    fn resolve_cwd(&mut self) {
+        let mut dirs: Vec<String> = Vec::new();
+        let mut dynamic = false;
+        for c in &self.line.commands {
+            if matches!(c.program.as_str(), "cd" | "pushd") {
+                match c.positionals.first() {
+                    None => dirs.push("~".to_owned()),
+                    Some(p) if c.dynamic || p == "-" => dynamic = true,
+                    Some(p) => {
+                        let base = dirs.last().cloned().unwrap_or_else(|| ".".to_owned());
+                        dirs.push(join(&base, p));
+                    }
+                }
+            }
+        }
+        if dirs.is_empty() && !dynamic {
+            return;
+        }
+        let classes_from = |p: &str| -> Vec<String> {
+            if p.starts_with('/') || p.starts_with('~') {
+                return Vec::new();
+            }
+            dirs.iter().flat_map(|d| PathFacts::of(&join(d, p)).classes).collect()
+        };
+        for c in &mut self.line.commands {
+            if matches!(c.program.as_str(), "cd" | "pushd") {
+                continue;
+            }
+            let extra: Vec<String> = c.paths.iter().flat_map(|p| classes_from(p)).collect();
+            c.path_classes.extend(extra);
+            if dynamic && c.effects.contains("fs.delete") && c.paths.iter().any(|p| !p.starts_with('/') && !p.starts_with('~')) {
+                c.path_classes.insert("dynamic".to_owned());
+            }
+        }
+        for w in &mut self.line.writes {
+            let extra = classes_from(&w.path);
+            w.facts.classes.extend(extra);
+        }
+    }
+
     /// A script run by a wrapper: parsed as its own command line, one level deeper.
     fn script(&mut self, word: &Word, chain: &[String], owner: usize) {
         if word.dynamic {
@@ -407,5 +518,14 @@ impl Builder {
             self.line.commands.push(c);
         }
         self.line.writes.extend(sub.writes);
+    }
+}
+
+/// `base` joined with a relative `path` (an absolute or home path stands alone).
+fn join(base: &str, path: &str) -> String {
+    if path.starts_with('/') || path.starts_with('~') || base == "." {
+        super::paths::normalize(path)
+    } else {
+        super::paths::normalize(&format!("{base}/{path}"))
     }
 }
