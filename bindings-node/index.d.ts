@@ -22,8 +22,14 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
  */
 export type ToolInput = { readonly [key: string]: JsonValue } | JsonValue
 
+/** Which built-in rules a bundle starts from: `hardened` (rules on command and path facts, the
+ *  default) or `upstream` (the upstream `like` rules, byte-identical to the system replaced). */
+export type BuiltinProfile = 'hardened' | 'upstream'
+
 /** Options of `new PolicyBundle(options)`. `null` counts as absent. */
 export interface PolicyBundleOptions {
+  /** Built-in profile; default `'hardened'`. Any other value is a `CONFIG` error (field `builtins`). */
+  builtins?: BuiltinProfile | null
   /** Blueprint hard-tier text (rules annotated `@tier("hard")`). */
   blueprintHard?: string | null
   /** Blueprint soft-tier text (rules annotated `@tier("soft")`). */
@@ -57,6 +63,8 @@ export interface PolicyEngineOptions {
   taskType: string
   repo: string
   readOnly?: boolean
+  /** Built-in profile; default `'hardened'` (excludes `bundle`). */
+  builtins?: BuiltinProfile | null
   /** Legacy unannotated policies (entry `i` → soft rule `legacy_extra_<i>`). */
   extraPolicies?: readonly string[] | null
   blueprintHardPolicies?: string | null
@@ -81,6 +89,63 @@ export interface Resolution {
   reason?: string | null
   /** ISO-8601 UTC; absent = now. */
   decidedAt?: string | null
+}
+
+/** Lexical facts about one path (`parseCommand`). Set-valued facts are sorted arrays. */
+export interface PathFacts {
+  path: string
+  path_lower: string
+  basename: string
+  basename_lower: string
+  extension: string
+  components: string[]
+  /** `root`, `system`, `home`, `temp`, `git_internal`, `dotenv`, `credential`, `dynamic`, `glob`. */
+  classes: string[]
+}
+
+/** One simple command and its facts (`parseCommand`). Keys are the core's snake_case names. */
+export interface SimpleCommand {
+  words: string[]
+  argv: string[]
+  /** Base name of the program that finally runs; `""` when opaque. */
+  program: string
+  program_raw: string
+  subcommand: string
+  flags: string[]
+  positionals: string[]
+  paths: string[]
+  path_classes: string[]
+  /** `fs.delete.recursive`, `git.push.force`, `sql.drop`, `pipe.to_shell`, … */
+  effects: string[]
+  refs: string[]
+  /** Outermost first (`sudo`, `timeout`, `bash`, …). */
+  wrappers: string[]
+  assignments: string[]
+  dynamic: boolean
+  glob: boolean
+  opaque: boolean
+  opaque_reason: string | null
+  /** The words joined by single spaces (what `bash_pattern` scopes match). */
+  normalized: string
+  origin: 'shell' | 'wrapper'
+}
+
+/** A file a shell command writes (`parseCommand`). */
+export interface ShellWrite {
+  path: string
+  /** A redirection operator (`>`, `>>`, …) or a program (`tee`, `cp`, …). */
+  via: string
+  dynamic: boolean
+  facts: PathFacts
+}
+
+/** What the engine reads from one shell command line (`parseCommand`): the core's serialised
+ *  `CommandLine`. */
+export interface CommandLine {
+  commands: SimpleCommand[]
+  writes: ShellWrite[]
+  /** Why the whole line cannot be fully read, or `null`. */
+  opaque: string | null
 }
 
 /** A Cedar entity reference for `cedarParityEvaluate`. */
@@ -172,12 +237,14 @@ export declare class PolicyBundle {
    * admin endpoint). Never throws for policy problems.
    */
   static check(options?: PolicyBundleOptions): CheckReport
-  /** Enforced rules as listed to operators: `{ hard, soft }`. */
+  /** Enforced rules as listed to operators: `{ hard, soft, profile }`. */
   listPolicies(): RuleListing
   /** Every rule: hard tier then soft tier, positional order (permits included). */
   rules(): Rule[]
   /** Load warnings. */
   get warnings(): Array<LoadWarning>
+  /** The built-in profile the bundle starts from: `'hardened'` (default) or `'upstream'`. */
+  get profile(): BuiltinProfile
   /** Disabled soft rule ids (sorted). */
   get disabled(): Array<string>
   /** Write tools and their path keys. */
@@ -206,7 +273,7 @@ export declare class PolicyEngine {
   get session(): Session
   /** Load warnings of the engine's bundle. */
   get warnings(): Array<LoadWarning>
-  /** Enforced rules of the engine's bundle: `{ hard, soft }`. */
+  /** Enforced rules of the engine's bundle: `{ hard, soft, profile }`. */
   listPolicies(): RuleListing
   /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
   allowlistAdd(scope: string): string
@@ -326,10 +393,10 @@ export interface AllowlistView {
 /** `BLOCKED[<kind>]: <detail>` (+ ` (resource: <r>)`). */
 export declare function blockerReason(kind: string, detail: string, resource?: string | null): string
 
-/** The built-in hard tier (`policies/hard_deny.cedar`). */
+/** The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile). */
 export declare const BUILTIN_HARD_DENY_POLICIES: string
 
-/** The built-in soft tier (`policies/soft_deny.cedar`). */
+/** The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile). */
 export declare const BUILTIN_SOFT_DENY_POLICIES: string
 
 /** A live input-hash cache entry. */
@@ -490,6 +557,13 @@ export interface ParityResult {
  */
 export declare function parseApprovalScope(scope: unknown): ScopeParseResult
 
+/**
+ * How the engine reads a shell command: the core's `shell::parse` (simple commands with their
+ * facts, the files the line writes, and why it is opaque, if it is), as a plain JS object with
+ * the core's snake_case keys. Throws `CONFIG` (field `command`) for a non-string.
+ */
+export declare function parseCommand(command: string): CommandLine
+
 /** Parse policy text into rule metadata (blank text → `[]`). Throws `POLICY_LOAD`. */
 export declare function parseRules(text: string): Rule[]
 
@@ -544,6 +618,8 @@ export interface RuleCacheEntry {
 export interface RuleListing {
   hard: Array<RuleSummary>
   soft: Array<RuleSummary>
+  /** The built-in profile the bundle starts from. */
+  profile: BuiltinProfile
 }
 
 /** A rule as listed to operators. Optional keys are present only when the rule has them. */
@@ -593,3 +669,9 @@ export declare function toolInputSha256(toolInput: ToolInput): string
  * `null`/`undefined` text → `""`.
  */
 export declare function truncate(text: string | null | undefined, maxChars: number): string
+
+/** The upstream built-in hard tier (`policies/upstream/hard_deny.cedar`, profile `'upstream'`). */
+export declare const UPSTREAM_HARD_DENY_POLICIES: string
+
+/** The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`, profile `'upstream'`). */
+export declare const UPSTREAM_SOFT_DENY_POLICIES: string

@@ -32,6 +32,7 @@ export const {
   toolInputSha256,
   canonicalJson,
   cedarParityEvaluate,
+  parseCommand,
   // constants and policy texts
   constants,
   CONSTANTS_JSON,
@@ -40,6 +41,8 @@ export const {
   DENY_RETRY_INSTRUCTION,
   BUILTIN_HARD_DENY_POLICIES,
   BUILTIN_SOFT_DENY_POLICIES,
+  UPSTREAM_HARD_DENY_POLICIES,
+  UPSTREAM_SOFT_DENY_POLICIES,
 } = binding
 
 export default binding

@@ -22,8 +22,14 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
  */
 export type ToolInput = { readonly [key: string]: JsonValue } | JsonValue
 
+/** Which built-in rules a bundle starts from: `hardened` (rules on command and path facts, the
+ *  default) or `upstream` (the upstream `like` rules, byte-identical to the system replaced). */
+export type BuiltinProfile = 'hardened' | 'upstream'
+
 /** Options of `new PolicyBundle(options)`. `null` counts as absent. */
 export interface PolicyBundleOptions {
+  /** Built-in profile; default `'hardened'`. Any other value is a `CONFIG` error (field `builtins`). */
+  builtins?: BuiltinProfile | null
   /** Blueprint hard-tier text (rules annotated `@tier("hard")`). */
   blueprintHard?: string | null
   /** Blueprint soft-tier text (rules annotated `@tier("soft")`). */
@@ -57,6 +63,8 @@ export interface PolicyEngineOptions {
   taskType: string
   repo: string
   readOnly?: boolean
+  /** Built-in profile; default `'hardened'` (excludes `bundle`). */
+  builtins?: BuiltinProfile | null
   /** Legacy unannotated policies (entry `i` → soft rule `legacy_extra_<i>`). */
   extraPolicies?: readonly string[] | null
   blueprintHardPolicies?: string | null
@@ -81,6 +89,63 @@ export interface Resolution {
   reason?: string | null
   /** ISO-8601 UTC; absent = now. */
   decidedAt?: string | null
+}
+
+/** Lexical facts about one path (`parseCommand`). Set-valued facts are sorted arrays. */
+export interface PathFacts {
+  path: string
+  path_lower: string
+  basename: string
+  basename_lower: string
+  extension: string
+  components: string[]
+  /** `root`, `system`, `home`, `temp`, `git_internal`, `dotenv`, `credential`, `dynamic`, `glob`. */
+  classes: string[]
+}
+
+/** One simple command and its facts (`parseCommand`). Keys are the core's snake_case names. */
+export interface SimpleCommand {
+  words: string[]
+  argv: string[]
+  /** Base name of the program that finally runs; `""` when opaque. */
+  program: string
+  program_raw: string
+  subcommand: string
+  flags: string[]
+  positionals: string[]
+  paths: string[]
+  path_classes: string[]
+  /** `fs.delete.recursive`, `git.push.force`, `sql.drop`, `pipe.to_shell`, … */
+  effects: string[]
+  refs: string[]
+  /** Outermost first (`sudo`, `timeout`, `bash`, …). */
+  wrappers: string[]
+  assignments: string[]
+  dynamic: boolean
+  glob: boolean
+  opaque: boolean
+  opaque_reason: string | null
+  /** The words joined by single spaces (what `bash_pattern` scopes match). */
+  normalized: string
+  origin: 'shell' | 'wrapper'
+}
+
+/** A file a shell command writes (`parseCommand`). */
+export interface ShellWrite {
+  path: string
+  /** A redirection operator (`>`, `>>`, …) or a program (`tee`, `cp`, …). */
+  via: string
+  dynamic: boolean
+  facts: PathFacts
+}
+
+/** What the engine reads from one shell command line (`parseCommand`): the core's serialised
+ *  `CommandLine`. */
+export interface CommandLine {
+  commands: SimpleCommand[]
+  writes: ShellWrite[]
+  /** Why the whole line cannot be fully read, or `null`. */
+  opaque: string | null
 }
 
 /** A Cedar entity reference for `cedarParityEvaluate`. */

@@ -15,6 +15,7 @@ import {
   parseApprovalScope,
   scanDenyReason,
   constants,
+  type BuiltinProfile,
   type CedarHitlError,
   type RuleListing,
   type LoadWarning,
@@ -61,6 +62,8 @@ export class MemoryStore implements ApprovalStore {
 // Cold start: parse and validate the blueprint once per container. A bad blueprint throws a
 // POLICY_LOAD error here, so the deployment fails loudly instead of serving a wrong listing.
 const bundle = new PolicyBundle({
+  // 'hardened' (default) or 'upstream'; any other value fails the cold start with CONFIG.
+  builtins: (process.env['CEDAR_HITL_BUILTINS'] as BuiltinProfile | undefined) ?? null,
   blueprintHard: process.env['BLUEPRINT_HARD_POLICIES'] ?? null,
   blueprintSoft: process.env['BLUEPRINT_SOFT_POLICIES'] ?? null,
   disable: process.env['BLUEPRINT_DISABLE'] ? process.env['BLUEPRINT_DISABLE'].split(',') : null,

@@ -104,6 +104,9 @@ pub struct RuleSummary {
 pub struct RuleListing {
     pub hard: Vec<RuleSummary>,
     pub soft: Vec<RuleSummary>,
+    /// The built-in profile the bundle starts from.
+    #[napi(ts_type = "BuiltinProfile")]
+    pub profile: String,
 }
 
 /// A load warning (accepted, but worth telling the operator).
@@ -296,6 +299,10 @@ fn summary_out(s: &core::RuleSummary) -> RuleSummary {
         approval_timeout_s: s.approval_timeout_s,
         source: s.source.clone(),
     }
+}
+
+fn listing_out(l: &core::RuleListing) -> RuleListing {
+    RuleListing { hard: l.hard.iter().map(summary_out).collect(), soft: l.soft.iter().map(summary_out).collect(), profile: l.profile.as_str().to_owned() }
 }
 
 fn warning_out(w: &core::LoadWarning) -> LoadWarning {
@@ -605,11 +612,24 @@ fn opt_list(js: Js, obj: Option<Val>, key: &str, field: &str) -> Result<Option<V
     js.member_set(obj, key)?.map(|v| js.str_list_arg(v, field)).transpose()
 }
 
-const BUNDLE_OPTIONS: &[&str] = &["blueprintHard", "blueprintSoft", "disable", "extraPolicies", "writeTools", "shellTools"];
+const BUNDLE_OPTIONS: &[&str] = &["builtins", "blueprintHard", "blueprintSoft", "disable", "extraPolicies", "writeTools", "shellTools"];
+
+/// The `builtins` option: `'hardened'` or `'upstream'` (the core parses the name); `undefined` /
+/// `null` → `None` (the core's default, hardened).
+fn opt_profile(js: Js, obj: Option<Val>) -> Result<Option<core::BuiltinProfile>> {
+    let Some(v) = js.member_set(obj, "builtins")? else { return Ok(None) };
+    match js.string_of(v)? {
+        Ok(s) => s.parse::<core::BuiltinProfile>().map(Some).map_err(|m| errors::config_msg(js, "builtins", &format!("builtins: {m}"))),
+        Err(_) => Err(errors::config_msg(js, "builtins", &format!("builtins must be 'hardened' or 'upstream', got {}", js.type_name(v)))),
+    }
+}
 
 fn bundle_builder(js: Js, options: Val) -> Result<core::PolicyBundleBuilder> {
     let obj = js.options(options, "PolicyBundle", BUNDLE_OPTIONS)?;
     let mut b = core::PolicyBundle::builder();
+    if let Some(p) = opt_profile(js, obj)? {
+        b = b.builtins(p);
+    }
     if let Some(t) = opt_text(js, obj, "blueprintHard", "blueprint_hard")? {
         b = b.blueprint_hard(t);
     }
@@ -822,11 +842,10 @@ impl PolicyBundle {
         Ok(CheckReport { errors: report.errors.iter().map(load_error_out).collect(), warnings: report.warnings.iter().map(warning_out).collect() })
     }
 
-    /// Enforced rules as listed to operators: `{ hard, soft }`.
+    /// Enforced rules as listed to operators: `{ hard, soft, profile }`.
     #[napi(catch_unwind)]
     pub fn list_policies(&self) -> RuleListing {
-        let l = self.inner.listing();
-        RuleListing { hard: l.hard.iter().map(summary_out).collect(), soft: l.soft.iter().map(summary_out).collect() }
+        listing_out(&self.inner.listing())
     }
 
     /// Every rule: hard tier then soft tier, positional order (permits included).
@@ -839,6 +858,12 @@ impl PolicyBundle {
     #[napi(getter, catch_unwind)]
     pub fn warnings(&self) -> Vec<LoadWarning> {
         self.inner.warnings().iter().map(warning_out).collect()
+    }
+
+    /// The built-in profile the bundle starts from: `'hardened'` (default) or `'upstream'`.
+    #[napi(getter, catch_unwind, ts_return_type = "BuiltinProfile")]
+    pub fn profile(&self) -> String {
+        self.inner.profile().as_str().to_owned()
     }
 
     /// Disabled soft rule ids (sorted).
@@ -1061,6 +1086,7 @@ const ENGINE_OPTIONS: &[&str] = &[
     "taskType",
     "repo",
     "readOnly",
+    "builtins",
     "extraPolicies",
     "blueprintHardPolicies",
     "blueprintSoftPolicies",
@@ -1074,6 +1100,7 @@ const ENGINE_OPTIONS: &[&str] = &[
 ];
 const ENGINE_POSITIONAL_OPTIONS: &[&str] = &[
     "readOnly",
+    "builtins",
     "extraPolicies",
     "blueprintHardPolicies",
     "blueprintSoftPolicies",
@@ -1114,19 +1141,23 @@ impl PolicyEngine {
         let soft = opt_text(js, obj, "blueprintSoftPolicies", "blueprint_soft_policies")?;
         let disable = opt_list(js, obj, "blueprintDisable", "blueprint_disable")?;
         let extra = opt_list(js, obj, "extraPolicies", "extra_policies")?;
+        let profile = opt_profile(js, obj)?;
         let clock = match js.member(obj, "clock")? {
             Some(v) => clock_arg(js, v, "clock")?,
             None => None,
         };
         let bundle = match js.member(obj, "bundle")? {
             Some(v) if !js.is_nullish(v)? => {
-                if hard.is_some() || soft.is_some() || disable.is_some() || extra.is_some() {
-                    return Err(errors::config_msg(js, "bundle", "pass either bundle or policy options (blueprint*/extraPolicies), not both"));
+                if hard.is_some() || soft.is_some() || disable.is_some() || extra.is_some() || profile.is_some() {
+                    return Err(errors::config_msg(js, "bundle", "pass either bundle or policy options (builtins/blueprint*/extraPolicies), not both"));
                 }
                 bundle_arg(js, v, "bundle")?
             }
             _ => {
                 let mut b = core::PolicyBundle::builder();
+                if let Some(p) = profile {
+                    b = b.builtins(p);
+                }
                 if let Some(t) = hard {
                     b = b.blueprint_hard(t);
                 }
@@ -1195,11 +1226,10 @@ impl PolicyEngine {
         self.bundle.warnings().iter().map(warning_out).collect()
     }
 
-    /// Enforced rules of the engine's bundle: `{ hard, soft }`.
+    /// Enforced rules of the engine's bundle: `{ hard, soft, profile }`.
     #[napi(catch_unwind)]
     pub fn list_policies(&self) -> RuleListing {
-        let l = self.bundle.listing();
-        RuleListing { hard: l.hard.iter().map(summary_out).collect(), soft: l.soft.iter().map(summary_out).collect() }
+        listing_out(&self.bundle.listing())
     }
 
     /// Validate and add an approval scope; returns it normalised. Throws `SCOPE`.
@@ -1536,17 +1566,36 @@ pub fn cedar_parity_evaluate(env: Env, policies: Unknown<'_>, principal: Unknown
     Ok(ParityResult { decision: out.decision, matching_rule_ids: out.matching_rule_ids, errors: out.errors })
 }
 
+/// How the engine reads a shell command: the core's `shell::parse` (simple commands with their
+/// facts, the files the line writes, and why it is opaque, if it is), as a plain JS object with
+/// the core's snake_case keys. Throws `CONFIG` (field `command`) for a non-string.
+#[napi(catch_unwind, ts_args_type = "command: string", ts_return_type = "CommandLine")]
+pub fn parse_command(env: Env, command: Unknown<'_>) -> Result<Raw> {
+    let js = js_of(&env);
+    let command = js.str_arg(command.raw(), "command", Surrogates::Refuse)?;
+    let line = serde_json::to_value(core::shell::parse(&command)).map_err(|e| napi::Error::from_reason(format!("parseCommand: {e}")))?;
+    json_to_js(js, &line, false).map(Raw)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Constants and policy texts
 // ---------------------------------------------------------------------------------------------
 
-/// The built-in hard tier (`policies/hard_deny.cedar`).
+/// The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile).
 #[napi]
 pub const BUILTIN_HARD_DENY_POLICIES: &str = core::BUILTIN_HARD_DENY_POLICIES;
 
-/// The built-in soft tier (`policies/soft_deny.cedar`).
+/// The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile).
 #[napi]
 pub const BUILTIN_SOFT_DENY_POLICIES: &str = core::BUILTIN_SOFT_DENY_POLICIES;
+
+/// The upstream built-in hard tier (`policies/upstream/hard_deny.cedar`, profile `'upstream'`).
+#[napi]
+pub const UPSTREAM_HARD_DENY_POLICIES: &str = core::UPSTREAM_HARD_DENY_POLICIES;
+
+/// The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`, profile `'upstream'`).
+#[napi]
+pub const UPSTREAM_SOFT_DENY_POLICIES: &str = core::UPSTREAM_SOFT_DENY_POLICIES;
 
 /// `contracts/constants.json`, verbatim (also parsed as the frozen `constants` export).
 #[napi]
@@ -1560,25 +1609,26 @@ pub const FILE_WRITE_GROUP: &str = core::FILE_WRITE_GROUP;
 #[napi]
 pub const DENY_RETRY_INSTRUCTION: &str = core::DENY_RETRY_INSTRUCTION;
 
-fn json_to_js(js: Js, v: &serde_json::Value) -> Result<Val> {
+/// A JSON value as a JS value; `freeze` deep-freezes every array and object.
+fn json_to_js(js: Js, v: &serde_json::Value, freeze: bool) -> Result<Val> {
     let out = match v {
         serde_json::Value::Null => js.null()?,
         serde_json::Value::Bool(b) => js.boolean(*b)?,
         serde_json::Value::Number(n) => js.number(n.as_f64().unwrap_or(f64::NAN))?,
         serde_json::Value::String(s) => js.string(s)?,
         serde_json::Value::Array(a) => {
-            let items = a.iter().map(|x| json_to_js(js, x)).collect::<Result<Vec<_>>>()?;
+            let items = a.iter().map(|x| json_to_js(js, x, freeze)).collect::<Result<Vec<_>>>()?;
             js.array_of(&items)?
         }
         serde_json::Value::Object(o) => {
             let obj = js.object()?;
             for (k, x) in o {
-                js.set(obj, k, json_to_js(js, x)?)?;
+                js.set(obj, k, json_to_js(js, x, freeze)?)?;
             }
             obj
         }
     };
-    if matches!(v, serde_json::Value::Array(_) | serde_json::Value::Object(_)) {
+    if freeze && matches!(v, serde_json::Value::Array(_) | serde_json::Value::Object(_)) {
         js.freeze(out)?;
     }
     Ok(out)
@@ -1589,7 +1639,7 @@ fn json_to_js(js: Js, v: &serde_json::Value) -> Result<Val> {
 pub fn module_init(exports: Object<'_>, env: Env) -> Result<()> {
     let js = js_of(&env);
     let parsed: serde_json::Value = serde_json::from_str(core::CONSTANTS_JSON).map_err(|e| napi::Error::from_reason(format!("constants.json: {e}")))?;
-    js.set(exports.raw(), "constants", json_to_js(js, &parsed)?)?;
+    js.set(exports.raw(), "constants", json_to_js(js, &parsed, true)?)?;
     js.set(exports.raw(), "VALID_TOOL_TYPES", {
         let arr = js.string_array(&core::VALID_TOOL_TYPES)?;
         js.freeze(arr)?;

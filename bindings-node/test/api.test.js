@@ -89,6 +89,31 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', clock: bundle }), 'CONFIG', { field: 'clock' })
   })
 
+  test('builtins option: hardened by default, upstream on request, refused otherwise', () => {
+    const hardened = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
+    const upstream = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', builtins: 'upstream' })
+    assert.equal(hardened.bundle.profile, 'hardened')
+    assert.equal(upstream.bundle.profile, 'upstream')
+    assert.equal(new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', builtins: 'hardened' }).bundle.profile, 'hardened')
+    assert.equal(new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', builtins: null }).bundle.profile, 'hardened', 'null counts as absent')
+    assert.equal(new h.PolicyEngine('new_task', 'o/r', { builtins: 'upstream' }).bundle.profile, 'upstream')
+    assert.equal(upstream.listPolicies().profile, 'upstream')
+    assert.equal(hardened.listPolicies().profile, 'hardened')
+    // upstream rm_slash is `like "*rm -rf /*"`; the hardened one reads the deleted path's class.
+    assert.equal(upstream.evaluateToolUse('Bash', { command: 'rm -rf /tmp/build' }).reason, 'Hard-deny: rm_slash')
+    assert.equal(hardened.evaluateToolUse('Bash', { command: 'rm -rf /tmp/build' }).reason, 'permitted')
+    assert.equal(upstream.evaluateToolUse('Bash', { command: 'sudo rm -fr /' }).reason, 'permitted')
+    assert.equal(hardened.evaluateToolUse('Bash', { command: 'sudo rm -fr /' }).reason, 'Hard-deny: rm_slash')
+    // blueprint options go on top of the chosen profile
+    const mixed = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', builtins: 'upstream', blueprintSoftPolicies: SLOW_SOFT })
+    assert.equal(mixed.bundle.profile, 'upstream')
+    assert.equal(mixed.evaluateToolUse('Bash', { command: 'echo foo' }).reason, 'Soft-deny: slowish')
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', builtins: 'strict' }), 'CONFIG', { field: 'builtins', message: /hardened, upstream/ })
+    throwsTyped(() => new h.PolicyEngine('t', 'r', { builtins: 'Upstream' }), 'CONFIG', { field: 'builtins', message: /hardened, upstream/ })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', builtins: true }), 'CONFIG', { field: 'builtins', message: /'hardened' or 'upstream', got boolean/ })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', bundle: h.PolicyBundle.builtin(), builtins: 'upstream' }), 'CONFIG', { field: 'bundle' })
+  })
+
   test('allowlistAdd / allowlistMatches / allowlistRuleIds / allowlist', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     assert.equal(e.allowlistAdd(' bash_pattern: git status* '), 'bash_pattern:git status*')
@@ -180,8 +205,15 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
 describe('PolicyBundle', () => {
   covers('PolicyBundle')
 
-  test('builtin(): 13 rules, no warnings, listing', () => {
-    const b = h.PolicyBundle.builtin()
+  test('builtin(): the default (hardened) built-ins, no warnings; upstream profile: 13 rules, listing', () => {
+    const def = h.PolicyBundle.builtin()
+    assert.equal(def.profile, 'hardened')
+    assert.deepEqual(def.warnings, [])
+    // policies/hard_deny.cedar then policies/soft_deny.cedar, positional order
+    assert.deepEqual(def.listPolicies().hard.map((r) => r.ruleId), ['read_only_forbid_write', 'read_only_forbid_edit', 'read_only_shell_write', 'read_only_git_write', 'rm_slash', 'write_git_internals', 'drop_table'])
+    assert.deepEqual(def.listPolicies().soft.map((r) => r.ruleId), ['force_push_any', 'force_push_main', 'push_to_protected_branch', 'write_env_files', 'write_credentials', 'pipe_to_shell', 'rm_dynamic_target', 'opaque_shell_command'])
+    assert.deepEqual(new h.PolicyBundle().rules().map((r) => r.ruleId), def.rules().map((r) => r.ruleId))
+    const b = new h.PolicyBundle({ builtins: 'upstream' })
     const rules = b.rules()
     assert.equal(rules.length, 13)
     assert.deepEqual(rules.slice(0, 7).map((r) => r.ruleId), ['base_permit', 'read_only_forbid_write', 'read_only_forbid_edit', 'rm_slash', 'write_git_internals', 'write_git_internals_nested', 'drop_table'])
@@ -192,7 +224,7 @@ describe('PolicyBundle', () => {
     assert.deepEqual(l.soft.map((r) => r.ruleId), ['force_push_any', 'force_push_main', 'push_to_protected_branch', 'write_env_files', 'write_credentials'])
     for (const r of l.hard) assert.deepEqual(Object.keys(r).sort(), ['ruleId', 'source', 'summary'], 'hard summaries carry no category/severity/timeout')
     assert.deepEqual(l.soft[1], { ruleId: 'force_push_main', summary: l.soft[1].summary, source: 'builtin', category: 'destructive', severity: 'high', approvalTimeoutS: 600 })
-    assert.deepEqual(new h.PolicyBundle().rules().map((r) => r.ruleId), rules.map((r) => r.ruleId))
+    assert.deepEqual(new h.PolicyBundle({ builtins: 'upstream' }).rules().map((r) => r.ruleId), rules.map((r) => r.ruleId))
   })
 
   test('options: blueprint tiers, disable, legacy, tool maps; getters', () => {
@@ -235,6 +267,26 @@ describe('PolicyBundle', () => {
     throwsTyped(() => new h.PolicyBundle({ writeTools: { Write: 1 } }), 'CONFIG', { field: 'write_tools.Write' })
     throwsTyped(() => new h.PolicyBundle({ blueprint_soft: '' }), 'CONFIG', { field: 'blueprint_soft', message: /unknown PolicyBundle option/ })
     throwsTyped(() => new h.PolicyBundle('text'), 'CONFIG', { field: 'PolicyBundle' })
+  })
+
+  test('builtins option and profile getter', () => {
+    assert.equal(h.PolicyBundle.builtin().profile, 'hardened')
+    assert.equal(new h.PolicyBundle().profile, 'hardened')
+    assert.equal(new h.PolicyBundle({ builtins: undefined }).profile, 'hardened')
+    assert.equal(new h.PolicyBundle({ builtins: 'hardened' }).profile, 'hardened')
+    const up = new h.PolicyBundle({ builtins: 'upstream', blueprintSoft: SLOW_SOFT })
+    assert.equal(up.profile, 'upstream')
+    assert.equal(up.listPolicies().profile, 'upstream')
+    assert.deepEqual(Object.keys(up.listPolicies()).sort(), ['hard', 'profile', 'soft'])
+    assert.ok(up.rules().some((r) => r.ruleId === 'write_git_internals_nested'), 'upstream rule text')
+    assert.ok(!h.PolicyBundle.builtin().rules().some((r) => r.ruleId === 'write_git_internals_nested'), 'hardened rule text')
+    assert.equal(new h.Session(up, { repo: 'o/r' }).evaluate('Bash', { command: 'rm -rf /tmp/build' }).reason, 'Hard-deny: rm_slash')
+    assert.equal(new h.Session(h.PolicyBundle.builtin(), { repo: 'o/r' }).evaluate('Bash', { command: 'rm -rf /tmp/build' }).reason, 'permitted')
+    assert.deepEqual(h.PolicyBundle.check({ builtins: 'upstream', disable: ['write_credentials'] }), { errors: [], warnings: [] })
+    throwsTyped(() => new h.PolicyBundle({ builtins: 'legacy' }), 'CONFIG', { field: 'builtins', message: /unknown built-in profile 'legacy'; allowed: hardened, upstream/ })
+    throwsTyped(() => new h.PolicyBundle({ builtins: 1 }), 'CONFIG', { field: 'builtins', message: /'hardened' or 'upstream', got number/ })
+    throwsTyped(() => new h.PolicyBundle({ builtins: ['upstream'] }), 'CONFIG', { field: 'builtins' })
+    throwsTyped(() => h.PolicyBundle.check({ builtins: '' }), 'CONFIG', { field: 'builtins' })
   })
 
   test('check() reports every error and warning without throwing', () => {
@@ -369,7 +421,7 @@ describe('Lambda helpers', () => {
   test('parseRules: plain camelCase objects, positional ids, errors', () => {
     covers('parseRules')
     assert.deepEqual(h.parseRules('  \n\t'), [])
-    const rules = h.parseRules(h.BUILTIN_SOFT_DENY_POLICIES)
+    const rules = h.parseRules(h.UPSTREAM_SOFT_DENY_POLICIES)
     assert.deepEqual(rules.map((r) => [r.policyId, r.ruleId]), [['policy1', 'force_push_any'], ['policy2', 'force_push_main'], ['policy3', 'push_to_protected_branch'], ['policy4', 'write_env_files'], ['policy5', 'write_credentials']])
     const r = rules[1]
     assert.deepEqual(Object.keys(r).sort(), ['approvalTimeoutS', 'category', 'effect', 'line', 'policyId', 'ruleId', 'severity', 'source', 'summary', 'tier'])
@@ -384,8 +436,9 @@ describe('Lambda helpers', () => {
 
   test('matchingRuleIds / isValidRuleId need the rule objects themselves', () => {
     covers('matchingRuleIds', 'isValidRuleId')
-    const rules = h.parseRules(h.BUILTIN_HARD_DENY_POLICIES)
+    const rules = h.parseRules(h.UPSTREAM_HARD_DENY_POLICIES)
     assert.deepEqual(h.matchingRuleIds(rules, ['policy6', 'policy99', 'policy3']), ['drop_table', 'rm_slash'])
+    assert.deepEqual(h.matchingRuleIds(h.parseRules(h.BUILTIN_HARD_DENY_POLICIES), ['policy7', 'policy99', 'policy3']), ['drop_table', 'read_only_shell_write'], 'hardened positions')
     assert.deepEqual(h.matchingRuleIds([...rules].reverse().slice(0, 2), ['policy6']), ['drop_table'])
     assert.equal(h.isValidRuleId(rules, 'rm_slash'), true)
     assert.equal(h.isValidRuleId(rules, 'force_push_any'), false)
@@ -518,6 +571,39 @@ describe('Lambda helpers', () => {
     assert.equal(h.blockerReason('weird', 'x'), 'BLOCKED[unknown_environmental]: x')
   })
 
+  test('parseCommand: the core parse as a plain object with snake_case keys', () => {
+    covers('parseCommand')
+    const line = h.parseCommand('sudo rm -fr /')
+    assert.deepEqual(Object.keys(line).sort(), ['commands', 'opaque', 'writes'])
+    assert.equal(line.opaque, null)
+    assert.equal(line.commands.length, 1)
+    const rm = line.commands[0]
+    assert.deepEqual([rm.program, rm.wrappers, rm.origin, rm.opaque, rm.opaque_reason], ['rm', ['sudo'], 'shell', false, null])
+    assert.ok(rm.effects.includes('fs.delete.recursive'), rm.effects)
+    assert.ok(rm.path_classes.includes('root'), rm.path_classes)
+    assert.deepEqual([...rm.flags].sort(), rm.flags, 'set-valued facts are sorted arrays')
+    assert.deepEqual(
+      Object.keys(rm).sort(),
+      ['argv', 'assignments', 'dynamic', 'effects', 'flags', 'glob', 'normalized', 'opaque', 'opaque_reason', 'origin', 'path_classes', 'paths', 'positionals', 'program', 'program_raw', 'refs', 'subcommand', 'words', 'wrappers'],
+    )
+    assert.ok(!Object.isFrozen(line) && !Object.isFrozen(rm.effects), 'plain, mutable data')
+    const env = h.parseCommand('echo X=1 > .env')
+    assert.deepEqual([env.writes[0].path, env.writes[0].via], ['.env', '>'])
+    assert.ok(env.writes[0].facts.classes.includes('dotenv'))
+    const push = h.parseCommand('git status && git push -fu origin HEAD:main')
+    assert.equal(push.commands.length, 2)
+    assert.ok(push.commands[1].effects.includes('git.push.force'))
+    assert.ok(push.commands[1].refs.includes('main'))
+    const opaque = h.parseCommand('$CMD -rf /')
+    assert.ok(opaque.opaque !== null || opaque.commands.some((c) => c.opaque))
+    assert.equal(h.parseCommand("psql -c 'drop  /**/ TABLE users'").commands[0].effects.includes('sql.drop'), true)
+    assert.equal(h.parseCommand("grep -r 'DROP TABLE' migrations/").commands[0].effects.includes('sql.drop'), false)
+    assert.deepEqual(h.parseCommand('ls -la').opaque, null)
+    throwsTyped(() => h.parseCommand(42), 'CONFIG', { field: 'command' })
+    throwsTyped(() => h.parseCommand(), 'CONFIG', { field: 'command' })
+    throwsTyped(() => h.parseCommand('ls \ud800'), 'CONFIG', { field: 'command', message: /lone surrogate/ })
+  })
+
   test('cedarParityEvaluate: structural ids, errors flag, sorted ids', () => {
     covers('cedarParityEvaluate')
     const policies = '@rule_id("base_permit") permit (principal, action, resource);\n@rule_id("b") forbid (principal, action, resource == A::R::"x\\"y");\n@rule_id("a") forbid (principal, action, resource) when { context.n like "*" };'
@@ -534,7 +620,7 @@ describe('Lambda helpers', () => {
 })
 
 describe('constants and policy texts', () => {
-  covers('constants', 'CONSTANTS_JSON', 'VALID_TOOL_TYPES', 'FILE_WRITE_GROUP', 'DENY_RETRY_INSTRUCTION', 'BUILTIN_HARD_DENY_POLICIES', 'BUILTIN_SOFT_DENY_POLICIES')
+  covers('constants', 'CONSTANTS_JSON', 'VALID_TOOL_TYPES', 'FILE_WRITE_GROUP', 'DENY_RETRY_INSTRUCTION', 'BUILTIN_HARD_DENY_POLICIES', 'BUILTIN_SOFT_DENY_POLICIES', 'UPSTREAM_HARD_DENY_POLICIES', 'UPSTREAM_SOFT_DENY_POLICIES')
 
   test('constants is CONSTANTS_JSON parsed, deep-frozen', () => {
     assert.deepEqual(h.constants, JSON.parse(h.CONSTANTS_JSON))
@@ -556,7 +642,12 @@ describe('constants and policy texts', () => {
     assert.match(h.DENY_RETRY_INSTRUCTION, /^Do not retry/)
     for (const id of ['base_permit', 'rm_slash', 'drop_table']) assert.ok(h.BUILTIN_HARD_DENY_POLICIES.includes(id))
     for (const id of ['force_push_main', 'write_credentials']) assert.ok(h.BUILTIN_SOFT_DENY_POLICIES.includes(id))
-    assert.deepEqual(h.parseRules(h.concatPolicies(h.BUILTIN_HARD_DENY_POLICIES, h.BUILTIN_SOFT_DENY_POLICIES)).length, 11)
+    assert.deepEqual(h.parseRules(h.concatPolicies(h.UPSTREAM_HARD_DENY_POLICIES, h.UPSTREAM_SOFT_DENY_POLICIES)).length, 11)
+    assert.deepEqual(h.parseRules(h.concatPolicies(h.BUILTIN_HARD_DENY_POLICIES, h.BUILTIN_SOFT_DENY_POLICIES)).length, 15)
+    assert.ok(h.UPSTREAM_HARD_DENY_POLICIES.includes('*rm -rf /*'))
+    assert.ok(h.UPSTREAM_SOFT_DENY_POLICIES.includes('*git push -f *'))
+    assert.ok(!h.BUILTIN_HARD_DENY_POLICIES.includes('*rm -rf /*'), 'the default texts are the hardened ones')
+    assert.equal(h.parseRules(h.UPSTREAM_HARD_DENY_POLICIES).find((r) => r.ruleId === 'write_git_internals_nested').tier, 'hard')
   })
 })
 

@@ -17,6 +17,8 @@ const nested = (depth) => {
   return o
 }
 const pad = (n) => `//${'x'.repeat(n - 2)}`
+// Rows that pin the upstream built-in rules (`like` on the raw command text).
+const UPSTREAM = { builtins: 'upstream' }
 
 function allow(d, reason = 'permitted') {
   assert.equal(d.outcome, 'allow', `${d.reason} ${d.failClosedDetail ?? ''}`)
@@ -35,11 +37,18 @@ const TABLE = [
   // --- commands and paths: empty, huge, NUL -------------------------------------------------
   ['empty command is a string: evaluated, nothing matches', () => allow(evaluate('Bash', { command: '' }))],
   ['empty file path is a string: evaluated, nothing matches', () => allow(evaluate('Write', { file_path: '' }))],
-  ['10 MB command ending in rm -rf / is still hard-denied', () => hardDeny(evaluate('Bash', { command: `${'a'.repeat(10 * MB)} && rm -rf /` }), 'rm_slash')],
-  ['10 MB harmless command is allowed', () => allow(evaluate('Bash', { command: 'echo '.padEnd(10 * MB, 'x') }))],
+  ['10 MB command ending in rm -rf / is still hard-denied (upstream profile)', () => hardDeny(evaluate('Bash', { command: `${'a'.repeat(10 * MB)} && rm -rf /` }, UPSTREAM), 'rm_slash')],
+  ['10 MB harmless command is allowed (upstream profile)', () => allow(evaluate('Bash', { command: 'echo '.padEnd(10 * MB, 'x') }, UPSTREAM))],
   ['10 MB file path under .git/ is hard-denied', () => hardDeny(evaluate('Write', { file_path: `.git/${'d/'.repeat(5 * MB)}x` }), 'write_git_internals')],
   ['input over the 16 MiB size cap fails closed', () => failsClosed(evaluate('Bash', { command: 'x'.repeat(h.constants.tool_input_max_bytes + 1) }), 'unhashable_tool_input', /larger than/)],
-  ['NUL inside a command does not hide rm -rf /', () => hardDeny(evaluate('Bash', { command: 'echo \u0000; rm -rf /tmp' }), 'rm_slash')],
+  ['hardened: a command over the parser bound (128 KiB) or holding a NUL is opaque, so gated, never allowed', () => {
+    for (const command of [`${'a'.repeat(10 * MB)} && rm -rf /`, 'echo '.padEnd(10 * MB, 'x'), 'echo \u0000; rm -rf /tmp']) {
+      const d = evaluate('Bash', { command })
+      assert.deepEqual([d.outcome, d.reason, d.matchingRuleIds, d.failClosed], ['require_approval', 'Soft-deny: opaque_shell_command', ['opaque_shell_command'], false])
+      assert.notEqual(h.parseCommand(command).opaque, null)
+    }
+  }],
+  ['NUL inside a command does not hide rm -rf / (upstream profile)', () => hardDeny(evaluate('Bash', { command: 'echo \u0000; rm -rf /tmp' }, UPSTREAM), 'rm_slash')],
   ['NUL inside a path does not hide .git/', () => hardDeny(evaluate('Edit', { file_path: '.git/\u0000config' }), 'write_git_internals')],
   // --- structure -------------------------------------------------------------------------------
   ['10,000-level nesting fails closed without recursing', () => failsClosed(evaluate('Bash', nested(10000)), 'unhashable_tool_input', /nesting deeper than 64 levels/)],
@@ -130,7 +139,7 @@ const TABLE = [
   }],
   ['principals and repos with quotes / backslashes / \\u{74} / newlines evaluate normally', () => {
     for (const taskType of ['new"task', 'new\\task', 'new_\\u{74}ask', 'new\ntask', '']) {
-      const e = new h.PolicyEngine({ taskType, repo: 'o/"r\\\n', readOnly: true })
+      const e = new h.PolicyEngine({ taskType, repo: 'o/"r\\\n', readOnly: true, ...UPSTREAM })
       hardDeny(e.evaluateToolUse('Write', { file_path: 'docs/x' }), 'read_only_forbid_write')
       hardDeny(e.evaluateToolUse('Bash', { command: 'rm -rf /' }), 'rm_slash')
       allow(e.evaluateToolUse('Read', { file_path: 'x' }))

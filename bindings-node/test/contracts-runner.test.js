@@ -1,6 +1,7 @@
 'use strict'
 // The contract runner must fail loudly: on an empty or missing folder, on a wrong expectation
-// (naming file / scenario / step), and on an unknown step, expect key or function name.
+// (naming file / scenario / step, or file / case for shell fixtures), and on an unknown step,
+// expect key or function name.
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
@@ -17,13 +18,46 @@ const GOOD_DECISIONS = {
   scenarios: [{ name: 'mini-rm', spec: ['A.3'], steps: [{ evaluate: { tool_name: 'Bash', tool_input: { command: 'rm -rf /' } }, expect: { outcome: 'deny', reason: 'Hard-deny: rm_slash' } }] }],
 }
 const GOOD_FUNCTIONS = { function: 'truncate', cases: [{ args: ['abcdefghij', 8], expect: 'abcde...' }] }
+// contracts/README.md §4's example.
+const GOOD_SHELL = {
+  name: 'mini-shell',
+  cases: [
+    {
+      command: 'sudo rm -fr /',
+      expect: {
+        opaque: false,
+        commands: [{ program: 'rm', wrappers: ['sudo'], effects: ['fs.delete', 'fs.delete.recursive'] }],
+        writes: [{ path: '/', via: 'rm', classes: ['root'] }],
+      },
+    },
+    { command: '$CMD -rf /', expect: { opaque: true } },
+  ],
+}
+// `bundle.builtins` reaches the bundle: the upstream rm_slash is `like "*rm -rf /*"`, the hardened
+// one reads path classes (/tmp is not root, system or home).
+const PROFILE_DECISIONS = {
+  name: 'profiles',
+  scenarios: [
+    { name: 'tmp-upstream', spec: ['15.1'], bundle: { builtins: 'upstream' }, steps: [{ evaluate: { tool_name: 'Bash', tool_input: { command: 'rm -rf /tmp/build' } }, expect: { outcome: 'deny', reason: 'Hard-deny: rm_slash' } }] },
+    { name: 'tmp-hardened', spec: ['15.1'], bundle: { builtins: 'hardened' }, steps: [{ evaluate: { tool_name: 'Bash', tool_input: { command: 'rm -rf /tmp/build' } }, expect: { outcome: 'allow', reason: 'permitted' } }] },
+    { name: 'tmp-default', spec: ['15.1'], steps: [{ evaluate: { tool_name: 'Bash', tool_input: { command: 'rm -rf /tmp/build' } }, expect: { outcome: 'allow' } }] },
+    {
+      name: 'tmp-upstream-tools',
+      spec: ['15.1'],
+      bundle: { builtins: 'upstream', shell_tools: { Shell: 'cmd' } },
+      steps: [{ evaluate: { tool_name: 'Shell', tool_input: { cmd: 'rm -rf /tmp/build' } }, expect: { reason: 'Hard-deny: rm_slash' } }],
+    },
+    { name: 'bad-profile', spec: ['15.1'], bundle: { builtins: 'strict' }, expect_error: { type: 'config', field: 'builtins', message_contains: ['hardened, upstream'] } },
+  ],
+}
 
-function tree({ decisions = [GOOD_DECISIONS], functions = [GOOD_FUNCTIONS], parity = true } = {}) {
+function tree({ decisions = [GOOD_DECISIONS], functions = [GOOD_FUNCTIONS], shell = [GOOD_SHELL], parity = true } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cedar-hitl-contracts-'))
-  for (const sub of ['cedar-parity', 'decisions', 'functions']) fs.mkdirSync(path.join(root, sub))
+  for (const sub of ['cedar-parity', 'decisions', 'functions', 'shell']) fs.mkdirSync(path.join(root, sub))
   if (parity) fs.copyFileSync(path.join(REAL, 'cedar-parity', 'hard-deny-rm-slash.json'), path.join(root, 'cedar-parity', 'hard-deny-rm-slash.json'))
   for (const d of decisions) fs.writeFileSync(path.join(root, 'decisions', `${d.name}.json`), JSON.stringify(d))
   functions.forEach((f, i) => fs.writeFileSync(path.join(root, 'functions', `f${i}.json`), JSON.stringify(f)))
+  for (const f of shell) fs.writeFileSync(path.join(root, 'shell', `${f.name}.json`), JSON.stringify(f))
   return root
 }
 
@@ -40,8 +74,19 @@ test('a minimal valid tree passes', () => {
   assert.equal(r.status, 0, r.out)
 })
 
+test('bundle.builtins is passed through (Session and PolicyEngine)', () => {
+  const r = run(tree({ decisions: [GOOD_DECISIONS, PROFILE_DECISIONS] }))
+  assert.equal(r.status, 0, r.out)
+  const flipped = structuredClone(PROFILE_DECISIONS)
+  flipped.scenarios[0].bundle.builtins = 'hardened'
+  const bad = run(tree({ decisions: [flipped] }))
+  assert.notEqual(bad.status, 0)
+  assert.match(bad.out, /tmp-upstream \[Session\] step 0: outcome: got 'allow', want 'deny'/)
+  assert.match(bad.out, /tmp-upstream \[PolicyEngine\] step 0: outcome: got 'allow', want 'deny'/)
+})
+
 test('an empty folder fails', () => {
-  for (const opts of [{ decisions: [] }, { functions: [] }, { parity: false }]) {
+  for (const opts of [{ decisions: [] }, { functions: [] }, { shell: [] }, { parity: false }]) {
     const r = run(tree(opts))
     assert.notEqual(r.status, 0)
     assert.match(r.out, /no fixture files/)
@@ -49,11 +94,33 @@ test('an empty folder fails', () => {
 })
 
 test('a missing folder fails', () => {
-  const root = tree()
-  fs.rmSync(path.join(root, 'functions'), { recursive: true })
-  const r = run(root)
-  assert.notEqual(r.status, 0)
-  assert.match(r.out, /does not exist/)
+  for (const sub of ['functions', 'shell']) {
+    const root = tree()
+    fs.rmSync(path.join(root, sub), { recursive: true })
+    const r = run(root)
+    assert.notEqual(r.status, 0, sub)
+    assert.match(r.out, new RegExp(`${sub} does not exist`))
+  }
+})
+
+test('shell fixtures: a wrong expectation fails and names file / case / command', () => {
+  const variants = [
+    [(f) => (f.cases[0].expect.commands[0].program = 'rmdir'), /mini-shell\.json \/ mini-shell case 0 \('sudo rm -fr \/'\): commands\[0\]\.program: got 'rm', want 'rmdir'/],
+    [(f) => f.cases[0].expect.commands.push({ program: 'ls' }), /commands\.length: got 1, want 2/],
+    [(f) => (f.cases[0].expect.writes[0].classes = ['system']), /writes\[0\]\.classes: got \[ 'root' \], want \[ 'system' \]/],
+    [(f) => (f.cases[1].expect.opaque = false), /case 1 \('\$CMD -rf \/'\): opaque: got true, want false/],
+    [(f) => (f.cases[0].expect.effects = []), /unknown expect key 'effects'/],
+    [(f) => (f.cases[0].expect.commands[0].efects = []), /unknown commands key 'efects'/],
+    [(f) => (f.cases[0].cmd = 'x'), /unknown case key 'cmd'/],
+    [(f) => (f.cases = []), /no cases/],
+  ]
+  for (const [change, message] of variants) {
+    const bad = structuredClone(GOOD_SHELL)
+    change(bad)
+    const r = run(tree({ shell: [bad] }))
+    assert.notEqual(r.status, 0, JSON.stringify(bad))
+    assert.match(r.out, message)
+  }
 })
 
 test('a wrong expectation fails and names file / scenario / step', () => {

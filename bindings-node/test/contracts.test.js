@@ -2,7 +2,8 @@
 // Runs every shared contract fixture (contracts/README.md) through the Node binding, so Rust,
 // Python and Node must agree. A folder that is missing or empty fails; an unknown step, expect
 // key, option or function name fails (fixtures can never go silently unchecked). Every decision
-// scenario runs twice: on the native `Session` and on the `PolicyEngine` façade.
+// scenario runs twice: on the native `Session` and on the `PolicyEngine` façade. Shell fixtures
+// (`shell/*.json`, README §4) run through `parseCommand`.
 
 const { test, describe } = require('node:test')
 const assert = require('node:assert/strict')
@@ -105,7 +106,7 @@ function runParity(file, f, names) {
 // decisions
 // ------------------------------------------------------------------------------------------------
 
-const BUNDLE_KEYS = { blueprint_hard: 'blueprintHard', blueprint_soft: 'blueprintSoft', disable: 'disable', extra_policies: 'extraPolicies', write_tools: 'writeTools', shell_tools: 'shellTools' }
+const BUNDLE_KEYS = { builtins: 'builtins', blueprint_hard: 'blueprintHard', blueprint_soft: 'blueprintSoft', disable: 'disable', extra_policies: 'extraPolicies', write_tools: 'writeTools', shell_tools: 'shellTools' }
 const SESSION_KEYS = {
   principal: 'principal',
   repo: 'repo',
@@ -115,7 +116,7 @@ const SESSION_KEYS = {
   initial_approval_gate_count: 'initialApprovalGateCount',
   task_default_timeout_s: 'taskDefaultTimeoutS',
 }
-const ENGINE_POLICY_KEYS = { blueprint_hard: 'blueprintHardPolicies', blueprint_soft: 'blueprintSoftPolicies', disable: 'blueprintDisable', extra_policies: 'extraPolicies' }
+const ENGINE_POLICY_KEYS = { builtins: 'builtins', blueprint_hard: 'blueprintHardPolicies', blueprint_soft: 'blueprintSoftPolicies', disable: 'blueprintDisable', extra_policies: 'extraPolicies' }
 
 function translate(obj, map, what, c, at) {
   const out = {}
@@ -408,6 +409,52 @@ function runFunctions(file, f) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// shell (README §4)
+// ------------------------------------------------------------------------------------------------
+
+/** Compare one parsed list (`commands` / `writes`) with the expected one: same length, then
+ *  element `i` key by key, only for the keys the expected element has. */
+function checkShellList(c, at, list, got, want) {
+  if (!Array.isArray(want)) return c.fail(at, `${list}: expected a list, got ${show(want)}`)
+  c.eq(at, `${list}.length`, got.length, want.length)
+  want.forEach((w, j) => {
+    if (j >= got.length) return
+    const g = got[j]
+    for (const [field, wv] of Object.entries(w || {})) {
+      const gv = list === 'writes' && field === 'classes' ? g.facts.classes : g[field]
+      if (gv === undefined) c.fail(at, `unknown ${list} key ${show(field)}`)
+      else c.eq(at, `${list}[${j}].${field}`, gv, wv)
+    }
+  })
+}
+
+function runShell(file, f) {
+  const c = new Checks()
+  const label = path.basename(file)
+  only(c, label, f, ['name', 'description', 'cases'], 'shell file')
+  if (!Array.isArray(f.cases) || f.cases.length === 0) c.fail(label, 'no cases')
+  ;(f.cases || []).forEach((cs, i) => {
+    const at = `${label} / ${f.name ?? '?'} case ${i}`
+    only(c, at, cs, ['command', 'expect', 'description'], 'case')
+    if (typeof cs.command !== 'string') return c.fail(at, `command must be a string, got ${show(cs.command)}`)
+    if (!cs.expect || typeof cs.expect !== 'object' || Array.isArray(cs.expect)) return c.fail(at, `expect must be an object, got ${show(cs.expect)}`)
+    let line
+    try {
+      line = h.parseCommand(cs.command)
+    } catch (e) {
+      return c.fail(at, `parseCommand threw: ${e.message}`)
+    }
+    const at2 = `${at} (${show(cs.command)})`
+    for (const [k, v] of Object.entries(cs.expect)) {
+      if (k === 'opaque') c.eq(at2, 'opaque', line.opaque !== null || line.commands.some((cmd) => cmd.opaque === true), v)
+      else if (k === 'commands' || k === 'writes') checkShellList(c, at2, k, line[k], v)
+      else c.fail(at2, `unknown expect key ${show(k)}`)
+    }
+  })
+  return c
+}
+
+// ------------------------------------------------------------------------------------------------
 
 describe('contracts/cedar-parity', () => {
   const files = fixtureFiles('cedar-parity')
@@ -450,6 +497,14 @@ describe('contracts/functions', () => {
   test('folder has fixtures', () => assert.ok(files.length > 0))
   for (const file of files) {
     test(path.basename(file), () => runFunctions(file, load(file)).assertClean(file))
+  }
+})
+
+describe('contracts/shell', () => {
+  const files = fixtureFiles('shell')
+  test('folder has fixtures', () => assert.ok(files.length > 0))
+  for (const file of files) {
+    test(path.basename(file), () => runShell(file, load(file)).assertClean(file))
   }
 })
 

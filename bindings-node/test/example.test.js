@@ -33,6 +33,7 @@ const post = (p, body, id) => ({ httpMethod: 'POST', path: p, pathParameters: id
 
 test('GET /policies lists the enforced bundle, blueprint included', async () => {
   const ex = loadExample({
+    CEDAR_HITL_BUILTINS: 'upstream',
     BLUEPRINT_SOFT_POLICIES: '@tier("soft") @rule_id("no_curl") @severity("low")\nforbid (principal, action == Agent::Action::"execute_bash", resource) when { context.command like "*curl *" };',
     BLUEPRINT_DISABLE: 'write_credentials',
   })
@@ -42,6 +43,14 @@ test('GET /policies lists the enforced bundle, blueprint included', async () => 
   assert.ok(listing.soft.some((x) => x.ruleId === 'no_curl' && x.severity === 'low'))
   assert.ok(!listing.soft.some((x) => x.ruleId === 'write_credentials'))
   assert.equal(listing.hard.length, 6)
+  assert.equal(listing.profile, 'upstream')
+  const exDefault = loadExample()
+  const def = await exDefault.makeHandler(new exDefault.MemoryStore())({ httpMethod: 'GET', path: '/policies', body: null })
+  assert.equal(JSON.parse(def.body).profile, 'hardened', 'the default profile')
+})
+
+test('a bad CEDAR_HITL_BUILTINS fails the cold start with CONFIG', () => {
+  assert.throws(() => loadExample({ CEDAR_HITL_BUILTINS: 'strict' }), (e) => e.code === 'CONFIG' && e.field === 'builtins')
 })
 
 test('a bad blueprint fails the cold start with POLICY_LOAD', () => {
