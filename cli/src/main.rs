@@ -71,6 +71,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replay a log of tool calls (JSON lines: Claude Code hook events, the bench corpus, or
+    /// {tool_name, tool_input}) and count outcomes; with --against, also through a second
+    /// bundle, and list every call decided differently, grouped by the change.
+    Replay {
+        /// The log file (`-` for standard input).
+        log: PathBuf,
+        #[command(flatten)]
+        blueprint: Blueprint,
+        /// Replay also against this built-in profile (with the same blueprint).
+        #[arg(long, value_name = "PROFILE")]
+        against: Option<BuiltinProfile>,
+        /// Replay also against this blueprint hard file.
+        #[arg(long, value_name = "FILE")]
+        against_hard: Option<PathBuf>,
+        /// Replay also against this blueprint soft file.
+        #[arg(long, value_name = "FILE")]
+        against_soft: Option<PathBuf>,
+        /// Soft rule ids the other bundle disables (repeatable; replaces --disable there).
+        #[arg(long = "against-disable", value_name = "ID")]
+        against_disable: Vec<String>,
+        /// Task type (Cedar principal) of the replayed sessions.
+        #[arg(long, default_value = "new_task")]
+        principal: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when any call is decided differently.
+        #[arg(long)]
+        fail_on_diff: bool,
+    },
     /// Show how the engine reads a shell command: every simple command with its facts, and every
     /// file it writes (JSON).
     Facts {
@@ -193,6 +223,65 @@ fn main() -> ExitCode {
                 }
             }
             ExitCode::SUCCESS
+        }
+        Command::Replay { log, blueprint, against, against_hard, against_soft, against_disable, principal, json, fail_on_diff } => {
+            let base = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+                Ok(Ok(b)) => Arc::new(b),
+                Ok(Err(e)) | Err(e) => return usage(e),
+            };
+            let wants_other = against.is_some() || against_hard.is_some() || against_soft.is_some() || !against_disable.is_empty();
+            let other = if wants_other {
+                let other_blueprint = Blueprint {
+                    blueprint_hard: against_hard.or(blueprint.blueprint_hard.clone()),
+                    blueprint_soft: against_soft.or(blueprint.blueprint_soft.clone()),
+                    disable: if against_disable.is_empty() { blueprint.disable.clone() } else { against_disable },
+                    builtins: against.unwrap_or(blueprint.builtins),
+                };
+                match builder(&other_blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+                    Ok(Ok(b)) => Some(Arc::new(b)),
+                    Ok(Err(e)) | Err(e) => return usage(format!("--against: {e}")),
+                }
+            } else {
+                None
+            };
+            let cfg = SessionConfig { principal, ..Default::default() };
+            let (reader, size): (Box<dyn std::io::BufRead>, Option<u64>) = if log.as_os_str() == "-" {
+                (Box::new(std::io::BufReader::new(std::io::stdin())), None)
+            } else {
+                match std::fs::File::open(&log) {
+                    Ok(f) => {
+                        let size = f.metadata().ok().map(|m| m.len());
+                        (Box::new(std::io::BufReader::new(f)), size)
+                    }
+                    Err(e) => return usage(format!("cannot read {}: {e}", log.display())),
+                }
+            };
+            // A progress bar only for a person watching (stderr is a terminal).
+            let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+                let b = size.map_or_else(indicatif::ProgressBar::new_spinner, indicatif::ProgressBar::new);
+                b.set_style(indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+                b
+            });
+            let result = cedar_hitl_cli::replay::replay(reader, base, other, &cfg, |n| {
+                if let Some(b) = &bar {
+                    if n & 0xffff < 200 {
+                        b.set_position(n);
+                    }
+                }
+            });
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            let summary = match result {
+                Ok(s) => s,
+                Err(e) => return usage(e),
+            };
+            if json {
+                println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+            } else {
+                print!("{}", cedar_hitl_cli::replay::render(&summary));
+            }
+            if fail_on_diff && summary.differences > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Command::Facts { command } => {
             println!("{}", serde_json::to_string_pretty(&shell::parse(&command)).unwrap_or_default());

@@ -69,10 +69,96 @@ fn rules_lists_enforced_rules() {
     let o = run(&["rules", "--json", "--disable", "write_credentials"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let soft: Vec<&str> = v["soft"].as_array().unwrap().iter().map(|r| r["rule_id"].as_str().unwrap()).collect();
-    assert_eq!(soft, ["force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files"]);
-    assert_eq!(v["hard"].as_array().unwrap().len(), 6);
+    assert_eq!(soft, ["force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "pipe_to_shell", "rm_dynamic_target", "opaque_shell_command"]);
+    assert_eq!(v["hard"].as_array().unwrap().len(), 7);
+    assert_eq!(v["profile"], "hardened");
     let table = stdout(&run(&["rules"]));
+    assert!(table.starts_with("built-in profile: hardened\n"), "{table}");
     assert!(table.contains("rm_slash") && table.contains("force_push_main"));
+    let o = run(&["rules", "--json", "--builtins", "upstream"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["hard"].as_array().unwrap().len(), v["profile"].as_str()), (6, Some("upstream")));
+    let o = run(&["rules", "--builtins", "strict"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("allowed: hardened, upstream"));
+}
+
+#[test]
+fn facts_prints_the_parse() {
+    let o = run(&["facts", "sudo r''m -fr /"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["commands"][0]["program"], "rm");
+    assert_eq!(v["commands"][0]["wrappers"], serde_json::json!(["sudo"]));
+    assert_eq!(v["commands"][0]["path_classes"], serde_json::json!(["root"]));
+}
+
+/// A generated log with a known number of calls each profile decides differently.
+#[test]
+fn replay_reports_the_differences_between_profiles() {
+    let mut log = String::new();
+    // Per block of 4: one call both profiles deny, one only upstream denies, one only the
+    // hardened profile gates, one both allow.
+    for i in 0..250 {
+        log.push_str(&format!("{{\"session_id\": \"s{}\", \"tool_name\": \"Bash\", \"tool_input\": {{\"command\": \"rm -rf /\"}}}}\n", i % 7));
+        log.push_str(&format!("{{\"tool_name\": \"Bash\", \"tool_input\": {{\"command\": \"rm -rf /tmp/build-{i}\"}}}}\n"));
+        log.push_str("{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"git push origin +main\"}}\n");
+        log.push_str(&format!("{{\"id\": {i}, \"kind\": \"read\", \"tool_name\": \"Read\", \"tool_input\": {{\"file_path\": \"a\"}}}}\n"));
+    }
+    log.push_str("garbage\n");
+    let path = tmp("replay.jsonl", &log);
+    let o = run(&["replay", &path, "--builtins", "upstream", "--against", "hardened", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((v["calls"].as_u64(), v["skipped"].as_u64(), v["differences"].as_u64()), (Some(1000), Some(1), Some(500)));
+    assert_eq!(v["base"]["deny"], 500);
+    assert_eq!(v["against"]["deny"], 250);
+    assert_eq!(v["against"]["require_approval"], 250);
+    assert_eq!(v["groups"]["deny [rm_slash] -> allow []"]["count"], 250);
+    assert_eq!(v["groups"]["allow [] -> require_approval [force_push_any, force_push_main]"]["count"], 250);
+    assert_eq!(v["groups"]["deny [rm_slash] -> allow []"]["examples"].as_array().unwrap().len(), 5);
+    let o = run(&["replay", &path, "--builtins", "upstream", "--against", "hardened", "--fail-on-diff"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("500 call(s) decided differently"), "{}", stdout(&o));
+    let o = run(&["replay", &path]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("decided differently"));
+}
+
+/// Replay streams: a log many times larger than the process's resident set.
+#[test]
+fn replay_streams_in_bounded_memory() {
+    let line = format!("{{\"tool_name\": \"Write\", \"tool_input\": {{\"file_path\": \"src/a.rs\", \"content\": \"{}\"}}}}\n", "x".repeat(4000));
+    let path = std::env::temp_dir().join(format!("cedar-hitl-cli-{}-big.jsonl", std::process::id()));
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for _ in 0..25_000 {
+            f.write_all(line.as_bytes()).unwrap();
+        }
+    }
+    let size_kib = std::fs::metadata(&path).unwrap().len() / 1024;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cedar-hitl"))
+        .args(["replay", path.to_str().unwrap(), "--against", "upstream", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Sample the child's peak resident set while it runs.
+    let mut peak_kib = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
+            if let Some(v) = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()) {
+                peak_kib = peak_kib.max(v);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["calls"], 25_000);
+    assert!(size_kib > 95_000, "log is {size_kib} KiB");
+    assert!(peak_kib > 0 && peak_kib < 64 * 1024, "peak RSS {peak_kib} KiB for a {size_kib} KiB log");
 }
 
 #[test]

@@ -27,6 +27,9 @@ pub const MAX_COMMAND_BYTES: usize = 128 * 1024;
 pub const MAX_WRAPPER_DEPTH: usize = 8;
 /// The most simple commands one command line may lower to; past it the line is opaque.
 pub const MAX_SIMPLE_COMMANDS: usize = 512;
+/// The longest the grammar may work on one command, in milliseconds; past it the command is
+/// opaque. (The size cap keeps ordinary parses far below it: about 70 ns per byte.)
+pub const PARSE_BUDGET_MS: u64 = 250;
 
 /// Who runs a simple command.
 ///
@@ -189,10 +192,16 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         }
         let parser = slot.as_mut()?;
         parser.reset();
-        parser.parse(command, None)
+        let started = std::time::Instant::now();
+        let budget = std::time::Duration::from_millis(PARSE_BUDGET_MS);
+        // The callback returns true to cancel the parse.
+        let mut over_budget = |_: &tree_sitter::ParseState| started.elapsed() > budget;
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+        let bytes = command.as_bytes();
+        parser.parse_with_options(&mut |offset, _| bytes.get(offset..).unwrap_or_default(), None, Some(options))
     });
     let Some(tree) = tree else {
-        return opaque_line(command, "the bash parser gave up on the command".to_owned());
+        return opaque_line(command, format!("the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms)"));
     };
     let lowered = lower::lower(tree.root_node(), command);
     let mut line = wrappers::finish(lowered, depth);

@@ -48,6 +48,10 @@ const CREDENTIAL_NAMES: [&str; 16] = [
 const CREDENTIAL_EXTENSIONS: [&str; 8] = ["pem", "key", "p12", "pfx", "jks", "keystore", "ppk", "asc"];
 const KEY_PREFIXES: [&str; 4] = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"];
 const CREDENTIAL_DIRS: [&str; 3] = [".ssh", ".gnupg", ".kube"];
+/// A data file (not source code or prose) whose name says it holds secrets:
+/// `gcp-credentials.json`, `db_secrets.yaml`, `passwords.txt`.
+const SECRET_WORDS: [&str; 6] = ["credential", "secret", "password", "passwd", "private_key", "privatekey"];
+const DATA_EXTENSIONS: [&str; 14] = ["", "json", "yaml", "yml", "toml", "xml", "ini", "txt", "conf", "cfg", "properties", "env", "csv", "plist"];
 
 fn is_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
@@ -143,7 +147,9 @@ impl PathFacts {
         let in_cred_dir = folded.iter().take(folded.len().saturating_sub(1)).any(|c| CREDENTIAL_DIRS.contains(&c.as_str()));
         let aws = folded.windows(2).any(|w| w[0] == ".aws" && (w[1] == "credentials" || w[1] == "config"));
         let docker = folded.windows(2).any(|w| w[0] == ".docker" && w[1] == "config.json");
+        let named_secret = SECRET_WORDS.iter().any(|w| b.contains(w)) && DATA_EXTENSIONS.contains(&extension.as_str());
         if CREDENTIAL_NAMES.contains(&b.as_str())
+            || named_secret
             || CREDENTIAL_EXTENSIONS.contains(&extension.as_str())
             || KEY_PREFIXES.iter().any(|k| b.starts_with(k))
             || in_cred_dir
@@ -210,10 +216,10 @@ mod tests {
         for p in [".env.example", ".env.sample", ".env.template", "src/env.ts", ".envrc", "environment.md"] {
             assert!(!classes(p).contains(&"dotenv".to_owned()), "{p}");
         }
-        for p in ["credentials", "x/credentials.json", "k.pem", "tls.key", "id_rsa", "id_ed25519.pub", ".netrc", "~/.ssh/config", ".aws/credentials", ".docker/config.json"] {
+        for p in ["config/gcp-credentials.json", "secrets/db_credentials.yaml", "passwords.txt", "client_secret.json", "credentials", "x/credentials.json", "k.pem", "tls.key", "id_rsa", "id_ed25519.pub", ".netrc", "~/.ssh/config", ".aws/credentials", ".docker/config.json"] {
             assert!(classes(p).contains(&"credential".to_owned()), "{p}");
         }
-        for p in ["src/credentials_provider.ts", "docs/managing-credentials.md", "keys.md", "src/key_utils.rs", ".ssh"] {
+        for p in ["src/credentials_helper.py", "docs/secrets.md", "src/credentials_provider.ts", "docs/managing-credentials.md", "keys.md", "src/key_utils.rs", ".ssh"] {
             assert!(!classes(p).contains(&"credential".to_owned()), "{p}");
         }
     }
