@@ -7,6 +7,7 @@ use crate::rules::{read_rule, split_policies, Annotations, Findings, LoadWarning
 use crate::{constants, Severity, Tier};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
 use std::sync::OnceLock;
 
 /// The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile), embedded at
@@ -188,6 +189,8 @@ pub struct PolicyBundle {
     pub(crate) shell_tools: Vec<(String, String)>,
     pub(crate) warnings: Vec<LoadWarning>,
     pub(crate) profile: BuiltinProfile,
+    /// Computed on first use (it serialises every policy).
+    pub(crate) fingerprint: OnceLock<std::sync::Arc<str>>,
 }
 
 /// Builder for [`PolicyBundle`]; nothing is checked until [`build`](Self::build).
@@ -414,7 +417,7 @@ impl PolicyBundleBuilder {
         if !found.errors.is_empty() {
             return fail(found);
         }
-        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone(), profile: self.profile };
+        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone(), profile: self.profile, fingerprint: OnceLock::new() };
         (Some(bundle), CheckReport { errors: Vec::new(), warnings: found.warnings })
     }
 }
@@ -473,6 +476,7 @@ fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPoli
                 approval_timeout_s: None,
                 category: None,
                 summary: crate::sanitize::truncate(&raw.text.split_whitespace().collect::<Vec<_>>().join(" "), constants().rule_summary_max_chars),
+                text: raw.text.clone(),
                 source: raw.source,
                 line: raw.line,
             }),
@@ -601,6 +605,61 @@ impl PolicyBundle {
     /// ```
     pub fn rules(&self) -> Vec<&Rule> {
         self.hard.rules.iter().chain(&self.soft.rules).collect()
+    }
+
+    /// SHA-256 (hex) over what decides: every policy of both tiers in its normalised JSON form
+    /// (so whitespace and comments do not matter), the disable list, the tool maps, the built-in
+    /// profile and the schema. Equal bundles give equal fingerprints in every language; every
+    /// decision carries it (docs/explain.md).
+    ///
+    /// ```
+    /// use cedar_hitl_core::*;
+    /// let a = PolicyBundle::builder().blueprint_soft("@tier(\"soft\") @rule_id(\"x\")\nforbid (principal, action, resource) when { context.read_only };").build().unwrap();
+    /// let b = PolicyBundle::builder().blueprint_soft("// same rule\n@tier(\"soft\")   @rule_id(\"x\") forbid(principal,action,resource) when {context.read_only};").build().unwrap();
+    /// assert_eq!(a.fingerprint(), b.fingerprint());
+    /// assert_ne!(a.fingerprint(), PolicyBundle::builtin().fingerprint());
+    /// assert_eq!(a.fingerprint().len(), 64);
+    /// ```
+    pub fn fingerprint(&self) -> &str {
+        self.fingerprint.get_or_init(|| self.compute_fingerprint())
+    }
+
+    pub(crate) fn fingerprint_shared(&self) -> std::sync::Arc<str> {
+        std::sync::Arc::clone(self.fingerprint.get_or_init(|| self.compute_fingerprint()))
+    }
+
+    fn compute_fingerprint(&self) -> std::sync::Arc<str> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |name: &str, value: &str| {
+            // Length-prefixed, so no two different inputs concatenate to the same bytes.
+            h.update(format!("{name}:{}:", value.len()).as_bytes());
+            h.update(value.as_bytes());
+        };
+        field("version", "cedar-hitl-fingerprint-1");
+        field("schema", AGENT_SCHEMA);
+        field("profile", self.profile.as_str());
+        for (tier, rules) in [("hard", &self.hard.rules), ("soft", &self.soft.rules)] {
+            for r in rules {
+                // Normalised: Cedar's JSON form of the parsed policy, not the text as written.
+                let normal = cedar_policy::Policy::from_str(&r.text)
+                    .ok()
+                    .and_then(|p| p.to_json().ok())
+                    .map_or_else(|| r.text.clone(), |j| j.to_string());
+                field(tier, &format!("{}|{normal}", r.rule_id));
+            }
+        }
+        for d in &self.disabled {
+            field("disable", d);
+        }
+        for (t, k) in &self.write_tools {
+            field("write_tool", &format!("{t}={k}"));
+        }
+        for (t, k) in &self.shell_tools {
+            field("shell_tool", &format!("{t}={k}"));
+        }
+        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        hex.into()
     }
 
     /// The built-in profile this bundle starts from.

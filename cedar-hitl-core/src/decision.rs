@@ -185,6 +185,7 @@ pub struct Decision {
     pub(crate) fail_closed: Option<FailClosed>,
     pub(crate) cache_hit: Option<Box<CacheHit>>,
     pub(crate) elapsed: Duration,
+    pub(crate) policy_fingerprint: Option<std::sync::Arc<str>>,
 }
 
 impl Decision {
@@ -199,6 +200,7 @@ impl Decision {
             fail_closed: None,
             cache_hit: None,
             elapsed: Duration::ZERO,
+            policy_fingerprint: None,
         }
     }
 
@@ -329,6 +331,19 @@ impl Decision {
         self.cache_hit.as_deref()
     }
 
+    /// The fingerprint of the bundle that decided ([`PolicyBundle::fingerprint`](crate::PolicyBundle::fingerprint)).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// let b = Arc::new(PolicyBundle::builtin());
+    /// let s = Session::new(b.clone(), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Read", serde_json::json!({})));
+    /// assert_eq!(d.policy_fingerprint(), Some(b.fingerprint()));
+    /// ```
+    pub fn policy_fingerprint(&self) -> Option<&str> {
+        self.policy_fingerprint.as_deref()
+    }
+
     /// Time spent in `evaluate`.
     ///
     /// ```
@@ -364,6 +379,7 @@ impl Decision {
             "fail_closed_detail": self.fail_closed.as_ref().map(|f| f.detail.as_str()),
             "cache_hit": self.cache_hit.as_ref().map(|h| serde_json::to_value(h).unwrap_or(serde_json::Value::Null)),
             "duration_ms": self.elapsed.as_secs_f64() * 1000.0,
+            "policy_fingerprint": self.policy_fingerprint.as_deref(),
         })
     }
 }

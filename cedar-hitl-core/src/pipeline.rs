@@ -6,6 +6,7 @@ use crate::allowlist::CallKind;
 use crate::bundle::TierRules;
 use crate::canonical::tool_input_sha256;
 use crate::request::{evaluate_tier, RequestFacts, Subject, TierMatch};
+use crate::explain::Step;
 use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
 use crate::session::Session;
 use crate::{constants, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
@@ -86,25 +87,75 @@ fn tier_error(tier: &TierRules, name: Tier, m: &TierMatch) -> Option<Decision> {
     Some(Decision::failing(FailClosedCause::CedarEvaluationError, format!("{name} rule '{id}': {msg}")))
 }
 
-pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
+/// What `explain` collects; with `enabled` false every method is a no-op, so `evaluate` pays
+/// one branch per step.
+#[derive(Default)]
+pub(crate) struct Tracer {
+    pub enabled: bool,
+    pub steps: Vec<Step>,
+    pub command: Option<CommandLine>,
+    pub path: Option<PathFacts>,
+}
+
+impl Tracer {
+    fn step(&mut self, f: impl FnOnce() -> Step) {
+        if self.enabled {
+            self.steps.push(f());
+        }
+    }
+
+    /// One step per Cedar evaluation that ran, with what it matched.
+    fn tier(&mut self, tier: &TierRules, name: Tier, subjects: &[Subject<'_>], tool: &str, m: &TierMatch) {
+        if !self.enabled {
+            return;
+        }
+        for (index, positions) in &m.per_subject {
+            let Some(subject) = subjects.get(*index) else { continue };
+            let text = match subject {
+                Subject::Tool => tool.to_owned(),
+                Subject::Bash { command, unit } => if unit.normalized.is_empty() { (*command).to_owned() } else { unit.normalized.clone() },
+                Subject::Write { file_path, .. } => (*file_path).to_owned(),
+            };
+            let mut sorted = positions.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            self.steps.push(Step::CedarEvaluation { tier: name, action: subject.action().name().to_owned(), subject: text, matched: rule_ids(tier, &sorted) });
+        }
+    }
+}
+
+pub(crate) fn decide_traced(session: &Session, call: &ToolCall, tr: &mut Tracer) -> Decision {
     #[cfg(feature = "test-hooks")]
     if call.tool_name() == crate::test_hooks::PANIC_TOOL {
         panic!("test hook: forced panic inside evaluate");
     }
+    let refused = |tr: &mut Tracer, d: Decision| {
+        tr.step(|| Step::InputChecks { passed: false, classification: "unknown".into() });
+        d
+    };
     if let Some(detail) = call.name_error() {
-        return Decision::failing(FailClosedCause::InvalidToolInput, detail);
+        return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, detail));
     }
     // 0b. The input must have a canonical form before any Cedar work.
     if let Err(detail) = check_hashable(call.input()) {
-        return Decision::failing(FailClosedCause::UnhashableToolInput, detail);
+        return refused(tr, Decision::failing(FailClosedCause::UnhashableToolInput, detail));
     }
     if !matches!(call.input(), JsonValue::Object(_)) {
-        return Decision::failing(FailClosedCause::InvalidToolInput, format!("tool_input must be an object, got {}", call.input().kind()));
+        return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, format!("tool_input must be an object, got {}", call.input().kind())));
     }
     let classified = match classify(session, call) {
         Ok(c) => c,
-        Err(d) => return d,
+        Err(d) => return refused(tr, d),
     };
+    tr.step(|| Step::InputChecks {
+        passed: true,
+        classification: match classified {
+            Classified::Write { .. } => "write",
+            Classified::Shell { .. } => "shell",
+            Classified::Other => "other",
+        }
+        .into(),
+    });
     // Every evaluation the call needs: the tool itself, then one per simple command and per
     // written file (docs/shell.md). The parse happens once and serves rules and scopes alike.
     let path_facts: PathFacts;
@@ -114,11 +165,17 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     let kind = match classified {
         Classified::Write { path } => {
             path_facts = PathFacts::of(path);
+            if tr.enabled {
+                tr.path = Some(path_facts.clone());
+            }
             subjects.push(Subject::Write { file_path: path, facts: &path_facts, via: "tool" });
             CallKind::Write { path }
         }
         Classified::Shell { command } => {
             line = shell::parse(command);
+            if tr.enabled {
+                tr.command = Some(line.clone());
+            }
             if line.commands.is_empty() {
                 // Nothing runs (empty or comment-only): rules on `context.command` still see it.
                 subjects.push(Subject::Bash { command, unit: &placeholder });
@@ -135,10 +192,11 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name() };
 
     // 1. Hard tier: every applicable action, union of matches.
-    let hard = match evaluate_tier(&bundle.hard.slices, &subjects, &facts) {
+    let hard = match evaluate_tier(&bundle.hard.slices, &subjects, &facts, tr.enabled) {
         Ok(m) => m,
         Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("hard tier request: {e}")),
     };
+    tr.tier(&bundle.hard, Tier::Hard, &subjects, call.tool_name(), &hard);
     if let Some(d) = tier_error(&bundle.hard, Tier::Hard, &hard) {
         return d;
     }
@@ -163,7 +221,9 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
             Ok(s) => s,
             Err(d) => return d,
         };
-        if state.allowlist.matches_tool(call.tool_name(), &kind, is_write_tool) {
+        let pre_approved = state.allowlist.matches_tool(call.tool_name(), &kind, is_write_tool);
+        tr.step(|| Step::ToolScopes { granted: state.allowlist.view().scopes.clone(), matched: pre_approved });
+        if pre_approved {
             return Decision::new(Outcome::Allow, "Pre-approved by allowlist");
         }
         if state.input_cache.len() > 0 {
@@ -171,7 +231,9 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
                 Ok(h) => h,
                 Err(d) => return d,
             };
-            if let Some(entry) = state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s()) {
+            let found = state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s());
+            tr.step(|| Step::CacheLookup { cache: "input".into(), hit: found.is_some() });
+            if let Some(entry) = found {
                 let mut d = Decision::new(
                     Outcome::Deny,
                     format!("Recent {} within {}s: {}", entry.decision, constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
@@ -183,10 +245,11 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     }
 
     // 3. Soft tier.
-    let soft = match evaluate_tier(&bundle.soft.slices, &subjects, &facts) {
+    let soft = match evaluate_tier(&bundle.soft.slices, &subjects, &facts, tr.enabled) {
         Ok(m) => m,
         Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("soft tier request: {e}")),
     };
+    tr.tier(&bundle.soft, Tier::Soft, &subjects, call.tool_name(), &soft);
     if let Some(d) = tier_error(&bundle.soft, Tier::Soft, &soft) {
         return d;
     }
@@ -195,6 +258,10 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     }
     // 3a. Disable filter (positional order kept).
     let active: Vec<usize> = soft.positions.iter().copied().filter(|&p| !bundle.disabled.contains(&bundle.soft.rules[p].rule_id)).collect();
+    tr.step(|| Step::DisableFilter {
+        disabled: soft.positions.iter().filter(|p| !active.contains(p)).map(|&p| bundle.soft.rules[p].rule_id.clone()).collect(),
+        active: rule_ids(&bundle.soft, &active),
+    });
     if active.is_empty() {
         return Decision::new(Outcome::Allow, "permitted (all matching soft-deny rules disabled by blueprint)");
     }
@@ -205,13 +272,19 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
     };
     // 3b. Rule scopes must cover every active match; a partial cover gates the rest.
     let outstanding: Vec<usize> = active.iter().copied().filter(|&p| !state.allowlist.covers_rule(&bundle.soft.rules[p].rule_id)).collect();
+    tr.step(|| Step::RuleScopes {
+        covered: active.iter().filter(|p| !outstanding.contains(p)).map(|&p| bundle.soft.rules[p].rule_id.clone()).collect(),
+        outstanding: rule_ids(&bundle.soft, &outstanding),
+    });
     if outstanding.is_empty() {
         return Decision::new(Outcome::Allow, format!("Allowlist rule: {}", active_ids.join(", "))).with_rules(Tier::Soft, active_ids);
     }
     let outstanding_ids = rule_ids(&bundle.soft, &outstanding);
     // 3c. Rule-level cache.
     if state.rule_cache.len() > 0 {
-        if let Some((ids, entry)) = state.rule_cache.find(call.tool_name(), &outstanding_ids, session.clock().monotonic_s()) {
+        let found = state.rule_cache.find(call.tool_name(), &outstanding_ids, session.clock().monotonic_s());
+        tr.step(|| Step::CacheLookup { cache: "rule".into(), hit: found.is_some() });
+        if let Some((ids, entry)) = found {
             drop(state);
             let h = match hash_of(&mut hash) {
                 Ok(h) => h,
@@ -239,6 +312,12 @@ pub(crate) fn decide(session: &Session, call: &ToolCall) -> Decision {
         .unwrap_or(cfg.task_default_timeout_s)
         .max(constants().approval_timeout_s.min);
     let severity = rules.iter().map(|r| r.severity.unwrap_or(Severity::Medium)).max().unwrap_or(Severity::Medium);
+    tr.step(|| Step::Merge {
+        rules: outstanding_ids.clone(),
+        timeout_s: u32::try_from(timeout).unwrap_or(u32::MAX),
+        severity,
+        task_default_timeout_s: cfg.task_default_timeout_s,
+    });
     let mut d = Decision::new(Outcome::RequireApproval, format!("Soft-deny: {}", outstanding_ids.join(", "))).with_rules(Tier::Soft, outstanding_ids);
     d.timeout_s = u32::try_from(timeout).ok();
     d.severity = Some(severity);

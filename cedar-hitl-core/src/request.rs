@@ -252,6 +252,9 @@ pub(crate) struct TierMatch {
     pub positions: Vec<usize>,
     /// Cedar evaluation errors as `(position, message)`.
     pub errors: Vec<(usize, String)>,
+    /// With tracing on: per subject (index into the subjects), the positions it matched, in the
+    /// order evaluated. Empty otherwise.
+    pub per_subject: Vec<(usize, Vec<usize>)>,
 }
 
 fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request, String> {
@@ -306,10 +309,11 @@ fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request,
 }
 
 /// Evaluate every subject of a call against one tier and merge what matched.
-pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts: &RequestFacts<'_>) -> Result<TierMatch, String> {
+pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts: &RequestFacts<'_>, traced: bool) -> Result<TierMatch, String> {
     let authorizer = Authorizer::new();
     let mut out = TierMatch::default();
-    for subject in subjects {
+    for (index, subject) in subjects.iter().enumerate() {
+        let before = out.positions.len();
         let action = subject.action();
         let guarded = match subject {
             Subject::Tool => ("", ""),
@@ -319,6 +323,9 @@ pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts
         let guard_facts = GuardFacts { read_only: facts.read_only, attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded] };
         let sets = slices.set_for(action, facts.tool_name).sets_for(&guard_facts);
         if sets.is_empty() {
+            if traced {
+                out.per_subject.push((index, Vec::new()));
+            }
             continue;
         }
         let request = build_request(subject, facts)?;
@@ -334,6 +341,9 @@ pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts
                 let pos = pe.policy_id().to_string().parse::<usize>().unwrap_or(usize::MAX);
                 out.errors.push((pos, e.to_string()));
             }
+        }
+        if traced {
+            out.per_subject.push((index, out.positions[before..].to_vec()));
         }
     }
     out.positions.sort_unstable();
@@ -401,7 +411,7 @@ mod tests {
             let facts = RequestFacts { principal: "new_task", repo: "o/r", read_only, tool_name: tool };
             let soft_text = format!("{}\n{}", crate::BUILTIN_SOFT_DENY_POLICIES, BLUEPRINT_SOFT);
             for (tier, text) in [(&bundle.hard, crate::BUILTIN_HARD_DENY_POLICIES.to_owned()), (&bundle.soft, soft_text)] {
-                let sliced = evaluate_tier(&tier.slices, actions, &facts).unwrap();
+                let sliced = evaluate_tier(&tier.slices, actions, &facts, false).unwrap();
                 prop_assert!(sliced.errors.is_empty());
                 prop_assert_eq!(sliced.positions, whole_tier(&tier.rules, &tier_policy_set(&text), actions, &facts));
             }

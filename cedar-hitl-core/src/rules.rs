@@ -145,6 +145,8 @@ pub struct Rule {
     pub(crate) approval_timeout_s: Option<u32>,
     pub(crate) category: Option<String>,
     pub(crate) summary: String,
+    /// The policy text as written (annotations included), for the fingerprint.
+    pub(crate) text: String,
     pub(crate) source: PolicySource,
     pub(crate) line: Option<u32>,
 }
@@ -422,6 +424,7 @@ pub(crate) fn read_rule(
         approval_timeout_s: None,
         category: ann.get("category").map(str::to_owned),
         summary: summary_of(raw, &ann),
+        text: raw.text.clone(),
         source: raw.source,
         line: raw.line,
     };

@@ -240,13 +240,38 @@ impl Session {
     /// assert_eq!(d.reason(), "fail-closed: invalid_tool_input");
     /// ```
     pub fn evaluate(&self, call: &ToolCall) -> Decision {
+        self.guarded(call, &mut crate::pipeline::Tracer::default())
+    }
+
+    /// The pipeline behind a panic guard: a panic becomes a fail-closed DENY, never an unwind
+    /// across an FFI boundary.
+    fn guarded(&self, call: &ToolCall, tracer: &mut crate::pipeline::Tracer) -> Decision {
         let start = Instant::now();
-        let mut d = catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide(self, call))).unwrap_or_else(|panic| {
+        let mut d = catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide_traced(self, call, tracer))).unwrap_or_else(|panic| {
             let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             Decision::failing(FailClosedCause::InternalError, format!("engine panicked: {what}"))
         });
         d.elapsed = start.elapsed();
+        d.policy_fingerprint = Some(self.bundle.fingerprint_shared());
         d
+    }
+
+    /// The decision for `call` with the path that produced it: the parse, every Cedar
+    /// evaluation, scopes, caches, the disable filter, rule-scope coverage and the merge. The
+    /// same pipeline as [`evaluate`](Self::evaluate), recording as it goes (docs/explain.md).
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let call = ToolCall::new("Write", serde_json::json!({"file_path": "app/.env.local"}));
+    /// let e = s.explain(&call);
+    /// assert_eq!(e.decision.outcome(), s.evaluate(&call).outcome());
+    /// assert!(e.path.unwrap().classes.contains("dotenv"));
+    /// ```
+    pub fn explain(&self, call: &ToolCall) -> crate::Explanation {
+        let mut tracer = crate::pipeline::Tracer { enabled: true, ..Default::default() };
+        let d = self.guarded(call, &mut tracer);
+        crate::Explanation { decision: d, command: tracer.command, path: tracer.path, steps: tracer.steps }
     }
 
     pub(crate) fn lock_state(&self) -> Result<MutexGuard<'_, State>, Decision> {

@@ -253,6 +253,10 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
             Some(want) => check_decision(c, at, &session.evaluate(&call_of(arg)), want),
             None => c.fail(at, "evaluate step without expect"),
         },
+        "explain" => match expect {
+            Some(want) => check_explanation(c, at, &session.explain(&call_of(arg)).to_json(), want),
+            None => c.fail(at, "explain step without expect"),
+        },
         "record_outcome" => {
             let call = call_of(arg);
             let r = Resolution::from_parts(s(arg, "resolution").unwrap_or(""), opt(arg, "scope"), opt(arg, "request_id"), opt(arg, "reason"), opt(arg, "decided_at"))
@@ -378,6 +382,10 @@ fn run_functions_file(f: &Value) -> Checks {
             "redact_secrets" => Ok(json!(redact_secrets(&text(0)))),
             "scan_deny_reason" => Ok(json!(scan_deny_reason(&text(0)))),
             "denial_envelope" => serde_json::from_value::<Vec<DenialEntry>>(a(0)).map(|e| json!(denial_envelope(&e))).map_err(|e| e.to_string()),
+            "fingerprints_equal" => match (build_bundle(&a(0)), build_bundle(&a(1))) {
+                (Ok(x), Ok(y)) => Ok(json!(x.fingerprint() == y.fingerprint())),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            },
             other => Err(format!("unknown function {other:?}")),
         };
         match (got, case.get("expect"), case.get("expect_error")) {
@@ -433,6 +441,28 @@ fn compare_shell(c: &mut Checks, at: &str, got: &Value, opaque: bool, want: &Val
                 }
             }
             other => c.fail(at, format!("unknown expect key {other:?}")),
+        }
+    }
+}
+
+/// Compare an explanation (as JSON) with an `explain` step's `expect` (contracts/README.md §2.7):
+/// `outcome`, `steps` (the step kinds in order) and `evaluations` (each Cedar evaluation as
+/// `[tier, action, subject, [matched ids]]`), each only when present.
+fn check_explanation(c: &mut Checks, at: &str, got: &Value, want: &Value) {
+    let steps = got["steps"].as_array().cloned().unwrap_or_default();
+    for (k, v) in want.as_object().into_iter().flatten() {
+        match k.as_str() {
+            "outcome" => c.eq(at, "explain.outcome", &got["decision"]["outcome"], v),
+            "steps" => c.eq(at, "explain.steps", &json!(steps.iter().map(|s| s["step"].clone()).collect::<Vec<_>>()), v),
+            "evaluations" => {
+                let evals: Vec<Value> = steps
+                    .iter()
+                    .filter(|s| s["step"] == "cedar_evaluation")
+                    .map(|s| json!([s["tier"], s["action"], s["subject"], s["matched"]]))
+                    .collect();
+                c.eq(at, "explain.evaluations", &json!(evals), v);
+            }
+            other => c.fail(at, format!("unknown explain expect key {other:?}")),
         }
     }
 }

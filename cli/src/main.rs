@@ -30,33 +30,62 @@ struct Blueprint {
     builtins: BuiltinProfile,
 }
 
+/// One tool call and the session it is decided in.
+#[derive(Args, Clone)]
+struct CallArgs {
+    /// Tool name, e.g. Bash, Write, Read.
+    #[arg(long = "tool", value_name = "NAME")]
+    tool: String,
+    /// Tool input as a JSON object.
+    #[arg(long = "input", value_name = "JSON")]
+    input: String,
+    /// Task type (Cedar principal).
+    #[arg(long, default_value = "new_task")]
+    principal: String,
+    /// Repository, owner/name.
+    #[arg(long, default_value = "")]
+    repo: String,
+    /// Read-only workflow.
+    #[arg(long)]
+    read_only: bool,
+    /// Pre-approve a scope (repeatable), e.g. tool_type:Read, rule:force_push_any.
+    #[arg(long = "approve", value_name = "SCOPE")]
+    approve: Vec<String>,
+    #[command(flatten)]
+    blueprint: Blueprint,
+    /// Print exactly one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The session and call `CallArgs` describe, or the exit code for bad arguments.
+fn session_and_call(a: CallArgs) -> Result<(Session, ToolCall), ExitCode> {
+    let input: serde_json::Value = match serde_json::from_str(&a.input) {
+        Ok(v @ serde_json::Value::Object(_)) => v,
+        Ok(_) => return Err(usage("--input must be a JSON object")),
+        Err(e) => return Err(usage(format!("--input is not valid JSON: {e}"))),
+    };
+    let bundle = match builder(&a.blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) | Err(e) => return Err(usage(e)),
+    };
+    let cfg = SessionConfig { principal: a.principal, repo: a.repo, read_only: a.read_only, initial_approvals: a.approve, ..Default::default() };
+    let session = Session::new(Arc::new(bundle), cfg).map_err(usage)?;
+    Ok((session, ToolCall::new(a.tool, input)))
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate one tool call and print the decision (exit 0 whatever the outcome).
     Eval {
-        /// Tool name, e.g. Bash, Write, Read.
-        #[arg(long = "tool", value_name = "NAME")]
-        tool: String,
-        /// Tool input as a JSON object.
-        #[arg(long = "input", value_name = "JSON")]
-        input: String,
-        /// Task type (Cedar principal).
-        #[arg(long, default_value = "new_task")]
-        principal: String,
-        /// Repository, owner/name.
-        #[arg(long, default_value = "")]
-        repo: String,
-        /// Read-only workflow.
-        #[arg(long)]
-        read_only: bool,
-        /// Pre-approve a scope (repeatable), e.g. tool_type:Read, rule:force_push_any.
-        #[arg(long = "approve", value_name = "SCOPE")]
-        approve: Vec<String>,
         #[command(flatten)]
-        blueprint: Blueprint,
-        /// Print exactly one JSON object.
-        #[arg(long)]
-        json: bool,
+        call: CallArgs,
+    },
+    /// Evaluate one tool call and print the path to the decision: how a command was read, every
+    /// Cedar evaluation, scopes, caches, the disable filter and the merge (exit 0).
+    Explain {
+        #[command(flatten)]
+        call: CallArgs,
     },
     /// Validate blueprint files; print every error and warning with rule id and file:line.
     Check {
@@ -149,22 +178,27 @@ fn location(b: &Blueprint, source: Option<PolicySource>, line: Option<u32>) -> S
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Eval { tool, input, principal, repo, read_only, approve, blueprint, json } => {
-            let input: serde_json::Value = match serde_json::from_str(&input) {
-                Ok(v @ serde_json::Value::Object(_)) => v,
-                Ok(_) => return usage("--input must be a JSON object"),
-                Err(e) => return usage(format!("--input is not valid JSON: {e}")),
+        Command::Explain { call } => {
+            let json = call.json;
+            let (session, call) = match session_and_call(call) {
+                Ok(x) => x,
+                Err(code) => return code,
             };
-            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) | Err(e) => return usage(e),
+            let e = session.explain(&call);
+            if json {
+                println!("{}", e.to_json());
+            } else {
+                print!("{}", e.render());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Eval { call } => {
+            let json = call.json;
+            let (session, call) = match session_and_call(call) {
+                Ok(x) => x,
+                Err(code) => return code,
             };
-            let cfg = SessionConfig { principal, repo, read_only, initial_approvals: approve, ..Default::default() };
-            let session = match Session::new(Arc::new(bundle), cfg) {
-                Ok(s) => s,
-                Err(e) => return usage(e),
-            };
-            let d = session.evaluate(&ToolCall::new(tool, input));
+            let d = session.evaluate(&call);
             if json {
                 let mut j = d.to_json();
                 if let Some(o) = j.as_object_mut() {
@@ -209,10 +243,12 @@ fn main() -> ExitCode {
             };
             let listing = bundle.listing();
             if !json {
-                println!("built-in profile: {}", listing.profile);
+                println!("built-in profile: {}\npolicy fingerprint: {}", listing.profile, bundle.fingerprint());
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&listing).unwrap_or_default());
+                let mut v = serde_json::to_value(&listing).unwrap_or_default();
+                v["policy_fingerprint"] = bundle.fingerprint().into();
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
                 println!("{:<28} {:<5} {:<8} {:>8} {:<12} source", "rule_id", "tier", "severity", "timeout", "category");
                 for (tier, rules) in [("hard", &listing.hard), ("soft", &listing.soft)] {
