@@ -6,7 +6,7 @@
 
 use cedar_hitl_core as hitl;
 use hitl::cedar_parity::{self, EntityRef};
-use hitl::{BigInteger, CachedDecision, Clock, JsonValue, ToolCall};
+use hitl::{BigInteger, BuiltinProfile, CachedDecision, Clock, JsonValue, ToolCall};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -372,6 +372,12 @@ fn tool_map_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> 
         .map(Some)
 }
 
+/// The built-in profile (`"hardened"` or `"upstream"`); `None` (omitted) is the core's default.
+fn builtins_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<BuiltinProfile> {
+    let Some(text) = opt_str_arg(py, obj, "builtins")? else { return Ok(BuiltinProfile::default()) };
+    BuiltinProfile::from_str(&text).map_err(|e| config_error(py, "builtins", format!("builtins: {e}")))
+}
+
 fn cached_decision_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<CachedDecision> {
     let text = str_arg(py, obj, "decision")?;
     CachedDecision::from_str(&text).map_err(|e| map_config(py, &e))
@@ -682,7 +688,8 @@ fn pairs_dict<'py>(py: Python<'py>, pairs: &[(String, String)]) -> PyResult<Boun
 #[pymethods]
 impl PyPolicyBundle {
     #[new]
-    #[pyo3(signature = (*, blueprint_hard=None, blueprint_soft=None, disable=None, extra_policies=None, write_tools=None, shell_tools=None))]
+    #[pyo3(signature = (*, blueprint_hard=None, blueprint_soft=None, disable=None, extra_policies=None, write_tools=None, shell_tools=None, builtins=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         blueprint_hard: Option<&Bound<'_, PyAny>>,
@@ -691,8 +698,11 @@ impl PyPolicyBundle {
         extra_policies: Option<&Bound<'_, PyAny>>,
         write_tools: Option<&Bound<'_, PyAny>>,
         shell_tools: Option<&Bound<'_, PyAny>>,
+        builtins: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let profile = builtins_arg(py, builtins)?;
         let mut b = hitl::PolicyBundle::builder()
+            .builtins(profile)
             .blueprint_hard(text_arg(py, blueprint_hard, "blueprint_hard")?)
             .blueprint_soft(text_arg(py, blueprint_soft, "blueprint_soft")?)
             .disable(str_list_arg(py, disable, "disable")?)
@@ -707,7 +717,7 @@ impl PyPolicyBundle {
         built.map(|bundle| Self { inner: Arc::new(bundle) }).map_err(|e| map_load(py, &e))
     }
 
-    /// The built-in policies alone.
+    /// The built-in policies alone (the default, hardened profile).
     #[staticmethod]
     fn builtin(py: Python<'_>) -> PyResult<Self> {
         Ok(Self { inner: Arc::new(run(py, hitl::PolicyBundle::builtin)?) })
@@ -718,13 +728,20 @@ impl PyPolicyBundle {
         rules_list(&self.inner.rules())
     }
 
-    /// Enforced rules as listed to operators: `{"hard": [...], "soft": [...]}`.
+    /// Enforced rules as listed to operators: `{"hard": [...], "soft": [...], "profile": str}`.
     fn listing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let l = self.inner.listing();
         let d = PyDict::new(py);
         d.set_item("hard", l.hard.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?)?;
         d.set_item("soft", l.soft.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?)?;
+        d.set_item("profile", l.profile.as_str())?;
         Ok(d)
+    }
+
+    /// The built-in profile the bundle starts from: `"hardened"` or `"upstream"`.
+    #[getter]
+    fn profile(&self) -> &'static str {
+        self.inner.profile().as_str()
     }
 
     #[getter]
@@ -1406,6 +1423,16 @@ fn cedar_parity_evaluate<'py>(
     Ok(d)
 }
 
+/// How the engine reads a shell command: the core's `shell::parse` serialised to JSON, then
+/// turned into Python objects by `json.loads` (the binding's one JSON → Python conversion).
+#[pyfunction]
+fn parse_command<'py>(py: Python<'py>, command: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let command = str_arg(py, command, "command")?;
+    let text = run(py, move || serde_json::to_string(&hitl::shell::parse(&command)))?
+        .map_err(|e| PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise the parsed command: {e}")))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
 /// Test hook: panics inside the guarded core boundary, to prove a panic surfaces as a Python
 /// exception instead of aborting the interpreter.
 #[pyfunction]
@@ -1458,11 +1485,14 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tool_input_sha256, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(cedar_parity_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_command, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
 
     m.add("CONSTANTS_JSON", hitl::CONSTANTS_JSON)?;
     m.add("BUILTIN_HARD_DENY_POLICIES", hitl::BUILTIN_HARD_DENY_POLICIES)?;
     m.add("BUILTIN_SOFT_DENY_POLICIES", hitl::BUILTIN_SOFT_DENY_POLICIES)?;
+    m.add("UPSTREAM_HARD_DENY_POLICIES", hitl::UPSTREAM_HARD_DENY_POLICIES)?;
+    m.add("UPSTREAM_SOFT_DENY_POLICIES", hitl::UPSTREAM_SOFT_DENY_POLICIES)?;
     m.add("VALID_TOOL_TYPES", PyTuple::new(py, hitl::VALID_TOOL_TYPES)?)?;
     m.add("FILE_WRITE_GROUP", hitl::FILE_WRITE_GROUP)?;
     m.add("DENY_RETRY_INSTRUCTION", hitl::DENY_RETRY_INSTRUCTION)?;

@@ -70,10 +70,12 @@ def sha_json(x: Any) -> str:
 
 @dataclass
 class Row:
-    """`run` gets a fresh default engine; exactly one expectation kind is set."""
+    """`run` gets a fresh engine (default profile unless `builtins` says otherwise); exactly one
+    expectation kind is set."""
 
     id: str
     run: Callable[[PolicyEngine], Any]
+    builtins: str = "hardened"  # "upstream": the row pins the upstream built-in `like` rules
     cause: Optional[str] = None  # fail-closed DENY with this cause
     outcome: Optional[Outcome] = None  # a non-fail-closed decision with this outcome ...
     reason: Optional[str] = None  # ... and (when set) this reason
@@ -105,7 +107,7 @@ def principal_exact(_e: PolicyEngine) -> tuple[ch.PolicyDecision, ch.PolicyDecis
 def odd_principals(_e: PolicyEngine) -> list[ch.PolicyDecision]:
     out = []
     for principal in ['new"task', "new\\task", "new\\u{74}ask", "new\ntask", "'; DROP TABLE x; --"]:
-        e = PolicyEngine(principal, 'o/"r\\\n', read_only=True)
+        e = PolicyEngine(principal, 'o/"r\\\n', read_only=True, builtins="upstream")
         out += [e.evaluate_tool_use("Bash", {"command": "rm -rf /"}), e.evaluate_tool_use("Write", {"file_path": "a.py"}), e.evaluate_tool_use("Read", {})]
     return out
 
@@ -175,11 +177,11 @@ ROWS: list[Row] = [
     # -- commands and paths --------------------------------------------------------------------
     Row("empty-command", ev("Bash", {"command": ""}), outcome=Outcome.ALLOW, reason="permitted"),
     Row("empty-path", ev("Write", {"file_path": ""}), outcome=Outcome.ALLOW, reason="permitted"),
-    Row("10MB-command-benign", ev("Bash", {"command": "x" * MB10}), outcome=Outcome.ALLOW, reason="permitted"),
-    Row("10MB-command-rm", ev("Bash", {"command": "x" * MB10 + "; rm -rf /"}), outcome=Outcome.DENY, reason="Hard-deny: rm_slash"),
+    Row("10MB-command-benign", ev("Bash", {"command": "x" * MB10}), builtins="upstream", outcome=Outcome.ALLOW, reason="permitted"),
+    Row("10MB-command-rm", ev("Bash", {"command": "x" * MB10 + "; rm -rf /"}), builtins="upstream", outcome=Outcome.DENY, reason="Hard-deny: rm_slash"),
     Row("10MB-path-env", ev("Write", {"file_path": "a/" * (MB10 // 2) + ".env"}), outcome=Outcome.REQUIRE_APPROVAL, reason="Soft-deny: write_env_files"),
-    Row("NUL-in-command", ev("Bash", {"command": "echo a\x00; rm -rf /"}), outcome=Outcome.DENY, reason="Hard-deny: rm_slash"),
-    Row("NUL-in-command-benign", ev("Bash", {"command": "ls\x00"}), outcome=Outcome.ALLOW, reason="permitted"),
+    Row("NUL-in-command", ev("Bash", {"command": "echo a\x00; rm -rf /"}), builtins="upstream", outcome=Outcome.DENY, reason="Hard-deny: rm_slash"),
+    Row("NUL-in-command-benign", ev("Bash", {"command": "ls\x00"}), builtins="upstream", outcome=Outcome.ALLOW, reason="permitted"),
     Row("NUL-in-path", ev("Write", {"file_path": ".git/\x00config"}), outcome=Outcome.DENY, reason="Hard-deny: write_git_internals"),
     # -- shapes ---------------------------------------------------------------------------------
     Row("nesting-10000-list", ev("Bash", {"command": "ls", "x": nested(10_000)}), cause="unhashable_tool_input"),
@@ -285,7 +287,7 @@ def test_table_has_at_least_20_rows_with_unique_ids() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_bad_input(row: Row) -> None:
-    engine = PolicyEngine("new_task", "o/r")
+    engine = PolicyEngine("new_task", "o/r", builtins=row.builtins)
     start = time.perf_counter()
     if row.raises is not None:
         with pytest.raises(row.raises) as info:

@@ -4,7 +4,8 @@
 * ``decisions/*.json`` — pipeline scenarios through the native ``Session`` (every evaluation is
   also checked through the façade's ``PolicyDecision`` and every cache seed goes through the
   façade's ``RecentDecisionCache``);
-* ``functions/*.json`` — helper-function vectors.
+* ``functions/*.json`` — helper-function vectors;
+* ``shell/*.json`` — shell command → simple commands, facts and writes through ``parse_command``.
 
 A folder without fixtures fails; an unknown step, expect key or function name fails; every
 failing expectation is reported with file / scenario / step index.
@@ -22,7 +23,7 @@ import cedar_hitl as ch
 
 from conftest import CONTRACTS_DIR, FIXTURE_EPOCH_UNIX_S
 
-FOLDERS = ("cedar-parity", "decisions", "functions")
+FOLDERS = ("cedar-parity", "decisions", "functions", "shell")
 
 
 def fixture_files(folder: str) -> list[Path]:
@@ -109,7 +110,7 @@ def test_cedar_parity(path: Optional[Path]) -> None:
 # decisions
 # --------------------------------------------------------------------------------------------
 
-BUNDLE_KEYS = {"blueprint_hard", "blueprint_soft", "disable", "extra_policies", "write_tools", "shell_tools"}
+BUNDLE_KEYS = {"blueprint_hard", "blueprint_soft", "disable", "extra_policies", "write_tools", "shell_tools", "builtins"}
 SESSION_KEYS = {"principal", "repo", "read_only", "initial_approvals", "approval_gate_cap", "initial_approval_gate_count", "task_default_timeout_s"}
 SCENARIO_KEYS = {"name", "spec", "description", "bundle", "session", "expect_error", "expect_warnings", "steps"}
 DECISION_KEYS = {"outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "cache_hit"}
@@ -388,6 +389,76 @@ def test_functions(path: Optional[Path]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# shell (contracts/README.md §4)
+# --------------------------------------------------------------------------------------------
+
+SHELL_CASE_KEYS = {"command", "expect", "description"}
+SHELL_LISTS = ("commands", "writes")
+_MISSING = object()
+
+
+def shell_opaque(line: dict[str, Any]) -> bool:
+    """The line's ``opaque`` is set, or any of its commands is opaque."""
+    return line.get("opaque") is not None or any(cmd.get("opaque") is True for cmd in line.get("commands", []))
+
+
+def compare_shell(c: Checks, at: str, got: dict[str, Any], want: Any) -> None:
+    if not isinstance(want, dict):
+        c.fail(at, f"expect must be an object, got {want!r}")
+        return
+    for k, v in want.items():
+        if k == "opaque":
+            c.eq(at, "opaque", shell_opaque(got), v)
+        elif k in SHELL_LISTS:
+            got_list, want_list = got.get(k, []), v
+            if not isinstance(want_list, list):
+                c.fail(at, f"{k} must be a list, got {want_list!r}")
+                continue
+            c.eq(at, f"{k}.length", len(got_list), len(want_list))
+            for j, (g, w) in enumerate(zip(got_list, want_list)):
+                if not isinstance(w, dict):
+                    c.fail(at, f"{k}[{j}] must be an object, got {w!r}")
+                    continue
+                for field, wv in w.items():
+                    if k == "writes" and field == "classes":
+                        gv = g.get("facts", {}).get("classes", _MISSING)
+                    else:
+                        gv = g.get(field, _MISSING)
+                    if gv is _MISSING:
+                        c.fail(at, f"{k}[{j}].{field}: the parse has no such key")
+                    else:
+                        c.eq(at, f"{k}[{j}].{field}", gv, wv)
+        else:
+            c.fail(at, f"unknown expect key {k!r}")
+
+
+@pytest.mark.parametrize("path", params("shell"))
+def test_shell(path: Optional[Path]) -> None:
+    f = load(path, "shell")
+    assert path is not None
+    c = Checks()
+    name = f.get("name", path.stem)
+    cases = f.get("cases")
+    if not isinstance(cases, list) or not cases:
+        pytest.fail(f"{path.name}: no cases")
+    for i, case in enumerate(cases):
+        at = f"{path.name} ({name}) case {i}"
+        for k in sorted(set(case) - SHELL_CASE_KEYS):
+            c.fail(at, f"unknown case key {k!r}")
+        command = case.get("command")
+        if not isinstance(command, str):
+            c.fail(at, f"missing or non-string command: {command!r}")
+            continue
+        if "expect" not in case:
+            c.fail(at, "case has no expect")
+            continue
+        at = f"{at} {command!r}"
+        got = ch.parse_command(command)
+        compare_shell(c, at, got, case["expect"])
+    c.done(path.name)
+
+
+# --------------------------------------------------------------------------------------------
 # The runner itself can fail (so a green run means something)
 # --------------------------------------------------------------------------------------------
 
@@ -433,3 +504,55 @@ def test_runner_fails_on_an_empty_folder_and_a_wrong_function_result(tmp_path: P
                              "expected": {"decision": "deny", "matching_rule_ids": [], "errors": False}}), encoding="utf-8")
     with pytest.raises(pytest.fail.Exception, match="decision: got 'allow', want 'deny'"):
         test_cedar_parity(q)
+
+
+def test_runner_passes_builtins_through_to_the_bundle(tmp_path: Path) -> None:
+    # The same command under both profiles: upstream `like` rules hard-deny it, the hardened
+    # rules read its facts and allow it (contracts/README.md §2.2).
+    step = {"evaluate": {"tool_name": "Bash", "tool_input": {"command": "rm -rf /tmp/build"}}}
+    doc = {"name": "probe", "scenarios": [
+        {"name": "up", "spec": [], "bundle": {"builtins": "upstream"}, "steps": [{**step, "expect": {"outcome": "deny", "matching_rule_ids": ["rm_slash"]}}]},
+        {"name": "hard", "spec": [], "bundle": {"builtins": "hardened"}, "steps": [{**step, "expect": {"outcome": "allow"}}]},
+        {"name": "default", "spec": [], "steps": [{**step, "expect": {"outcome": "allow"}}]},
+        {"name": "bogus", "spec": [], "bundle": {"builtins": "lenient"}, "expect_error": {"type": "config", "field": "builtins", "message_contains": ["hardened", "upstream"]}},
+    ]}
+    run_decisions_text(tmp_path, doc)
+    doc["scenarios"][0]["bundle"] = {}
+    with pytest.raises(pytest.fail.Exception, match="got 'allow', want 'deny'"):
+        run_decisions_text(tmp_path, doc)
+
+
+def run_shell_text(tmp_path: Path, doc: dict[str, Any]) -> None:
+    p = tmp_path / f"{doc.get('name', 'probe')}.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    test_shell(p)
+
+
+def test_shell_runner_passes_a_good_file_and_fails_on_bad_ones(tmp_path: Path) -> None:
+    good = {"name": "probe", "cases": [
+        {"command": "sudo rm -fr /", "expect": {"opaque": False,
+                                                "commands": [{"program": "rm", "wrappers": ["sudo"], "effects": ["fs.delete", "fs.delete.recursive"]}],
+                                                "writes": [{"path": "/", "via": "rm", "classes": ["root"]}]}},
+        {"command": "$CMD -rf /", "expect": {"opaque": True}},
+    ]}
+    run_shell_text(tmp_path, good)  # sanity: the correct fixture passes
+    wrong = json.loads(json.dumps(good))
+    wrong["cases"][0]["expect"]["commands"][0]["program"] = "rmdir"
+    longer = json.loads(json.dumps(good))
+    longer["cases"][0]["expect"]["writes"].append({"path": "/etc"})
+    unknown = json.loads(json.dumps(good))
+    unknown["cases"][1]["expect"]["vibes"] = "good"
+    no_such_field = json.loads(json.dumps(good))
+    no_such_field["cases"][0]["expect"]["commands"][0]["colour"] = "red"
+    flipped = json.loads(json.dumps(good))
+    flipped["cases"][1]["expect"]["opaque"] = False
+    for doc, fragment in [(wrong, "commands[0].program: got 'rm', want 'rmdir'"), (longer, "writes.length: got 1, want 2"),
+                          (unknown, "unknown expect key 'vibes'"), (no_such_field, "commands[0].colour: the parse has no such key"),
+                          (flipped, "opaque: got True, want False")]:
+        with pytest.raises(pytest.fail.Exception) as info:
+            run_shell_text(tmp_path, doc)
+        assert fragment in str(info.value) and "probe.json (probe) case" in str(info.value)
+    with pytest.raises(pytest.fail.Exception, match="no cases"):
+        run_shell_text(tmp_path, {"name": "probe", "cases": []})
+    with pytest.raises(pytest.fail.Exception, match="no fixture files"):
+        load(None, "shell")

@@ -48,8 +48,9 @@ def test_builtin_texts_and_vocabulary() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_builtin_bundle_rules_and_listing() -> None:
-    b = PolicyBundle.builtin()
+def test_upstream_builtin_bundle_rules_and_listing() -> None:
+    # The upstream built-in rules (SPEC §3.3 table), now the `builtins="upstream"` profile.
+    b = PolicyBundle(builtins="upstream")
     rules = b.rules()
     assert len(rules) == 13 and all(isinstance(r, ch.Rule) for r in rules)
     assert [r.rule_id for r in rules[:7]] == [
@@ -61,7 +62,7 @@ def test_builtin_bundle_rules_and_listing() -> None:
     )
     assert isinstance(fpm.line, int) and "git push --force origin main" in fpm.summary
     assert rules[0].tier is None and rules[0].effect == "permit"
-    assert fpm == next(r for r in PolicyBundle().rules() if r.rule_id == "force_push_main")
+    assert fpm == next(r for r in PolicyBundle(builtins="upstream").rules() if r.rule_id == "force_push_main")
     assert repr(fpm).startswith("Rule(rule_id=\"force_push_main\"")
     listing = b.listing()
     assert [r["rule_id"] for r in listing["hard"]] == ["read_only_forbid_write", "read_only_forbid_edit", "rm_slash", "write_git_internals", "write_git_internals_nested", "drop_table"]
@@ -71,6 +72,69 @@ def test_builtin_bundle_rules_and_listing() -> None:
     assert b.write_tools == {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
     assert b.shell_tools == {"Bash": "command"}
     assert repr(b) == "PolicyBundle(rules=13, disabled=[], warnings=0)"
+
+
+def test_builtin_profiles() -> None:
+    # Hardened (rules on command and path facts) is the default; upstream keeps the `like` rules.
+    assert PolicyBundle.builtin().profile == "hardened" and PolicyBundle().profile == "hardened"
+    up = PolicyBundle(builtins="upstream")
+    assert up.profile == "upstream" and PolicyBundle(builtins="hardened").profile == "hardened"
+    assert up.listing()["profile"] == "upstream" and PolicyBundle.builtin().listing()["profile"] == "hardened"
+    assert "rm_slash" in ch.UPSTREAM_HARD_DENY_POLICIES and "force_push_main" in ch.UPSTREAM_SOFT_DENY_POLICIES
+    assert ch.UPSTREAM_HARD_DENY_POLICIES != ch.BUILTIN_HARD_DENY_POLICIES and ch.UPSTREAM_SOFT_DENY_POLICIES != ch.BUILTIN_SOFT_DENY_POLICIES
+    upstream_ids = [r.rule_id for r in ch.parse_rules(ch.UPSTREAM_HARD_DENY_POLICIES + "\n" + ch.UPSTREAM_SOFT_DENY_POLICIES) if r.tier]
+    assert [r.rule_id for r in up.rules() if r.tier] == upstream_ids
+    hardened = PolicyBundle.builtin()
+    hardened_ids = [r.rule_id for r in ch.parse_rules(ch.BUILTIN_HARD_DENY_POLICIES + "\n" + ch.BUILTIN_SOFT_DENY_POLICIES) if r.tier]
+    assert [r.rule_id for r in hardened.rules() if r.tier] == hardened_ids
+    # The same calls under both profiles (the changes the hardened rules make).
+    for bundle, rm_tmp, plus_main, multiedit_ro in [(up, "deny", "allow", "allow"), (hardened, "allow", "require_approval", "deny")]:
+        s = Session(bundle, principal="new_task", repo="o/r")
+        ro = Session(bundle, principal="new_task", repo="o/r", read_only=True)
+        assert s.evaluate("Bash", {"command": "rm -rf /tmp/build"}).outcome == rm_tmp, bundle.profile
+        assert s.evaluate("Bash", {"command": "git push origin +main"}).outcome == plus_main, bundle.profile
+        assert ro.evaluate("MultiEdit", {"file_path": "a.py"}).outcome == multiedit_ro, bundle.profile
+        assert s.evaluate("Bash", {"command": "rm -rf /"}).reason == "Hard-deny: rm_slash"
+    for bad in ["lenient", "Hardened", "", 5, b"upstream"]:
+        with pytest.raises(ch.ConfigError) as info:
+            PolicyBundle(builtins=bad)  # type: ignore[arg-type]
+        assert info.value.field == "builtins" and "builtins" in str(info.value), bad
+        if isinstance(bad, str):
+            assert "hardened" in str(info.value) and "upstream" in str(info.value)
+    # The façade passes the profile through and names the same field.
+    assert ch.PolicyEngine("t", "r", builtins="upstream").bundle.profile == "upstream"
+    assert ch.PolicyEngine("t", "r").bundle.profile == "hardened"
+    with pytest.raises(ch.ConfigError) as info:
+        ch.PolicyEngine("t", "r", builtins="strict")
+    assert info.value.field == "builtins" and "hardened" in str(info.value) and "upstream" in str(info.value)
+    # With bundle=, builtins= may only repeat the bundle's profile.
+    assert ch.PolicyEngine("t", "r", bundle=up).bundle is up
+    assert ch.PolicyEngine("t", "r", bundle=up, builtins="upstream").bundle is up
+    with pytest.raises(ch.ConfigError) as info:
+        ch.PolicyEngine("t", "r", bundle=hardened, builtins="upstream")
+    assert info.value.field == "builtins"
+
+
+def test_parse_command_returns_the_core_parse_as_plain_python() -> None:
+    line = ch.parse_command("sudo rm -fr /")
+    assert isinstance(line, dict) and set(line) == {"commands", "writes", "opaque"} and line["opaque"] is None
+    [rm] = line["commands"]
+    assert (rm["program"], rm["wrappers"], rm["argv"], rm["effects"], rm["path_classes"], rm["opaque"]) == (
+        "rm", ["sudo"], ["rm", "-fr", "/"], ["fs.delete", "fs.delete.recursive"], ["root"], False,
+    )
+    [w] = line["writes"]
+    assert (w["path"], w["via"], w["facts"]["classes"]) == ("/", "rm", ["root"])
+    assert ch.parse_command("sudo rm -fr /") == line and ch.parse_command("sudo rm -fr /") is not line  # fresh objects
+    assert json.loads(json.dumps(line)) == line  # plain JSON types only
+    assert ch.parse_command("") == {"commands": [], "writes": [], "opaque": None}
+    dynamic = ch.parse_command("$CMD -rf /")
+    assert any(c["opaque"] for c in dynamic["commands"])
+    assert isinstance(ch.parse_command("x" * (1 << 20))["opaque"], str)  # over the parser's size cap: opaque
+    with pytest.raises(ch.ConfigError) as info:
+        ch.parse_command(5)  # type: ignore[arg-type]
+    assert info.value.field == "command"
+    with pytest.raises(ch.ConfigError):
+        ch.parse_command("\ud800")
 
 
 def test_bundle_with_blueprint_disable_legacy_and_tool_maps() -> None:
@@ -309,8 +373,10 @@ def test_snapshot_restore_keeps_state_and_ages_entries(clock: ManualClock) -> No
 
 
 def test_parse_rules() -> None:
-    rules = ch.parse_rules(ch.BUILTIN_SOFT_DENY_POLICIES)
+    rules = ch.parse_rules(ch.UPSTREAM_SOFT_DENY_POLICIES)
     assert [r.rule_id for r in rules] == ["force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "write_credentials"]
+    hardened = [r.rule_id for r in ch.parse_rules(ch.BUILTIN_SOFT_DENY_POLICIES) if r.tier == "soft"]
+    assert hardened == [r.rule_id for r in PolicyBundle.builtin().rules() if r.tier == "soft"]
     assert rules[0].policy_id == "policy1"
     assert ch.parse_rules("   ") == []
     with pytest.raises(ch.PolicyLoadError) as info:

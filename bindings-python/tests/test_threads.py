@@ -93,8 +93,9 @@ def test_bundle_shared_between_threads_and_sessions() -> None:
 
 def test_the_gil_is_released_while_the_core_decides() -> None:
     """A Python thread keeps running while the core evaluates a 10 MB command (~tens of ms).
-    With the GIL held it could not run at all inside that window."""
-    session = ch.Session()
+    With the GIL held it could not run at all inside that window. Upstream profile: its `like`
+    rules scan the whole command (the hardened rules refuse to parse past the size cap)."""
+    session = ch.Session(ch.PolicyBundle(builtins="upstream"))
     command = "x" * (10 * 1024 * 1024) + "; rm -rf /"
     ticks: list[float] = []
     stop = threading.Event()
@@ -138,8 +139,9 @@ HEAVY_CALLS: list[tuple[str, dict[str, Any]]] = [
 
 def test_one_session_8_threads_100k_with_outcomes_grants_and_snapshots() -> None:
     """SPEC-level invariants under contention (issue 6): no error or deadlock, hard calls always
-    denied, caches bounded, the gate counter exact, and snapshots restore to identical deciders."""
-    bundle = ch.PolicyBundle()
+    denied, caches bounded, the gate counter exact, and snapshots restore to identical deciders.
+    Upstream profile: HARD pins its `like` rules (`rm -rf /tmp/x` is a hard deny there)."""
+    bundle = ch.PolicyBundle(builtins="upstream")
     session = ch.Session(bundle, approval_gate_cap=500)
     cache_cap = ch.CONSTANTS["cache_max_entries"]
     errors: list[BaseException] = []

@@ -220,7 +220,7 @@ fn default_shell_tools() -> Vec<(String, String)> {
     vec![("Bash".to_owned(), "command".to_owned())]
 }
 
-fn schema() -> &'static Schema {
+pub(crate) fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
     S.get_or_init(|| Schema::from_cedarschema_str(AGENT_SCHEMA).expect("the Agent schema is static and tested").0)
 }

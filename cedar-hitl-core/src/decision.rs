@@ -186,6 +186,27 @@ pub struct Decision {
     pub(crate) cache_hit: Option<Box<CacheHit>>,
     pub(crate) elapsed: Duration,
     pub(crate) policy_fingerprint: Option<std::sync::Arc<str>>,
+    pub(crate) shadow: Option<Box<ShadowDecision>>,
+}
+
+/// What a session's shadow bundle decided for the same call (not enforced).
+///
+/// ```
+/// use cedar_hitl_core::*; use std::sync::Arc;
+/// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap()
+///     .with_shadow(Arc::new(PolicyBundle::builder().disable(["force_push_main"]).build().unwrap()));
+/// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "git push -f origin main"})));
+/// assert_eq!(d.matching_rule_ids(), ["force_push_any", "force_push_main"]);
+/// assert_eq!(d.shadow().unwrap().matching_rule_ids, ["force_push_any"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShadowDecision {
+    /// The shadow outcome.
+    pub outcome: Outcome,
+    /// The shadow rule ids, positional order.
+    pub matching_rule_ids: Vec<String>,
+    /// The shadow bundle's fingerprint.
+    pub policy_fingerprint: String,
 }
 
 impl Decision {
@@ -201,6 +222,7 @@ impl Decision {
             cache_hit: None,
             elapsed: Duration::ZERO,
             policy_fingerprint: None,
+            shadow: None,
         }
     }
 
@@ -344,6 +366,17 @@ impl Decision {
         self.policy_fingerprint.as_deref()
     }
 
+    /// What the session's shadow bundle decided, when it has one ([`Session::with_shadow`](crate::Session::with_shadow)).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// assert!(s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).shadow().is_none());
+    /// ```
+    pub fn shadow(&self) -> Option<&ShadowDecision> {
+        self.shadow.as_deref()
+    }
+
     /// Time spent in `evaluate`.
     ///
     /// ```
@@ -380,6 +413,8 @@ impl Decision {
             "cache_hit": self.cache_hit.as_ref().map(|h| serde_json::to_value(h).unwrap_or(serde_json::Value::Null)),
             "duration_ms": self.elapsed.as_secs_f64() * 1000.0,
             "policy_fingerprint": self.policy_fingerprint.as_deref(),
+            "shadow_outcome": self.shadow.as_ref().map(|s| s.outcome.as_str()),
+            "shadow_rule_ids": self.shadow.as_ref().map(|s| s.matching_rule_ids.clone()),
         })
     }
 }

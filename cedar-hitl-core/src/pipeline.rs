@@ -9,7 +9,7 @@ use crate::request::{evaluate_tier, RequestFacts, Subject, TierMatch};
 use crate::explain::Step;
 use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
 use crate::session::Session;
-use crate::{constants, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
+use crate::{constants, PolicyBundle, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
 
 /// Cheap structural check that an input has a canonical form, without building it: no
 /// `Unsupported` values, no NaN/Infinity, bounded depth and size. Iterative, so hostile nesting
@@ -55,8 +55,7 @@ enum Classified<'a> {
     Other,
 }
 
-fn classify<'a>(session: &Session, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
-    let bundle = session.bundle();
+fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
     let name = call.tool_name();
     let (is_write, key) = match bundle.write_tools.iter().find(|(t, _)| t == name) {
         Some((_, k)) => (true, k),
@@ -124,7 +123,8 @@ impl Tracer {
     }
 }
 
-pub(crate) fn decide_traced(session: &Session, call: &ToolCall, tr: &mut Tracer) -> Decision {
+/// Decide `call` with `bundle` (the session's own, or its shadow bundle) and the session's state.
+pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &ToolCall, tr: &mut Tracer) -> Decision {
     #[cfg(feature = "test-hooks")]
     if call.tool_name() == crate::test_hooks::PANIC_TOOL {
         panic!("test hook: forced panic inside evaluate");
@@ -143,7 +143,7 @@ pub(crate) fn decide_traced(session: &Session, call: &ToolCall, tr: &mut Tracer)
     if !matches!(call.input(), JsonValue::Object(_)) {
         return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, format!("tool_input must be an object, got {}", call.input().kind())));
     }
-    let classified = match classify(session, call) {
+    let classified = match classify(bundle, call) {
         Ok(c) => c,
         Err(d) => return refused(tr, d),
     };
@@ -187,7 +187,6 @@ pub(crate) fn decide_traced(session: &Session, call: &ToolCall, tr: &mut Tracer)
         Classified::Other => CallKind::Other,
     };
     let is_write_tool = matches!(kind, CallKind::Write { .. });
-    let bundle = session.bundle();
     let cfg = session.config();
     let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name() };
 

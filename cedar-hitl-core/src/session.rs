@@ -163,6 +163,8 @@ pub(crate) struct State {
 #[derive(Debug)]
 pub struct Session {
     bundle: Arc<PolicyBundle>,
+    /// A bundle every decision is also computed against, without being enforced.
+    shadow: Option<Arc<PolicyBundle>>,
     config: SessionConfig,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
@@ -227,7 +229,7 @@ impl Session {
         }
         let gates = GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
         let state = State { allowlist, input_cache: InputCache::new(), rule_cache: RuleCache::new(), gates };
-        Ok(Self { bundle, config, clock, state: Mutex::new(state) })
+        Ok(Self { bundle, shadow: None, config, clock, state: Mutex::new(state) })
     }
 
     /// Decide one tool call. Never panics and never returns ALLOW because something went wrong:
@@ -247,13 +249,42 @@ impl Session {
     /// across an FFI boundary.
     fn guarded(&self, call: &ToolCall, tracer: &mut crate::pipeline::Tracer) -> Decision {
         let start = Instant::now();
-        let mut d = catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide_traced(self, call, tracer))).unwrap_or_else(|panic| {
-            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-            Decision::failing(FailClosedCause::InternalError, format!("engine panicked: {what}"))
-        });
+        let run = |bundle: &PolicyBundle, tracer: &mut crate::pipeline::Tracer| {
+            catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide_traced(self, bundle, call, tracer))).unwrap_or_else(|panic| {
+                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                Decision::failing(FailClosedCause::InternalError, format!("engine panicked: {what}"))
+            })
+        };
+        let mut d = run(&self.bundle, tracer);
+        if let Some(shadow) = &self.shadow {
+            let s = run(shadow, &mut crate::pipeline::Tracer::default());
+            d.shadow = Some(Box::new(crate::ShadowDecision {
+                outcome: s.outcome,
+                matching_rule_ids: s.matching_rule_ids,
+                policy_fingerprint: shadow.fingerprint().to_owned(),
+            }));
+        }
         d.elapsed = start.elapsed();
         d.policy_fingerprint = Some(self.bundle.fingerprint_shared());
         d
+    }
+
+    /// Also decide every call against `shadow`, without enforcing it: each decision carries
+    /// the shadow outcome and rule ids ([`Decision::shadow`]), so a policy change can be tried
+    /// on live traffic. The enforced decision is unchanged.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let upstream = Arc::new(PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap());
+    /// let s = Session::new(upstream, SessionConfig::default()).unwrap().with_shadow(Arc::new(PolicyBundle::builtin()));
+    /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "rm -fr /"})));
+    /// assert_eq!(d.outcome(), Outcome::Allow); // the upstream rule misses this spelling
+    /// assert_eq!(d.shadow().unwrap().outcome, Outcome::Deny);
+    /// assert_eq!(d.shadow().unwrap().matching_rule_ids, ["rm_slash"]);
+    /// ```
+    pub fn with_shadow(mut self, shadow: Arc<PolicyBundle>) -> Self {
+        self.shadow = Some(shadow);
+        self
     }
 
     /// The decision for `call` with the path that produced it: the parse, every Cedar

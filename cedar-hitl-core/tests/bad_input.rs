@@ -82,9 +82,12 @@ fn bad_tool_calls() {
         ("empty path", "Write", json!({"file_path": ""}).into(), Expect::Allow),
         // Past the parser's size cap a command is opaque: a human decides (docs/shell.md).
         ("10 MB command", "Bash", obj(vec![("command", JsonValue::from(ten_mb.clone()))]), Expect::Opaque),
-        ("10 MB command ending in rm -rf /", "Bash", obj(vec![("command", JsonValue::from(format!("{ten_mb} rm -rf /")))]), Expect::Opaque),
+        // …but its last window is still read: padding does not hide a hard-denied command.
+        ("10 MB command ending in ; rm -rf /", "Bash", obj(vec![("command", JsonValue::from(format!("{ten_mb}; rm -rf /")))]), Expect::HardDeny),
+        ("10 MB command starting with rm -rf / #", "Bash", obj(vec![("command", JsonValue::from(format!("rm -rf / #{ten_mb}")))]), Expect::HardDeny),
         ("10 MB path under .git", "Write", obj(vec![("file_path", JsonValue::from(format!(".git/{ten_mb}")))]), Expect::HardDeny),
-        ("NUL inside command before rm -rf /", "Bash", json!({"command": "echo \u{0}; rm -rf /"}).into(), Expect::Opaque),
+        ("NUL inside command before rm -rf /", "Bash", json!({"command": "echo \u{0}; rm -rf /"}).into(), Expect::HardDeny),
+        ("NUL inside a harmless command", "Bash", json!({"command": "echo a\u{0}b"}).into(), Expect::Opaque),
         ("NUL inside path", "Write", json!({"file_path": "a\u{0}/.git/x"}).into(), Expect::HardDeny),
         ("10,000-level nesting", "Bash", nested(10_000), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
         ("input is a string", "Read", json!("file.txt").into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),

@@ -1,5 +1,6 @@
-//! SPEC §3.3: verified match behaviour of the built-in rules, adjusted where §15 decides
-//! differently (§15.2: every applicable action is evaluated and merged).
+//! The upstream built-in profile keeps its verified match behaviour (evasions and over-matches
+//! included; every applicable action evaluated and merged). The hardened default profile is
+//! covered by the contract fixtures `contracts/decisions/hardened-*.json`.
 
 use cedar_hitl_core::*;
 use serde_json::json;
@@ -7,7 +8,11 @@ use std::sync::Arc;
 
 fn session(read_only: bool) -> Session {
     let cfg = SessionConfig { repo: "o/r".into(), read_only, ..Default::default() };
-    Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap()
+    Session::new(upstream(), cfg).unwrap()
+}
+
+fn upstream() -> Arc<PolicyBundle> {
+    Arc::new(PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap())
 }
 
 fn bash(s: &Session, cmd: &str) -> Decision {
@@ -101,7 +106,7 @@ fn read_only_sessions_merge_every_action() {
 #[test]
 fn bad_tool_inputs_fail_closed_before_any_scope() {
     let cfg = SessionConfig { initial_approvals: vec!["all_session".into()], ..Default::default() };
-    let s = Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap();
+    let s = Session::new(upstream(), cfg).unwrap();
     let cases = [
         ("Bash", json!({})),
         ("Bash", json!({"command": null})),

@@ -14,7 +14,7 @@ const DECISIONS_PER_THREAD: usize = 100_000;
 fn calls() -> Vec<ToolCall> {
     vec![
         ToolCall::new("Bash", json!({"command": "git push --force origin main"})),
-        ToolCall::new("Bash", json!({"command": "rm -rf /tmp/x"})),
+        ToolCall::new("Bash", json!({"command": "sudo rm -fr /"})),
         ToolCall::new("Bash", json!({"command": "npm test"})),
         ToolCall::new("Write", json!({"file_path": "app/.env"})),
         ToolCall::new("Write", json!({"file_path": ".git/config"})),
@@ -39,7 +39,7 @@ fn eight_threads_share_one_session() {
                     let call = &calls[(i + t) % calls.len()];
                     let d = session.evaluate(call);
                     // Hard-tier calls deny whatever other threads granted.
-                    if call.input().get("command").and_then(JsonValue::as_str) == Some("rm -rf /tmp/x") || call.input().get("file_path").and_then(JsonValue::as_str) == Some(".git/config") {
+                    if call.input().get("command").and_then(JsonValue::as_str) == Some("sudo rm -fr /") || call.input().get("file_path").and_then(JsonValue::as_str) == Some(".git/config") {
                         assert_eq!((d.outcome(), d.tier()), (Outcome::Deny, Some(Tier::Hard)));
                     }
                     assert!(!d.is_fail_closed(), "{d:?}");

@@ -92,6 +92,19 @@ enum Command {
         #[command(flatten)]
         blueprint: Blueprint,
     },
+    /// Lint blueprint rules: rules that can never match or never take effect (errors), likely
+    /// mistakes (warnings), and rules a fact would express more robustly (hints). Exit 1 on
+    /// errors, 0 otherwise.
+    Lint {
+        #[command(flatten)]
+        blueprint: Blueprint,
+        /// The task default timeout the rules run under, in seconds.
+        #[arg(long, default_value_t = 300)]
+        task_default_timeout_s: i64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the enforced hard and soft rules.
     Rules {
         #[command(flatten)]
@@ -235,6 +248,31 @@ fn main() -> ExitCode {
             }
             println!("{} error(s), {} warning(s)", report.errors.len(), report.warnings.len());
             if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Command::Lint { blueprint, task_default_timeout_s, json } => {
+            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) | Err(e) => return usage(e),
+            };
+            let findings = bundle.lint_with(task_default_timeout_s);
+            let errors = findings.iter().filter(|f| f.level == LintLevel::Error).count();
+            if json {
+                let list: Vec<serde_json::Value> = findings
+                    .iter()
+                    .map(|f| {
+                        let mut v = serde_json::to_value(f).unwrap_or_default();
+                        v["location"] = location(&blueprint, Some(f.source), f.line).into();
+                        v
+                    })
+                    .collect();
+                println!("{}", serde_json::json!({"findings": list, "errors": errors}));
+            } else {
+                for f in &findings {
+                    println!("{}: {}: rule '{}' [{}] {}", f.level.as_str(), location(&blueprint, Some(f.source), f.line), f.rule_id, f.kind, f.message);
+                }
+                println!("{} finding(s), {errors} error(s)", findings.len());
+            }
+            if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Command::Rules { blueprint, json } => {
             let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {

@@ -168,3 +168,84 @@ fn parity_runs_the_contract_folder() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains(" passed, 0 failed"));
 }
+
+#[test]
+fn lint_reports_every_kind_with_file_and_line() {
+    let soft = tmp(
+        "lint-soft.cedar",
+        r#"@tier("soft") @rule_id("never") forbid (principal, action == Agent::Action::"execute_bash", resource == Agent::BashCommand::"rm -rf /");
+
+@tier("soft") @rule_id("qmark")
+forbid (principal, action == Agent::Action::"execute_bash", resource)
+when { context.command like "rm -rf ?*" };
+
+@tier("soft") @rule_id("slow") @approval_timeout_s("900")
+forbid (principal, action == Agent::Action::"execute_bash", resource)
+when { context.program == "terraform" };
+
+@tier("soft") @rule_id("impossible")
+forbid (principal, action == Agent::Action::"execute_bash", resource)
+when { false };
+
+@tier("soft") @rule_id("dup_of_hard")
+forbid (principal, action == Agent::Action::"execute_bash", resource)
+when { context.program == "shutdown" };
+"#,
+    );
+    let hard = tmp(
+        "lint-hard.cedar",
+        r#"@tier("hard") @rule_id("no_shutdown") @severity("high")
+forbid (principal, action == Agent::Action::"execute_bash", resource)
+when { context.program == "shutdown" };
+"#,
+    );
+    let o = run(&["lint", "--blueprint-soft", &soft, "--blueprint-hard", &hard, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let found: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap().to_owned(), f["rule_id"].as_str().unwrap().to_owned(), f["location"].as_str().unwrap().to_owned()))
+        .collect();
+    for (kind, rule, line) in [
+        ("never_matches", "never", 1),
+        ("literal_question_mark", "qmark", 3),
+        ("raw_command_like", "qmark", 3),
+        ("timeout_above_task_default", "slow", 7),
+        ("impossible_condition", "impossible", 11),
+        ("shadowed_by_hard_rule", "dup_of_hard", 15),
+    ] {
+        assert!(found.contains(&(kind.to_owned(), rule.to_owned(), format!("{soft}:{line}"))), "{kind} {rule}: {found:?}");
+    }
+    assert!(found.contains(&("annotation_on_hard_rule".to_owned(), "no_shutdown".to_owned(), format!("{hard}:1"))), "{found:?}");
+    assert_eq!(v["errors"], 2);
+    // A longer task default makes the timeout meaningful.
+    let o = run(&["lint", "--blueprint-soft", &soft, "--task-default-timeout-s", "1200", "--json"]);
+    assert!(!stdout(&o).contains("timeout_above_task_default"));
+    // Warnings and hints alone exit 0; the built-in profiles lint clean.
+    let only_hint = tmp("lint-hint.cedar", "@tier(\"soft\") @rule_id(\"h\") forbid (principal, action == Agent::Action::\"execute_bash\", resource) when { context.command like \"*npm publish*\" };");
+    let o = run(&["lint", "--blueprint-soft", &only_hint]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("hint:") && stdout(&o).contains("context.program"));
+    for profile in ["hardened", "upstream"] {
+        let o = run(&["lint", "--builtins", profile]);
+        assert_eq!((o.status.code(), stdout(&o).trim()), (Some(0), "0 finding(s), 0 error(s)"), "{profile}");
+    }
+}
+
+#[test]
+fn explain_prints_the_path() {
+    let o = run(&["explain", "--tool", "Bash", "--input", r#"{"command":"git push -f origin HEAD:main"}"#, "--approve", "rule:force_push_any"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.starts_with("REQUIRE_APPROVAL: Soft-deny: force_push_main\n"), "{text}");
+    assert!(text.contains("soft execute_bash `git push -f origin HEAD:main` → force_push_any, force_push_main"), "{text}");
+    assert!(text.contains("rule scopes cover [force_push_any]; outstanding [force_push_main]"), "{text}");
+    let o = run(&["explain", "--tool", "Write", "--input", r#"{"file_path":".GIT/config"}"#, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["decision"]["matching_rule_ids"], serde_json::json!(["write_git_internals"]));
+    assert_eq!(v["path"]["classes"], serde_json::json!(["git_internal"]));
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&run(&["rules", "--json"]))).unwrap();
+    assert_eq!(v["decision"]["policy_fingerprint"], rules["policy_fingerprint"]);
+}

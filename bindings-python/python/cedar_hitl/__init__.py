@@ -25,6 +25,8 @@ from ._cedar_hitl import (
     CONSTANTS_JSON,
     DENY_RETRY_INSTRUCTION,
     FILE_WRITE_GROUP,
+    UPSTREAM_HARD_DENY_POLICIES,
+    UPSTREAM_SOFT_DENY_POLICIES,
     VALID_TOOL_TYPES,
     AllowlistView,
     CacheEntry,
@@ -49,6 +51,7 @@ from ._cedar_hitl import (
     effective_timeout,
     is_degenerate_pattern,
     parse_approval_scope,
+    parse_command,
     parse_rules,
     redact_secrets,
     scan_deny_reason,
@@ -99,9 +102,12 @@ __all__ = [
     "tool_input_sha256",
     "canonical_json",
     "cedar_parity_evaluate",
+    "parse_command",
     # data
     "BUILTIN_HARD_DENY_POLICIES",
     "BUILTIN_SOFT_DENY_POLICIES",
+    "UPSTREAM_HARD_DENY_POLICIES",
+    "UPSTREAM_SOFT_DENY_POLICIES",
     "CONSTANTS",
     "DENY_RETRY_INSTRUCTION",
     "FILE_WRITE_GROUP",
@@ -465,6 +471,7 @@ class PolicyEngine:
         task_default_timeout_s: int = _DEFAULT_TIMEOUT_S,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
+        builtins: str = "hardened",
     ) -> None:
         try:
             if bundle is None:
@@ -473,9 +480,16 @@ class PolicyEngine:
                     blueprint_soft=blueprint_soft_policies,
                     disable=blueprint_disable,
                     extra_policies=extra_policies,
+                    builtins=builtins,
                 )
             elif any(x is not None for x in (extra_policies, blueprint_hard_policies, blueprint_soft_policies, blueprint_disable)):
                 raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy arguments, not both")
+            elif builtins != "hardened" and builtins != getattr(bundle, "profile", None):
+                raise _config_error(
+                    "builtins",
+                    f"builtins={builtins!r} does not match the profile of bundle= ({getattr(bundle, 'profile', None)!r}); "
+                    "pass either bundle= or builtins= ('hardened' or 'upstream')",
+                )
             session = Session(
                 bundle,
                 principal=task_type,

@@ -14,6 +14,9 @@ CONSTANTS: Mapping[str, Any]
 CONSTANTS_JSON: str
 BUILTIN_HARD_DENY_POLICIES: str
 BUILTIN_SOFT_DENY_POLICIES: str
+#: The upstream built-in rules (the ``builtins="upstream"`` profile).
+UPSTREAM_HARD_DENY_POLICIES: str
+UPSTREAM_SOFT_DENY_POLICIES: str
 DENY_RETRY_INSTRUCTION: str
 FILE_WRITE_GROUP: str
 VALID_TOOL_TYPES: Tuple[str, ...]
@@ -27,6 +30,8 @@ SeverityValue = Literal["low", "medium", "high"]
 FailClosedCauseValue = Literal["unhashable_tool_input", "invalid_tool_input", "cedar_evaluation_error", "internal_error"]
 CachedDecisionValue = Literal["DENIED", "TIMED_OUT"]
 ClipValue = Literal["rule_annotation", "maxLifetime_ceiling"]
+#: The built-in profile a bundle starts from (``hardened`` is the default).
+BuiltinsValue = Literal["hardened", "upstream"]
 
 class CacheHitMetadata(TypedDict):
     tool_name: str
@@ -69,6 +74,7 @@ class RuleSummary(_RuleSummaryBase, total=False):
 class RuleListing(TypedDict):
     hard: list[RuleSummary]
     soft: list[RuleSummary]
+    profile: BuiltinsValue
 
 class DecisionDict(TypedDict):
     outcome: OutcomeValue
@@ -235,6 +241,7 @@ class PolicyEngine:
         task_default_timeout_s: int = ...,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
+        builtins: str = "hardened",
     ) -> None: ...
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision: ...
     @property
@@ -349,9 +356,12 @@ class PolicyBundle:
         extra_policies: Optional[Iterable[str]] = None,
         write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        builtins: str = "hardened",
     ) -> None: ...
     @staticmethod
     def builtin() -> PolicyBundle: ...
+    @property
+    def profile(self) -> BuiltinsValue: ...
     def rules(self) -> list[Rule]: ...
     def listing(self) -> RuleListing: ...
     @property
@@ -533,3 +543,7 @@ def cedar_parity_evaluate(
     resource: Mapping[str, str],
     context: Optional[Mapping[str, JsonValue]] = None,
 ) -> ParityResult: ...
+def parse_command(command: str) -> dict[str, Any]:
+    """How the engine reads a shell command: the core's parsed ``CommandLine`` as JSON-shaped
+    Python objects (``commands``, ``writes``, ``opaque``)."""
+    ...

@@ -59,6 +59,8 @@ struct Lowerer<'s> {
     out: Lowered,
 }
 
+/// Reserved words that cannot start a simple command.
+const RESERVED: [&str; 9] = ["fi", "done", "then", "else", "elif", "do", "esac", "}", "in"];
 const WRITE_OPS: [&str; 6] = [">", ">>", ">|", "&>", "&>>", "<>"];
 const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
@@ -129,6 +131,9 @@ impl Lowerer<'_> {
                         first = false;
                     } else if c.is_error() || c.is_missing() {
                         self.opaque("the bash parser could not read part of the command");
+                    } else if c.kind() == ";;" && node.kind() != "case_item" {
+                        // The grammar accepts `;;` as a separator; bash refuses it outside `case`.
+                        self.opaque("`;;` outside a case statement");
                     }
                 }
                 None
@@ -212,6 +217,11 @@ impl Lowerer<'_> {
         let index = if cmd.words.is_empty() {
             None
         } else {
+            // The grammar reads a stray `fi`/`done`/… as a command; bash refuses the line.
+            let first = node.child_by_field_name("name").map(|n| text(n, self.src)).unwrap_or("");
+            if RESERVED.contains(&first) {
+                self.opaque(format!("the reserved word '{first}' where a command belongs"));
+            }
             if cmd.words[0].dynamic || cmd.words[0].text.is_empty() {
                 cmd.opaque = Some(format!("the program word '{}' is only known at run time", cmd.words[0].text));
             }

@@ -21,8 +21,12 @@ use std::collections::BTreeSet;
 
 pub use paths::PathFacts;
 
-/// Commands longer than this many bytes are not parsed: the whole command is opaque.
-pub const MAX_COMMAND_BYTES: usize = 128 * 1024;
+/// Commands longer than this many bytes are not parsed whole: the command is opaque, and only
+/// its first and last windows of this size are read (so padding cannot hide a command from the
+/// hard tier). The grammar's error recovery is quadratic on some inputs and does not honour the
+/// parse budget promptly (a 60 KB pipeline ending in `|` takes 25 s), so the cap keeps the worst
+/// case near one second (SECURITY.md, "Input bounds").
+pub const MAX_COMMAND_BYTES: usize = 16 * 1024;
 /// How deeply wrappers and nested scripts (`sudo bash -c "eval …"`) are followed.
 pub const MAX_WRAPPER_DEPTH: usize = 8;
 /// The most simple commands one command line may lower to; past it the line is opaque.
@@ -178,10 +182,18 @@ pub fn parse(command: &str) -> CommandLine {
 
 pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
     if command.len() > MAX_COMMAND_BYTES {
-        return opaque_line(command, format!("the command is longer than {MAX_COMMAND_BYTES} bytes"));
+        // Too long to read whole. It stays opaque (never pre-approved), but its first and last
+        // windows are still read, so padding cannot hide `; rm -rf /` from the hard tier.
+        let why = format!("the command is longer than {MAX_COMMAND_BYTES} bytes");
+        let head_end = floor_boundary(command, MAX_COMMAND_BYTES);
+        let tail_start = ceil_boundary(command, command.len() - MAX_COMMAND_BYTES);
+        return windows(command, &[&command[..head_end], &command[tail_start..]], why, depth);
     }
     if command.contains('\0') {
-        return opaque_line(command, "the command holds a NUL byte".to_owned());
+        // Read each NUL-separated part on its own: whatever a host does with the NUL, no part
+        // hides from the rules; the line stays opaque.
+        let parts: Vec<&str> = command.split('\0').collect();
+        return windows(command, &parts, "the command holds a NUL byte".to_owned(), depth);
     }
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -219,6 +231,41 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         }
     }
     line
+}
+
+/// An opaque line made of what the parser reads in each window of it.
+fn windows(command: &str, parts: &[&str], why: String, depth: usize) -> CommandLine {
+    let mut line = CommandLine { opaque: Some(why.clone()), ..Default::default() };
+    if depth <= MAX_WRAPPER_DEPTH {
+        for part in parts {
+            let sub = parse_at(part, depth + 1);
+            line.commands.extend(sub.commands);
+            line.writes.extend(sub.writes);
+        }
+    }
+    if line.commands.is_empty() {
+        line.commands.push(opaque_command(command, &why));
+    }
+    line.commands.truncate(MAX_SIMPLE_COMMANDS);
+    for c in &mut line.commands {
+        c.opaque = true;
+        c.opaque_reason = Some(why.clone());
+    }
+    line
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn opaque_command(command: &str, why: &str) -> SimpleCommand {
