@@ -91,7 +91,7 @@ proptest! {
         let bundle = Arc::new(PolicyBundle::builtin());
         let s = Session::new(bundle.clone(), SessionConfig { read_only: true, initial_approvals: scopes.iter().map(|s| s.to_string()).collect(), ..Default::default() }).unwrap();
         let calls = [
-            ToolCall::new("Bash", json!({"command": format!("{cmd_prefix}rm -rf /tmp")})),
+            ToolCall::new("Bash", json!({"command": format!("{cmd_prefix}\nsudo rm -fr /")})),
             ToolCall::new("Write", json!({"file_path": ".git/config"})),
             ToolCall::new("Edit", json!({"file_path": "src/x"})),
         ];

@@ -10,6 +10,7 @@
 //! input and libFuzzer's byte mutations stay meaningful.
 
 pub mod invariants;
+pub mod shell;
 pub mod value_text;
 
 use cedar_hitl_core::*;
@@ -88,18 +89,23 @@ fn tool_key<'a>(tools: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// An independent restatement of the built-in hard rules (SPEC §3.1) plus `extra_write_prefixes`:
 /// whether the hard tier must deny `call`, whatever the session's history.
 pub fn hard_tier_matches(bundle: &PolicyBundle, read_only: bool, call: &ToolCall, extra_write_prefixes: &[&str]) -> bool {
+    // A model of the hardened built-in hard tier, deliberately narrower than the rules: every
+    // case it names must be hard-denied, whatever else the rules also catch.
     let name = call.tool_name();
-    if read_only && (name == "Write" || name == "Edit") {
-        return true;
-    }
     if let Some(key) = tool_key(bundle.write_tools(), name) {
+        if read_only {
+            return true;
+        }
         if let Some(path) = call.input().get(key).and_then(JsonValue::as_str) {
-            return path.starts_with(".git/") || path.contains("/.git/") || extra_write_prefixes.iter().any(|p| path.starts_with(p));
+            return path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) || extra_write_prefixes.iter().any(|p| path.starts_with(p));
         }
     } else if let Some(key) = tool_key(bundle.shell_tools(), name) {
         if let Some(cmd) = call.input().get(key).and_then(JsonValue::as_str) {
-            return cmd.contains("rm -rf /") || cmd.contains("DROP TABLE");
+            let known = ["rm -rf /", "rm -fr /", "sudo rm -r -f /", "find / -delete", "psql -c 'DROP TABLE t'", "echo x > .git/config"];
+            return known.contains(&cmd.trim());
         }
+    } else if read_only && name == "Edit" {
+        return true;
     }
     false
 }
@@ -384,13 +390,21 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
         let cmd = call.input().get(key).and_then(JsonValue::as_str).unwrap_or("");
         if view.bash_patterns.is_empty() {
             assert!(!m, "{call:?} matched without any tool or bash scope: {view:?}");
-        } else if let Some(segs) = simple_segments(cmd) {
+        } else if m {
+            // A pre-approval names every simple command the parser sees, and never an opaque line.
+            let line = cedar_hitl_core::shell::parse(cmd);
             let globs: Vec<Glob> = view.bash_patterns.iter().map(|p| Glob::new(p)).collect();
-            let expected = !segs.is_empty() && segs.iter().all(|s| globs.iter().any(|g| g.matches(s)));
-            assert_eq!(m, expected, "bash scope match of {cmd:?} (segments {segs:?}) disagrees with the model: {view:?}");
-        } else if !cmd.contains(['\'', '\\', '#']) && (cmd.contains("$(") || cmd.contains('`')) {
-            // `#` is excluded: bash ignores a comment, so a backtick inside one is no substitution.
-            assert!(!m, "a command with a substitution was pre-approved: {cmd:?} {view:?}");
+            assert!(!line.is_opaque(), "an opaque command was pre-approved: {cmd:?} {view:?}");
+            for c in &line.commands {
+                assert!(globs.iter().any(|g| g.matches(&c.normalized)), "pre-approved although {:?} matches no pattern: {cmd:?} {view:?}", c.normalized);
+            }
+        } else if let Some(segs) = simple_segments(cmd) {
+            // Plain text with no quoting: every segment matching a pattern must be approved.
+            let globs: Vec<Glob> = view.bash_patterns.iter().map(|p| Glob::new(p)).collect();
+            let plain = segs.iter().all(|s| s.split_whitespace().collect::<Vec<_>>().join(" ") == *s && !s.contains(['$', '*', '?', '[', '(', ')', '{', '}', '!', '~', '=']));
+            let all_match = !segs.is_empty() && segs.iter().all(|s| globs.iter().any(|g| g.matches(s)));
+            // A carriage return makes the line opaque (the grammar reads it as a blank).
+            assert!(!(plain && all_match && !cmd.contains('\r')), "{cmd:?} (segments {segs:?}) should be pre-approved: {view:?}");
         }
     } else if let Some(key) = write_key {
         let path = call.input().get(key).and_then(JsonValue::as_str).unwrap_or("");

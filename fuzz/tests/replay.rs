@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-const TARGETS: [(&str, fn(&[u8])); 5] = [
+const TARGETS: [(&str, fn(&[u8])); 6] = [
     ("bundle_load", cedar_hitl_fuzz::bundle_load),
     ("scope", cedar_hitl_fuzz::scope),
     ("session_evaluate", cedar_hitl_fuzz::session_evaluate),
     ("sanitize", cedar_hitl_fuzz::sanitize),
     ("canonical", cedar_hitl_fuzz::canonical),
+    ("shell_parse", cedar_hitl_fuzz::shell::shell_parse),
 ];
 
 fn corpus_files(target: &str) -> Vec<PathBuf> {
@@ -62,6 +63,11 @@ fn replay_sanitize() {
 #[test]
 fn replay_canonical() {
     replay(TARGETS[4].0, TARGETS[4].1);
+}
+
+#[test]
+fn replay_shell_parse() {
+    replay(TARGETS[5].0, TARGETS[5].1);
 }
 
 #[test]

@@ -154,6 +154,9 @@ impl Lowerer<'_> {
                 self.opaque("arithmetic over a variable can run a command hidden in its value");
             }
             "word" if raw.contains("$[") => self.opaque("arithmetic over a variable can run a command hidden in its value"),
+            "command_substitution" if raw.starts_with('`') && raw.contains("\\`") => {
+                self.opaque("nested backquotes the grammar does not read")
+            }
             "test_command" if raw.starts_with("[[") => {
                 let arith = [" -eq ", " -ne ", " -lt ", " -le ", " -gt ", " -ge ", "-v "];
                 if arith.iter().any(|op| raw.contains(op)) {
@@ -192,22 +195,48 @@ impl Lowerer<'_> {
                     if let Some(n) = child.child_by_field_name("name") {
                         cmd.assignments.push(text(n, self.src).to_owned());
                     }
+                    if prev_end.is_some_and(|e| e == child.start_byte()) {
+                        self.opaque("the grammar split a word that bash reads as one");
+                    }
+                    prev_end = Some(child.end_byte());
                     later.push(child);
                 }
-                (Some("redirect"), _) => redirects.push(child),
-                (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => redirects.push(child),
-                (Some("name") | Some("argument"), _) => {
-                    if let Some(end) = prev_end {
-                        // Two words with nothing between them are one word to bash; the grammar
-                        // split it (`$"…"`, or `\`+newline read as a separator): opaque.
-                        let gap = &self.src[end..child.start_byte()];
-                        if gap.is_empty() || (gap.contains("\\\n") && !gap.contains([' ', '\t'])) {
-                            self.opaque("the grammar split a word that bash reads as one");
+                (Some("redirect"), _) | (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => {
+                    // `a {fd}>out`: the `{fd}` names the descriptor bash allocates; not a word.
+                    if prev_end == Some(child.start_byte()) && cmd.words.len() > 1 {
+                        let last = &cmd.words[cmd.words.len() - 1].text;
+                        if last.len() > 2 && last.starts_with('{') && last.ends_with('}') && last[1..last.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                            cmd.words.pop();
                         }
                     }
                     prev_end = Some(child.end_byte());
+                    redirects.push(child);
+                }
+                (Some("name") | Some("argument"), _) => {
+                    let join = prev_end.is_some_and(|end| self.check_gap(end, child.start_byte()));
+                    let after_assignment = cmd.words.is_empty() && prev_end.is_some();
+                    prev_end = Some(child.end_byte());
+                    self.check_word(child);
                     let w = words::eval(child, self.src);
-                    cmd.words.push(w);
+                    match cmd.words.last_mut() {
+                        // One word to bash that the grammar split in two: join them. `$"…"`
+                        // (a translated string) is the string itself.
+                        Some(last) if join => {
+                            if last.text == "$" && child.kind() == "string" {
+                                last.text.clear();
+                                last.dynamic = false;
+                            }
+                            last.text.push_str(&w.text);
+                            last.dynamic |= w.dynamic;
+                            last.glob |= w.glob;
+                        }
+                        None if join && after_assignment => {
+                            // `X=''\x rm`: the grammar ended the assignment early.
+                            self.opaque("the grammar split a word that bash reads as one");
+                            cmd.words.push(w);
+                        }
+                        _ => cmd.words.push(w),
+                    }
                     later.push(child);
                 }
                 _ if child.is_named() => later.push(child),
@@ -235,6 +264,38 @@ impl Lowerer<'_> {
             self.redirect(r, index, depth);
         }
         index
+    }
+
+    /// Between two words of one command bash sees only blanks and `\`+newline continuations.
+    /// Anything else means the grammar split or glued words differently from bash (`$"…"`,
+    /// `r\`+newline+`m`, an escaped blank, a line break read as a blank): opaque.
+    /// Returns whether the two words are one word to bash (nothing but continuations between
+    /// them: `'x'\y`, `r\`+newline+`m`), which the caller then joins.
+    fn check_gap(&mut self, end: usize, start: usize) -> bool {
+        let gap = &self.src[end..start];
+        let bytes = gap.as_bytes();
+        let mut odd = false;
+        let mut blank = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if bytes.get(i + 1) == Some(&b'\n') => i += 1,
+                b'\\' | b'\n' => odd = true,
+                b' ' | b'\t' => blank = true,
+                _ => {}
+            }
+            i += 1;
+        }
+        if odd {
+            self.opaque("the grammar split a word that bash reads as one");
+        }
+        !odd && !blank
+    }
+
+    fn check_word(&mut self, node: Node<'_>) {
+        if has_bare_newline(node, self.src) {
+            self.opaque("a word the grammar read across a line break");
+        }
     }
 
     /// `declare`/`export`/`local`/`readonly`/`typeset`/`unset`: builtins whose arguments name
@@ -265,6 +326,18 @@ impl Lowerer<'_> {
     fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
         match node.kind() {
             "file_redirect" => {
+                // `a {fd}>out`: `{fd}` names the descriptor bash allocates; it is not a word.
+                if let Some(i) = owner {
+                    let before = &self.src[..node.start_byte()];
+                    let words = &mut self.out.commands[i].words;
+                    if let Some(last) = words.last() {
+                        let t = &last.text;
+                        let is_fd_name = t.len() > 2 && t.starts_with('{') && t.ends_with('}') && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                        if is_fd_name && words.len() > 1 && before.ends_with(t.as_str()) {
+                            words.pop();
+                        }
+                    }
+                }
                 let mut op = String::new();
                 let mut cursor = node.walk();
                 for c in node.children(&mut cursor) {
@@ -272,8 +345,36 @@ impl Lowerer<'_> {
                         op.push_str(text(c, self.src));
                     }
                 }
-                let Some(dest) = node.child_by_field_name("destination") else { return };
+                let mut c = node.walk();
+                let dests: Vec<Node<'_>> = node.children_by_field_name("destination", &mut c).collect();
+                // `2>&-` closes a descriptor: it has no target, so every "destination" is a word.
+                let closes = op.ends_with('-');
+                let Some(&dest) = dests.first() else { return };
+                // The grammar hangs the words after a redirection (`rm 2>/dev/null -rf /`) on
+                // the redirection; to bash they are the command's arguments.
+                let mut prev = if closes { None } else { Some(dest.end_byte()) };
+                for extra in &dests[usize::from(!closes)..] {
+                    if let Some(end) = prev {
+                        if self.check_gap(end, extra.start_byte()) {
+                            self.opaque("the grammar split a word that bash reads as one");
+                        }
+                    }
+                    prev = Some(extra.end_byte());
+                    self.check_word(*extra);
+                    self.visit(*extra, Input::default(), depth + 1);
+                    match owner {
+                        Some(i) => {
+                            let w = words::eval(*extra, self.src);
+                            self.out.commands[i].words.push(w);
+                        }
+                        None => self.opaque("words after a redirection with no command to own them"),
+                    }
+                }
+                if closes {
+                    return;
+                }
                 self.visit(dest, Input::default(), depth + 1);
+                self.check_word(dest);
                 let target = words::eval(dest, self.src);
                 let writes = WRITE_OPS.contains(&op.as_str())
                     || (op == ">&" && !target.text.chars().all(|c| c.is_ascii_digit()) && target.text != "-");
@@ -307,6 +408,11 @@ impl Lowerer<'_> {
                         // An unquoted heredoc body expands `$(…)`, backticks and `${…}`.
                         let mut c = body.walk();
                         let parts: Vec<Node<'_>> = body.named_children(&mut c).collect();
+                        let substitutions = parts.iter().filter(|p| p.kind() == "command_substitution").count();
+                        let raw = text(*body, self.src);
+                        if substitutions < raw.matches("$(").count() + raw.matches('`').count() / 2 {
+                            self.opaque("a heredoc body holds a substitution the grammar did not read");
+                        }
                         for p in parts {
                             self.visit(p, Input::default(), depth + 1);
                         }
@@ -333,6 +439,16 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// An unquoted `word` holding a line break (the grammar glued two lines together).
+fn has_bare_newline(node: Node<'_>, src: &str) -> bool {
+    if node.kind() == "word" {
+        return text(node, src).contains('\n');
+    }
+    let mut c = node.walk();
+    let found = node.named_children(&mut c).any(|ch| matches!(ch.kind(), "word" | "concatenation" | "command_name") && has_bare_newline(ch, src));
+    found
 }
 
 /// What a literal producer writes to standard output, when that can be known.

@@ -189,6 +189,16 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         let tail_start = ceil_boundary(command, command.len() - MAX_COMMAND_BYTES);
         return windows(command, &[&command[..head_end], &command[tail_start..]], why, depth);
     }
+    if command.contains('\r') {
+        // The grammar reads a carriage return as a blank; bash keeps it in the word.
+        let mut line = parse_at(&command.replace('\r', "\n"), depth);
+        line.opaque.get_or_insert_with(|| "the command holds a carriage return".to_owned());
+        for c in &mut line.commands {
+            c.opaque = true;
+            c.opaque_reason.get_or_insert_with(|| "the command holds a carriage return".to_owned());
+        }
+        return line;
+    }
     if command.contains('\0') {
         // Read each NUL-separated part on its own: whatever a host does with the NUL, no part
         // hides from the rules; the line stays opaque.

@@ -138,6 +138,13 @@ pub(crate) fn has_variable_reference(node: Node<'_>, src: &str) -> bool {
 fn unquoted(raw: &str, w: &mut Word, at_start: bool) {
     if at_start && (raw == "~" || raw.starts_with("~/")) {
         w.home = true;
+    } else if at_start && raw.starts_with('~') {
+        // `~user`, `~+`, `~-`: another user's home or a directory only known at run time.
+        w.dynamic = true;
+    }
+    if raw.contains("=~") || raw.contains(":~") {
+        // bash expands a tilde after `=` or `:` in assignments and `--opt=~/x` words.
+        w.dynamic = true;
     }
     if raw.starts_with("$[") {
         w.hazard = Some("arithmetic over a variable can run a command hidden in its value");
@@ -205,14 +212,37 @@ fn has_brace_expansion(raw: &str) -> bool {
 
 /// Inside `"…"` only `\$`, `` \` ``, `\"`, `\\` and `\newline` are escapes.
 fn double_quoted(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
+    let raw = text(node, src);
+    // The content between the quotes; the grammar exposes only some of it as children (a
+    // newline between two `string_content` nodes, or a string of blanks, is in no child).
+    let open = usize::from(raw.starts_with('"'));
+    let close = usize::from(raw.len() > open && raw.ends_with('"'));
+    let (start, end) = (node.start_byte() + open, node.end_byte() - close);
+    let mut pos = start;
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
+    for child in node.named_children(&mut cursor) {
+        if child.start_byte() > pos {
+            quoted_text(&src[pos..child.start_byte()], w);
+        }
+        pos = pos.max(child.end_byte());
         // `"$HOME"` is the home directory as much as `$HOME` is.
         let at_start = at_start && w.text.is_empty();
-        let raw = text(child, src);
         match child.kind() {
-            "\"" => {}
-            "string_content" => {
+            "string_content" => quoted_text(text(child, src), w),
+            "simple_expansion" | "expansion" | "arithmetic_expansion" => eval_into(child, src, w, at_start),
+            _ => w.push_dynamic(text(child, src)),
+        }
+    }
+    if end > pos {
+        quoted_text(&src[pos..end], w);
+    }
+}
+
+/// Literal text inside `"…"`: only `\$`, `` \` ``, `\"`, `\\` and `\newline` are escapes.
+fn quoted_text(raw: &str, w: &mut Word) {
+    {
+        {
+            {
                 let mut chars = raw.chars().peekable();
                 while let Some(c) = chars.next() {
                     if c == '\\' {
@@ -231,16 +261,21 @@ fn double_quoted(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
                     }
                 }
             }
-            "simple_expansion" | "expansion" | "arithmetic_expansion" => eval_into(child, src, w, at_start),
-            "$" => w.text.push('$'),
-            _ if !child.is_named() => w.text.push_str(raw),
-            _ => w.push_dynamic(raw),
         }
     }
 }
 
 /// Decode the body of `$'…'` the way bash does.
 pub(crate) fn decode_ansi_c(body: &str) -> String {
+    let mut s = decode_ansi_c_all(body);
+    // bash passes the string only up to a NUL (`$'a\0b'` is `a`).
+    if let Some(i) = s.find('\0') {
+        s.truncate(i);
+    }
+    s
+}
+
+fn decode_ansi_c_all(body: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = body.chars().collect();
     let mut i = 0;
@@ -321,8 +356,8 @@ pub(crate) fn decode_ansi_c(body: &str) -> String {
 /// so it becomes U+FFFD (and the word stays visibly odd rather than silently equal to text).
 fn push_byte(out: &mut String, b: u8) {
     if b == 0 {
-        // bash truncates the word at a NUL.
-        out.push('\u{fffd}');
+        // bash ends the string at a NUL; decode_ansi_c stops at this marker.
+        out.push('\0');
     } else if b.is_ascii() {
         out.push(b as char);
     } else {
