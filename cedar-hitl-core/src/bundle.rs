@@ -418,6 +418,11 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
         let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone(), profile: self.profile, fingerprint: OnceLock::new() };
+        // Rules that carry examples must decide them as they say (docs/rules.md, "Examples").
+        found.errors.extend(crate::examples::check(&bundle, false));
+        if !found.errors.is_empty() {
+            return fail(found);
+        }
         (Some(bundle), CheckReport { errors: Vec::new(), warnings: found.warnings })
     }
 }

@@ -29,6 +29,8 @@ pub enum LoadErrorKind {
     Schema,
     /// The write-tool or shell-tool map is malformed.
     ToolMap,
+    /// A rule's own `@match` / `@not_match` example fails or is malformed.
+    Example,
 }
 
 impl LoadErrorKind {
@@ -48,6 +50,7 @@ impl LoadErrorKind {
             LoadErrorKind::Disable => "disable",
             LoadErrorKind::Schema => "schema",
             LoadErrorKind::ToolMap => "tool_map",
+            LoadErrorKind::Example => "example",
         }
     }
 }

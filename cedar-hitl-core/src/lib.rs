@@ -61,6 +61,7 @@ mod clock;
 mod constants;
 mod decision;
 mod error;
+mod examples;
 mod explain;
 mod gates;
 mod glob;

@@ -48,14 +48,50 @@ fn check_hashable(input: &JsonValue) -> Result<(), String> {
     Ok(())
 }
 
+/// What the engine reads from a classified call: a write path's facts or a command's parse.
+pub(crate) struct CallFacts {
+    path: Option<PathFacts>,
+    line: Option<CommandLine>,
+    placeholder: SimpleCommand,
+}
+
+impl CallFacts {
+    pub(crate) fn read(classified: &Classified<'_>) -> Self {
+        let (path, line) = match classified {
+            Classified::Write { path } => (Some(PathFacts::of(path)), None),
+            Classified::Shell { command } => (None, Some(shell::parse(command))),
+            Classified::Other => (None, None),
+        };
+        Self { path, line, placeholder: SimpleCommand::default() }
+    }
+
+    /// The Cedar evaluations of the call, in order.
+    pub(crate) fn subjects<'a>(&'a self, classified: &Classified<'a>) -> Vec<Subject<'a>> {
+        let mut subjects = vec![Subject::Tool];
+        match (classified, &self.path, &self.line) {
+            (Classified::Write { path }, Some(facts), _) => subjects.push(Subject::Write { file_path: path, facts, via: "tool" }),
+            (Classified::Shell { command }, _, Some(line)) => {
+                if line.commands.is_empty() {
+                    // Nothing runs (empty or comment-only): rules on `context.command` still see it.
+                    subjects.push(Subject::Bash { command, unit: &self.placeholder });
+                }
+                subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
+                subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: "shell" }));
+            }
+            _ => {}
+        }
+        subjects
+    }
+}
+
 /// How the bundle classifies a tool, with the subject string its action reads.
-enum Classified<'a> {
+pub(crate) enum Classified<'a> {
     Write { path: &'a str },
     Shell { command: &'a str },
     Other,
 }
 
-fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
+pub(crate) fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
     let name = call.tool_name();
     let (is_write, key) = match bundle.write_tools.iter().find(|(t, _)| t == name) {
         Some((_, k)) => (true, k),
@@ -158,33 +194,16 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
     });
     // Every evaluation the call needs: the tool itself, then one per simple command and per
     // written file (docs/shell.md). The parse happens once and serves rules and scopes alike.
-    let path_facts: PathFacts;
-    let line: CommandLine;
-    let placeholder = SimpleCommand::default();
-    let mut subjects: Vec<Subject<'_>> = vec![Subject::Tool];
-    let kind = match classified {
-        Classified::Write { path } => {
-            path_facts = PathFacts::of(path);
-            if tr.enabled {
-                tr.path = Some(path_facts.clone());
-            }
-            subjects.push(Subject::Write { file_path: path, facts: &path_facts, via: "tool" });
-            CallKind::Write { path }
-        }
-        Classified::Shell { command } => {
-            line = shell::parse(command);
-            if tr.enabled {
-                tr.command = Some(line.clone());
-            }
-            if line.commands.is_empty() {
-                // Nothing runs (empty or comment-only): rules on `context.command` still see it.
-                subjects.push(Subject::Bash { command, unit: &placeholder });
-            }
-            subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
-            subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: "shell" }));
-            CallKind::Shell { line: &line }
-        }
-        Classified::Other => CallKind::Other,
+    let read = CallFacts::read(&classified);
+    if tr.enabled {
+        tr.path = read.path.clone();
+        tr.command = read.line.clone();
+    }
+    let subjects = read.subjects(&classified);
+    let kind = match (&classified, &read.line) {
+        (Classified::Write { path }, _) => CallKind::Write { path },
+        (Classified::Shell { .. }, Some(line)) => CallKind::Shell { line },
+        _ => CallKind::Other,
     };
     let is_write_tool = matches!(kind, CallKind::Write { .. });
     let cfg = session.config();
