@@ -182,7 +182,8 @@ pub struct Decision {
     pub(crate) matching_rule_ids: Vec<String>,
     pub(crate) timeout_s: Option<u32>,
     pub(crate) severity: Option<Severity>,
-    pub(crate) fail_closed: Option<FailClosed>,
+    // Boxed: rare, and keeps every decision small.
+    pub(crate) fail_closed: Option<Box<FailClosed>>,
     pub(crate) cache_hit: Option<Box<CacheHit>>,
     pub(crate) elapsed: Duration,
     pub(crate) policy_fingerprint: Option<std::sync::Arc<str>>,
@@ -234,7 +235,7 @@ impl Decision {
 
     pub(crate) fn failing(cause: FailClosedCause, detail: impl Into<String>) -> Self {
         let mut d = Self::new(Outcome::Deny, format!("fail-closed: {}", cause.as_str()));
-        d.fail_closed = Some(FailClosed { cause, detail: detail.into() });
+        d.fail_closed = Some(Box::new(FailClosed { cause, detail: detail.into() }));
         d
     }
 
@@ -328,7 +329,7 @@ impl Decision {
     /// assert_eq!(d.fail_closed().unwrap().cause, FailClosedCause::InvalidToolInput);
     /// ```
     pub fn fail_closed(&self) -> Option<&FailClosed> {
-        self.fail_closed.as_ref()
+        self.fail_closed.as_deref()
     }
 
     /// Whether this DENY is fail-closed.

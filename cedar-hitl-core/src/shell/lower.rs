@@ -447,8 +447,7 @@ fn has_bare_newline(node: Node<'_>, src: &str) -> bool {
         return text(node, src).contains('\n');
     }
     let mut c = node.walk();
-    let found = node.named_children(&mut c).any(|ch| matches!(ch.kind(), "word" | "concatenation" | "command_name") && has_bare_newline(ch, src));
-    found
+    node.named_children(&mut c).any(|ch| matches!(ch.kind(), "word" | "concatenation" | "command_name") && has_bare_newline(ch, src))
 }
 
 /// What a literal producer writes to standard output, when that can be known.
