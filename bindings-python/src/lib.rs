@@ -10,6 +10,7 @@ use hitl::{BigInteger, BuiltinProfile, CachedDecision, Clock, JsonValue, ToolCal
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::IntoPyObjectExt;
 use pyo3::types::{PyBool, PyBytes, PyByteArray, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::str::FromStr;
@@ -476,6 +477,9 @@ fn r_seq<S: AsRef<str>>(items: &[S]) -> String {
 #[pyclass(frozen, module = "cedar_hitl", name = "Decision")]
 struct PyDecision {
     inner: hitl::Decision,
+    /// The deciding bundle's fingerprint as a Python `str`, shared by every decision of a
+    /// session (one reference count instead of a new 64-character string per decision).
+    fingerprint: Option<Py<PyString>>,
 }
 
 #[pymethods]
@@ -528,23 +532,46 @@ impl PyDecision {
     fn duration_ms(&self) -> f64 {
         self.inner.elapsed().as_secs_f64() * 1000.0
     }
+    /// SHA-256 (hex) of the bundle that decided (`PolicyBundle.fingerprint`).
+    #[getter]
+    fn policy_fingerprint<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyString>> {
+        match &self.fingerprint {
+            Some(f) => Some(f.bind(py).clone()),
+            None => self.inner.policy_fingerprint().map(|f| PyString::new(py, f)),
+        }
+    }
+    /// What the session's shadow bundle decided (not enforced); `None` without a shadow.
+    #[getter]
+    fn shadow_outcome(&self) -> Option<&'static str> {
+        self.inner.shadow().map(|s| s.outcome.as_str())
+    }
+    /// The shadow bundle's rule ids, positional order; `None` without a shadow.
+    #[getter]
+    fn shadow_rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.inner.shadow().map(|s| PyTuple::new(py, &s.matching_rule_ids)).transpose()
+    }
 
     /// Every field in one tuple, in the order the Python façade reads them.
     fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let d = &self.inner;
-        (
-            d.outcome().as_str(),
-            d.reason(),
-            d.timeout_s(),
-            d.severity().map(hitl::Severity::as_str),
-            self.matching_rule_ids(py)?,
-            d.tier().map(hitl::Tier::as_str),
-            self.duration_ms(),
-            d.is_fail_closed(),
-            d.fail_closed().map(|f| f.cause.as_str()),
-            self.cache_hit(py)?,
+        PyTuple::new(
+            py,
+            [
+                d.outcome().as_str().into_bound_py_any(py)?,
+                d.reason().into_bound_py_any(py)?,
+                d.timeout_s().into_bound_py_any(py)?,
+                d.severity().map(hitl::Severity::as_str).into_bound_py_any(py)?,
+                self.matching_rule_ids(py)?.into_any(),
+                d.tier().map(hitl::Tier::as_str).into_bound_py_any(py)?,
+                self.duration_ms().into_bound_py_any(py)?,
+                d.is_fail_closed().into_bound_py_any(py)?,
+                d.fail_closed().map(|f| f.cause.as_str()).into_bound_py_any(py)?,
+                self.cache_hit(py)?.into_bound_py_any(py)?,
+                self.policy_fingerprint(py).into_bound_py_any(py)?,
+                self.shadow_outcome().into_bound_py_any(py)?,
+                self.shadow_rule_ids(py)?.into_bound_py_any(py)?,
+            ],
         )
-            .into_pyobject(py)
     }
 
     /// The decision as a dict with the keys every language uses.
@@ -561,13 +588,20 @@ impl PyDecision {
         d.set_item("fail_closed_detail", self.fail_closed_detail())?;
         d.set_item("cache_hit", self.cache_hit(py)?)?;
         d.set_item("duration_ms", self.duration_ms())?;
+        d.set_item("policy_fingerprint", self.policy_fingerprint(py))?;
+        d.set_item("shadow_outcome", self.shadow_outcome())?;
+        match self.inner.shadow() {
+            Some(s) => d.set_item("shadow_rule_ids", PyList::new(py, &s.matching_rule_ids)?)?,
+            None => d.set_item("shadow_rule_ids", py.None())?,
+        }
         Ok(d)
     }
 
     fn __repr__(&self) -> String {
         let d = &self.inner;
+        let shadow = d.shadow().map_or_else(String::new, |s| format!(", shadow_outcome={}, shadow_rule_ids={}", r_str(s.outcome.as_str()), r_seq(&s.matching_rule_ids)));
         format!(
-            "Decision(outcome={}, reason={}, tier={}, matching_rule_ids={}, timeout_s={}, severity={}, fail_closed_cause={})",
+            "Decision(outcome={}, reason={}, tier={}, matching_rule_ids={}, timeout_s={}, severity={}, fail_closed_cause={}{shadow})",
             r_str(d.outcome().as_str()),
             r_str(d.reason()),
             r_opt_str(d.tier().map(hitl::Tier::as_str)),
@@ -775,6 +809,15 @@ impl PyPolicyBundle {
         pairs_dict(py, self.inner.shell_tools())
     }
 
+    /// SHA-256 (hex) over what decides: both tiers' policies in normalised form, the disable
+    /// list, the tool maps, the built-in profile and the schema. Equal in every language.
+    #[getter]
+    fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
+        let b = &self.inner;
+        // Computed once, on first use (possibly here), without the GIL.
+        run(py, move || b.fingerprint().to_owned())
+    }
+
     fn __repr__(&self) -> String {
         let rules = self.inner.rules();
         let disabled: Vec<&String> = self.inner.disabled().iter().collect();
@@ -822,6 +865,19 @@ fn clock_arg(py: Python<'_>, clock: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<d
             let manual = c.cast::<PyManualClock>().map_err(|_| config_error(py, "clock", format!("clock must be a ManualClock or None, got {}", type_name(c))))?;
             Ok(manual.get().inner.clone())
         }
+    }
+}
+
+/// The `shadow=` bundle: a `PolicyBundle`, or `None` (no shadow).
+fn shadow_arg<'py>(py: Python<'py>, shadow: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyPolicyBundle>>> {
+    match shadow {
+        None => Ok(None),
+        Some(s) if s.is_none() => Ok(None),
+        Some(s) => s
+            .cast::<PyPolicyBundle>()
+            .cloned()
+            .map(Some)
+            .map_err(|_| config_error(py, "shadow", format!("shadow must be a PolicyBundle or None, got {}", type_name(s)))),
     }
 }
 
@@ -941,16 +997,57 @@ impl PyResolutionEffect {
 struct PySession {
     inner: Arc<hitl::Session>,
     bundle: Py<PyPolicyBundle>,
+    shadow: Option<Py<PyPolicyBundle>>,
+    /// The enforced bundle's fingerprint, made once and handed to every decision.
+    fingerprint: Py<PyString>,
+}
+
+impl PySession {
+    /// Attach the shadow (if any) and compute the fingerprint, both without the GIL.
+    fn build(
+        py: Python<'_>,
+        make: impl FnOnce() -> Result<hitl::Session, hitl::Error> + Send,
+        bundle: Bound<'_, PyPolicyBundle>,
+        shadow: Option<Bound<'_, PyPolicyBundle>>,
+    ) -> PyResult<Self> {
+        let core_shadow = shadow.as_ref().map(|s| s.get().inner.clone());
+        let session = run(py, move || {
+            make().map(|s| {
+                let s = match core_shadow {
+                    Some(sh) => s.with_shadow(sh),
+                    None => s,
+                };
+                let _ = s.bundle().fingerprint();
+                s
+            })
+        })?
+        .map_err(|e| map_error(py, &e))?;
+        let fingerprint = PyString::new(py, session.bundle().fingerprint()).unbind();
+        Ok(Self { inner: Arc::new(session), bundle: bundle.unbind(), shadow: shadow.map(Bound::unbind), fingerprint })
+    }
+
+    fn decision(&self, py: Python<'_>, inner: hitl::Decision) -> PyDecision {
+        let fingerprint = (inner.policy_fingerprint() == Some(self.inner.bundle().fingerprint())).then(|| self.fingerprint.clone_ref(py));
+        PyDecision { inner, fingerprint }
+    }
 }
 
 #[pymethods]
 impl PySession {
     /// `Session(bundle=None, *, principal, repo, read_only, initial_approvals, approval_gate_cap,
-    /// initial_approval_gate_count, task_default_timeout_s, clock=None)`: an omitted setting takes
-    /// the core's default; a setting passed as `None` is refused (except `initial_approvals`).
+    /// initial_approval_gate_count, task_default_timeout_s, clock=None, shadow=None)`: an omitted
+    /// setting takes the core's default; a setting passed as `None` is refused (except
+    /// `initial_approvals`). `shadow`: a second `PolicyBundle` every call is also decided
+    /// against, without enforcing it (`Decision.shadow_outcome`, `shadow_rule_ids`).
     #[new]
-    #[pyo3(signature = (bundle=None, *, clock=None, **settings))]
-    fn new(py: Python<'_>, bundle: Option<&Bound<'_, PyAny>>, clock: Option<&Bound<'_, PyAny>>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    #[pyo3(signature = (bundle=None, *, clock=None, shadow=None, **settings))]
+    fn new(
+        py: Python<'_>,
+        bundle: Option<&Bound<'_, PyAny>>,
+        clock: Option<&Bound<'_, PyAny>>,
+        shadow: Option<&Bound<'_, PyAny>>,
+        settings: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
         let bundle = bundle_arg(py, bundle)?;
         let mut cfg = hitl::SessionConfig::default();
         for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
@@ -967,21 +1064,22 @@ impl PySession {
             }
         }
         let clock = clock_arg(py, clock)?;
+        let shadow = shadow_arg(py, shadow)?;
         let core_bundle = bundle.get().inner.clone();
-        let session = run(py, move || hitl::Session::with_clock(core_bundle, cfg, clock))?.map_err(|e| map_error(py, &e))?;
-        Ok(Self { inner: Arc::new(session), bundle: bundle.unbind() })
+        Self::build(py, move || hitl::Session::with_clock(core_bundle, cfg, clock), bundle, shadow)
     }
 
-    /// Rebuild a session from `snapshot()` text (scopes are re-validated against `bundle`).
+    /// Rebuild a session from `snapshot()` text (scopes are re-validated against `bundle`). A
+    /// snapshot does not hold the shadow bundle: pass it again as `shadow=`.
     #[staticmethod]
-    #[pyo3(signature = (bundle, snapshot, clock=None))]
-    fn restore(py: Python<'_>, bundle: &Bound<'_, PyAny>, snapshot: &Bound<'_, PyAny>, clock: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (bundle, snapshot, clock=None, *, shadow=None))]
+    fn restore(py: Python<'_>, bundle: &Bound<'_, PyAny>, snapshot: &Bound<'_, PyAny>, clock: Option<&Bound<'_, PyAny>>, shadow: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let bundle = bundle_arg(py, Some(bundle))?;
         let text = str_arg(py, snapshot, "snapshot")?;
         let clock = clock_arg(py, clock)?;
+        let shadow = shadow_arg(py, shadow)?;
         let core_bundle = bundle.get().inner.clone();
-        let session = run(py, move || hitl::Session::restore_with_clock(core_bundle, &text, clock))?.map_err(|e| map_error(py, &e))?;
-        Ok(Self { inner: Arc::new(session), bundle: bundle.unbind() })
+        Self::build(py, move || hitl::Session::restore_with_clock(core_bundle, &text, clock), bundle, shadow)
     }
 
     /// The whole mutable state as JSON text.
@@ -1001,7 +1099,33 @@ impl PySession {
             drop(call);
             d
         });
-        PyDecision { inner }
+        self.decision(py, inner)
+    }
+
+    /// The decision for the call with the path that produced it, as a dict: `decision` (the
+    /// `to_dict()` keys), `command` (shell tools), `path` (write tools) and `steps`. The same
+    /// pipeline as `evaluate` (the same decision), recording as it goes.
+    /// Never raises for bad input: that is a fail-closed decision, as in `evaluate`.
+    fn explain<'py>(&self, py: Python<'py>, tool_name: &Bound<'py, PyAny>, tool_input: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let call = tool_call(tool_name, tool_input);
+        let s = &self.inner;
+        let text = run(py, move || {
+            let text = s.explain(&call).to_json().to_string();
+            drop(call);
+            text
+        })?;
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    /// `explain` rendered for people: the outcome and reason, then one line a step.
+    fn explain_text(&self, py: Python<'_>, tool_name: &Bound<'_, PyAny>, tool_input: &Bound<'_, PyAny>) -> PyResult<String> {
+        let call = tool_call(tool_name, tool_input);
+        let s = &self.inner;
+        run(py, move || {
+            let text = s.explain(&call).render();
+            drop(call);
+            text
+        })
     }
 
     /// Validate and add a scope; returns its normalised text.
@@ -1219,6 +1343,11 @@ impl PySession {
     #[getter]
     fn bundle(&self, py: Python<'_>) -> Py<PyPolicyBundle> {
         self.bundle.clone_ref(py)
+    }
+    /// The shadow bundle (`shadow=`), or `None`.
+    #[getter]
+    fn shadow(&self, py: Python<'_>) -> Option<Py<PyPolicyBundle>> {
+        self.shadow.as_ref().map(|s| s.clone_ref(py))
     }
     #[getter]
     fn principal(&self) -> &str {

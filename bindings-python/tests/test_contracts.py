@@ -3,8 +3,9 @@
 * ``cedar-parity/*.json`` — raw Cedar through ``cedar_parity_evaluate``;
 * ``decisions/*.json`` — pipeline scenarios through the native ``Session`` (every evaluation is
   also checked through the façade's ``PolicyDecision`` and every cache seed goes through the
-  façade's ``RecentDecisionCache``);
-* ``functions/*.json`` — helper-function vectors;
+  façade's ``RecentDecisionCache``; ``explain`` steps go through ``Session.explain``);
+* ``functions/*.json`` — helper-function vectors (``fingerprints_equal`` builds both bundles and
+  compares ``PolicyBundle.fingerprint``);
 * ``shell/*.json`` — shell command → simple commands, facts and writes through ``parse_command``.
 
 A folder without fixtures fails; an unknown step, expect key or function name fails; every
@@ -116,6 +117,7 @@ SCENARIO_KEYS = {"name", "spec", "description", "bundle", "session", "expect_err
 DECISION_KEYS = {"outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "cache_hit"}
 CACHE_HIT_KEYS = {"cached_decision", "cached_reason", "original_decision_ts", "matched_rule_ids"}
 GATE_KEYS = {"admitted", "reason", "effective_timeout_s", "clip", "ceiling_shrinking"}
+EXPLAIN_KEYS = {"outcome", "steps", "evaluations"}
 ERROR_TYPES: dict[str, type[Exception]] = {"load": ch.PolicyLoadError, "scope": ch.ScopeError, "config": ch.ConfigError}
 
 
@@ -255,6 +257,25 @@ class Scenario:
                 fv = getattr(facade, k)
                 c.eq(at, f"facade {k}", fv.value if k == "outcome" else list(fv) if k == "matching_rule_ids" else fv, want)
 
+    def do_explain(self, at: str, arg: dict[str, Any], expect: Any) -> None:
+        # contracts/README.md §2.7; mirrors cli/src/contracts.rs `check_explanation`.
+        c = self.c
+        if not isinstance(expect, dict):
+            c.fail(at, "explain step without expect")
+            return
+        got = self.session.explain(arg.get("tool_name", ""), arg.get("tool_input"))
+        steps = got["steps"]
+        for k, want in expect.items():
+            if k == "outcome":
+                c.eq(at, "explain.outcome", got["decision"]["outcome"], want)
+            elif k == "steps":
+                c.eq(at, "explain.steps", [s["step"] for s in steps], want)
+            elif k == "evaluations":
+                evals = [[s["tier"], s["action"], s["subject"], s["matched"]] for s in steps if s["step"] == "cedar_evaluation"]
+                c.eq(at, "explain.evaluations", evals, want)
+            else:
+                c.fail(at, f"unknown explain expect key {k!r}")
+
     def do_record_outcome(self, at: str, arg: dict[str, Any], expect: Any) -> None:
         kw = {k: arg[k] for k in ("scope", "reason", "request_id", "decided_at") if k in arg}
         effect = self.session.record_outcome(arg.get("tool_name", ""), arg.get("tool_input"), arg.get("matching_rule_ids", []), arg.get("resolution", ""), **kw)
@@ -340,6 +361,18 @@ def test_decisions(path: Optional[Path]) -> None:
 # functions
 # --------------------------------------------------------------------------------------------
 
+def bundle_of(spec: dict[str, Any]) -> ch.PolicyBundle:
+    """A §2.2 bundle object → a ``PolicyBundle`` (an unknown key fails)."""
+    unknown = set(spec) - BUNDLE_KEYS
+    if unknown:
+        raise KeyError(f"unknown bundle key(s) {sorted(unknown)}")
+    return ch.PolicyBundle(**spec)
+
+
+def fingerprints_equal(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bundle_of(a).fingerprint == bundle_of(b).fingerprint
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tool_input_sha256": ch.tool_input_sha256,
     "canonical_json": ch.canonical_json,
@@ -351,6 +384,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "denial_envelope": ch.denial_envelope,
     "redact_secrets": ch.redact_secrets,
     "scan_deny_reason": ch.scan_deny_reason,
+    "fingerprints_equal": fingerprints_equal,
 }
 
 
@@ -520,6 +554,44 @@ def test_runner_passes_builtins_through_to_the_bundle(tmp_path: Path) -> None:
     doc["scenarios"][0]["bundle"] = {}
     with pytest.raises(pytest.fail.Exception, match="got 'allow', want 'deny'"):
         run_decisions_text(tmp_path, doc)
+
+
+def test_runner_checks_explain_steps(tmp_path: Path) -> None:
+    good = {"name": "probe", "scenarios": [{"name": "p", "spec": [], "steps": [
+        {"explain": {"tool_name": "Bash", "tool_input": {"command": "rm -rf /"}},
+         "expect": {"outcome": "deny", "steps": ["input_checks", "cedar_evaluation", "cedar_evaluation", "cedar_evaluation"],
+                    "evaluations": [["hard", "invoke_tool", "Bash", []], ["hard", "execute_bash", "rm -rf /", ["rm_slash"]], ["hard", "write_file", "/", []]]}}]}]}
+    run_decisions_text(tmp_path, good)  # sanity: the correct fixture passes
+    wrong_outcome = json.loads(json.dumps(good))
+    wrong_outcome["scenarios"][0]["steps"][0]["expect"]["outcome"] = "allow"
+    wrong_steps = json.loads(json.dumps(good))
+    wrong_steps["scenarios"][0]["steps"][0]["expect"]["steps"].append("merge")
+    wrong_eval = json.loads(json.dumps(good))
+    wrong_eval["scenarios"][0]["steps"][0]["expect"]["evaluations"][1][3] = []
+    unknown = json.loads(json.dumps(good))
+    unknown["scenarios"][0]["steps"][0]["expect"]["vibes"] = "good"
+    no_expect = json.loads(json.dumps(good))
+    del no_expect["scenarios"][0]["steps"][0]["expect"]
+    for doc, fragment in [(wrong_outcome, "explain.outcome: got 'deny', want 'allow'"), (wrong_steps, "explain.steps: got"),
+                          (wrong_eval, "explain.evaluations: got"), (unknown, "unknown explain expect key 'vibes'"),
+                          (no_expect, "explain step without expect")]:
+        with pytest.raises(pytest.fail.Exception) as info:
+            run_decisions_text(tmp_path, doc)
+        assert fragment in str(info.value) and "probe.json / p step 0" in str(info.value)
+
+
+def test_runner_checks_fingerprints_equal(tmp_path: Path) -> None:
+    p = tmp_path / "fingerprints_equal.json"
+    cases: list[dict[str, Any]] = [{"args": [{}, {"builtins": "hardened"}], "expect": True}, {"args": [{}, {"builtins": "upstream"}], "expect": False}]
+    p.write_text(json.dumps({"function": "fingerprints_equal", "cases": cases}), encoding="utf-8")
+    test_functions(p)  # sanity: the correct fixture passes
+    cases[1]["expect"] = True
+    p.write_text(json.dumps({"function": "fingerprints_equal", "cases": cases}), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="case 1: result: got False, want True"):
+        test_functions(p)
+    p.write_text(json.dumps({"function": "fingerprints_equal", "cases": [{"args": [{"colour": "red"}, {}], "expect": True}]}), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="unknown bundle key"):
+        test_functions(p)
 
 
 def run_shell_text(tmp_path: Path, doc: dict[str, Any]) -> None:

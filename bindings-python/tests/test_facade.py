@@ -64,10 +64,13 @@ def test_decision_factories() -> None:
     assert (r.severity, r.tier, r.matching_rule_ids) == ("medium", "soft", ("x",))
 
 
-def test_decision_equality_and_hash_ignore_duration_and_cache_metadata() -> None:
-    a = PolicyDecision(outcome=Outcome.DENY, reason="r", duration_ms=1.0, cache_hit_metadata={"tool_name": "x"})
+def test_decision_equality_and_hash_ignore_duration_cache_metadata_fingerprint_and_shadow() -> None:
+    a = PolicyDecision(outcome=Outcome.DENY, reason="r", duration_ms=1.0, cache_hit_metadata={"tool_name": "x"},
+                       policy_fingerprint="ab" * 32, shadow_outcome="allow", shadow_rule_ids=[])
     b = PolicyDecision(outcome=Outcome.DENY, reason="r", duration_ms=9.0)
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert (a.policy_fingerprint, a.shadow_outcome, a.shadow_rule_ids) == ("ab" * 32, Outcome.ALLOW, ())
+    assert (b.policy_fingerprint, b.shadow_outcome, b.shadow_rule_ids) == (None, None, None)
     assert a != PolicyDecision(outcome=Outcome.DENY, reason="other")
     assert a != PolicyDecision(outcome=Outcome.DENY, reason="r", fail_closed=True)
     assert a != "deny"
@@ -91,7 +94,7 @@ def test_decision_is_immutable_picklable_and_has_a_useful_repr(engine: PolicyEng
     text = repr(d)
     assert text.startswith("PolicyDecision(outcome='deny', reason='Hard-deny: rm_slash', tier='hard'") and "rm_slash" in text
     back = pickle.loads(pickle.dumps(d))
-    assert back == d and back.duration_ms == d.duration_ms
+    assert back == d and back.duration_ms == d.duration_ms and back.policy_fingerprint == d.policy_fingerprint == engine.bundle.fingerprint
     assert d.to_dict() == {
         "outcome": "deny",
         "allowed": False,
@@ -104,6 +107,9 @@ def test_decision_is_immutable_picklable_and_has_a_useful_repr(engine: PolicyEng
         "fail_closed": False,
         "fail_closed_cause": None,
         "cache_hit_metadata": None,
+        "policy_fingerprint": engine.bundle.fingerprint,
+        "shadow_outcome": None,
+        "shadow_rule_ids": None,
     }
     assert d.duration_ms >= 0.0
 

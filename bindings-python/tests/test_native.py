@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -26,8 +27,19 @@ HARD_X = '@tier("hard") @rule_id("no_x") @severity("high")\nforbid (principal, a
 # --------------------------------------------------------------------------------------------
 
 
+def thaw(value: Any) -> Any:
+    """Undo the binding's freezing (mappings → dicts, tuples → lists) to compare with JSON."""
+    if isinstance(value, (dict, MappingProxyType)):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
 def test_constants_come_from_the_core_and_are_read_only() -> None:
-    assert dict(ch.CONSTANTS) == {k: (dict(v) if isinstance(v, MappingProxyType) else v) for k, v in json.loads(ch.CONSTANTS_JSON).items()}
+    # The binding freezes the constants: objects become read-only mappings, lists become tuples.
+    assert thaw(ch.CONSTANTS) == json.loads(ch.CONSTANTS_JSON)
+    assert isinstance(ch.CONSTANTS["protected_branches"], tuple) and "main" in ch.CONSTANTS["protected_branches"]
     assert ch.CONSTANTS["cache_ttl_s"] == json.loads(ch.CONSTANTS_JSON)["cache_ttl_s"]
     with pytest.raises(TypeError):
         ch.CONSTANTS["cache_ttl_s"] = 1  # type: ignore[index]
@@ -239,7 +251,9 @@ def test_native_decision_fields(session: Session) -> None:
     dd = d.to_dict()
     assert dd["outcome"] == "require_approval" and dd["matching_rule_ids"] == ["force_push_any", "force_push_main"] and set(dd) == {
         "outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "fail_closed_detail", "cache_hit", "duration_ms",
+        "policy_fingerprint", "shadow_outcome", "shadow_rule_ids",
     }
+    assert dd["policy_fingerprint"] == session.bundle.fingerprint and dd["shadow_outcome"] is None and dd["shadow_rule_ids"] is None
     assert repr(d).startswith('Decision(outcome="require_approval"')
     bad = session.evaluate("Write", {"file_path": 7})
     assert bad.fail_closed_cause == "invalid_tool_input" and "file_path" in (bad.fail_closed_detail or "")

@@ -155,9 +155,14 @@ _DECISION_FIELDS = (
     "fail_closed",
     "fail_closed_cause",
     "cache_hit_metadata",
+    "policy_fingerprint",
+    "shadow_outcome",
+    "shadow_rule_ids",
 )
 _DURATION = _DECISION_FIELDS.index("duration_ms")
 _CACHE_HIT = _DECISION_FIELDS.index("cache_hit_metadata")
+_SHADOW_OUTCOME = _DECISION_FIELDS.index("shadow_outcome")
+_SHADOW_RULES = _DECISION_FIELDS.index("shadow_rule_ids")
 
 
 def _field(index: int, doc: str) -> Any:
@@ -168,8 +173,10 @@ def _field(index: int, doc: str) -> Any:
 
 
 class PolicyDecision:
-    """One decision in the upstream shape. Immutable; equality and hash ignore ``duration_ms``
-    and ``cache_hit_metadata``."""
+    """One decision in the upstream shape. Immutable. Equality and hash cover the enforced
+    decision only: they ignore ``duration_ms``, ``cache_hit_metadata``, ``policy_fingerprint``
+    and the shadow fields (``shadow_outcome``, ``shadow_rule_ids``), so a decision equals the
+    one built with the factories whichever bundle made it."""
 
     __slots__ = ("_f",)
     _f: Tuple[Any, ...]
@@ -184,6 +191,9 @@ class PolicyDecision:
     fail_closed = _field(7, "True when the engine denied because something went wrong.")
     fail_closed_cause = _field(8, "unhashable_tool_input, invalid_tool_input, cedar_evaluation_error or internal_error.")
     cache_hit_metadata = _field(9, "For cache-hit denies: tool_name, tool_input_sha256, cached_decision, cached_reason, original_decision_ts, matched_rule_ids.")
+    policy_fingerprint = _field(10, "SHA-256 (hex) of the bundle that decided (PolicyBundle.fingerprint); None when built by hand.")
+    shadow_outcome = _field(11, "What the shadow bundle decided (an Outcome, not enforced); None without a shadow.")
+    shadow_rule_ids = _field(12, "The shadow bundle's rule ids (tuple, positional order); None without a shadow.")
 
     def __init__(
         self,
@@ -199,6 +209,9 @@ class PolicyDecision:
         fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+        policy_fingerprint: Optional[str] = None,
+        shadow_outcome: Union[Outcome, str, None] = None,
+        shadow_rule_ids: Optional[Iterable[str]] = None,
     ) -> None:
         if (outcome is None) == (allowed is None):
             raise TypeError("PolicyDecision() takes exactly one of outcome= or allowed=")
@@ -217,6 +230,9 @@ class PolicyDecision:
             bool(fail_closed),
             fail_closed_cause,
             None if cache_hit_metadata is None else dict(cache_hit_metadata),
+            policy_fingerprint,
+            None if shadow_outcome is None else Outcome(shadow_outcome),
+            None if shadow_rule_ids is None else tuple(shadow_rule_ids),
         )
         object.__setattr__(self, "_f", fields)
 
@@ -224,7 +240,11 @@ class PolicyDecision:
     def _from_native(cls, decision: Decision) -> "PolicyDecision":
         f = decision._facade_fields()
         self = object.__new__(cls)
-        object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:])
+        shadow = f[_SHADOW_OUTCOME]
+        if shadow is None:
+            object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:])
+        else:
+            object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:_SHADOW_OUTCOME] + (_OUTCOMES[shadow],) + f[_SHADOW_RULES:])
         return self
 
     @classmethod
@@ -282,9 +302,14 @@ class PolicyDecision:
         d["outcome"] = self._f[0].value
         d["matching_rule_ids"] = list(self._f[4])
         d["allowed"] = self.allowed
+        shadow_outcome, shadow_rule_ids = self._f[_SHADOW_OUTCOME], self._f[_SHADOW_RULES]
+        d["shadow_outcome"] = None if shadow_outcome is None else shadow_outcome.value
+        d["shadow_rule_ids"] = None if shadow_rule_ids is None else list(shadow_rule_ids)
         return d
 
     def _key(self) -> Tuple[Any, ...]:
+        # Everything up to cache_hit_metadata except duration_ms: the fingerprint and the shadow
+        # fields (after cache_hit_metadata) are provenance, not the decision.
         f = self._f
         return f[:_DURATION] + f[_DURATION + 1 : _CACHE_HIT]
 
@@ -319,6 +344,8 @@ class PolicyDecision:
             parts.append(f"fail_closed=True, fail_closed_cause={self.fail_closed_cause!r}")
         if self.cache_hit_metadata is not None:
             parts.append("cache_hit=True")
+        if self.shadow_outcome is not None:
+            parts.append(f"shadow_outcome={self.shadow_outcome.value!r}, shadow_rule_ids={self.shadow_rule_ids!r}")
         parts.append(f"duration_ms={self.duration_ms:.3f}")
         return f"PolicyDecision({', '.join(parts)})"
 
@@ -433,6 +460,7 @@ _FACADE_NAMES = {
     "blueprint_hard": "blueprint_hard_policies",
     "blueprint_soft": "blueprint_soft_policies",
     "disable": "blueprint_disable",
+    "shadow": "shadow_bundle",
 }
 
 
@@ -472,6 +500,7 @@ class PolicyEngine:
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
         builtins: str = "hardened",
+        shadow_bundle: Optional[PolicyBundle] = None,
     ) -> None:
         try:
             if bundle is None:
@@ -500,6 +529,7 @@ class PolicyEngine:
                 initial_approval_gate_count=initial_approval_gate_count,
                 task_default_timeout_s=task_default_timeout_s,
                 clock=clock,
+                shadow=shadow_bundle,
             )
         except ConfigError as err:
             renamed = _facade_named(err)
@@ -514,6 +544,15 @@ class PolicyEngine:
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision:
         """Decide one tool call. Never raises: malformed input is a fail-closed DENY."""
         return PolicyDecision._from_native(self._session.evaluate(tool_name, tool_input))
+
+    def explain(self, tool_name: str, tool_input: Mapping[str, object]) -> dict[str, Any]:
+        """The decision ``evaluate_tool_use`` would make, with the path that produced it:
+        ``{"decision", "command", "path", "steps"}`` (see ``Session.explain``). Never raises."""
+        return self._session.explain(tool_name, tool_input)
+
+    def explain_text(self, tool_name: str, tool_input: Mapping[str, object]) -> str:
+        """``explain`` rendered for people, one line a step."""
+        return self._session.explain_text(tool_name, tool_input)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -540,6 +579,11 @@ class PolicyEngine:
     def bundle(self) -> PolicyBundle:
         """The native bundle (share it with other engines via ``bundle=``)."""
         return self._bundle
+
+    @property
+    def shadow_bundle(self) -> Optional[PolicyBundle]:
+        """The shadow bundle every call is also decided against (not enforced), or ``None``."""
+        return self._session.shadow
 
     @property
     def session(self) -> Session:

@@ -88,6 +88,66 @@ class DecisionDict(TypedDict):
     fail_closed_detail: Optional[str]
     cache_hit: Optional[CacheHitMetadata]
     duration_ms: float
+    #: SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``).
+    policy_fingerprint: Optional[str]
+    #: The shadow bundle's outcome and rule ids (``Session(shadow=...)``); ``None`` without one.
+    shadow_outcome: Optional[OutcomeValue]
+    shadow_rule_ids: Optional[list[str]]
+
+# One thing the pipeline did (``Session.explain``), tagged by ``step``, in pipeline order.
+class InputChecksStep(TypedDict):
+    step: Literal["input_checks"]
+    passed: bool
+    classification: Literal["write", "shell", "other"]
+
+class CedarEvaluationStep(TypedDict):
+    step: Literal["cedar_evaluation"]
+    tier: TierValue
+    action: Literal["invoke_tool", "write_file", "execute_bash"]
+    #: The tool name, the simple command's normalised text, or the written path.
+    subject: str
+    #: Rule ids that matched, positional order.
+    matched: list[str]
+
+class ToolScopesStep(TypedDict):
+    step: Literal["tool_scopes"]
+    granted: list[str]
+    matched: bool
+
+class CacheLookupStep(TypedDict):
+    step: Literal["cache_lookup"]
+    cache: Literal["input", "rule"]
+    hit: bool
+
+class DisableFilterStep(TypedDict):
+    step: Literal["disable_filter"]
+    disabled: list[str]
+    active: list[str]
+
+class RuleScopesStep(TypedDict):
+    step: Literal["rule_scopes"]
+    covered: list[str]
+    outstanding: list[str]
+
+class MergeStep(TypedDict):
+    step: Literal["merge"]
+    rules: list[str]
+    timeout_s: int
+    severity: SeverityValue
+    task_default_timeout_s: int
+
+ExplainStep = Union[InputChecksStep, CedarEvaluationStep, ToolScopesStep, CacheLookupStep, DisableFilterStep, RuleScopesStep, MergeStep]
+
+class Explanation(TypedDict):
+    """What ``Session.explain`` / ``PolicyEngine.explain`` return."""
+
+    #: The decision, identical to what ``evaluate`` returns (``Decision.to_dict()`` keys).
+    decision: DecisionDict
+    #: Shell tools: how the command was read (as ``parse_command`` returns it), else ``None``.
+    command: Optional[dict[str, Any]]
+    #: Write tools: the path facts (``path``, ``classes``, ...), else ``None``.
+    path: Optional[dict[str, Any]]
+    steps: list[ExplainStep]
 
 # ---------------------------------------------------------------------------------------------
 # Errors
@@ -146,6 +206,18 @@ class PolicyDecision:
     def fail_closed_cause(self) -> Optional[str]: ...
     @property
     def cache_hit_metadata(self) -> Optional[CacheHitMetadata]: ...
+    @property
+    def policy_fingerprint(self) -> Optional[str]:
+        """SHA-256 (hex) of the bundle that decided; not part of equality or hash."""
+        ...
+    @property
+    def shadow_outcome(self) -> Optional[Outcome]:
+        """The shadow bundle's outcome (not enforced); not part of equality or hash."""
+        ...
+    @property
+    def shadow_rule_ids(self) -> Optional[Tuple[str, ...]]:
+        """The shadow bundle's rule ids; not part of equality or hash."""
+        ...
     def __init__(
         self,
         *,
@@ -160,6 +232,9 @@ class PolicyDecision:
         fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
+        policy_fingerprint: Optional[str] = None,
+        shadow_outcome: Union[Outcome, OutcomeValue, None] = None,
+        shadow_rule_ids: Optional[Iterable[str]] = None,
     ) -> None: ...
     @classmethod
     def allow(cls, reason: str = "permitted", *, tier: Optional[str] = None, matching_rule_ids: Iterable[str] = ()) -> PolicyDecision: ...
@@ -242,8 +317,15 @@ class PolicyEngine:
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
         builtins: str = "hardened",
+        shadow_bundle: Optional[PolicyBundle] = None,
     ) -> None: ...
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision: ...
+    def explain(self, tool_name: str, tool_input: Mapping[str, object]) -> Explanation:
+        """The decision ``evaluate_tool_use`` would make, with the steps that produced it. Never raises."""
+        ...
+    def explain_text(self, tool_name: str, tool_input: Mapping[str, object]) -> str:
+        """``explain`` rendered for people, one line a step."""
+        ...
     @property
     def task_type(self) -> str: ...
     @property
@@ -256,6 +338,8 @@ class PolicyEngine:
     def task_default_timeout_s(self) -> int: ...
     @property
     def bundle(self) -> PolicyBundle: ...
+    @property
+    def shadow_bundle(self) -> Optional[PolicyBundle]: ...
     @property
     def session(self) -> Session: ...
     @property
@@ -302,10 +386,36 @@ class Decision:
     def cache_hit(self) -> Optional[CacheHitMetadata]: ...
     @property
     def duration_ms(self) -> float: ...
+    @property
+    def policy_fingerprint(self) -> Optional[str]:
+        """SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``)."""
+        ...
+    @property
+    def shadow_outcome(self) -> Optional[OutcomeValue]:
+        """The shadow bundle's outcome (not enforced); ``None`` without a shadow."""
+        ...
+    @property
+    def shadow_rule_ids(self) -> Optional[Tuple[str, ...]]:
+        """The shadow bundle's rule ids, positional order; ``None`` without a shadow."""
+        ...
     def to_dict(self) -> DecisionDict: ...
     def _facade_fields(
         self,
-    ) -> Tuple[OutcomeValue, str, Optional[int], Optional[str], Tuple[str, ...], Optional[str], float, bool, Optional[str], Optional[CacheHitMetadata]]: ...
+    ) -> Tuple[
+        OutcomeValue,
+        str,
+        Optional[int],
+        Optional[str],
+        Tuple[str, ...],
+        Optional[str],
+        float,
+        bool,
+        Optional[str],
+        Optional[CacheHitMetadata],
+        Optional[str],
+        Optional[OutcomeValue],
+        Optional[Tuple[str, ...]],
+    ]: ...
 
 @final
 class Rule:
@@ -372,6 +482,12 @@ class PolicyBundle:
     def write_tools(self) -> dict[str, str]: ...
     @property
     def shell_tools(self) -> dict[str, str]: ...
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 (hex, 64 characters) over what decides: both tiers' policies in normalised
+        form (whitespace and comments do not matter), the disable list, the tool maps, the
+        built-in profile and the schema. Equal in Rust, Python and Node."""
+        ...
 
 @final
 class ManualClock:
@@ -445,6 +561,7 @@ class Session:
         bundle: Optional[PolicyBundle] = None,
         *,
         clock: Optional[ManualClock] = None,
+        shadow: Optional[PolicyBundle] = None,
         principal: str = ...,
         repo: str = ...,
         read_only: bool = ...,
@@ -454,9 +571,16 @@ class Session:
         task_default_timeout_s: int = ...,
     ) -> None: ...
     @staticmethod
-    def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None) -> Session: ...
+    def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None, *, shadow: Optional[PolicyBundle] = None) -> Session: ...
     def snapshot(self) -> str: ...
     def evaluate(self, tool_name: str, tool_input: Mapping[str, object]) -> Decision: ...
+    def explain(self, tool_name: str, tool_input: Mapping[str, object]) -> Explanation:
+        """The decision for the call (the same as ``evaluate``'s) with the path that produced
+        it. Never raises for bad input."""
+        ...
+    def explain_text(self, tool_name: str, tool_input: Mapping[str, object]) -> str:
+        """``explain`` rendered for people: the outcome and reason, then one line a step."""
+        ...
     def add_scope(self, scope: str) -> str: ...
     def allowlist(self) -> AllowlistView: ...
     def allowlist_matches(self, tool_name: str, tool_input: Mapping[str, object]) -> bool: ...
@@ -502,6 +626,8 @@ class Session:
     def begin_gate(self, timeout_s: Optional[int] = None, remaining_lifetime_s: Optional[int] = None) -> GateAdmission: ...
     @property
     def bundle(self) -> PolicyBundle: ...
+    @property
+    def shadow(self) -> Optional[PolicyBundle]: ...
     @property
     def principal(self) -> str: ...
     @property
