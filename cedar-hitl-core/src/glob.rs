@@ -102,6 +102,24 @@ impl Glob {
     }
 }
 
+/// The index of the `]` closing a bracket expression whose members start at `start` (just
+/// after the `[`), or `None` when it is not closed (then `[` is a literal).
+pub(crate) fn bracket_end(pat: &[char], start: usize) -> Option<usize> {
+    let n = pat.len();
+    let mut j = start;
+    if j < n && pat[j] == '!' {
+        j += 1;
+    }
+    // A `]` right after `[` or `[!` is a member, not the end.
+    if j < n && pat[j] == ']' {
+        j += 1;
+    }
+    while j < n && pat[j] != ']' {
+        j += 1;
+    }
+    (j < n).then_some(j)
+}
+
 /// Mirrors `fnmatch.translate` of Python 3.11, token for token.
 fn compile(pattern: &str) -> Vec<Token> {
     let pat: Vec<char> = pattern.chars().collect();
@@ -118,25 +136,13 @@ fn compile(pattern: &str) -> Vec<Token> {
                 }
             }
             '?' => tokens.push(Token::AnyChar),
-            '[' => {
-                let mut j = i;
-                if j < n && pat[j] == '!' {
-                    j += 1;
-                }
-                // A `]` right after `[` or `[!` is a member, not the end.
-                if j < n && pat[j] == ']' {
-                    j += 1;
-                }
-                while j < n && pat[j] != ']' {
-                    j += 1;
-                }
-                if j >= n {
-                    tokens.push(Token::Literal('['));
-                } else {
+            '[' => match bracket_end(&pat, i) {
+                None => tokens.push(Token::Literal('[')),
+                Some(j) => {
                     tokens.push(compile_class(&pat[i..j]));
                     i = j + 1;
                 }
-            }
+            },
             other => tokens.push(Token::Literal(other)),
         }
     }

@@ -88,18 +88,8 @@ pub fn is_degenerate_pattern(pattern: &str) -> bool {
         match p[i] {
             '*' | '?' => wild += 1,
             '[' => {
-                // A complete bracket expression: `[`, optional `!`, a leading `]` is a member.
-                let mut j = i + 1;
-                if j < len && p[j] == '!' {
-                    j += 1;
-                }
-                if j < len && p[j] == ']' {
-                    j += 1;
-                }
-                while j < len && p[j] != ']' {
-                    j += 1;
-                }
-                if j < len {
+                // A complete bracket expression counts whole, as the glob reads it.
+                if let Some(j) = crate::glob::bracket_end(&p, i + 1) {
                     wild += j - i + 1;
                     i = j;
                 }
