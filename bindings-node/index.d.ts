@@ -148,6 +148,38 @@ export interface CommandLine {
   opaque: string | null
 }
 
+/** One thing the pipeline did (`explain`), tagged by `step`. Keys are the core's snake_case
+ *  names. Kinds, in pipeline order: input checks, Cedar evaluations (hard tier, then the soft tier
+ *  unless pre-approved), the tool-scope step, cache lookups, the disable filter, rule scopes and the
+ *  merge of the outstanding rules' annotations. */
+export type ExplainStep =
+  | { step: 'input_checks'; passed: boolean; classification: 'write' | 'shell' | 'other' }
+  | {
+      step: 'cedar_evaluation'
+      tier: 'hard' | 'soft'
+      action: 'invoke_tool' | 'write_file' | 'execute_bash'
+      /** The tool name, the simple command's normalised text, or the written path. */
+      subject: string
+      /** Rule ids that matched, positional order. */
+      matched: string[]
+    }
+  | { step: 'tool_scopes'; granted: string[]; matched: boolean }
+  | { step: 'cache_lookup'; cache: 'input' | 'rule'; hit: boolean }
+  | { step: 'disable_filter'; disabled: string[]; active: string[] }
+  | { step: 'rule_scopes'; covered: string[]; outstanding: string[] }
+  | { step: 'merge'; rules: string[]; timeout_s: number; severity: 'low' | 'medium' | 'high'; task_default_timeout_s: number }
+
+/** What `explain` / `explainToolUse` return: the decision (the same object `evaluate` returns)
+ *  and the path the pipeline took to it. */
+export interface Explanation {
+  decision: Decision
+  /** Shell tools: how the command was read (as `parseCommand` returns it), else `null`. */
+  command: CommandLine | null
+  /** Write tools: the path facts, else `null`. */
+  path: PathFacts | null
+  steps: ExplainStep[]
+}
+
 /** A Cedar entity reference for `cedarParityEvaluate`. */
 export interface EntityRef {
   type: string
@@ -251,6 +283,13 @@ export declare class PolicyBundle {
   get writeTools(): Record<string, string>
   /** Shell tools and their command keys. */
   get shellTools(): Record<string, string>
+  /**
+   * SHA-256 (hex, 64 characters) over what decides: every policy of both tiers in normalised
+   * form (whitespace and comments do not matter), the disable list, the tool maps, the
+   * built-in profile and the schema. Equal bundles have equal fingerprints in every language;
+   * every decision carries it as `policyFingerprint`.
+   */
+  get fingerprint(): string
 }
 
 /**
@@ -262,6 +301,13 @@ export declare class PolicyEngine {
   constructor(optionsOrTaskType: PolicyEngineOptions | string, repo?: string, options?: Omit<PolicyEngineOptions, 'taskType' | 'repo'>)
   /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
   evaluateToolUse(toolName: string, toolInput: ToolInput): Decision
+  /**
+   * See `Session.explain`: the decision `evaluateToolUse` would return, with the steps that
+   * produced it. Never throws.
+   */
+  explainToolUse(toolName: string, toolInput: ToolInput): Explanation
+  /** See `Session.explainText`. */
+  explainToolUseText(toolName: string, toolInput: ToolInput): string
   get taskType(): string
   get repo(): string
   get readOnly(): boolean
@@ -327,6 +373,13 @@ export declare class Session {
   static restore(bundle: PolicyBundle, snapshot: string, clock?: ManualClock): Session
   /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
   evaluate(toolName: string, toolInput: ToolInput): Decision
+  /**
+   * Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
+   * recording every step. Never throws.
+   */
+  explain(toolName: string, toolInput: ToolInput): Explanation
+  /** `explain` rendered for people: the outcome and reason, then one line a step. Never throws. */
+  explainText(toolName: string, toolInput: ToolInput): string
   /**
    * Apply how a gate ended (widen the allowlist, fill the caches, queue the denial) and get
    * the agent-facing reason. Throws `SCOPE` for a refused approval scope, `CONFIG` for a bad
@@ -459,6 +512,11 @@ export interface Decision {
   failClosedCause: FailClosedCause | null
   failClosedDetail: string | null
   cacheHit: CacheHit | null
+  /**
+   * SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
+   * session's bundle, in every language.
+   */
+  policyFingerprint: string | null
 }
 
 /** One queued human denial. */

@@ -148,6 +148,38 @@ export interface CommandLine {
   opaque: string | null
 }
 
+/** One thing the pipeline did (`explain`), tagged by `step`. Keys are the core's snake_case
+ *  names. Kinds, in pipeline order: input checks, Cedar evaluations (hard tier, then the soft tier
+ *  unless pre-approved), the tool-scope step, cache lookups, the disable filter, rule scopes and the
+ *  merge of the outstanding rules' annotations. */
+export type ExplainStep =
+  | { step: 'input_checks'; passed: boolean; classification: 'write' | 'shell' | 'other' }
+  | {
+      step: 'cedar_evaluation'
+      tier: 'hard' | 'soft'
+      action: 'invoke_tool' | 'write_file' | 'execute_bash'
+      /** The tool name, the simple command's normalised text, or the written path. */
+      subject: string
+      /** Rule ids that matched, positional order. */
+      matched: string[]
+    }
+  | { step: 'tool_scopes'; granted: string[]; matched: boolean }
+  | { step: 'cache_lookup'; cache: 'input' | 'rule'; hit: boolean }
+  | { step: 'disable_filter'; disabled: string[]; active: string[] }
+  | { step: 'rule_scopes'; covered: string[]; outstanding: string[] }
+  | { step: 'merge'; rules: string[]; timeout_s: number; severity: 'low' | 'medium' | 'high'; task_default_timeout_s: number }
+
+/** What `explain` / `explainToolUse` return: the decision (the same object `evaluate` returns)
+ *  and the path the pipeline took to it. */
+export interface Explanation {
+  decision: Decision
+  /** Shell tools: how the command was read (as `parseCommand` returns it), else `null`. */
+  command: CommandLine | null
+  /** Write tools: the path facts, else `null`. */
+  path: PathFacts | null
+  steps: ExplainStep[]
+}
+
 /** A Cedar entity reference for `cedarParityEvaluate`. */
 export interface EntityRef {
   type: string

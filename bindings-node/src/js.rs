@@ -295,16 +295,27 @@ struct EnvCache {
     /// Node 20 references objects only, so strings are held by this array.)
     constants: sys::napi_ref,
     strings: Vec<&'static str>,
+    /// The JS array the factory reads run-time strings from (policy fingerprints), by index: a
+    /// ring of at most `MAX_DYNAMIC` slots, `dynamic[i]` the text in slot `i`. A process holds a
+    /// few bundles at a time, so the ring answers every call after the first from the cache.
+    dynamic_strings: sys::napi_ref,
+    dynamic: Vec<Box<str>>,
+    /// The slot the next new string replaces once the ring is full.
+    dynamic_next: usize,
 }
 
 /// Builds a `Decision` as an object literal: V8 allocates it with a ready-made shape instead of
-/// adding twelve properties one by one through N-API. Same keys, same order, plain object.
-/// Called with the constants array `K`; returns the factory, which takes the constant strings as
-/// indices into `K` (`-1` → `null`).
-const DECISION_FACTORY: &str = "(function (K) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit };\n  };\n})";
+/// adding thirteen properties one by one through N-API. Same keys, same order, plain object.
+/// Called with the constants array `K` and the run-time strings array `D`; returns the factory,
+/// which takes the constant strings as indices into `K` and the policy fingerprint as an index
+/// into `D` (`-1` → `null`).
+const DECISION_FACTORY: &str = "(function (K, D) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit, policyFingerprint) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit, policyFingerprint: policyFingerprint < 0 ? null : D[policyFingerprint] };\n  };\n})";
 
 /// Upper bound on interned strings (they are all `&'static str` constants of the core).
 const MAX_INTERNED: usize = 64;
+
+/// Slots of the run-time string ring (policy fingerprints).
+const MAX_DYNAMIC: usize = 16;
 
 unsafe extern "C" fn finalize_env_cache(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
     if !data.is_null() {
@@ -329,10 +340,10 @@ impl Js {
         Ok(v)
     }
 
-    /// Compile the decision factory and its constants array; `None` (exception cleared) if the
-    /// env refuses.
-    fn compile_decision_factory(self) -> Option<(sys::napi_ref, sys::napi_ref)> {
-        let build = || -> Result<(sys::napi_ref, sys::napi_ref)> {
+    /// Compile the decision factory, its constants array and its run-time strings array;
+    /// `None` (exception cleared) if the env refuses.
+    fn compile_decision_factory(self) -> Option<(sys::napi_ref, sys::napi_ref, sys::napi_ref)> {
+        let build = || -> Result<(sys::napi_ref, sys::napi_ref, sys::napi_ref)> {
             let src = self.string(DECISION_FACTORY)?;
             let mut outer = ptr::null_mut();
             self.check(unsafe { sys::napi_run_script(self.0, src, &mut outer) }, "run_script")?;
@@ -341,15 +352,27 @@ impl Js {
             }
             let mut constants = ptr::null_mut();
             self.check(unsafe { sys::napi_create_array(self.0, &mut constants) }, "create_array")?;
-            let f = self.call(outer, &[constants])?;
+            let mut dynamic = ptr::null_mut();
+            self.check(unsafe { sys::napi_create_array(self.0, &mut dynamic) }, "create_array")?;
+            let f = self.call(outer, &[constants, dynamic])?;
             if self.type_of(f)? != sys::ValueType::napi_function {
                 return Err(Error::new(Status::FunctionExpected, "decision factory is not a function"));
             }
             let k = self.reference(constants)?;
-            match self.reference(f) {
-                Ok(fr) => Ok((fr, k)),
+            let d = match self.reference(dynamic) {
+                Ok(d) => d,
                 Err(e) => {
                     unsafe { sys::napi_delete_reference(self.0, k) };
+                    return Err(e);
+                }
+            };
+            match self.reference(f) {
+                Ok(fr) => Ok((fr, k, d)),
+                Err(e) => {
+                    unsafe {
+                        sys::napi_delete_reference(self.0, k);
+                        sys::napi_delete_reference(self.0, d);
+                    }
                     Err(e)
                 }
             }
@@ -376,8 +399,16 @@ impl Js {
         let probe = self.object()?;
         let proto = self.prototype_of(probe)?;
         let object_prototype = self.reference(proto)?;
-        let (decision_factory, constants) = self.compile_decision_factory().unwrap_or((ptr::null_mut(), ptr::null_mut()));
-        let cache = Box::into_raw(Box::new(EnvCache { object_prototype, decision_factory, constants, strings: Vec::new() }));
+        let (decision_factory, constants, dynamic_strings) = self.compile_decision_factory().unwrap_or((ptr::null_mut(), ptr::null_mut(), ptr::null_mut()));
+        let cache = Box::into_raw(Box::new(EnvCache {
+            object_prototype,
+            decision_factory,
+            constants,
+            strings: Vec::new(),
+            dynamic_strings,
+            dynamic: Vec::new(),
+            dynamic_next: 0,
+        }));
         let status = unsafe { sys::napi_set_instance_data(self.0, cache.cast(), Some(finalize_env_cache), ptr::null_mut()) };
         if status != sys::Status::napi_ok {
             drop(unsafe { Box::from_raw(cache) });
@@ -436,6 +467,56 @@ impl Js {
                 self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")?;
                 unsafe { (*cache).strings.push(s) };
                 n
+            }
+        };
+        self.int32(i as i32)
+    }
+
+    /// The index of a run-time string in the factory's run-time strings array (`None` → `-1`,
+    /// which the factory turns into `null`). A string not in the ring takes a free slot, or
+    /// replaces the oldest one when the ring is full (the factory reads the slot during the call
+    /// this index is made for, so a later replacement never changes a built object). Only valid
+    /// once `decision_factory` returned a function.
+    pub fn dynamic_index(self, s: Option<&str>) -> Result<Val> {
+        let Some(s) = s else {
+            return self.int32(-1);
+        };
+        let cache = self.env_cache()?;
+        let found = unsafe { (*cache).dynamic.iter().position(|k| &**k == s) };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let (r, n, next) = unsafe { ((*cache).dynamic_strings, (*cache).dynamic.len(), (*cache).dynamic_next) };
+                if r.is_null() {
+                    return Err(Error::new(Status::GenericFailure, "no run-time strings array"));
+                }
+                let slot = if n < MAX_DYNAMIC { n } else { next };
+                let arr = self.reference_value(r)?;
+                let v = self.string(s)?;
+                // Defined (not assigned): no setter on a prototype can intercept it. With the
+                // attributes of a plain assignment (writable, enumerable, configurable), so the
+                // array can keep fast elements and a full ring can replace the slot's value. The
+                // array is reachable only from the factory's closure.
+                let key = self.string(&slot.to_string())?;
+                let desc = sys::napi_property_descriptor {
+                    utf8name: ptr::null(),
+                    name: key,
+                    method: None,
+                    getter: None,
+                    setter: None,
+                    value: v,
+                    attributes: sys::PropertyAttributes::enumerable | sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+                    data: ptr::null_mut(),
+                };
+                self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")?;
+                let c = unsafe { &mut *cache };
+                if slot == n {
+                    c.dynamic.push(s.into());
+                } else {
+                    c.dynamic[slot] = s.into();
+                    c.dynamic_next = (slot + 1) % MAX_DYNAMIC;
+                }
+                slot
             }
         };
         self.int32(i as i32)

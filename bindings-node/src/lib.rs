@@ -63,6 +63,9 @@ pub struct Decision {
     pub fail_closed_cause: Option<String>,
     pub fail_closed_detail: Option<String>,
     pub cache_hit: Option<CacheHit>,
+    /// SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
+    /// session's bundle, in every language.
+    pub policy_fingerprint: Option<String>,
 }
 
 /// A rule: one Cedar policy plus its annotations (from `parseRules` or `PolicyBundle.rules()`).
@@ -272,6 +275,7 @@ fn decision_out(d: &core::Decision) -> Decision {
         fail_closed_cause: d.fail_closed().map(|f| f.cause.as_str().to_owned()),
         fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
         cache_hit: d.cache_hit().map(cache_hit_out),
+        policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
     }
 }
 
@@ -479,6 +483,25 @@ fn evaluate_with(js: Js, session: &core::Session, name: Val, input: Val) -> Resu
     decision_value(js, &session.evaluate(&call)).map(Raw)
 }
 
+/// An explanation as a plain JS object: `decision` is the same object `evaluate` returns
+/// (camelCase keys); `command`, `path` and `steps` are the core's JSON (snake_case keys, like
+/// `parseCommand`).
+fn explain_with(js: Js, session: &core::Session, name: Val, input: Val) -> Result<Raw> {
+    let call = tool_call(js, name, input);
+    let e = session.explain(&call);
+    let json = e.to_json();
+    let obj = js.object()?;
+    js.set(obj, "decision", decision_value(js, &e.decision)?)?;
+    for key in ["command", "path", "steps"] {
+        js.set(obj, key, json_to_js(js, &json[key], false)?)?;
+    }
+    Ok(Raw(obj))
+}
+
+fn explain_text_with(js: Js, session: &core::Session, name: Val, input: Val) -> String {
+    session.explain(&tool_call(js, name, input)).render()
+}
+
 fn cache_hit_out(h: &core::CacheHit) -> CacheHit {
     CacheHit {
         tool_name: h.tool_name.clone(),
@@ -517,6 +540,7 @@ fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
             js.const_index(d.fail_closed().map(|f| f.cause.as_str()))?,
             js.opt_string(d.fail_closed().map(|f| f.detail.as_str()))?,
             cache_hit,
+            js.dynamic_index(d.policy_fingerprint())?,
         ];
         js.call(factory, &args).map(Some)
     };
@@ -883,6 +907,15 @@ impl PolicyBundle {
     pub fn shell_tools(&self, env: Env) -> Result<Raw> {
         tool_map(js_of(&env), self.inner.shell_tools())
     }
+
+    /// SHA-256 (hex, 64 characters) over what decides: every policy of both tiers in normalised
+    /// form (whitespace and comments do not matter), the disable list, the tool maps, the
+    /// built-in profile and the schema. Equal bundles have equal fingerprints in every language;
+    /// every decision carries it as `policyFingerprint`.
+    #[napi(getter, catch_unwind)]
+    pub fn fingerprint(&self) -> String {
+        self.inner.fingerprint().to_owned()
+    }
 }
 
 fn tool_map(js: Js, map: &[(String, String)]) -> Result<Raw> {
@@ -938,6 +971,19 @@ impl Session {
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
     pub fn evaluate(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
+    }
+
+    /// Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
+    /// recording every step. Never throws.
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Explanation")]
+    pub fn explain(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+        explain_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
+    }
+
+    /// `explain` rendered for people: the outcome and reason, then one line a step. Never throws.
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
+    pub fn explain_text(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> String {
+        explain_text_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
     /// Apply how a gate ended (widen the allowlist, fill the caches, queue the denial) and get
@@ -1181,6 +1227,19 @@ impl PolicyEngine {
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
     pub fn evaluate_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
+    }
+
+    /// See `Session.explain`: the decision `evaluateToolUse` would return, with the steps that
+    /// produced it. Never throws.
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Explanation")]
+    pub fn explain_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+        explain_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
+    }
+
+    /// See `Session.explainText`.
+    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
+    pub fn explain_tool_use_text(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> String {
+        explain_text_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
     #[napi(getter, catch_unwind)]

@@ -36,7 +36,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
   test('evaluateToolUse returns the full decision shape (SPEC A.1)', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     const d = e.evaluateToolUse('Bash', PUSH_MAIN)
-    assert.deepEqual(Object.keys(d).sort(), ['allowed', 'cacheHit', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'matchingRuleIds', 'outcome', 'reason', 'severity', 'tier', 'timeoutS'])
+    assert.deepEqual(Object.keys(d), ['outcome', 'allowed', 'reason', 'tier', 'matchingRuleIds', 'timeoutS', 'severity', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'cacheHit', 'policyFingerprint'])
     assert.equal(d.outcome, 'require_approval')
     assert.equal(d.allowed, false)
     assert.equal(d.reason, 'Soft-deny: force_push_any, force_push_main')
@@ -50,6 +50,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     assert.equal(d.failClosedCause, null)
     assert.equal(d.failClosedDetail, null)
     assert.equal(d.cacheHit, null)
+    assert.equal(d.policyFingerprint, e.bundle.fingerprint)
     const allow = e.evaluateToolUse('Bash', { command: 'npm test' })
     assert.deepEqual([allow.outcome, allow.allowed, allow.reason, allow.tier, allow.timeoutS, allow.severity], ['allow', true, 'permitted', null, null, null])
     const hard = e.evaluateToolUse('Bash', { command: 'rm -rf /' })
@@ -398,6 +399,126 @@ describe('Session', () => {
     assert.equal(sys.gateCount, 1)
     throwsTyped(() => h.Session.restore(h.PolicyBundle.builtin(), '{"format": 2}'), 'CONFIG', { field: 'snapshot' })
     throwsTyped(() => h.Session.restore(h.PolicyBundle.builtin(), 42), 'CONFIG', { field: 'snapshot' })
+  })
+})
+
+describe('explain and policy fingerprints', () => {
+  // The pipeline's answers that do not depend on timing (durationMs differs between two calls).
+  const timeless = ({ durationMs, ...rest }) => rest
+  const CALLS = [
+    ['hard deny', 'Bash', { command: 'sudo rm -fr /' }],
+    ['soft gate', 'Bash', { command: 'git push -f origin HEAD:main' }],
+    ['scope allow', 'Bash', { command: 'git status && git status -sb' }],
+    ['write path', 'Write', { file_path: 'app/.env.local', content: 'x' }],
+    ['cache hit', 'Write', { file_path: 'a.txt' }],
+    ['fail-closed (wrong key)', 'Bash', { cmd: 'rm -rf /' }],
+    ['fail-closed (not an object)', 'Read', 'not an object'],
+    ['fail-closed (bad tool name)', 42, {}],
+  ]
+  // Two sessions in the same state: one explains, the other evaluates.
+  const twin = () => {
+    const s = new h.Session(h.PolicyBundle.builtin(), { repo: 'o/r', initialApprovals: ['bash_pattern:git status*'] }, new h.ManualClock(EPOCH))
+    s.recordInputDecision('Write', h.toolInputSha256({ file_path: 'a.txt' }), 'DENIED', 'no')
+    return s
+  }
+
+  test('explain(...).decision equals evaluate(...) on a twin session (Session and PolicyEngine)', () => {
+    const a = twin()
+    const b = twin()
+    for (const [label, name, input] of CALLS) {
+      const ex = a.explain(name, input)
+      assert.deepEqual(Object.keys(ex), ['decision', 'command', 'path', 'steps'], label)
+      assert.deepEqual(timeless(ex.decision), timeless(b.evaluate(name, input)), label)
+      assert.deepEqual(Object.keys(ex.decision), Object.keys(b.evaluate(name, input)), `${label}: same key order`)
+    }
+    const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
+    const f = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
+    for (const [label, name, input] of CALLS) {
+      assert.deepEqual(timeless(e.explainToolUse(name, input).decision), timeless(f.evaluateToolUse(name, input)), label)
+    }
+  })
+
+  test('steps, command and path come from the core: kinds, Cedar evaluations, facts', () => {
+    const s = twin()
+    const hard = s.explain('Bash', { command: 'sudo rm -fr /' })
+    assert.deepEqual(hard.steps[0], { step: 'input_checks', passed: true, classification: 'shell' })
+    assert.deepEqual(hard.steps.filter((x) => x.step === 'cedar_evaluation').map((x) => [x.tier, x.action, x.subject, x.matched]), [
+      ['hard', 'invoke_tool', 'Bash', []],
+      ['hard', 'execute_bash', 'sudo rm -fr /', ['rm_slash']],
+      ['hard', 'write_file', '/', []],
+    ])
+    assert.deepEqual(hard.command, h.parseCommand('sudo rm -fr /'), 'command: the same object parseCommand returns')
+    assert.equal(hard.path, null)
+    const gate = new h.Session(h.PolicyBundle.builtin(), { repo: 'o/r' }).explain('Bash', { command: 'git push -f origin HEAD:main' })
+    assert.deepEqual(gate.steps.map((x) => x.step), ['input_checks', 'cedar_evaluation', 'cedar_evaluation', 'tool_scopes', 'cedar_evaluation', 'cedar_evaluation', 'disable_filter', 'rule_scopes', 'merge'])
+    // With an entry in the input cache, a (missed) lookup is recorded before the soft tier.
+    assert.deepEqual(s.explain('Bash', { command: 'git push -f origin HEAD:main' }).steps[4], { step: 'cache_lookup', cache: 'input', hit: false })
+    const merge = gate.steps.at(-1)
+    assert.deepEqual(Object.keys(merge).sort(), ['rules', 'severity', 'step', 'task_default_timeout_s', 'timeout_s'])
+    assert.equal(merge.timeout_s, gate.decision.timeoutS)
+    assert.equal(merge.severity, gate.decision.severity)
+    const allow = s.explain('Bash', { command: 'git status && git status -sb' })
+    assert.deepEqual(allow.steps.at(-1), { step: 'tool_scopes', granted: ['bash_pattern:git status*'], matched: true })
+    const cached = s.explain('Write', { file_path: 'a.txt' })
+    assert.deepEqual(cached.steps.at(-1), { step: 'cache_lookup', cache: 'input', hit: true })
+    assert.equal(cached.decision.cacheHit.cachedReason, 'no')
+    assert.equal(cached.command, null)
+    assert.equal(cached.path.path, 'a.txt')
+    const env = s.explain('Write', { file_path: 'app/.env.local' })
+    assert.ok(env.path.classes.includes('dotenv'))
+    for (const [name, input] of [['Bash', { cmd: 'rm -rf /' }], ['Read', 'not an object'], [42, {}], ['Bash', { command: 'x', extra: 10n }]]) {
+      const ex = s.explain(name, input)
+      failsClosed(ex.decision, ex.decision.failClosedCause)
+      assert.deepEqual(ex.steps.map((x) => x.step), ['input_checks'], String(name))
+      assert.equal(ex.steps[0].passed, false)
+    }
+  })
+
+  test('explainText / explainToolUseText render the same explanation', () => {
+    const s = twin()
+    const text = s.explainText('Bash', { command: 'rm -rf /' })
+    assert.equal(typeof text, 'string')
+    assert.ok(text.startsWith('DENY: Hard-deny: rm_slash\n'), text)
+    assert.ok(text.includes('hard execute_bash `rm -rf /` → rm_slash'), text)
+    const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
+    assert.equal(e.explainToolUseText('Bash', { command: 'rm -rf /' }), text)
+    assert.ok(e.explainToolUseText('Read', null).startsWith('DENY: fail-closed: '))
+  })
+
+  test('bundle.fingerprint: 64 hex characters, by content; every decision carries it', () => {
+    const a = h.PolicyBundle.builtin()
+    assert.match(a.fingerprint, /^[0-9a-f]{64}$/)
+    assert.equal(new h.PolicyBundle().fingerprint, a.fingerprint, 'equal bundles, equal fingerprints')
+    assert.equal(new h.PolicyBundle({ builtins: 'hardened' }).fingerprint, a.fingerprint)
+    const up = new h.PolicyBundle({ builtins: 'upstream' })
+    const soft = new h.PolicyBundle({ blueprintSoft: SLOW_SOFT })
+    const reformatted = new h.PolicyBundle({ blueprintSoft: `// comment\n${SLOW_SOFT.replace(/ /g, '  ')}` })
+    assert.notEqual(up.fingerprint, a.fingerprint)
+    assert.notEqual(soft.fingerprint, a.fingerprint)
+    assert.equal(reformatted.fingerprint, soft.fingerprint, 'whitespace and comments do not matter')
+    for (const b of [a, up, soft]) {
+      const s = new h.Session(b, { repo: 'o/r' })
+      for (const [label, name, input] of CALLS) assert.equal(s.evaluate(name, input).policyFingerprint, b.fingerprint, label)
+      assert.equal(s.explain('Bash', { command: 'ls' }).decision.policyFingerprint, b.fingerprint)
+      assert.equal(s.bundle.fingerprint, b.fingerprint)
+      const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', bundle: b })
+      assert.equal(e.evaluateToolUse('Read', {}).policyFingerprint, b.fingerprint)
+    }
+    const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', blueprintSoftPolicies: SLOW_SOFT })
+    assert.equal(e.evaluateToolUse('Read', {}).policyFingerprint, soft.fingerprint)
+  })
+
+  test('many bundles in one thread: each decision carries the fingerprint of its own bundle', () => {
+    // More distinct bundles than the binding caches fingerprint strings for, evaluated in turns.
+    const sessions = []
+    for (let i = 0; i < 40; i++) {
+      const b = new h.PolicyBundle({ blueprintSoft: `@tier("soft") @rule_id("r${i}")\nforbid (principal, action == Agent::Action::"execute_bash", resource) when { context.command like "*n${i}*" };` })
+      sessions.push([b.fingerprint, new h.Session(b, { repo: 'o/r' })])
+    }
+    assert.equal(new Set(sessions.map(([f]) => f)).size, 40)
+    for (let round = 0; round < 3; round++) {
+      for (const [fp, s] of round === 1 ? [...sessions].reverse() : sessions) assert.equal(s.evaluate('Read', {}).policyFingerprint, fp)
+    }
   })
 })
 

@@ -41,11 +41,17 @@ const TABLE = [
   ['10 MB harmless command is allowed (upstream profile)', () => allow(evaluate('Bash', { command: 'echo '.padEnd(10 * MB, 'x') }, UPSTREAM))],
   ['10 MB file path under .git/ is hard-denied', () => hardDeny(evaluate('Write', { file_path: `.git/${'d/'.repeat(5 * MB)}x` }), 'write_git_internals')],
   ['input over the 16 MiB size cap fails closed', () => failsClosed(evaluate('Bash', { command: 'x'.repeat(h.constants.tool_input_max_bytes + 1) }), 'unhashable_tool_input', /larger than/)],
-  ['hardened: a command over the parser bound (128 KiB) or holding a NUL is opaque, so gated, never allowed', () => {
-    for (const command of [`${'a'.repeat(10 * MB)} && rm -rf /`, 'echo '.padEnd(10 * MB, 'x'), 'echo \u0000; rm -rf /tmp']) {
+  ['hardened: a command over the parser cap (16 KiB) or holding a NUL is opaque, so gated, never allowed', () => {
+    for (const command of ['echo '.padEnd(10 * MB, 'x'), 'echo \u0000; rm -rf /tmp', 'echo a\u0000b']) {
       const d = evaluate('Bash', { command })
       assert.deepEqual([d.outcome, d.reason, d.matchingRuleIds, d.failClosed], ['require_approval', 'Soft-deny: opaque_shell_command', ['opaque_shell_command'], false])
       assert.notEqual(h.parseCommand(command).opaque, null)
+    }
+  }],
+  ['hardened: padding past the cap or a NUL does not hide rm -rf / (first and last 16 KiB and each NUL-separated part are read)', () => {
+    for (const command of [`${'a'.repeat(10 * MB)} && rm -rf /`, `${'a'.repeat(10 * MB)}; rm -rf /`, `rm -rf / #${'a'.repeat(10 * MB)}`, 'echo \u0000; rm -rf /']) {
+      hardDeny(evaluate('Bash', { command }), 'rm_slash')
+      assert.notEqual(h.parseCommand(command).opaque, null, 'still opaque')
     }
   }],
   ['NUL inside a command does not hide rm -rf / (upstream profile)', () => hardDeny(evaluate('Bash', { command: 'echo \u0000; rm -rf /tmp' }, UPSTREAM), 'rm_slash')],

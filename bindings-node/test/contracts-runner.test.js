@@ -150,3 +150,72 @@ test('unknown step, expect key, scenario key and function name all fail', () => 
   assert.notEqual(r.status, 0)
   assert.match(r.out, /unknown function 'frobnicate'/)
 })
+
+// contracts/README.md §2.7 `explain` and the `fingerprints_equal` function.
+const EXPLAIN_DECISIONS = {
+  name: 'mini-explain',
+  scenarios: [
+    {
+      name: 'mini-explain-rm',
+      spec: ['issue-12'],
+      steps: [
+        {
+          explain: { tool_name: 'Bash', tool_input: { command: 'rm -rf /' } },
+          expect: {
+            outcome: 'deny',
+            steps: ['input_checks', 'cedar_evaluation', 'cedar_evaluation', 'cedar_evaluation'],
+            evaluations: [
+              ['hard', 'invoke_tool', 'Bash', []],
+              ['hard', 'execute_bash', 'rm -rf /', ['rm_slash']],
+              ['hard', 'write_file', '/', []],
+            ],
+          },
+        },
+      ],
+    },
+  ],
+}
+const FINGERPRINTS = {
+  function: 'fingerprints_equal',
+  cases: [
+    { args: [{}, { builtins: 'hardened' }], expect: true },
+    { args: [{}, { builtins: 'upstream' }], expect: false },
+    { args: [{}, { shell_tools: { Shell: 'cmd' } }], expect: false },
+    { args: [{ disable: ['write_credentials', 'write_env_files'] }, { disable: ['write_env_files', 'write_credentials'] }], expect: true },
+  ],
+}
+
+test('explain steps: checked like the Rust runner, in both modes; a wrong one fails and names the step', () => {
+  const r = run(tree({ decisions: [GOOD_DECISIONS, EXPLAIN_DECISIONS] }))
+  assert.equal(r.status, 0, r.out)
+  const variants = [
+    [(st) => (st.expect.outcome = 'allow'), /mini-explain-rm \[Session\] step 0: explain\.outcome: got 'deny', want 'allow'/, /mini-explain-rm \[PolicyEngine\] step 0: explain\.outcome/],
+    [(st) => st.expect.steps.pop(), /explain\.steps: got/],
+    [(st) => (st.expect.evaluations[1][3] = []), /explain\.evaluations: got/],
+    [(st) => (st.expect.colour = 'red'), /unknown explain expect key 'colour'/],
+    [(st) => delete st.expect, /explain step without expect/],
+    [(st) => (st.explain.toolName = 'Bash'), /unknown explain key 'toolName'/],
+  ]
+  for (const [change, ...messages] of variants) {
+    const bad = structuredClone(EXPLAIN_DECISIONS)
+    change(bad.scenarios[0].steps[0])
+    const out = run(tree({ decisions: [bad] }))
+    assert.notEqual(out.status, 0, JSON.stringify(bad))
+    for (const m of messages) assert.match(out.out, m)
+  }
+})
+
+test('fingerprints_equal: bundle objects with builtins and tool maps; a wrong expectation fails', () => {
+  const r = run(tree({ functions: [GOOD_FUNCTIONS, FINGERPRINTS] }))
+  assert.equal(r.status, 0, r.out)
+  const bad = structuredClone(FINGERPRINTS)
+  bad.cases[1].expect = true
+  const out = run(tree({ functions: [bad] }))
+  assert.notEqual(out.status, 0)
+  assert.match(out.out, /fingerprints_equal case 1: result: got false, want true/)
+  const unknown = structuredClone(FINGERPRINTS)
+  unknown.cases[0].args[0] = { blueprintSoft: '' }
+  const out2 = run(tree({ functions: [unknown] }))
+  assert.notEqual(out2.status, 0)
+  assert.match(out2.out, /unknown bundle key 'blueprintSoft'/)
+})

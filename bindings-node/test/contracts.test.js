@@ -2,7 +2,8 @@
 // Runs every shared contract fixture (contracts/README.md) through the Node binding, so Rust,
 // Python and Node must agree. A folder that is missing or empty fails; an unknown step, expect
 // key, option or function name fails (fixtures can never go silently unchecked). Every decision
-// scenario runs twice: on the native `Session` and on the `PolicyEngine` façade. Shell fixtures
+// scenario runs twice: on the native `Session` and on the `PolicyEngine` façade (`explain` steps
+// through `explain` and `explainToolUse`). Shell fixtures
 // (`shell/*.json`, README §4) run through `parseCommand`.
 
 const { test, describe } = require('node:test')
@@ -131,6 +132,7 @@ function translate(obj, map, what, c, at) {
 function sessionAdapter(s) {
   return {
     evaluate: (n, i) => s.evaluate(n, i),
+    explain: (n, i) => s.explain(n, i),
     recordOutcome: (n, i, ids, r) => s.recordOutcome(n, i, ids, r),
     addScope: (x) => s.addScope(x),
     recordInput: (n, sha, d, r, ts) => s.recordInputDecision(n, sha, d, r, ts),
@@ -149,6 +151,7 @@ function sessionAdapter(s) {
 function engineAdapter(e) {
   return {
     evaluate: (n, i) => e.evaluateToolUse(n, i),
+    explain: (n, i) => e.explainToolUse(n, i),
     recordOutcome: (n, i, ids, r) => e.recordOutcome(n, i, ids, r),
     addScope: (x) => e.allowlistAdd(x),
     recordInput: (n, sha, d, r, ts) => e.recordDecision(n, sha, d, r, ts),
@@ -217,6 +220,20 @@ function checkDecision(c, at, d, want) {
   }
 }
 
+/** An `explain` step (README §2.7): only the keys present in `expect`, like the Rust runner's
+ *  `check_explanation`. */
+function checkExplanation(c, at, ex, want) {
+  const steps = Array.isArray(ex.steps) ? ex.steps : []
+  for (const [k, v] of Object.entries(want)) {
+    if (k === 'outcome') c.eq(at, 'explain.outcome', ex.decision.outcome, v)
+    else if (k === 'steps') c.eq(at, 'explain.steps', steps.map((s) => s.step), v)
+    else if (k === 'evaluations') {
+      const evals = steps.filter((s) => s.step === 'cedar_evaluation').map((s) => [s.tier, s.action, s.subject, s.matched])
+      c.eq(at, 'explain.evaluations', evals, v)
+    } else c.fail(at, `unknown explain expect key ${show(k)}`)
+  }
+}
+
 function only(c, at, obj, allowed, what) {
   for (const k of Object.keys(obj || {})) if (!allowed.includes(k)) c.fail(at, `unknown ${what} key ${show(k)}`)
 }
@@ -261,6 +278,17 @@ function runStep(c, at, step, ctx) {
         return c.fail(at, `evaluate threw (it must never throw): ${e.message}`)
       }
       return checkDecision(c, at, d, expect)
+    }
+    case 'explain': {
+      only(c, at, arg, ['tool_name', 'tool_input'], 'explain')
+      if (!expect) return c.fail(at, 'explain step without expect')
+      let ex
+      try {
+        ex = api.explain(arg.tool_name, arg.tool_input)
+      } catch (e) {
+        return c.fail(at, `explain threw (it must never throw): ${e.message}`)
+      }
+      return checkExplanation(c, at, ex, expect)
     }
     case 'record_outcome': {
       only(c, at, arg, ['tool_name', 'tool_input', 'matching_rule_ids', 'resolution', 'scope', 'reason', 'request_id', 'decided_at'], 'record_outcome')
@@ -357,6 +385,16 @@ function runScenario(c, at, sc, mode) {
 // functions
 // ------------------------------------------------------------------------------------------------
 
+/** A README §2.2 bundle object (snake_case keys, `builtins` included) as a PolicyBundle. */
+function bundleOf(b) {
+  const opts = {}
+  for (const [k, v] of Object.entries(b || {})) {
+    if (!(k in BUNDLE_KEYS)) throw new Error(`unknown bundle key ${show(k)}`)
+    opts[BUNDLE_KEYS[k]] = v
+  }
+  return new h.PolicyBundle(opts)
+}
+
 const FUNCTIONS = {
   tool_input_sha256: (input) => h.toolInputSha256(input),
   canonical_json: (input) => h.canonicalJson(input),
@@ -375,6 +413,7 @@ const FUNCTIONS = {
   redact_secrets: (t) => h.redactSecrets(t),
   scan_deny_reason: (t) => h.scanDenyReason(t),
   denial_envelope: (entries) => h.denialEnvelope(entries.map((e) => ({ requestId: e.request_id, reason: e.reason, decidedAt: e.decided_at }))),
+  fingerprints_equal: (a, b) => bundleOf(a).fingerprint === bundleOf(b).fingerprint,
 }
 
 function runFunctions(file, f) {
