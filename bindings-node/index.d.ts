@@ -56,6 +56,8 @@ export interface SessionOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** A second bundle every call is also decided against, without enforcing it (`Decision.shadowOutcome`, `shadowRuleIds`). */
+  shadow?: PolicyBundle | null
 }
 
 /** Options of the upstream-compatible `new PolicyEngine(options)` (the Python façade's keywords in camelCase). */
@@ -78,6 +80,8 @@ export interface PolicyEngineOptions {
   bundle?: PolicyBundle | null
   /** A manual clock (tests); default the system clock. */
   clock?: ManualClock | null
+  /** A shadow bundle, decided against but not enforced (`Decision.shadowOutcome`, `shadowRuleIds`). */
+  shadowBundle?: PolicyBundle | null
 }
 
 /** How a gate ended, for `recordOutcome`. `requestId` is required for `denied`. */
@@ -369,8 +373,11 @@ export declare class Session {
    * wrong type).
    */
   constructor(bundle: PolicyBundle, options?: SessionOptions, clock?: ManualClock)
-  /** Rebuild a session from `snapshot()` text (on `clock`, default: the system clock). */
-  static restore(bundle: PolicyBundle, snapshot: string, clock?: ManualClock): Session
+  /**
+   * Rebuild a session from `snapshot()` text (on `clock`, default: the system clock). The
+   * snapshot does not hold the shadow bundle: pass it again as `shadow`.
+   */
+  static restore(bundle: PolicyBundle, snapshot: string, clock?: ManualClock | null, shadow?: PolicyBundle | null): Session
   /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
   evaluate(toolName: string, toolInput: ToolInput): Decision
   /**
@@ -426,6 +433,8 @@ export declare class Session {
   get config(): SessionConfig
   /** The bundle this session enforces. */
   get bundle(): PolicyBundle
+  /** The shadow bundle (the `shadow` option), or `null`. */
+  get shadow(): PolicyBundle | null
 }
 
 /** The deny reason handed to the agent (`"denied"` when absent). */
@@ -517,6 +526,10 @@ export interface Decision {
    * session's bundle, in every language.
    */
   policyFingerprint: string | null
+  /** What the session's shadow bundle decided (not enforced); `null` without a shadow. */
+  shadowOutcome: Outcome | null
+  /** The shadow bundle's rule ids, positional order; `null` without a shadow. */
+  shadowRuleIds: Array<string> | null
 }
 
 /** One queued human denial. */

@@ -56,6 +56,8 @@ export interface SessionOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** A second bundle every call is also decided against, without enforcing it (`Decision.shadowOutcome`, `shadowRuleIds`). */
+  shadow?: PolicyBundle | null
 }
 
 /** Options of the upstream-compatible `new PolicyEngine(options)` (the Python façade's keywords in camelCase). */
@@ -78,6 +80,8 @@ export interface PolicyEngineOptions {
   bundle?: PolicyBundle | null
   /** A manual clock (tests); default the system clock. */
   clock?: ManualClock | null
+  /** A shadow bundle, decided against but not enforced (`Decision.shadowOutcome`, `shadowRuleIds`). */
+  shadowBundle?: PolicyBundle | null
 }
 
 /** How a gate ended, for `recordOutcome`. `requestId` is required for `denied`. */

@@ -305,11 +305,11 @@ struct EnvCache {
 }
 
 /// Builds a `Decision` as an object literal: V8 allocates it with a ready-made shape instead of
-/// adding thirteen properties one by one through N-API. Same keys, same order, plain object.
+/// adding fifteen properties one by one through N-API. Same keys, same order, plain object.
 /// Called with the constants array `K` and the run-time strings array `D`; returns the factory,
 /// which takes the constant strings as indices into `K` and the policy fingerprint as an index
-/// into `D` (`-1` → `null`).
-const DECISION_FACTORY: &str = "(function (K, D) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit, policyFingerprint) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit, policyFingerprint: policyFingerprint < 0 ? null : D[policyFingerprint] };\n  };\n})";
+/// into `D` (`-1` → `null`); `shadowRuleIds` is an array or `null`.
+const DECISION_FACTORY: &str = "(function (K, D) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit, policyFingerprint, shadowOutcome, shadowRuleIds) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit, policyFingerprint: policyFingerprint < 0 ? null : D[policyFingerprint], shadowOutcome: shadowOutcome < 0 ? null : K[shadowOutcome], shadowRuleIds: shadowRuleIds };\n  };\n})";
 
 /// Upper bound on interned strings (they are all `&'static str` constants of the core).
 const MAX_INTERNED: usize = 64;

@@ -66,6 +66,11 @@ pub struct Decision {
     /// SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
     /// session's bundle, in every language.
     pub policy_fingerprint: Option<String>,
+    /// What the session's shadow bundle decided (not enforced); `null` without a shadow.
+    #[napi(ts_type = "Outcome")]
+    pub shadow_outcome: Option<String>,
+    /// The shadow bundle's rule ids, positional order; `null` without a shadow.
+    pub shadow_rule_ids: Option<Vec<String>>,
 }
 
 /// A rule: one Cedar policy plus its annotations (from `parseRules` or `PolicyBundle.rules()`).
@@ -276,6 +281,8 @@ fn decision_out(d: &core::Decision) -> Decision {
         fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
         cache_hit: d.cache_hit().map(cache_hit_out),
         policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
+        shadow_outcome: d.shadow().map(|s| s.outcome.as_str().to_owned()),
+        shadow_rule_ids: d.shadow().map(|s| s.matching_rule_ids.clone()),
     }
 }
 
@@ -541,6 +548,11 @@ fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
             js.opt_string(d.fail_closed().map(|f| f.detail.as_str()))?,
             cache_hit,
             js.dynamic_index(d.policy_fingerprint())?,
+            js.const_index(d.shadow().map(|s| s.outcome.as_str()))?,
+            match d.shadow() {
+                Some(s) => js.string_array(&s.matching_rule_ids)?,
+                None => js.null()?,
+            },
         ];
         js.call(factory, &args).map(Some)
     };
@@ -675,12 +687,32 @@ fn bundle_builder(js: Js, options: Val) -> Result<core::PolicyBundleBuilder> {
     Ok(b)
 }
 
-fn new_session(js: Js, bundle: Arc<core::PolicyBundle>, cfg: core::SessionConfig, clock: Option<Arc<core::ManualClock>>) -> Result<Arc<core::Session>> {
+fn new_session(js: Js, bundle: Arc<core::PolicyBundle>, cfg: core::SessionConfig, clock: Option<Arc<core::ManualClock>>, shadow: Option<Arc<core::PolicyBundle>>) -> Result<Arc<core::Session>> {
     let made = match clock {
         Some(c) => core::Session::with_clock(bundle, cfg, c),
         None => core::Session::new(bundle, cfg),
     };
-    made.map(Arc::new).map_err(|e| errors::any(js, &e))
+    made.map(|s| Arc::new(with_shadow(s, shadow))).map_err(|e| errors::any(js, &e))
+}
+
+fn with_shadow(s: core::Session, shadow: Option<Arc<core::PolicyBundle>>) -> core::Session {
+    match shadow {
+        Some(sh) => s.with_shadow(sh),
+        None => s,
+    }
+}
+
+/// A shadow bundle option: a `PolicyBundle`, or `undefined` / `null` (no shadow).
+fn shadow_arg(js: Js, v: Option<Val>, field: &str) -> Result<Option<Arc<core::PolicyBundle>>> {
+    match v {
+        Some(v) if !js.is_nullish(v)? => {
+            if let Some(b) = class_ref::<PolicyBundle>(js, v)? {
+                return Ok(Some(b.inner.clone()));
+            }
+            Err(errors::config_msg(js, field, &format!("{field} must be a PolicyBundle or null, got {}", js.type_name(v))))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn resolution_arg(js: Js, v: Val) -> Result<core::Resolution> {
@@ -936,9 +968,10 @@ fn tool_map(js: Js, map: &[(String, String)]) -> Result<Raw> {
 pub struct Session {
     inner: Arc<core::Session>,
     bundle: Arc<core::PolicyBundle>,
+    shadow: Option<Arc<core::PolicyBundle>>,
 }
 
-const SESSION_OPTIONS: &[&str] = &["principal", "repo", "readOnly", "initialApprovals", "approvalGateCap", "initialApprovalGateCount", "taskDefaultTimeoutS"];
+const SESSION_OPTIONS: &[&str] = &["principal", "repo", "readOnly", "initialApprovals", "approvalGateCap", "initialApprovalGateCount", "taskDefaultTimeoutS", "shadow"];
 
 #[napi]
 impl Session {
@@ -950,21 +983,25 @@ impl Session {
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
         let obj = js.options(options.raw(), "Session", SESSION_OPTIONS)?;
         let cfg = read_session_config(js, obj, "principal", "principal", false)?;
+        let shadow = shadow_arg(js, js.member(obj, "shadow")?, "shadow")?;
         let clock = clock_arg(js, clock.raw(), "clock")?;
-        Ok(Self { inner: new_session(js, bundle.clone(), cfg, clock)?, bundle })
+        Ok(Self { inner: new_session(js, bundle.clone(), cfg, clock, shadow.clone())?, bundle, shadow })
     }
 
-    /// Rebuild a session from `snapshot()` text (on `clock`, default: the system clock).
-    #[napi(factory, catch_unwind, ts_args_type = "bundle: PolicyBundle, snapshot: string, clock?: ManualClock")]
-    pub fn restore(env: Env, bundle: Unknown<'_>, snapshot: Unknown<'_>, clock: Unknown<'_>) -> Result<Self> {
+    /// Rebuild a session from `snapshot()` text (on `clock`, default: the system clock). The
+    /// snapshot does not hold the shadow bundle: pass it again as `shadow`.
+    #[napi(factory, catch_unwind, ts_args_type = "bundle: PolicyBundle, snapshot: string, clock?: ManualClock | null, shadow?: PolicyBundle | null")]
+    pub fn restore(env: Env, bundle: Unknown<'_>, snapshot: Unknown<'_>, clock: Unknown<'_>, shadow: Unknown<'_>) -> Result<Self> {
         let js = js_of(&env);
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
         let snapshot = js.str_arg(snapshot.raw(), "snapshot", Surrogates::Refuse)?;
+        let shadow = shadow_arg(js, Some(shadow.raw()), "shadow")?;
         let restored = match clock_arg(js, clock.raw(), "clock")? {
             Some(c) => core::Session::restore_with_clock(bundle.clone(), &snapshot, c),
             None => core::Session::restore(bundle.clone(), &snapshot),
         };
-        Ok(Self { inner: Arc::new(restored.map_err(|e| errors::any(js, &e))?), bundle })
+        let restored = restored.map_err(|e| errors::any(js, &e))?;
+        Ok(Self { inner: Arc::new(with_shadow(restored, shadow.clone())), bundle, shadow })
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
@@ -1114,6 +1151,12 @@ impl Session {
     pub fn bundle(&self) -> PolicyBundle {
         PolicyBundle { inner: self.bundle.clone() }
     }
+
+    /// The shadow bundle (the `shadow` option), or `null`.
+    #[napi(getter, catch_unwind)]
+    pub fn shadow(&self) -> Option<PolicyBundle> {
+        self.shadow.as_ref().map(|b| PolicyBundle { inner: b.clone() })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1126,6 +1169,7 @@ impl Session {
 pub struct PolicyEngine {
     bundle: Arc<core::PolicyBundle>,
     session: Arc<core::Session>,
+    shadow: Option<Arc<core::PolicyBundle>>,
 }
 
 const ENGINE_OPTIONS: &[&str] = &[
@@ -1143,6 +1187,7 @@ const ENGINE_OPTIONS: &[&str] = &[
     "taskDefaultTimeoutS",
     "bundle",
     "clock",
+    "shadowBundle",
 ];
 const ENGINE_POSITIONAL_OPTIONS: &[&str] = &[
     "readOnly",
@@ -1157,6 +1202,7 @@ const ENGINE_POSITIONAL_OPTIONS: &[&str] = &[
     "taskDefaultTimeoutS",
     "bundle",
     "clock",
+    "shadowBundle",
 ];
 
 #[napi]
@@ -1219,8 +1265,9 @@ impl PolicyEngine {
                 Arc::new(b.build().map_err(|e| errors::load(js, &e))?)
             }
         };
-        let session = new_session(js, bundle.clone(), cfg, clock)?;
-        Ok(Self { bundle, session })
+        let shadow = shadow_arg(js, js.member(obj, "shadowBundle")?, "shadow_bundle")?;
+        let session = new_session(js, bundle.clone(), cfg, clock, shadow.clone())?;
+        Ok(Self { bundle, session, shadow })
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
@@ -1276,7 +1323,7 @@ impl PolicyEngine {
     /// The engine's session (same state, full `Session` surface: snapshot, beginGate, …).
     #[napi(getter, catch_unwind)]
     pub fn session(&self) -> Session {
-        Session { inner: self.session.clone(), bundle: self.bundle.clone() }
+        Session { inner: self.session.clone(), bundle: self.bundle.clone(), shadow: self.shadow.clone() }
     }
 
     /// Load warnings of the engine's bundle.

@@ -36,7 +36,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
   test('evaluateToolUse returns the full decision shape (SPEC A.1)', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     const d = e.evaluateToolUse('Bash', PUSH_MAIN)
-    assert.deepEqual(Object.keys(d), ['outcome', 'allowed', 'reason', 'tier', 'matchingRuleIds', 'timeoutS', 'severity', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'cacheHit', 'policyFingerprint'])
+    assert.deepEqual(Object.keys(d), ['outcome', 'allowed', 'reason', 'tier', 'matchingRuleIds', 'timeoutS', 'severity', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'cacheHit', 'policyFingerprint', 'shadowOutcome', 'shadowRuleIds'])
     assert.equal(d.outcome, 'require_approval')
     assert.equal(d.allowed, false)
     assert.equal(d.reason, 'Soft-deny: force_push_any, force_push_main')
@@ -51,6 +51,8 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     assert.equal(d.failClosedDetail, null)
     assert.equal(d.cacheHit, null)
     assert.equal(d.policyFingerprint, e.bundle.fingerprint)
+    assert.equal(d.shadowOutcome, null)
+    assert.equal(d.shadowRuleIds, null)
     const allow = e.evaluateToolUse('Bash', { command: 'npm test' })
     assert.deepEqual([allow.outcome, allow.allowed, allow.reason, allow.tier, allow.timeoutS, allow.severity], ['allow', true, 'permitted', null, null, null])
     const hard = e.evaluateToolUse('Bash', { command: 'rm -rf /' })
@@ -518,6 +520,57 @@ describe('explain and policy fingerprints', () => {
     assert.equal(new Set(sessions.map(([f]) => f)).size, 40)
     for (let round = 0; round < 3; round++) {
       for (const [fp, s] of round === 1 ? [...sessions].reverse() : sessions) assert.equal(s.evaluate('Read', {}).policyFingerprint, fp)
+    }
+  })
+})
+
+describe('shadow bundles', () => {
+  const RM = { command: 'rm -fr /' }
+  const KEYS = ['outcome', 'allowed', 'reason', 'tier', 'matchingRuleIds', 'timeoutS', 'severity', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'cacheHit', 'policyFingerprint', 'shadowOutcome', 'shadowRuleIds']
+
+  test('upstream session with a hardened shadow: enforced allow, shadow deny by rm_slash', () => {
+    const up = new h.PolicyBundle({ builtins: 'upstream' })
+    const hardened = new h.PolicyBundle()
+    const s = new h.Session(up, { repo: 'o/r', shadow: hardened })
+    const d = s.evaluate('Bash', RM)
+    assert.deepEqual(Object.keys(d), KEYS)
+    assert.equal(d.outcome, 'allow', 'upstream misses this spelling')
+    assert.equal(d.shadowOutcome, 'deny')
+    assert.deepEqual(d.shadowRuleIds, ['rm_slash'])
+    assert.equal(d.policyFingerprint, up.fingerprint, 'the fingerprint is the enforced bundle')
+    assert.equal(s.shadow.fingerprint, hardened.fingerprint)
+    assert.equal(s.explain('Bash', RM).decision.shadowOutcome, 'deny')
+    const quiet = s.evaluate('Read', { file_path: 'x' })
+    assert.deepEqual([quiet.outcome, quiet.shadowOutcome, quiet.shadowRuleIds], ['allow', 'allow', []])
+    // Restored: the snapshot does not hold the shadow; it is passed again.
+    const r = h.Session.restore(up, s.snapshot(), null, hardened)
+    assert.deepEqual([r.evaluate('Bash', RM).outcome, r.evaluate('Bash', RM).shadowOutcome], ['allow', 'deny'])
+    assert.equal(h.Session.restore(up, s.snapshot()).evaluate('Bash', RM).shadowOutcome, null)
+    // The façade: shadowBundle.
+    const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', builtins: 'upstream', shadowBundle: hardened })
+    const ed = e.evaluateToolUse('Bash', RM)
+    assert.deepEqual([ed.outcome, ed.shadowOutcome, ed.shadowRuleIds], ['allow', 'deny', ['rm_slash']])
+    assert.equal(e.session.shadow.fingerprint, hardened.fingerprint)
+    const pe = new h.PolicyEngine('new_task', 'o/r', { bundle: up, shadowBundle: hardened })
+    assert.equal(pe.evaluateToolUse('Bash', RM).shadowOutcome, 'deny')
+  })
+
+  test('without a shadow both fields are null', () => {
+    const s = new h.Session(new h.PolicyBundle({ builtins: 'upstream' }), { repo: 'o/r' })
+    const d = s.evaluate('Bash', RM)
+    assert.deepEqual(Object.keys(d), KEYS)
+    assert.equal(d.outcome, 'allow')
+    assert.equal(d.shadowOutcome, null)
+    assert.equal(d.shadowRuleIds, null)
+    assert.equal(s.shadow, null)
+    const n = new h.Session(new h.PolicyBundle(), { repo: 'o/r', shadow: null })
+    assert.deepEqual([n.evaluate('Bash', RM).outcome, n.evaluate('Bash', RM).shadowOutcome], ['deny', null])
+  })
+
+  test('a shadow that is not a PolicyBundle is a CONFIG error', () => {
+    for (const bad of [{}, 'hardened', 1]) {
+      assert.throws(() => new h.Session(new h.PolicyBundle(), { shadow: bad }), (err) => err.code === 'CONFIG' && /shadow must be a PolicyBundle/.test(err.message))
+      assert.throws(() => new h.PolicyEngine({ taskType: 't', repo: 'o/r', shadowBundle: bad }), (err) => err.code === 'CONFIG')
     }
   })
 })
