@@ -451,20 +451,8 @@ impl Js {
                     return Err(Error::new(Status::GenericFailure, "no room for constant strings"));
                 }
                 let arr = self.reference_value(r)?;
-                let v = self.string(s)?;
                 // Defined (not assigned), read-only: no setter on a prototype can intercept it.
-                let key = self.string(&n.to_string())?;
-                let desc = sys::napi_property_descriptor {
-                    utf8name: ptr::null(),
-                    name: key,
-                    method: None,
-                    getter: None,
-                    setter: None,
-                    value: v,
-                    attributes: sys::PropertyAttributes::enumerable,
-                    data: ptr::null_mut(),
-                };
-                self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")?;
+                self.define_string_at(arr, n, s, sys::PropertyAttributes::enumerable)?;
                 unsafe { (*cache).strings.push(s) };
                 n
             }
@@ -492,23 +480,12 @@ impl Js {
                 }
                 let slot = if n < MAX_DYNAMIC { n } else { next };
                 let arr = self.reference_value(r)?;
-                let v = self.string(s)?;
                 // Defined (not assigned): no setter on a prototype can intercept it. With the
                 // attributes of a plain assignment (writable, enumerable, configurable), so the
                 // array can keep fast elements and a full ring can replace the slot's value. The
                 // array is reachable only from the factory's closure.
-                let key = self.string(&slot.to_string())?;
-                let desc = sys::napi_property_descriptor {
-                    utf8name: ptr::null(),
-                    name: key,
-                    method: None,
-                    getter: None,
-                    setter: None,
-                    value: v,
-                    attributes: sys::PropertyAttributes::enumerable | sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
-                    data: ptr::null_mut(),
-                };
-                self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")?;
+                let attrs = sys::PropertyAttributes::enumerable | sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable;
+                self.define_string_at(arr, slot, s, attrs)?;
                 let c = unsafe { &mut *cache };
                 if slot == n {
                     c.dynamic.push(s.into());
@@ -520,6 +497,21 @@ impl Js {
             }
         };
         self.int32(i as i32)
+    }
+
+    /// Define `array[index] = s` as an own data property with `attributes`.
+    fn define_string_at(self, arr: Val, index: usize, s: &str, attributes: sys::napi_property_attributes) -> Result<()> {
+        let desc = sys::napi_property_descriptor {
+            utf8name: ptr::null(),
+            name: self.string(&index.to_string())?,
+            method: None,
+            getter: None,
+            setter: None,
+            value: self.string(s)?,
+            attributes,
+            data: ptr::null_mut(),
+        };
+        self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")
     }
 
     pub fn int32(self, n: i32) -> Result<Val> {

@@ -135,7 +135,8 @@ impl PathFacts {
             if top == "tmp" || (top == "var" && parts.get(1) == Some(&"tmp")) {
                 add("temp");
             }
-        } else if parts.first().is_some_and(|p| *p == "~" || (p.starts_with('~') && !p.contains('/'))) && rest_is_glob(1) {
+        } else if parts.first().is_some_and(|p| *p == "~" || (p.starts_with('~') && !p.contains('/'))) && (rest_is_glob(1) || (parts.get(1) == Some(&"..") && rest_is_glob(2))) {
+            // `~/..` climbs out of the home directory: at least as bad as the home itself.
             add("home");
         }
         // Content classes, by base name.
@@ -195,7 +196,7 @@ mod tests {
         for p in ["/usr/local/lib", "/tmp/build", "/opt/app/x"] {
             assert!(!classes(p).contains(&"system".to_owned()), "{p}");
         }
-        for p in ["~", "~/", "~/*", "/home/alice", "/Users/bob/*", "/root"] {
+        for p in ["~", "~/", "~/*", "/home/alice", "/Users/bob/*", "/root", "~/..", "~/../*"] {
             assert!(classes(p).contains(&"home".to_owned()), "{p}");
         }
         assert!(!classes("~/project").contains(&"home".to_owned()));
