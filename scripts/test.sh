@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 section() { printf '\n=== %s ===\n' "$1"; }
 
-section "Rust: lint"
+section "Rust: format and lint"
+# One style (rustfmt.toml); the fuzz crate is its own workspace, so it is checked separately.
+cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -p cedar-hitl-benches --features cedar-hitl-core/test-hooks -- -D warnings
 
 section "Rust: engine, CLI and contract fixtures"

@@ -3,7 +3,7 @@
 
 use cedar_hitl_core::{JsonValue, PolicyBundle, Session, SessionConfig, ToolCall};
 use cedar_policy::{Authorizer, Context, Decision, Entities, EntityUid, PolicySet, Request};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +27,8 @@ pub fn corpus_calls() -> Vec<ToolCall> {
 
 /// A default session (`new_task`, not read-only) on `bundle`.
 pub fn session(bundle: PolicyBundle) -> Session {
-    Session::new(Arc::new(bundle), SessionConfig { repo: "o/r".into(), ..Default::default() }).expect("default session")
+    Session::new(Arc::new(bundle), SessionConfig { repo: "o/r".into(), ..Default::default() })
+        .expect("default session")
 }
 
 /// `n` soft rules spread over realistic tools and actions (shell, write and MCP-tool rules),
@@ -86,7 +87,13 @@ pub fn measure<T>(items: &[T], passes: usize, mut f: impl FnMut(&T)) -> Stats {
     let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let mean = samples.iter().map(|d| us(*d)).sum::<f64>() / samples.len().max(1) as f64;
-    Stats { median_us: us(pick(0.5)), p99_us: us(pick(0.99)), mean_us: mean, p999_us: us(pick(0.999)), per_second: samples.len() as f64 / total.as_secs_f64() }
+    Stats {
+        median_us: us(pick(0.5)),
+        p99_us: us(pick(0.99)),
+        mean_us: mean,
+        p999_us: us(pick(0.999)),
+        per_second: samples.len() as f64 / total.as_secs_f64(),
+    }
 }
 
 /// What a careful user of `cedar-policy` would write without this crate: both tiers parsed once,
@@ -115,8 +122,10 @@ impl NaiveEngine {
     /// Parse both built-in tiers once.
     pub fn builtin() -> Self {
         Self {
-            hard: PolicySet::from_str(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES).expect("hard tier parses"),
-            soft: PolicySet::from_str(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES).expect("soft tier parses"),
+            hard: PolicySet::from_str(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES)
+                .expect("hard tier parses"),
+            soft: PolicySet::from_str(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES)
+                .expect("soft tier parses"),
             principal: "new_task".into(),
             repo: "o/r".into(),
         }
@@ -133,13 +142,22 @@ impl NaiveEngine {
         };
         let mut routes = vec![("invoke_tool", format!(r#"Agent::Tool::"{tool}""#), None)];
         if (tool == "Write" || tool == "Edit") && truthy(input.get("file_path")) {
-            routes.push(("write_file", r#"Agent::File::"file""#.to_owned(), Some(("file_path", input["file_path"].clone()))));
+            routes.push((
+                "write_file",
+                r#"Agent::File::"file""#.to_owned(),
+                Some(("file_path", input["file_path"].clone())),
+            ));
         }
         if tool == "Bash" && truthy(input.get("command")) {
-            routes.push(("execute_bash", r#"Agent::BashCommand::"command""#.to_owned(), Some(("command", input["command"].clone()))));
+            routes.push((
+                "execute_bash",
+                r#"Agent::BashCommand::"command""#.to_owned(),
+                Some(("command", input["command"].clone())),
+            ));
         }
         for (action, resource, extra) in routes {
-            let mut ctx = json!({"task_type": self.principal, "repo": self.repo, "read_only": false});
+            let mut ctx =
+                json!({"task_type": self.principal, "repo": self.repo, "read_only": false});
             if let Some((k, v)) = extra {
                 ctx[k] = v;
             }
@@ -153,7 +171,11 @@ impl NaiveEngine {
             .ok()?;
             let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
             if response.decision() == Decision::Deny {
-                let mut ids: Vec<String> = response.diagnostics().reason().filter_map(|id| set.policy(id)?.annotation("rule_id").map(str::to_owned)).collect();
+                let mut ids: Vec<String> = response
+                    .diagnostics()
+                    .reason()
+                    .filter_map(|id| set.policy(id)?.annotation("rule_id").map(str::to_owned))
+                    .collect();
                 ids.sort();
                 return Some(ids);
             }
@@ -169,11 +191,30 @@ impl NaiveEngine {
         match self.tier(&self.soft, tool, input) {
             None => NaiveOutcome::Allow,
             Some(ids) => {
-                let policies: Vec<_> = self.soft.policies().filter(|p| p.annotation("rule_id").is_some_and(|r| ids.iter().any(|i| i == r))).collect();
-                let timeout = policies.iter().filter_map(|p| p.annotation("approval_timeout_s")?.parse::<i64>().ok()).chain([300]).min().unwrap_or(300).max(30);
-                let rank = |s: &str| ["low", "medium", "high"].iter().position(|x| *x == s).unwrap_or(1);
-                let sev = policies.iter().map(|p| rank(p.annotation("severity").unwrap_or("medium"))).max().unwrap_or(1);
-                NaiveOutcome::RequireApproval(ids, timeout, ["low", "medium", "high"][sev].to_owned())
+                let policies: Vec<_> = self
+                    .soft
+                    .policies()
+                    .filter(|p| p.annotation("rule_id").is_some_and(|r| ids.iter().any(|i| i == r)))
+                    .collect();
+                let timeout = policies
+                    .iter()
+                    .filter_map(|p| p.annotation("approval_timeout_s")?.parse::<i64>().ok())
+                    .chain([300])
+                    .min()
+                    .unwrap_or(300)
+                    .max(30);
+                let rank =
+                    |s: &str| ["low", "medium", "high"].iter().position(|x| *x == s).unwrap_or(1);
+                let sev = policies
+                    .iter()
+                    .map(|p| rank(p.annotation("severity").unwrap_or("medium")))
+                    .max()
+                    .unwrap_or(1);
+                NaiveOutcome::RequireApproval(
+                    ids,
+                    timeout,
+                    ["low", "medium", "high"][sev].to_owned(),
+                )
             }
         }
     }

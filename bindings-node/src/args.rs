@@ -4,7 +4,7 @@
 
 use crate::errors::config_msg;
 use crate::js::{Js, Val};
-use napi::{sys, Result};
+use napi::{Result, sys};
 
 /// How a string with a lone surrogate (not valid Unicode) is treated.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,8 +31,16 @@ impl Js {
         match self.string_of(v)? {
             Ok(s) => Ok(s),
             Err(Some(units)) if mode == Surrogates::Replace => Ok(String::from_utf16_lossy(&units)),
-            Err(Some(_)) => Err(config_msg(self, field, &format!("{field} must be valid Unicode text, got a string with a lone surrogate"))),
-            Err(None) => Err(config_msg(self, field, &format!("{field} must be a string, got {}", self.type_name(v)))),
+            Err(Some(_)) => Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be valid Unicode text, got a string with a lone surrogate"),
+            )),
+            Err(None) => Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be a string, got {}", self.type_name(v)),
+            )),
         }
     }
 
@@ -46,7 +54,11 @@ impl Js {
 
     pub fn bool_arg(self, v: Val, field: &str) -> Result<bool> {
         if self.type_of(v)? != sys::ValueType::napi_boolean {
-            return Err(config_msg(self, field, &format!("{field} must be a boolean, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be a boolean, got {}", self.type_name(v)),
+            ));
         }
         self.bool_of(v)
     }
@@ -55,7 +67,11 @@ impl Js {
     /// (±Infinity and values beyond the `i64` range saturate; the core reports the range).
     pub fn int_arg(self, v: Val, field: &str) -> Result<i64> {
         if self.type_of(v)? != sys::ValueType::napi_number {
-            return Err(config_msg(self, field, &format!("{field} must be an integer, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be an integer, got {}", self.type_name(v)),
+            ));
         }
         let n = self.f64_of(v)?;
         if n.is_nan() || (n.is_finite() && n.fract() != 0.0) {
@@ -74,7 +90,11 @@ impl Js {
 
     pub fn f64_arg(self, v: Val, field: &str) -> Result<f64> {
         if self.type_of(v)? != sys::ValueType::napi_number {
-            return Err(config_msg(self, field, &format!("{field} must be a number, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be a number, got {}", self.type_name(v)),
+            ));
         }
         self.f64_of(v)
     }
@@ -82,16 +102,31 @@ impl Js {
     /// An array of strings; element `i` is reported as `field[i]`.
     pub fn str_list_arg(self, v: Val, field: &str) -> Result<Vec<String>> {
         if !(self.type_of(v)? == sys::ValueType::napi_object && self.is_array(v)?) {
-            return Err(config_msg(self, field, &format!("{field} must be an array of strings, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                field,
+                &format!("{field} must be an array of strings, got {}", self.type_name(v)),
+            ));
         }
         let n = self.array_len(v)?;
-        (0..n).map(|i| self.str_arg(self.element(v, i)?, &format!("{field}[{i}]"), Surrogates::Refuse)).collect()
+        (0..n)
+            .map(|i| {
+                self.str_arg(self.element(v, i)?, &format!("{field}[{i}]"), Surrogates::Refuse)
+            })
+            .collect()
     }
 
     /// A plain object whose values are strings, as ordered `(key, value)` pairs.
     pub fn str_map_arg(self, v: Val, field: &str) -> Result<Vec<(String, String)>> {
         if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
-            return Err(config_msg(self, field, &format!("{field} must be an object mapping tool names to input keys, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                field,
+                &format!(
+                    "{field} must be an object mapping tool names to input keys, got {}",
+                    self.type_name(v)
+                ),
+            ));
         }
         let keys = self.own_keys(v)?;
         let n = self.array_len(keys)?;
@@ -112,13 +147,21 @@ impl Js {
             return Ok(None);
         }
         if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
-            return Err(config_msg(self, what, &format!("{what} must be an object, got {}", self.type_name(v))));
+            return Err(config_msg(
+                self,
+                what,
+                &format!("{what} must be an object, got {}", self.type_name(v)),
+            ));
         }
         let keys = self.own_keys(v)?;
         for i in 0..self.array_len(keys)? {
             let k = self.str_arg(self.element(keys, i)?, what, Surrogates::Replace)?;
             if !allowed.contains(&k.as_str()) {
-                return Err(config_msg(self, &k, &format!("unknown {what} option '{k}'; allowed: {}", allowed.join(", "))));
+                return Err(config_msg(
+                    self,
+                    &k,
+                    &format!("unknown {what} option '{k}'; allowed: {}", allowed.join(", ")),
+                ));
             }
         }
         Ok(Some(v))

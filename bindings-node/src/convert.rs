@@ -15,7 +15,7 @@
 //! The walk never recurses deeper than the depth limit + 1 and never throws.
 
 use crate::js::{Js, Val};
-use cedar_hitl_core::{constants, JsonValue};
+use cedar_hitl_core::{JsonValue, constants};
 use napi::sys;
 
 /// Largest integer a JS number represents exactly (`Number.MAX_SAFE_INTEGER`).
@@ -47,7 +47,14 @@ struct Walker {
 /// Convert a tool input. Never fails: what cannot be expressed becomes `Unsupported`.
 pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
     let c = constants();
-    let mut w = Walker { js, max_depth: c.tool_input_max_depth, used: 0, limit: c.tool_input_max_bytes.saturating_mul(2), ancestors: Vec::new(), object_prototype: None };
+    let mut w = Walker {
+        js,
+        max_depth: c.tool_input_max_depth,
+        used: 0,
+        limit: c.tool_input_max_bytes.saturating_mul(2),
+        ancestors: Vec::new(),
+        object_prototype: None,
+    };
     // `Object.prototype` (cached per env) is fetched here, in the caller's handle scope, so the
     // handle outlives every per-element scope the walk opens (a handle made inside one would dangle).
     if js.type_of(v).ok() == Some(sys::ValueType::napi_object) {
@@ -69,13 +76,20 @@ pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
                 // Deep paths: keep the start and the end.
                 path.splice(8..path.len() - 4, ["…".to_owned()]);
             }
-            JsonValue::Unsupported(if path.is_empty() { what } else { format!("{what} (at tool_input{})", path.concat()) })
+            JsonValue::Unsupported(if path.is_empty() {
+                what
+            } else {
+                format!("{what} (at tool_input{})", path.concat())
+            })
         }
     }
 }
 
 fn segment_key(k: &str) -> String {
-    let ident = !k.is_empty() && k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') && !k.starts_with(|c: char| c.is_ascii_digit());
+    let ident = !k.is_empty()
+        && k.len() <= 64
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && !k.starts_with(|c: char| c.is_ascii_digit());
     if ident {
         format!(".{k}")
     } else {
@@ -102,7 +116,10 @@ impl Walker {
     fn spend(&mut self, n: usize) -> Walk<()> {
         self.used = self.used.saturating_add(n);
         if self.used > self.limit {
-            return bad(format!("tool input is larger than {} bytes", constants().tool_input_max_bytes));
+            return bad(format!(
+                "tool input is larger than {} bytes",
+                constants().tool_input_max_bytes
+            ));
         }
         Ok(())
     }
@@ -112,10 +129,16 @@ impl Walker {
         self.spend(1)?;
         match t {
             sys::ValueType::napi_null => Ok(JsonValue::Null),
-            sys::ValueType::napi_boolean => Ok(JsonValue::Bool(self.napi(self.js.bool_of(v), "boolean")?)),
+            sys::ValueType::napi_boolean => {
+                Ok(JsonValue::Bool(self.napi(self.js.bool_of(v), "boolean")?))
+            }
             sys::ValueType::napi_number => {
                 let n = self.napi(self.js.f64_of(v), "number")?;
-                Ok(if n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER { JsonValue::Integer(n as i64) } else { JsonValue::Float(n) })
+                Ok(if n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+                    JsonValue::Integer(n as i64)
+                } else {
+                    JsonValue::Float(n)
+                })
             }
             sys::ValueType::napi_string => self.string(v).map(JsonValue::String),
             sys::ValueType::napi_object => self.container(v, depth),
@@ -170,7 +193,10 @@ impl Walker {
         }
         let kind = if js.is(v, sys::napi_is_date) {
             "Date object"
-        } else if js.is(v, sys::napi_is_typedarray) || js.is(v, sys::napi_is_dataview) || js.is(v, sys::napi_is_arraybuffer) {
+        } else if js.is(v, sys::napi_is_typedarray)
+            || js.is(v, sys::napi_is_dataview)
+            || js.is(v, sys::napi_is_arraybuffer)
+        {
             "binary data (Buffer, typed array, ArrayBuffer or DataView)"
         } else if js.is(v, sys::napi_is_promise) {
             "Promise"
@@ -186,7 +212,8 @@ impl Walker {
     fn scoped<T>(&mut self, f: impl FnOnce(&mut Self) -> Walk<T>) -> Walk<T> {
         let env = self.js.0;
         let mut scope = std::ptr::null_mut();
-        let opened = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
+        let opened =
+            unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
         let r = f(self);
         if opened {
             unsafe { sys::napi_close_handle_scope(env, scope) };
@@ -220,7 +247,9 @@ impl Walker {
         for i in 0..n {
             let member = self.scoped(|w| {
                 let kv = w.napi(w.js.element(keys, i), "object key")?;
-                let key = w.string(kv).map_err(|b| Bad { what: format!("object key: {}", b.what), path: b.path })?;
+                let key = w
+                    .string(kv)
+                    .map_err(|b| Bad { what: format!("object key: {}", b.what), path: b.path })?;
                 // Read with the key value itself (no second string to create and internalise).
                 let val = match w.napi(w.js.get_by(v, kv), "property getter") {
                     Ok(val) => val,

@@ -34,7 +34,11 @@ pub(crate) fn load(js: Js, e: &core::LoadError) -> Error {
 }
 
 pub(crate) fn scope(js: Js, e: &core::ScopeError) -> Error {
-    js.throw(SCOPE, e.message(), &[("scope", P::S(Some(e.scope()))), ("field", P::S(e.field())), ("ruleId", P::S(None))])
+    js.throw(
+        SCOPE,
+        e.message(),
+        &[("scope", P::S(Some(e.scope()))), ("field", P::S(e.field())), ("ruleId", P::S(None))],
+    )
 }
 
 pub(crate) fn config(js: Js, e: &core::ConfigError) -> Error {

@@ -1,7 +1,7 @@
 //! Checked wrappers over the raw N-API calls the binding needs, and the typed errors it throws.
 //! Nothing here knows about policies: it reads and builds JavaScript values.
 
-use napi::{sys, Error, Result, Status};
+use napi::{Error, Result, Status, sys};
 use std::ptr;
 
 pub(crate) type Val = sys::napi_value;
@@ -107,7 +107,12 @@ impl Js {
 
     pub fn string(self, s: &str) -> Result<Val> {
         let mut v = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_string_utf8(self.0, s.as_ptr().cast(), s.len() as isize, &mut v) }, "create_string")?;
+        self.check(
+            unsafe {
+                sys::napi_create_string_utf8(self.0, s.as_ptr().cast(), s.len() as isize, &mut v)
+            },
+            "create_string",
+        )?;
         Ok(v)
     }
 
@@ -126,9 +131,15 @@ impl Js {
 
     pub fn array_of(self, items: &[Val]) -> Result<Val> {
         let mut arr = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_array_with_length(self.0, items.len(), &mut arr) }, "create_array")?;
+        self.check(
+            unsafe { sys::napi_create_array_with_length(self.0, items.len(), &mut arr) },
+            "create_array",
+        )?;
         for (i, item) in items.iter().enumerate() {
-            self.check(unsafe { sys::napi_set_element(self.0, arr, i as u32, *item) }, "set_element")?;
+            self.check(
+                unsafe { sys::napi_set_element(self.0, arr, i as u32, *item) },
+                "set_element",
+            )?;
         }
         Ok(arr)
     }
@@ -201,7 +212,10 @@ impl Js {
     /// Length of a JS string in UTF-16 code units.
     pub fn utf16_len(self, v: Val) -> Result<usize> {
         let mut len = 0usize;
-        self.check(unsafe { sys::napi_get_value_string_utf16(self.0, v, ptr::null_mut(), 0, &mut len) }, "get_value_string_utf16")?;
+        self.check(
+            unsafe { sys::napi_get_value_string_utf16(self.0, v, ptr::null_mut(), 0, &mut len) },
+            "get_value_string_utf16",
+        )?;
         Ok(len)
     }
 
@@ -209,7 +223,18 @@ impl Js {
     pub fn utf16_of(self, v: Val, len: usize) -> Result<Vec<u16>> {
         let mut buf: Vec<u16> = vec![0; len + 1];
         let mut written = 0usize;
-        self.check(unsafe { sys::napi_get_value_string_utf16(self.0, v, buf.as_mut_ptr(), buf.len(), &mut written) }, "get_value_string_utf16")?;
+        self.check(
+            unsafe {
+                sys::napi_get_value_string_utf16(
+                    self.0,
+                    v,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut written,
+                )
+            },
+            "get_value_string_utf16",
+        )?;
         buf.truncate(written);
         Ok(buf)
     }
@@ -226,7 +251,11 @@ impl Js {
         Ok(p)
     }
 
-    pub fn is(self, v: Val, f: unsafe extern "C" fn(sys::napi_env, Val, *mut bool) -> sys::napi_status) -> bool {
+    pub fn is(
+        self,
+        v: Val,
+        f: unsafe extern "C" fn(sys::napi_env, Val, *mut bool) -> sys::napi_status,
+    ) -> bool {
         let mut b = false;
         unsafe { f(self.0, v, &mut b) == sys::Status::napi_ok && b }
     }
@@ -317,7 +346,11 @@ const MAX_INTERNED: usize = 64;
 /// Slots of the run-time string ring (policy fingerprints).
 const MAX_DYNAMIC: usize = 16;
 
-unsafe extern "C" fn finalize_env_cache(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
+unsafe extern "C" fn finalize_env_cache(
+    _env: sys::napi_env,
+    data: *mut std::ffi::c_void,
+    _hint: *mut std::ffi::c_void,
+) {
     if !data.is_null() {
         // The references themselves are released by the env as it tears down.
         drop(unsafe { Box::from_raw(data.cast::<EnvCache>()) });
@@ -327,13 +360,19 @@ unsafe extern "C" fn finalize_env_cache(_env: sys::napi_env, data: *mut std::ffi
 impl Js {
     fn reference(self, v: Val) -> Result<sys::napi_ref> {
         let mut r = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_reference(self.0, v, 1, &mut r) }, "create_reference")?;
+        self.check(
+            unsafe { sys::napi_create_reference(self.0, v, 1, &mut r) },
+            "create_reference",
+        )?;
         Ok(r)
     }
 
     fn reference_value(self, r: sys::napi_ref) -> Result<Val> {
         let mut v = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_reference_value(self.0, r, &mut v) }, "get_reference_value")?;
+        self.check(
+            unsafe { sys::napi_get_reference_value(self.0, r, &mut v) },
+            "get_reference_value",
+        )?;
         if v.is_null() {
             return Err(Error::new(Status::GenericFailure, "cached value is gone"));
         }
@@ -348,7 +387,10 @@ impl Js {
             let mut outer = ptr::null_mut();
             self.check(unsafe { sys::napi_run_script(self.0, src, &mut outer) }, "run_script")?;
             if self.type_of(outer)? != sys::ValueType::napi_function {
-                return Err(Error::new(Status::FunctionExpected, "decision factory is not a function"));
+                return Err(Error::new(
+                    Status::FunctionExpected,
+                    "decision factory is not a function",
+                ));
             }
             let mut constants = ptr::null_mut();
             self.check(unsafe { sys::napi_create_array(self.0, &mut constants) }, "create_array")?;
@@ -356,7 +398,10 @@ impl Js {
             self.check(unsafe { sys::napi_create_array(self.0, &mut dynamic) }, "create_array")?;
             let f = self.call(outer, &[constants, dynamic])?;
             if self.type_of(f)? != sys::ValueType::napi_function {
-                return Err(Error::new(Status::FunctionExpected, "decision factory is not a function"));
+                return Err(Error::new(
+                    Status::FunctionExpected,
+                    "decision factory is not a function",
+                ));
             }
             let k = self.reference(constants)?;
             let d = match self.reference(dynamic) {
@@ -399,7 +444,9 @@ impl Js {
         let probe = self.object()?;
         let proto = self.prototype_of(probe)?;
         let object_prototype = self.reference(proto)?;
-        let (decision_factory, constants, dynamic_strings) = self.compile_decision_factory().unwrap_or((ptr::null_mut(), ptr::null_mut(), ptr::null_mut()));
+        let (decision_factory, constants, dynamic_strings) = self
+            .compile_decision_factory()
+            .unwrap_or((ptr::null_mut(), ptr::null_mut(), ptr::null_mut()));
         let cache = Box::into_raw(Box::new(EnvCache {
             object_prototype,
             decision_factory,
@@ -409,7 +456,14 @@ impl Js {
             dynamic: Vec::new(),
             dynamic_next: 0,
         }));
-        let status = unsafe { sys::napi_set_instance_data(self.0, cache.cast(), Some(finalize_env_cache), ptr::null_mut()) };
+        let status = unsafe {
+            sys::napi_set_instance_data(
+                self.0,
+                cache.cast(),
+                Some(finalize_env_cache),
+                ptr::null_mut(),
+            )
+        };
         if status != sys::Status::napi_ok {
             drop(unsafe { Box::from_raw(cache) });
             return self.check(status, "set_instance_data").map(|_| ptr::null_mut());
@@ -474,7 +528,9 @@ impl Js {
         let i = match found {
             Some(i) => i,
             None => {
-                let (r, n, next) = unsafe { ((*cache).dynamic_strings, (*cache).dynamic.len(), (*cache).dynamic_next) };
+                let (r, n, next) = unsafe {
+                    ((*cache).dynamic_strings, (*cache).dynamic.len(), (*cache).dynamic_next)
+                };
                 if r.is_null() {
                     return Err(Error::new(Status::GenericFailure, "no run-time strings array"));
                 }
@@ -484,7 +540,9 @@ impl Js {
                 // attributes of a plain assignment (writable, enumerable, configurable), so the
                 // array can keep fast elements and a full ring can replace the slot's value. The
                 // array is reachable only from the factory's closure.
-                let attrs = sys::PropertyAttributes::enumerable | sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable;
+                let attrs = sys::PropertyAttributes::enumerable
+                    | sys::PropertyAttributes::writable
+                    | sys::PropertyAttributes::configurable;
                 self.define_string_at(arr, slot, s, attrs)?;
                 let c = unsafe { &mut *cache };
                 if slot == n {
@@ -500,7 +558,13 @@ impl Js {
     }
 
     /// Define `array[index] = s` as an own data property with `attributes`.
-    fn define_string_at(self, arr: Val, index: usize, s: &str, attributes: sys::napi_property_attributes) -> Result<()> {
+    fn define_string_at(
+        self,
+        arr: Val,
+        index: usize,
+        s: &str,
+        attributes: sys::napi_property_attributes,
+    ) -> Result<()> {
         let desc = sys::napi_property_descriptor {
             utf8name: ptr::null(),
             name: self.string(&index.to_string())?,
@@ -511,7 +575,10 @@ impl Js {
             attributes,
             data: ptr::null_mut(),
         };
-        self.check(unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) }, "define_properties")
+        self.check(
+            unsafe { sys::napi_define_properties(self.0, arr, 1, &desc) },
+            "define_properties",
+        )
     }
 
     pub fn int32(self, n: i32) -> Result<Val> {
@@ -530,7 +597,12 @@ impl Js {
     pub fn call(self, f: Val, args: &[Val]) -> Result<Val> {
         let this = self.undefined()?;
         let mut out = ptr::null_mut();
-        self.check(unsafe { sys::napi_call_function(self.0, this, f, args.len(), args.as_ptr(), &mut out) }, "call_function")?;
+        self.check(
+            unsafe {
+                sys::napi_call_function(self.0, this, f, args.len(), args.as_ptr(), &mut out)
+            },
+            "call_function",
+        )?;
         Ok(out)
     }
 

@@ -18,9 +18,9 @@ use cedar_hitl_core as core;
 use core::Clock as _;
 use js::{Js, Raw, Val};
 use napi::bindgen_prelude::{Env, Object, TypeTag, Unknown};
-use napi::{sys, JsValue, Result};
+use napi::{JsValue, Result, sys};
 use napi_derive::napi;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +313,11 @@ fn summary_out(s: &core::RuleSummary) -> RuleSummary {
 }
 
 fn listing_out(l: &core::RuleListing) -> RuleListing {
-    RuleListing { hard: l.hard.iter().map(summary_out).collect(), soft: l.soft.iter().map(summary_out).collect(), profile: l.profile.as_str().to_owned() }
+    RuleListing {
+        hard: l.hard.iter().map(summary_out).collect(),
+        soft: l.soft.iter().map(summary_out).collect(),
+        profile: l.profile.as_str().to_owned(),
+    }
 }
 
 fn warning_out(w: &core::LoadWarning) -> LoadWarning {
@@ -341,7 +345,11 @@ fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
 }
 
 fn cache_entry_out(e: &core::CacheEntry) -> CacheEntry {
-    CacheEntry { decision: e.decision.as_str().to_owned(), reason: e.reason.clone(), original_decision_ts: e.original_decision_ts.clone() }
+    CacheEntry {
+        decision: e.decision.as_str().to_owned(),
+        reason: e.reason.clone(),
+        original_decision_ts: e.original_decision_ts.clone(),
+    }
 }
 
 fn denial_out(d: core::DenialEntry) -> DenialEntry {
@@ -405,19 +413,35 @@ fn u64_to_i64(n: u64) -> i64 {
 // Rule objects: plain JS objects with a hidden, type-tagged link to the core rule
 // ---------------------------------------------------------------------------------------------
 
-const RULE_TAG: sys::napi_type_tag = sys::napi_type_tag { lower: 0x6365_6461_722d_6869, upper: 0x746c_2d72_756c_6501 };
+const RULE_TAG: sys::napi_type_tag =
+    sys::napi_type_tag { lower: 0x6365_6461_722d_6869, upper: 0x746c_2d72_756c_6501 };
 
-unsafe extern "C" fn drop_rule(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
+unsafe extern "C" fn drop_rule(
+    _env: sys::napi_env,
+    data: *mut std::ffi::c_void,
+    _hint: *mut std::ffi::c_void,
+) {
     if !data.is_null() {
         drop(unsafe { Box::from_raw(data.cast::<core::Rule>()) });
     }
 }
 
 fn rule_object(js: Js, rule: &core::Rule) -> Result<Val> {
-    let obj = unsafe { <Rule as napi::bindgen_prelude::ToNapiValue>::to_napi_value(js.0, rule_out(rule))? };
+    let obj = unsafe {
+        <Rule as napi::bindgen_prelude::ToNapiValue>::to_napi_value(js.0, rule_out(rule))?
+    };
     js.check(unsafe { sys::napi_type_tag_object(js.0, obj, &RULE_TAG) }, "type_tag_object")?;
     let raw = Box::into_raw(Box::new(rule.clone()));
-    let status = unsafe { sys::napi_wrap(js.0, obj, raw.cast(), Some(drop_rule), std::ptr::null_mut(), std::ptr::null_mut()) };
+    let status = unsafe {
+        sys::napi_wrap(
+            js.0,
+            obj,
+            raw.cast(),
+            Some(drop_rule),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
     if status != sys::Status::napi_ok {
         drop(unsafe { Box::from_raw(raw) });
         js.check(status, "wrap")?;
@@ -433,7 +457,14 @@ fn rules_array<'a>(js: Js, rules: impl IntoIterator<Item = &'a core::Rule>) -> R
 /// The core rules behind an array of rule objects from `parseRules` / `PolicyBundle.rules()`.
 fn rules_arg(js: Js, v: Val, field: &str) -> Result<Vec<core::Rule>> {
     if !(js.type_of(v)? == sys::ValueType::napi_object && js.is_array(v)?) {
-        return Err(errors::config_msg(js, field, &format!("{field} must be an array of rules from parseRules() or PolicyBundle.rules(), got {}", js.type_name(v))));
+        return Err(errors::config_msg(
+            js,
+            field,
+            &format!(
+                "{field} must be an array of rules from parseRules() or PolicyBundle.rules(), got {}",
+                js.type_name(v)
+            ),
+        ));
     }
     let n = js.array_len(v)?;
     let mut out = Vec::with_capacity(n as usize);
@@ -441,14 +472,22 @@ fn rules_arg(js: Js, v: Val, field: &str) -> Result<Vec<core::Rule>> {
         let item = js.element(v, i)?;
         let mut tagged = false;
         if js.type_of(item)? == sys::ValueType::napi_object {
-            js.check(unsafe { sys::napi_check_object_type_tag(js.0, item, &RULE_TAG, &mut tagged) }, "check_object_type_tag")?;
+            js.check(
+                unsafe { sys::napi_check_object_type_tag(js.0, item, &RULE_TAG, &mut tagged) },
+                "check_object_type_tag",
+            )?;
         }
         let mut data = std::ptr::null_mut();
-        if !tagged || unsafe { sys::napi_unwrap(js.0, item, &mut data) } != sys::Status::napi_ok || data.is_null() {
+        if !tagged
+            || unsafe { sys::napi_unwrap(js.0, item, &mut data) } != sys::Status::napi_ok
+            || data.is_null()
+        {
             return Err(errors::config_msg(
                 js,
                 &format!("{field}[{i}]"),
-                &format!("{field}[{i}] is not a rule object from parseRules() or PolicyBundle.rules() (copies such as {{...rule}} or JSON.parse output lose the link to the parsed rule)"),
+                &format!(
+                    "{field}[{i}] is not a rule object from parseRules() or PolicyBundle.rules() (copies such as {{...rule}} or JSON.parse output lose the link to the parsed rule)"
+                ),
             ));
         }
         out.push(unsafe { &*data.cast::<core::Rule>() }.clone());
@@ -482,7 +521,14 @@ fn tool_call(js: Js, name: Val, input: Val) -> core::ToolCall {
     if js.exception_pending() {
         js.clear_exception();
     }
-    converted.unwrap_or_else(|_| core::ToolCall::new("", core::JsonValue::Unsupported("the Node binding failed to convert this tool call".to_owned())))
+    converted.unwrap_or_else(|_| {
+        core::ToolCall::new(
+            "",
+            core::JsonValue::Unsupported(
+                "the Node binding failed to convert this tool call".to_owned(),
+            ),
+        )
+    })
 }
 
 fn evaluate_with(js: Js, session: &core::Session, name: Val, input: Val) -> Result<Raw> {
@@ -528,7 +574,9 @@ fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
             return Ok(None);
         };
         let cache_hit = match d.cache_hit() {
-            Some(h) => unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, cache_hit_out(h))? },
+            Some(h) => unsafe {
+                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, cache_hit_out(h))?
+            },
             None => js.null()?,
         };
         let args = [
@@ -576,7 +624,10 @@ fn class_ref<'a, T: TypeTag + 'a>(js: Js, v: Val) -> Result<Option<&'a T>> {
         return Ok(None);
     }
     let mut tagged = false;
-    js.check(unsafe { sys::napi_check_object_type_tag(js.0, v, &T::type_tag(), &mut tagged) }, "check_object_type_tag")?;
+    js.check(
+        unsafe { sys::napi_check_object_type_tag(js.0, v, &T::type_tag(), &mut tagged) },
+        "check_object_type_tag",
+    )?;
     if !tagged {
         return Ok(None);
     }
@@ -591,7 +642,11 @@ fn bundle_arg(js: Js, v: Val, field: &str) -> Result<Arc<core::PolicyBundle>> {
     if let Some(b) = class_ref::<PolicyBundle>(js, v)? {
         return Ok(b.inner.clone());
     }
-    Err(errors::config_msg(js, field, &format!("{field} must be a PolicyBundle, got {}", js.type_name(v))))
+    Err(errors::config_msg(
+        js,
+        field,
+        &format!("{field} must be a PolicyBundle, got {}", js.type_name(v)),
+    ))
 }
 
 fn clock_arg(js: Js, v: Val, field: &str) -> Result<Option<Arc<core::ManualClock>>> {
@@ -601,16 +656,32 @@ fn clock_arg(js: Js, v: Val, field: &str) -> Result<Option<Arc<core::ManualClock
     if let Some(c) = class_ref::<ManualClock>(js, v)? {
         return Ok(Some(c.inner.clone()));
     }
-    Err(errors::config_msg(js, field, &format!("{field} must be a ManualClock, got {}", js.type_name(v))))
+    Err(errors::config_msg(
+        js,
+        field,
+        &format!("{field} must be a ManualClock, got {}", js.type_name(v)),
+    ))
 }
 
 /// Session settings from an options object. `principal_key` is `taskType` for the
 /// `PolicyEngine` façade and `principal` for `Session`; defaults come from the core.
-fn read_session_config(js: Js, obj: Option<Val>, principal_key: &str, principal_field: &str, require_names: bool) -> Result<core::SessionConfig> {
+fn read_session_config(
+    js: Js,
+    obj: Option<Val>,
+    principal_key: &str,
+    principal_field: &str,
+    require_names: bool,
+) -> Result<core::SessionConfig> {
     let mut cfg = core::SessionConfig::default();
     match js.member(obj, principal_key)? {
         Some(v) => cfg.principal = js.str_arg(v, principal_field, Surrogates::Refuse)?,
-        None if require_names => return Err(errors::config_msg(js, principal_field, &format!("{principal_field} ({principal_key}) is required"))),
+        None if require_names => {
+            return Err(errors::config_msg(
+                js,
+                principal_field,
+                &format!("{principal_field} ({principal_key}) is required"),
+            ));
+        }
         None => {}
     }
     match js.member(obj, "repo")? {
@@ -648,15 +719,30 @@ fn opt_list(js: Js, obj: Option<Val>, key: &str, field: &str) -> Result<Option<V
     js.member_set(obj, key)?.map(|v| js.str_list_arg(v, field)).transpose()
 }
 
-const BUNDLE_OPTIONS: &[&str] = &["builtins", "blueprintHard", "blueprintSoft", "disable", "extraPolicies", "writeTools", "shellTools"];
+const BUNDLE_OPTIONS: &[&str] = &[
+    "builtins",
+    "blueprintHard",
+    "blueprintSoft",
+    "disable",
+    "extraPolicies",
+    "writeTools",
+    "shellTools",
+];
 
 /// The `builtins` option: `'hardened'` or `'upstream'` (the core parses the name); `undefined` /
 /// `null` → `None` (the core's default, hardened).
 fn opt_profile(js: Js, obj: Option<Val>) -> Result<Option<core::BuiltinProfile>> {
     let Some(v) = js.member_set(obj, "builtins")? else { return Ok(None) };
     match js.string_of(v)? {
-        Ok(s) => s.parse::<core::BuiltinProfile>().map(Some).map_err(|m| errors::config_msg(js, "builtins", &format!("builtins: {m}"))),
-        Err(_) => Err(errors::config_msg(js, "builtins", &format!("builtins must be 'hardened' or 'upstream', got {}", js.type_name(v)))),
+        Ok(s) => s
+            .parse::<core::BuiltinProfile>()
+            .map(Some)
+            .map_err(|m| errors::config_msg(js, "builtins", &format!("builtins: {m}"))),
+        Err(_) => Err(errors::config_msg(
+            js,
+            "builtins",
+            &format!("builtins must be 'hardened' or 'upstream', got {}", js.type_name(v)),
+        )),
     }
 }
 
@@ -687,7 +773,13 @@ fn bundle_builder(js: Js, options: Val) -> Result<core::PolicyBundleBuilder> {
     Ok(b)
 }
 
-fn new_session(js: Js, bundle: Arc<core::PolicyBundle>, cfg: core::SessionConfig, clock: Option<Arc<core::ManualClock>>, shadow: Option<Arc<core::PolicyBundle>>) -> Result<Arc<core::Session>> {
+fn new_session(
+    js: Js,
+    bundle: Arc<core::PolicyBundle>,
+    cfg: core::SessionConfig,
+    clock: Option<Arc<core::ManualClock>>,
+    shadow: Option<Arc<core::PolicyBundle>>,
+) -> Result<Arc<core::Session>> {
     let made = match clock {
         Some(c) => core::Session::with_clock(bundle, cfg, c),
         None => core::Session::new(bundle, cfg),
@@ -709,23 +801,33 @@ fn shadow_arg(js: Js, v: Option<Val>, field: &str) -> Result<Option<Arc<core::Po
             if let Some(b) = class_ref::<PolicyBundle>(js, v)? {
                 return Ok(Some(b.inner.clone()));
             }
-            Err(errors::config_msg(js, field, &format!("{field} must be a PolicyBundle or null, got {}", js.type_name(v))))
+            Err(errors::config_msg(
+                js,
+                field,
+                &format!("{field} must be a PolicyBundle or null, got {}", js.type_name(v)),
+            ))
         }
         _ => Ok(None),
     }
 }
 
 fn resolution_arg(js: Js, v: Val) -> Result<core::Resolution> {
-    let obj = js.options(v, "resolution", &["kind", "scope", "requestId", "reason", "decidedAt"])?;
+    let obj =
+        js.options(v, "resolution", &["kind", "scope", "requestId", "reason", "decidedAt"])?;
     let Some(kind) = js.member(obj, "kind")? else {
-        return Err(errors::config_msg(js, "resolution", "resolution.kind is required ('approved', 'denied' or 'timed_out')"));
+        return Err(errors::config_msg(
+            js,
+            "resolution",
+            "resolution.kind is required ('approved', 'denied' or 'timed_out')",
+        ));
     };
     let kind = js.str_arg(kind, "resolution", Surrogates::Refuse)?;
     let scope = opt_text(js, obj, "scope", "scope")?;
     let request_id = opt_text(js, obj, "requestId", "request_id")?;
     let reason = opt_text(js, obj, "reason", "reason")?;
     let decided_at = opt_text(js, obj, "decidedAt", "decided_at")?;
-    core::Resolution::from_parts(&kind, scope, request_id, reason, decided_at).map_err(|e| errors::config(js, &e))
+    core::Resolution::from_parts(&kind, scope, request_id, reason, decided_at)
+        .map_err(|e| errors::config(js, &e))
 }
 
 fn cached_decision_arg(js: Js, v: Val) -> Result<core::CachedDecision> {
@@ -745,13 +847,29 @@ fn rule_ids_arg(js: Js, v: Val, field: &str) -> Result<Vec<String>> {
 // Shared session surface (used by both `Session` and the `PolicyEngine` façade)
 // ---------------------------------------------------------------------------------------------
 
-fn record_outcome_with(js: Js, session: &core::Session, name: Val, input: Val, rule_ids: Val, resolution: Val) -> Result<ResolutionEffect> {
+fn record_outcome_with(
+    js: Js,
+    session: &core::Session,
+    name: Val,
+    input: Val,
+    rule_ids: Val,
+    resolution: Val,
+) -> Result<ResolutionEffect> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let call = core::ToolCall::new(name, convert::to_json_value(js, input));
-    let ids = if js.is_nullish(rule_ids)? { Vec::new() } else { js.str_list_arg(rule_ids, "matching_rule_ids")? };
+    let ids = if js.is_nullish(rule_ids)? {
+        Vec::new()
+    } else {
+        js.str_list_arg(rule_ids, "matching_rule_ids")?
+    };
     let resolution = resolution_arg(js, resolution)?;
-    let effect = session.record_outcome(&call, &ids, resolution).map_err(|e| errors::scope(js, &e))?;
-    Ok(ResolutionEffect { outcome: effect.outcome.as_str().to_owned(), agent_reason: effect.agent_reason, scope_added: effect.scope_added.map(|s| s.to_string()) })
+    let effect =
+        session.record_outcome(&call, &ids, resolution).map_err(|e| errors::scope(js, &e))?;
+    Ok(ResolutionEffect {
+        outcome: effect.outcome.as_str().to_owned(),
+        agent_reason: effect.agent_reason,
+        scope_added: effect.scope_added.map(|s| s.to_string()),
+    })
 }
 
 fn add_scope_with(js: Js, session: &core::Session, scope: Val) -> Result<String> {
@@ -764,7 +882,15 @@ fn allowlist_matches_with(js: Js, session: &core::Session, name: Val, input: Val
     Ok(session.allowlist_matches(&core::ToolCall::new(name, convert::to_json_value(js, input))))
 }
 
-fn record_input_decision_with(js: Js, session: &core::Session, name: Val, sha: Val, decision: Val, reason: Val, ts: Val) -> Result<()> {
+fn record_input_decision_with(
+    js: Js,
+    session: &core::Session,
+    name: Val,
+    sha: Val,
+    decision: Val,
+    reason: Val,
+    ts: Val,
+) -> Result<()> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let sha = js.str_arg(sha, "tool_input_sha256", Surrogates::Refuse)?;
     let decision = cached_decision_arg(js, decision)?;
@@ -774,22 +900,42 @@ fn record_input_decision_with(js: Js, session: &core::Session, name: Val, sha: V
     Ok(())
 }
 
-fn record_rule_decision_with(js: Js, session: &core::Session, name: Val, ids: Val, decision: Val, reason: Val, ts: Val) -> Result<()> {
+fn record_rule_decision_with(
+    js: Js,
+    session: &core::Session,
+    name: Val,
+    ids: Val,
+    decision: Val,
+    reason: Val,
+    ts: Val,
+) -> Result<()> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let ids = rule_ids_arg(js, ids, "rule_ids")?;
     let decision = cached_decision_arg(js, decision)?;
     let reason = js.opt_str_arg(reason, "reason", Surrogates::Refuse)?;
     let ts = js.opt_str_arg(ts, "original_decision_ts", Surrogates::Refuse)?;
-    session.record_rule_decision(&name, &ids, decision, reason.as_deref(), ts.as_deref()).map_err(|e| errors::config(js, &e))
+    session
+        .record_rule_decision(&name, &ids, decision, reason.as_deref(), ts.as_deref())
+        .map_err(|e| errors::config(js, &e))
 }
 
-fn get_decision_with(js: Js, session: &core::Session, name: Val, sha: Val) -> Result<Option<CacheEntry>> {
+fn get_decision_with(
+    js: Js,
+    session: &core::Session,
+    name: Val,
+    sha: Val,
+) -> Result<Option<CacheEntry>> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let sha = js.str_arg(sha, "tool_input_sha256", Surrogates::Refuse)?;
     Ok(session.cached_input_decision(&name, &sha).as_ref().map(cache_entry_out))
 }
 
-fn get_rule_decision_with(js: Js, session: &core::Session, name: Val, ids: Val) -> Result<Option<RuleCacheEntry>> {
+fn get_rule_decision_with(
+    js: Js,
+    session: &core::Session,
+    name: Val,
+    ids: Val,
+) -> Result<Option<RuleCacheEntry>> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let ids = rule_ids_arg(js, ids, "rule_ids")?;
     Ok(session.cached_rule_decision(&name, &ids).map(|(rule_ids, e)| RuleCacheEntry {
@@ -806,7 +952,13 @@ fn record_gate_timestamp_with(js: Js, session: &core::Session, now: Val) -> Resu
     Ok(())
 }
 
-fn queue_denial_with(js: Js, session: &core::Session, request_id: Val, reason: Val, decided_at: Val) -> Result<()> {
+fn queue_denial_with(
+    js: Js,
+    session: &core::Session,
+    request_id: Val,
+    reason: Val,
+    decided_at: Val,
+) -> Result<()> {
     let request_id = js.str_arg(request_id, "request_id", Surrogates::Refuse)?;
     let reason = js.str_arg(reason, "reason", Surrogates::Refuse)?;
     let decided_at = js.opt_str_arg(decided_at, "decided_at", Surrogates::Refuse)?;
@@ -814,7 +966,12 @@ fn queue_denial_with(js: Js, session: &core::Session, request_id: Val, reason: V
     Ok(())
 }
 
-fn begin_gate_with(js: Js, session: &core::Session, timeout: Val, remaining: Val) -> Result<GateAdmission> {
+fn begin_gate_with(
+    js: Js,
+    session: &core::Session,
+    timeout: Val,
+    remaining: Val,
+) -> Result<GateAdmission> {
     let timeout = js.opt_int_arg(timeout, "timeout_s")?;
     let remaining = js.opt_int_arg(remaining, "remaining_lifetime_s")?;
     Ok(admission_out(session.begin_gate(timeout, remaining)))
@@ -838,7 +995,11 @@ impl ManualClock {
     #[napi(constructor, catch_unwind, ts_args_type = "unixS?: number")]
     pub fn new(env: Env, unix_s: Unknown<'_>) -> Result<Self> {
         let js = js_of(&env);
-        let start = if js.is_nullish(unix_s.raw())? { core::SystemClock::new().unix_s() } else { js.f64_arg(unix_s.raw(), "unix_s")? };
+        let start = if js.is_nullish(unix_s.raw())? {
+            core::SystemClock::new().unix_s()
+        } else {
+            js.f64_arg(unix_s.raw(), "unix_s")?
+        };
         Ok(Self { inner: Arc::new(core::ManualClock::new(start)) })
     }
 
@@ -895,7 +1056,10 @@ impl PolicyBundle {
     #[napi(catch_unwind, ts_args_type = "options?: PolicyBundleOptions")]
     pub fn check(env: Env, options: Unknown<'_>) -> Result<CheckReport> {
         let report = bundle_builder(js_of(&env), options.raw())?.check();
-        Ok(CheckReport { errors: report.errors.iter().map(load_error_out).collect(), warnings: report.warnings.iter().map(warning_out).collect() })
+        Ok(CheckReport {
+            errors: report.errors.iter().map(load_error_out).collect(),
+            warnings: report.warnings.iter().map(warning_out).collect(),
+        })
     }
 
     /// Enforced rules as listed to operators: `{ hard, soft, profile }`.
@@ -971,27 +1135,59 @@ pub struct Session {
     shadow: Option<Arc<core::PolicyBundle>>,
 }
 
-const SESSION_OPTIONS: &[&str] = &["principal", "repo", "readOnly", "initialApprovals", "approvalGateCap", "initialApprovalGateCount", "taskDefaultTimeoutS", "shadow"];
+const SESSION_OPTIONS: &[&str] = &[
+    "principal",
+    "repo",
+    "readOnly",
+    "initialApprovals",
+    "approvalGateCap",
+    "initialApprovalGateCount",
+    "taskDefaultTimeoutS",
+    "shadow",
+];
 
 #[napi]
 impl Session {
     /// Throws `SCOPE` (an initial approval refused) or `CONFIG` (a setting out of range or of the
     /// wrong type).
-    #[napi(constructor, catch_unwind, ts_args_type = "bundle: PolicyBundle, options?: SessionOptions, clock?: ManualClock")]
-    pub fn new(env: Env, bundle: Unknown<'_>, options: Unknown<'_>, clock: Unknown<'_>) -> Result<Self> {
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "bundle: PolicyBundle, options?: SessionOptions, clock?: ManualClock"
+    )]
+    pub fn new(
+        env: Env,
+        bundle: Unknown<'_>,
+        options: Unknown<'_>,
+        clock: Unknown<'_>,
+    ) -> Result<Self> {
         let js = js_of(&env);
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
         let obj = js.options(options.raw(), "Session", SESSION_OPTIONS)?;
         let cfg = read_session_config(js, obj, "principal", "principal", false)?;
         let shadow = shadow_arg(js, js.member(obj, "shadow")?, "shadow")?;
         let clock = clock_arg(js, clock.raw(), "clock")?;
-        Ok(Self { inner: new_session(js, bundle.clone(), cfg, clock, shadow.clone())?, bundle, shadow })
+        Ok(Self {
+            inner: new_session(js, bundle.clone(), cfg, clock, shadow.clone())?,
+            bundle,
+            shadow,
+        })
     }
 
     /// Rebuild a session from `snapshot()` text (on `clock`, default: the system clock). The
     /// snapshot does not hold the shadow bundle: pass it again as `shadow`.
-    #[napi(factory, catch_unwind, ts_args_type = "bundle: PolicyBundle, snapshot: string, clock?: ManualClock | null, shadow?: PolicyBundle | null")]
-    pub fn restore(env: Env, bundle: Unknown<'_>, snapshot: Unknown<'_>, clock: Unknown<'_>, shadow: Unknown<'_>) -> Result<Self> {
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "bundle: PolicyBundle, snapshot: string, clock?: ManualClock | null, shadow?: PolicyBundle | null"
+    )]
+    pub fn restore(
+        env: Env,
+        bundle: Unknown<'_>,
+        snapshot: Unknown<'_>,
+        clock: Unknown<'_>,
+        shadow: Unknown<'_>,
+    ) -> Result<Self> {
         let js = js_of(&env);
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
         let snapshot = js.str_arg(snapshot.raw(), "snapshot", Surrogates::Refuse)?;
@@ -1005,30 +1201,70 @@ impl Session {
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
-    pub fn evaluate(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput",
+        ts_return_type = "Decision"
+    )]
+    pub fn evaluate(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
     /// Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
     /// recording every step. Never throws.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Explanation")]
-    pub fn explain(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput",
+        ts_return_type = "Explanation"
+    )]
+    pub fn explain(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<Raw> {
         explain_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
     /// `explain` rendered for people: the outcome and reason, then one line a step. Never throws.
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn explain_text(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> String {
+    pub fn explain_text(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> String {
         explain_text_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
     /// Apply how a gate ended (widen the allowlist, fill the caches, queue the denial) and get
     /// the agent-facing reason. Throws `SCOPE` for a refused approval scope, `CONFIG` for a bad
     /// resolution.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution")]
-    pub fn record_outcome(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>, matching_rule_ids: Unknown<'_>, resolution: Unknown<'_>) -> Result<ResolutionEffect> {
-        record_outcome_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw(), matching_rule_ids.raw(), resolution.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution"
+    )]
+    pub fn record_outcome(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+        matching_rule_ids: Unknown<'_>,
+        resolution: Unknown<'_>,
+    ) -> Result<ResolutionEffect> {
+        record_outcome_with(
+            js_of(&env),
+            &self.inner,
+            tool_name.raw(),
+            tool_input.raw(),
+            matching_rule_ids.raw(),
+            resolution.raw(),
+        )
     }
 
     /// Validate and add a scope; returns it normalised. Throws `SCOPE`.
@@ -1045,31 +1281,84 @@ impl Session {
 
     /// Whether the tool scopes of the allowlist pre-approve this call (pipeline step 2 alone).
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn allowlist_matches(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<bool> {
+    pub fn allowlist_matches(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<bool> {
         allowlist_matches_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
     /// Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or `TIMED_OUT`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null")]
-    pub fn record_input_decision(&self, env: Env, tool_name: Unknown<'_>, sha: Unknown<'_>, decision: Unknown<'_>, reason: Unknown<'_>, ts: Unknown<'_>) -> Result<()> {
-        record_input_decision_with(js_of(&env), &self.inner, tool_name.raw(), sha.raw(), decision.raw(), reason.raw(), ts.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null"
+    )]
+    pub fn record_input_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        sha: Unknown<'_>,
+        decision: Unknown<'_>,
+        reason: Unknown<'_>,
+        ts: Unknown<'_>,
+    ) -> Result<()> {
+        record_input_decision_with(
+            js_of(&env),
+            &self.inner,
+            tool_name.raw(),
+            sha.raw(),
+            decision.raw(),
+            reason.raw(),
+            ts.raw(),
+        )
     }
 
     /// Remember that a human denied this set of rule ids for `toolName` (`DENIED` only).
-    #[napi(catch_unwind, ts_args_type = "toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null")]
-    pub fn record_rule_decision(&self, env: Env, tool_name: Unknown<'_>, rule_ids: Unknown<'_>, decision: Unknown<'_>, reason: Unknown<'_>, ts: Unknown<'_>) -> Result<()> {
-        record_rule_decision_with(js_of(&env), &self.inner, tool_name.raw(), rule_ids.raw(), decision.raw(), reason.raw(), ts.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null"
+    )]
+    pub fn record_rule_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        rule_ids: Unknown<'_>,
+        decision: Unknown<'_>,
+        reason: Unknown<'_>,
+        ts: Unknown<'_>,
+    ) -> Result<()> {
+        record_rule_decision_with(
+            js_of(&env),
+            &self.inner,
+            tool_name.raw(),
+            rule_ids.raw(),
+            decision.raw(),
+            reason.raw(),
+            ts.raw(),
+        )
     }
 
     /// The live input-hash entry, or `null`.
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string")]
-    pub fn cached_input_decision(&self, env: Env, tool_name: Unknown<'_>, sha: Unknown<'_>) -> Result<Option<CacheEntry>> {
+    pub fn cached_input_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        sha: Unknown<'_>,
+    ) -> Result<Option<CacheEntry>> {
         get_decision_with(js_of(&env), &self.inner, tool_name.raw(), sha.raw())
     }
 
     /// The most recent live rule entry whose ids all appear in `ruleIds`, or `null`.
     #[napi(catch_unwind, ts_args_type = "toolName: string, ruleIds: string | readonly string[]")]
-    pub fn cached_rule_decision(&self, env: Env, tool_name: Unknown<'_>, rule_ids: Unknown<'_>) -> Result<Option<RuleCacheEntry>> {
+    pub fn cached_rule_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        rule_ids: Unknown<'_>,
+    ) -> Result<Option<RuleCacheEntry>> {
         get_rule_decision_with(js_of(&env), &self.inner, tool_name.raw(), rule_ids.raw())
     }
 
@@ -1111,7 +1400,8 @@ impl Session {
     pub fn queue_denial(&self, env: Env, entry: Unknown<'_>) -> Result<()> {
         let js = js_of(&env);
         let obj = js.options(entry.raw(), "denial", &["requestId", "reason", "decidedAt"])?;
-        let get = |k: &str| -> Result<Val> { js.member(obj, k)?.map_or_else(|| js.undefined(), Ok) };
+        let get =
+            |k: &str| -> Result<Val> { js.member(obj, k)?.map_or_else(|| js.undefined(), Ok) };
         queue_denial_with(js, &self.inner, get("requestId")?, get("reason")?, get("decidedAt")?)
     }
 
@@ -1129,8 +1419,16 @@ impl Session {
 
     /// Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining lifetime),
     /// and if so count it. `timeoutS` is the decision's `timeoutS` (null: task default).
-    #[napi(catch_unwind, ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null")]
-    pub fn begin_gate(&self, env: Env, timeout_s: Unknown<'_>, remaining_lifetime_s: Unknown<'_>) -> Result<GateAdmission> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
+    )]
+    pub fn begin_gate(
+        &self,
+        env: Env,
+        timeout_s: Unknown<'_>,
+        remaining_lifetime_s: Unknown<'_>,
+    ) -> Result<GateAdmission> {
         begin_gate_with(js_of(&env), &self.inner, timeout_s.raw(), remaining_lifetime_s.raw())
     }
 
@@ -1208,7 +1506,11 @@ const ENGINE_POSITIONAL_OPTIONS: &[&str] = &[
 #[napi]
 impl PolicyEngine {
     /// Throws `POLICY_LOAD`, `SCOPE` or `CONFIG` (see the README's error table).
-    #[napi(constructor, catch_unwind, ts_args_type = "optionsOrTaskType: PolicyEngineOptions | string, repo?: string, options?: Omit<PolicyEngineOptions, 'taskType' | 'repo'>")]
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "optionsOrTaskType: PolicyEngineOptions | string, repo?: string, options?: Omit<PolicyEngineOptions, 'taskType' | 'repo'>"
+    )]
     pub fn new(env: Env, first: Unknown<'_>, repo: Unknown<'_>, rest: Unknown<'_>) -> Result<Self> {
         let js = js_of(&env);
         let positional = js.type_of(first.raw())? == sys::ValueType::napi_string;
@@ -1220,11 +1522,19 @@ impl PolicyEngine {
             (obj, cfg)
         } else {
             if !js.is_nullish(repo.raw())? || !js.is_nullish(rest.raw())? {
-                return Err(errors::config_msg(js, "options", "pass either (options) or (taskType, repo, options?)"));
+                return Err(errors::config_msg(
+                    js,
+                    "options",
+                    "pass either (options) or (taskType, repo, options?)",
+                ));
             }
             let obj = js.options(first.raw(), "PolicyEngine", ENGINE_OPTIONS)?;
             if obj.is_none() {
-                return Err(errors::config_msg(js, "task_type", "PolicyEngine needs options with taskType and repo"));
+                return Err(errors::config_msg(
+                    js,
+                    "task_type",
+                    "PolicyEngine needs options with taskType and repo",
+                ));
             }
             let cfg = read_session_config(js, obj, "taskType", "task_type", true)?;
             (obj, cfg)
@@ -1240,8 +1550,17 @@ impl PolicyEngine {
         };
         let bundle = match js.member(obj, "bundle")? {
             Some(v) if !js.is_nullish(v)? => {
-                if hard.is_some() || soft.is_some() || disable.is_some() || extra.is_some() || profile.is_some() {
-                    return Err(errors::config_msg(js, "bundle", "pass either bundle or policy options (builtins/blueprint*/extraPolicies), not both"));
+                if hard.is_some()
+                    || soft.is_some()
+                    || disable.is_some()
+                    || extra.is_some()
+                    || profile.is_some()
+                {
+                    return Err(errors::config_msg(
+                        js,
+                        "bundle",
+                        "pass either bundle or policy options (builtins/blueprint*/extraPolicies), not both",
+                    ));
                 }
                 bundle_arg(js, v, "bundle")?
             }
@@ -1271,21 +1590,44 @@ impl PolicyEngine {
     }
 
     /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Decision")]
-    pub fn evaluate_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput",
+        ts_return_type = "Decision"
+    )]
+    pub fn evaluate_tool_use(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<Raw> {
         evaluate_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
     /// See `Session.explain`: the decision `evaluateToolUse` would return, with the steps that
     /// produced it. Never throws.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput", ts_return_type = "Explanation")]
-    pub fn explain_tool_use(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<Raw> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput",
+        ts_return_type = "Explanation"
+    )]
+    pub fn explain_tool_use(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<Raw> {
         explain_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
     /// See `Session.explainText`.
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn explain_tool_use_text(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> String {
+    pub fn explain_tool_use_text(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> String {
         explain_text_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
@@ -1323,7 +1665,11 @@ impl PolicyEngine {
     /// The engine's session (same state, full `Session` surface: snapshot, beginGate, …).
     #[napi(getter, catch_unwind)]
     pub fn session(&self) -> Session {
-        Session { inner: self.session.clone(), bundle: self.bundle.clone(), shadow: self.shadow.clone() }
+        Session {
+            inner: self.session.clone(),
+            bundle: self.bundle.clone(),
+            shadow: self.shadow.clone(),
+        }
     }
 
     /// Load warnings of the engine's bundle.
@@ -1347,7 +1693,12 @@ impl PolicyEngine {
     /// Whether the allowlist's tool scopes pre-approve this call (throws `CONFIG` for a tool name
     /// that is not a string).
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn allowlist_matches(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>) -> Result<bool> {
+    pub fn allowlist_matches(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+    ) -> Result<bool> {
         allowlist_matches_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
     }
 
@@ -1364,26 +1715,74 @@ impl PolicyEngine {
     }
 
     /// Input-hash cache record (upstream `RecentDecisionCache.record`).
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null")]
-    pub fn record_decision(&self, env: Env, tool_name: Unknown<'_>, sha: Unknown<'_>, decision: Unknown<'_>, reason: Unknown<'_>, ts: Unknown<'_>) -> Result<()> {
-        record_input_decision_with(js_of(&env), &self.session, tool_name.raw(), sha.raw(), decision.raw(), reason.raw(), ts.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null"
+    )]
+    pub fn record_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        sha: Unknown<'_>,
+        decision: Unknown<'_>,
+        reason: Unknown<'_>,
+        ts: Unknown<'_>,
+    ) -> Result<()> {
+        record_input_decision_with(
+            js_of(&env),
+            &self.session,
+            tool_name.raw(),
+            sha.raw(),
+            decision.raw(),
+            reason.raw(),
+            ts.raw(),
+        )
     }
 
     /// Rule-level cache record (`DENIED` only; one id or a set).
-    #[napi(catch_unwind, ts_args_type = "toolName: string, ruleId: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null")]
-    pub fn record_rule_decision(&self, env: Env, tool_name: Unknown<'_>, rule_id: Unknown<'_>, decision: Unknown<'_>, reason: Unknown<'_>, ts: Unknown<'_>) -> Result<()> {
-        record_rule_decision_with(js_of(&env), &self.session, tool_name.raw(), rule_id.raw(), decision.raw(), reason.raw(), ts.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, ruleId: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null"
+    )]
+    pub fn record_rule_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        rule_id: Unknown<'_>,
+        decision: Unknown<'_>,
+        reason: Unknown<'_>,
+        ts: Unknown<'_>,
+    ) -> Result<()> {
+        record_rule_decision_with(
+            js_of(&env),
+            &self.session,
+            tool_name.raw(),
+            rule_id.raw(),
+            decision.raw(),
+            reason.raw(),
+            ts.raw(),
+        )
     }
 
     /// The live input-hash entry, or `null`.
     #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string")]
-    pub fn get_decision(&self, env: Env, tool_name: Unknown<'_>, sha: Unknown<'_>) -> Result<Option<CacheEntry>> {
+    pub fn get_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        sha: Unknown<'_>,
+    ) -> Result<Option<CacheEntry>> {
         get_decision_with(js_of(&env), &self.session, tool_name.raw(), sha.raw())
     }
 
     /// The first live rule entry covered by `ruleIds`, or `null`.
     #[napi(catch_unwind, ts_args_type = "toolName: string, ruleIds: string | readonly string[]")]
-    pub fn get_rule_decision(&self, env: Env, tool_name: Unknown<'_>, rule_ids: Unknown<'_>) -> Result<Option<RuleCacheEntry>> {
+    pub fn get_rule_decision(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        rule_ids: Unknown<'_>,
+    ) -> Result<Option<RuleCacheEntry>> {
         get_rule_decision_with(js_of(&env), &self.session, tool_name.raw(), rule_ids.raw())
     }
 
@@ -1420,9 +1819,24 @@ impl PolicyEngine {
         self.session.approvals_in_window() as u32
     }
 
-    #[napi(catch_unwind, ts_args_type = "requestId: string, reason: string, decidedAt: string | null")]
-    pub fn queue_denial_injection(&self, env: Env, request_id: Unknown<'_>, reason: Unknown<'_>, decided_at: Unknown<'_>) -> Result<()> {
-        queue_denial_with(js_of(&env), &self.session, request_id.raw(), reason.raw(), decided_at.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "requestId: string, reason: string, decidedAt: string | null"
+    )]
+    pub fn queue_denial_injection(
+        &self,
+        env: Env,
+        request_id: Unknown<'_>,
+        reason: Unknown<'_>,
+        decided_at: Unknown<'_>,
+    ) -> Result<()> {
+        queue_denial_with(
+            js_of(&env),
+            &self.session,
+            request_id.raw(),
+            reason.raw(),
+            decided_at.raw(),
+        )
     }
 
     #[napi(catch_unwind)]
@@ -1437,14 +1851,39 @@ impl PolicyEngine {
     }
 
     /// See `Session.recordOutcome`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution")]
-    pub fn record_outcome(&self, env: Env, tool_name: Unknown<'_>, tool_input: Unknown<'_>, matching_rule_ids: Unknown<'_>, resolution: Unknown<'_>) -> Result<ResolutionEffect> {
-        record_outcome_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw(), matching_rule_ids.raw(), resolution.raw())
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution"
+    )]
+    pub fn record_outcome(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+        matching_rule_ids: Unknown<'_>,
+        resolution: Unknown<'_>,
+    ) -> Result<ResolutionEffect> {
+        record_outcome_with(
+            js_of(&env),
+            &self.session,
+            tool_name.raw(),
+            tool_input.raw(),
+            matching_rule_ids.raw(),
+            resolution.raw(),
+        )
     }
 
     /// See `Session.beginGate`.
-    #[napi(catch_unwind, ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null")]
-    pub fn begin_gate(&self, env: Env, timeout_s: Unknown<'_>, remaining_lifetime_s: Unknown<'_>) -> Result<GateAdmission> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
+    )]
+    pub fn begin_gate(
+        &self,
+        env: Env,
+        timeout_s: Unknown<'_>,
+        remaining_lifetime_s: Unknown<'_>,
+    ) -> Result<GateAdmission> {
         begin_gate_with(js_of(&env), &self.session, timeout_s.raw(), remaining_lifetime_s.raw())
     }
 }
@@ -1464,7 +1903,11 @@ pub fn parse_rules(env: Env, text: Unknown<'_>) -> Result<Raw> {
 
 /// Map positional policy ids (`policy3`) to rule ids, keeping input order, dropping unknown ids.
 #[napi(catch_unwind, ts_args_type = "rules: readonly Rule[], policyIds: readonly string[]")]
-pub fn matching_rule_ids(env: Env, rules: Unknown<'_>, policy_ids: Unknown<'_>) -> Result<Vec<String>> {
+pub fn matching_rule_ids(
+    env: Env,
+    rules: Unknown<'_>,
+    policy_ids: Unknown<'_>,
+) -> Result<Vec<String>> {
     let js = js_of(&env);
     let rules = rules_arg(js, rules.raw(), "rules")?;
     let ids = js.str_list_arg(policy_ids.raw(), "policy_ids")?;
@@ -1512,9 +1955,13 @@ pub fn parse_approval_scope(env: Env, scope: Unknown<'_>) -> Result<Raw> {
     let js = js_of(&env);
     let obj = js.object()?;
     let parsed = match js.string_of(scope.raw())? {
-        Ok(s) => core::parse_approval_scope(&s).map(|p| p.to_string()).map_err(|e| e.message().to_owned()),
+        Ok(s) => core::parse_approval_scope(&s)
+            .map(|p| p.to_string())
+            .map_err(|e| e.message().to_owned()),
         Err(None) => Err(format!("scope must be a string, got {}", js.type_name(scope.raw()))),
-        Err(Some(_)) => Err("scope must be valid Unicode text, got a string with a lone surrogate".to_owned()),
+        Err(Some(_)) => {
+            Err("scope must be valid Unicode text, got a string with a lone surrogate".to_owned())
+        }
     };
     match parsed {
         Ok(s) => {
@@ -1541,14 +1988,18 @@ pub fn is_degenerate_pattern(env: Env, pattern: Unknown<'_>) -> Result<bool> {
 #[napi(catch_unwind, ts_args_type = "text: string | null | undefined")]
 pub fn scan_deny_reason(env: Env, text: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
-    Ok(core::scan_deny_reason(&js.opt_str_arg(text.raw(), "text", Surrogates::Replace)?.unwrap_or_default()))
+    Ok(core::scan_deny_reason(
+        &js.opt_str_arg(text.raw(), "text", Surrogates::Replace)?.unwrap_or_default(),
+    ))
 }
 
 /// The deny reason handed to the agent (`"denied"` when absent).
 #[napi(catch_unwind, ts_args_type = "reason?: string | null")]
 pub fn agent_deny_reason(env: Env, reason: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
-    Ok(core::agent_deny_reason(js.opt_str_arg(reason.raw(), "reason", Surrogates::Replace)?.as_deref()))
+    Ok(core::agent_deny_reason(
+        js.opt_str_arg(reason.raw(), "reason", Surrogates::Replace)?.as_deref(),
+    ))
 }
 
 /// Every secret replaced by `[REDACTED-<LABEL>]`.
@@ -1563,7 +2014,10 @@ pub fn redact_secrets(env: Env, text: Unknown<'_>) -> Result<String> {
 pub fn scan_secrets(env: Env, text: Unknown<'_>) -> Result<Redaction> {
     let js = js_of(&env);
     let r = core::scan_secrets(&js.str_arg(text.raw(), "text", Surrogates::Replace)?);
-    Ok(Redaction { text: r.text, findings: r.findings.iter().map(|k| k.label().to_owned()).collect() })
+    Ok(Redaction {
+        text: r.text,
+        findings: r.findings.iter().map(|k| k.label().to_owned()).collect(),
+    })
 }
 
 /// Remove terminal escapes and control characters (tab and newline kept).
@@ -1580,7 +2034,13 @@ pub fn truncate(env: Env, text: Unknown<'_>, max_chars: Unknown<'_>) -> Result<S
     let js = js_of(&env);
     let text = js.opt_str_arg(text.raw(), "text", Surrogates::Replace)?.unwrap_or_default();
     let max = js.int_arg(max_chars.raw(), "max_chars")?;
-    let max = usize::try_from(max).map_err(|_| errors::config_msg(js, "max_chars", &format!("max_chars must be an integer >= 0, got {max}")))?;
+    let max = usize::try_from(max).map_err(|_| {
+        errors::config_msg(
+            js,
+            "max_chars",
+            &format!("max_chars must be an integer >= 0, got {max}"),
+        )
+    })?;
     Ok(core::truncate(&text, max))
 }
 
@@ -1590,17 +2050,33 @@ pub fn denial_envelope(env: Env, entries: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
     let v = entries.raw();
     if !(js.type_of(v)? == sys::ValueType::napi_object && js.is_array(v)?) {
-        return Err(errors::config_msg(js, "entries", &format!("entries must be an array of {{ requestId, reason, decidedAt }}, got {}", js.type_name(v))));
+        return Err(errors::config_msg(
+            js,
+            "entries",
+            &format!(
+                "entries must be an array of {{ requestId, reason, decidedAt }}, got {}",
+                js.type_name(v)
+            ),
+        ));
     }
     let mut out = Vec::new();
     for i in 0..js.array_len(v)? {
         let field = format!("entries[{i}]");
         let obj = js.options(js.element(v, i)?, &field, &["requestId", "reason", "decidedAt"])?;
-        let get = |k: &str| -> Result<Val> { js.member(obj, k)?.map_or_else(|| js.undefined(), Ok) };
+        let get =
+            |k: &str| -> Result<Val> { js.member(obj, k)?.map_or_else(|| js.undefined(), Ok) };
         out.push(core::DenialEntry {
-            request_id: js.str_arg(get("requestId")?, &format!("{field}.request_id"), Surrogates::Replace)?,
+            request_id: js.str_arg(
+                get("requestId")?,
+                &format!("{field}.request_id"),
+                Surrogates::Replace,
+            )?,
             reason: js.str_arg(get("reason")?, &format!("{field}.reason"), Surrogates::Replace)?,
-            decided_at: js.opt_str_arg(get("decidedAt")?, &format!("{field}.decided_at"), Surrogates::Replace)?,
+            decided_at: js.opt_str_arg(
+                get("decidedAt")?,
+                &format!("{field}.decided_at"),
+                Surrogates::Replace,
+            )?,
         });
     }
     Ok(core::denial_envelope(&out))
@@ -1614,7 +2090,12 @@ pub fn tool_input_preview(env: Env, tool_input: Unknown<'_>) -> String {
 
 /// `BLOCKED[<kind>]: <detail>` (+ ` (resource: <r>)`).
 #[napi(catch_unwind, ts_args_type = "kind: string, detail: string, resource?: string | null")]
-pub fn blocker_reason(env: Env, kind: Unknown<'_>, detail: Unknown<'_>, resource: Unknown<'_>) -> Result<String> {
+pub fn blocker_reason(
+    env: Env,
+    kind: Unknown<'_>,
+    detail: Unknown<'_>,
+    resource: Unknown<'_>,
+) -> Result<String> {
     let js = js_of(&env);
     let kind = js.str_arg(kind.raw(), "kind", Surrogates::Replace)?;
     let detail = js.str_arg(detail.raw(), "detail", Surrogates::Replace)?;
@@ -1623,14 +2104,26 @@ pub fn blocker_reason(env: Env, kind: Unknown<'_>, detail: Unknown<'_>, resource
 }
 
 /// Effective approval timeout (SPEC §9.3). Numbers convert saturating; `null` = unknown.
-#[napi(catch_unwind, ts_args_type = "decisionTimeoutS: number | null | undefined, taskDefaultS: number, remainingS?: number | null")]
-pub fn effective_timeout(env: Env, decision_timeout_s: Unknown<'_>, task_default_s: Unknown<'_>, remaining_s: Unknown<'_>) -> Result<EffectiveTimeout> {
+#[napi(
+    catch_unwind,
+    ts_args_type = "decisionTimeoutS: number | null | undefined, taskDefaultS: number, remainingS?: number | null"
+)]
+pub fn effective_timeout(
+    env: Env,
+    decision_timeout_s: Unknown<'_>,
+    task_default_s: Unknown<'_>,
+    remaining_s: Unknown<'_>,
+) -> Result<EffectiveTimeout> {
     let js = js_of(&env);
     let decision = js.opt_int_arg(decision_timeout_s.raw(), "decision_timeout_s")?;
     let default = js.int_arg(task_default_s.raw(), "task_default_s")?;
     let remaining = js.opt_int_arg(remaining_s.raw(), "remaining_s")?;
     let t = core::effective_timeout(decision, default, remaining);
-    Ok(EffectiveTimeout { effective_s: t.effective_s, clip: t.clip.map(|c| c.as_str().to_owned()), requested_s: t.requested_s })
+    Ok(EffectiveTimeout {
+        effective_s: t.effective_s,
+        clip: t.clip.map(|c| c.as_str().to_owned()),
+        requested_s: t.requested_s,
+    })
 }
 
 /// SHA-256 (hex) of the canonical JSON of a tool input — the cache key and the approval row's
@@ -1638,7 +2131,8 @@ pub fn effective_timeout(env: Env, decision_timeout_s: Unknown<'_>, task_default
 #[napi(catch_unwind, ts_args_type = "toolInput: ToolInput")]
 pub fn tool_input_sha256(env: Env, tool_input: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
-    core::tool_input_sha256(&convert::to_json_value(js, tool_input.raw())).map_err(|u| errors::config_msg(js, "tool_input", &u.to_string()))
+    core::tool_input_sha256(&convert::to_json_value(js, tool_input.raw()))
+        .map_err(|u| errors::config_msg(js, "tool_input", &u.to_string()))
 }
 
 /// Canonical JSON text of a tool input (byte-compatible with Python
@@ -1646,7 +2140,8 @@ pub fn tool_input_sha256(env: Env, tool_input: Unknown<'_>) -> Result<String> {
 #[napi(catch_unwind, ts_args_type = "toolInput: ToolInput")]
 pub fn canonical_json(env: Env, tool_input: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
-    core::canonical_json(&convert::to_json_value(js, tool_input.raw())).map_err(|u| errors::config_msg(js, "tool_input", &u.to_string()))
+    core::canonical_json(&convert::to_json_value(js, tool_input.raw()))
+        .map_err(|u| errors::config_msg(js, "tool_input", &u.to_string()))
 }
 
 fn entity_arg(js: Js, v: Val, field: &str) -> Result<core::cedar_parity::EntityRef> {
@@ -1660,16 +2155,35 @@ fn entity_arg(js: Js, v: Val, field: &str) -> Result<core::cedar_parity::EntityR
 
 /// Raw Cedar evaluation of one request against one policy text (the cross-language parity
 /// fixtures). Throws `CONFIG` (field `cedar_parity`) when the text or request is invalid.
-#[napi(catch_unwind, ts_args_type = "policies: string, principal: EntityRef, action: EntityRef, resource: EntityRef, context?: Record<string, unknown> | null")]
-pub fn cedar_parity_evaluate(env: Env, policies: Unknown<'_>, principal: Unknown<'_>, action: Unknown<'_>, resource: Unknown<'_>, context: Unknown<'_>) -> Result<ParityResult> {
+#[napi(
+    catch_unwind,
+    ts_args_type = "policies: string, principal: EntityRef, action: EntityRef, resource: EntityRef, context?: Record<string, unknown> | null"
+)]
+pub fn cedar_parity_evaluate(
+    env: Env,
+    policies: Unknown<'_>,
+    principal: Unknown<'_>,
+    action: Unknown<'_>,
+    resource: Unknown<'_>,
+    context: Unknown<'_>,
+) -> Result<ParityResult> {
     let js = js_of(&env);
     let policies = js.str_arg(policies.raw(), "policies", Surrogates::Refuse)?;
     let p = entity_arg(js, principal.raw(), "principal")?;
     let a = entity_arg(js, action.raw(), "action")?;
     let r = entity_arg(js, resource.raw(), "resource")?;
-    let ctx = if js.type_of(context.raw())? == sys::ValueType::napi_undefined { core::JsonValue::Null } else { convert::to_json_value(js, context.raw()) };
-    let out = core::cedar_parity::evaluate(&policies, &p, &a, &r, &ctx).map_err(|m| errors::config_msg(js, "cedar_parity", &m))?;
-    Ok(ParityResult { decision: out.decision, matching_rule_ids: out.matching_rule_ids, errors: out.errors })
+    let ctx = if js.type_of(context.raw())? == sys::ValueType::napi_undefined {
+        core::JsonValue::Null
+    } else {
+        convert::to_json_value(js, context.raw())
+    };
+    let out = core::cedar_parity::evaluate(&policies, &p, &a, &r, &ctx)
+        .map_err(|m| errors::config_msg(js, "cedar_parity", &m))?;
+    Ok(ParityResult {
+        decision: out.decision,
+        matching_rule_ids: out.matching_rule_ids,
+        errors: out.errors,
+    })
 }
 
 /// How the engine reads a shell command: the core's `shell::parse` (simple commands with their
@@ -1679,7 +2193,8 @@ pub fn cedar_parity_evaluate(env: Env, policies: Unknown<'_>, principal: Unknown
 pub fn parse_command(env: Env, command: Unknown<'_>) -> Result<Raw> {
     let js = js_of(&env);
     let command = js.str_arg(command.raw(), "command", Surrogates::Refuse)?;
-    let line = serde_json::to_value(core::shell::parse(&command)).map_err(|e| napi::Error::from_reason(format!("parseCommand: {e}")))?;
+    let line = serde_json::to_value(core::shell::parse(&command))
+        .map_err(|e| napi::Error::from_reason(format!("parseCommand: {e}")))?;
     json_to_js(js, &line, false).map(Raw)
 }
 
@@ -1744,7 +2259,8 @@ fn json_to_js(js: Js, v: &serde_json::Value, freeze: bool) -> Result<Val> {
 #[napi(module_exports)]
 pub fn module_init(exports: Object<'_>, env: Env) -> Result<()> {
     let js = js_of(&env);
-    let parsed: serde_json::Value = serde_json::from_str(core::CONSTANTS_JSON).map_err(|e| napi::Error::from_reason(format!("constants.json: {e}")))?;
+    let parsed: serde_json::Value = serde_json::from_str(core::CONSTANTS_JSON)
+        .map_err(|e| napi::Error::from_reason(format!("constants.json: {e}")))?;
     js.set(exports.raw(), "constants", json_to_js(js, &parsed, true)?)?;
     js.set(exports.raw(), "VALID_TOOL_TYPES", {
         let arr = js.string_array(&core::VALID_TOOL_TYPES)?;

@@ -7,12 +7,14 @@
 use cedar_hitl_core as hitl;
 use hitl::cedar_parity::{self, EntityRef};
 use hitl::{BigInteger, BuiltinProfile, CachedDecision, Clock, JsonValue, ToolCall};
+use pyo3::IntoPyObjectExt;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::IntoPyObjectExt;
-use pyo3::types::{PyBool, PyBytes, PyByteArray, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
+};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -28,8 +30,18 @@ create_exception!(
     CedarHitlError,
     "Policy text or bundle settings refused at load (attributes: kind, tier, rule_id, field, source, line)."
 );
-create_exception!(cedar_hitl, ScopeError, CedarHitlError, "An approval scope refused by the validator (attributes: scope, field).");
-create_exception!(cedar_hitl, ConfigError, CedarHitlError, "A setting refused: wrong type or out of range (attribute: field).");
+create_exception!(
+    cedar_hitl,
+    ScopeError,
+    CedarHitlError,
+    "An approval scope refused by the validator (attributes: scope, field)."
+);
+create_exception!(
+    cedar_hitl,
+    ConfigError,
+    CedarHitlError,
+    "A setting refused: wrong type or out of range (attribute: field)."
+);
 
 // ---------------------------------------------------------------------------------------------
 // Errors and panics
@@ -119,7 +131,12 @@ struct Converter {
 impl Converter {
     fn new() -> Self {
         let c = hitl::constants();
-        Self { max_depth: c.tool_input_max_depth, budget: c.tool_input_max_bytes, exhausted: false, path: Vec::new() }
+        Self {
+            max_depth: c.tool_input_max_depth,
+            budget: c.tool_input_max_bytes,
+            exhausted: false,
+            path: Vec::new(),
+        }
     }
 
     fn spend(&mut self, n: usize) -> bool {
@@ -133,7 +150,10 @@ impl Converter {
     }
 
     fn too_large(&self) -> JsonValue {
-        JsonValue::Unsupported(format!("tool input larger than {} bytes", hitl::constants().tool_input_max_bytes))
+        JsonValue::Unsupported(format!(
+            "tool input larger than {} bytes",
+            hitl::constants().tool_input_max_bytes
+        ))
     }
 
     /// `depth`: containers already open around `obj`.
@@ -195,19 +215,29 @@ impl Converter {
         if let Ok(t) = obj.cast::<PyTuple>() {
             return self.container(obj, depth, |this| this.array(t.iter(), depth));
         }
-        if obj.cast::<PyString>().is_err() && obj.cast::<PyBytes>().is_err() && obj.cast::<PyByteArray>().is_err() {
+        if obj.cast::<PyString>().is_err()
+            && obj.cast::<PyBytes>().is_err()
+            && obj.cast::<PyByteArray>().is_err()
+        {
             if let Ok(m) = obj.cast::<PyMapping>() {
                 return self.container(obj, depth, |this| {
                     let Ok(items) = m.items() else {
-                        return JsonValue::Unsupported(format!("{} whose items() failed", type_name(obj)));
+                        return JsonValue::Unsupported(format!(
+                            "{} whose items() failed",
+                            type_name(obj)
+                        ));
                     };
                     let mut members = Vec::with_capacity(items.len());
                     for item in items.iter() {
                         if !members.is_empty() && !this.spend(2) {
                             return this.too_large();
                         }
-                        let Ok((k, v)) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() else {
-                            return JsonValue::Unsupported(format!("{} whose items() are not pairs", type_name(obj)));
+                        let Ok((k, v)) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()
+                        else {
+                            return JsonValue::Unsupported(format!(
+                                "{} whose items() are not pairs",
+                                type_name(obj)
+                            ));
                         };
                         match this.key(&k) {
                             Ok(key) => members.push((key, this.convert(&v, depth + 1))),
@@ -221,7 +251,11 @@ impl Converter {
         JsonValue::Unsupported(type_name(obj))
     }
 
-    fn array<'py>(&mut self, items: impl Iterator<Item = Bound<'py, PyAny>>, depth: usize) -> JsonValue {
+    fn array<'py>(
+        &mut self,
+        items: impl Iterator<Item = Bound<'py, PyAny>>,
+        depth: usize,
+    ) -> JsonValue {
         let mut out = Vec::with_capacity(items.size_hint().0);
         for item in items {
             if !out.is_empty() && !self.spend(2) {
@@ -232,9 +266,17 @@ impl Converter {
         JsonValue::Array(out)
     }
 
-    fn container(&mut self, obj: &Bound<'_, PyAny>, depth: usize, body: impl FnOnce(&mut Self) -> JsonValue) -> JsonValue {
+    fn container(
+        &mut self,
+        obj: &Bound<'_, PyAny>,
+        depth: usize,
+        body: impl FnOnce(&mut Self) -> JsonValue,
+    ) -> JsonValue {
         if depth >= self.max_depth {
-            return JsonValue::Unsupported(format!("nesting deeper than {} levels", self.max_depth));
+            return JsonValue::Unsupported(format!(
+                "nesting deeper than {} levels",
+                self.max_depth
+            ));
         }
         let ptr = obj.as_ptr();
         if self.path.contains(&ptr) {
@@ -268,7 +310,11 @@ fn int_to_json(i: &Bound<'_, PyInt>) -> JsonValue {
         return JsonValue::Integer(v);
     }
     // Beyond i64: the exact decimal text, as `json.dumps` writes it (`int.__repr__`).
-    let text = i.py().get_type::<PyInt>().call_method1("__repr__", (i,)).and_then(|r| r.extract::<String>());
+    let text = i
+        .py()
+        .get_type::<PyInt>()
+        .call_method1("__repr__", (i,))
+        .and_then(|r| r.extract::<String>());
     match text.ok().as_deref().and_then(BigInteger::parse) {
         Some(b) => JsonValue::BigInteger(b),
         None => JsonValue::Unsupported("integer too large to write as decimal text".to_owned()),
@@ -287,16 +333,26 @@ fn tool_call(name: &Bound<'_, PyAny>, input: &Bound<'_, PyAny>) -> ToolCall {
             Ok(n) => ToolCall::new(n.into_owned(), to_json(input)),
             Err(_) => ToolCall::with_invalid_name(format!("tool_name is a {LONE_SURROGATE}")),
         },
-        Err(_) => ToolCall::with_invalid_name(format!("tool_name must be a str, got {}", type_name(name))),
+        Err(_) => {
+            ToolCall::with_invalid_name(format!("tool_name must be a str, got {}", type_name(name)))
+        }
     }
 }
 
 fn str_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
-    let s = obj.cast::<PyString>().map_err(|_| config_error(py, field, format!("{field} must be a str, got {}", type_name(obj))))?;
-    s.to_cow().map(|c| c.into_owned()).map_err(|_| config_error(py, field, format!("{field} must be a str without lone surrogates")))
+    let s = obj.cast::<PyString>().map_err(|_| {
+        config_error(py, field, format!("{field} must be a str, got {}", type_name(obj)))
+    })?;
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+        config_error(py, field, format!("{field} must be a str without lone surrogates"))
+    })
 }
 
-fn opt_str_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<String>> {
+fn opt_str_arg(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<String>> {
     obj.map(|o| str_arg(py, o, field)).transpose()
 }
 
@@ -305,17 +361,34 @@ fn text_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyRe
     Ok(opt_str_arg(py, obj, field)?.unwrap_or_default())
 }
 
-fn iter_arg<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let not_a_list = || config_error(py, field, format!("{field} must be a list of str, got {}", type_name(obj)));
-    if obj.cast::<PyString>().is_ok() || obj.cast::<PyBytes>().is_ok() || obj.cast::<PyMapping>().is_ok() {
+fn iter_arg<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    field: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let not_a_list = || {
+        config_error(py, field, format!("{field} must be a list of str, got {}", type_name(obj)))
+    };
+    if obj.cast::<PyString>().is_ok()
+        || obj.cast::<PyBytes>().is_ok()
+        || obj.cast::<PyMapping>().is_ok()
+    {
         return Err(not_a_list());
     }
     obj.try_iter().map_err(|_| not_a_list())?.collect::<PyResult<Vec<_>>>()
 }
 
-fn str_list_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Vec<String>> {
+fn str_list_arg(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Vec<String>> {
     let Some(obj) = obj else { return Ok(Vec::new()) };
-    iter_arg(py, obj, field)?.iter().enumerate().map(|(i, item)| str_arg(py, item, &format!("{field}[{i}]"))).collect()
+    iter_arg(py, obj, field)?
+        .iter()
+        .enumerate()
+        .map(|(i, item)| str_arg(py, item, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// Python int → i64, saturating, so an out-of-range value reaches the core's range check.
@@ -331,32 +404,58 @@ fn int_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<i64>
     }
 }
 
-fn opt_int_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<i64>> {
+fn opt_int_arg(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<i64>> {
     obj.map(|o| int_arg(py, o, field)).transpose()
 }
 
 fn float_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
-    let bad = || config_error(py, field, format!("{field} must be a number (int or float), got {}", type_name(obj)));
-    if obj.cast::<PyBool>().is_ok() || (obj.cast::<PyInt>().is_err() && obj.cast::<PyFloat>().is_err()) {
+    let bad = || {
+        config_error(
+            py,
+            field,
+            format!("{field} must be a number (int or float), got {}", type_name(obj)),
+        )
+    };
+    if obj.cast::<PyBool>().is_ok()
+        || (obj.cast::<PyInt>().is_err() && obj.cast::<PyFloat>().is_err())
+    {
         return Err(bad());
     }
-    obj.extract::<f64>().map_err(|_| config_error(py, field, format!("{field} is out of range for a float")))
+    obj.extract::<f64>()
+        .map_err(|_| config_error(py, field, format!("{field} is out of range for a float")))
 }
 
 fn bool_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<bool> {
-    obj.cast::<PyBool>()
-        .map(|b| b.is_true())
-        .map_err(|_| config_error(py, field, format!("{field} must be a bool (True or False), got {}", type_name(obj))))
+    obj.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
+        config_error(
+            py,
+            field,
+            format!("{field} must be a bool (True or False), got {}", type_name(obj)),
+        )
+    })
 }
 
 fn tool_name_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
     str_arg(py, obj, "tool_name")
 }
 
-fn tool_map_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Vec<(String, String)>>> {
+fn tool_map_arg(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<Vec<(String, String)>>> {
     let Some(obj) = obj else { return Ok(None) };
     let pairs: Vec<Bound<'_, PyAny>> = if let Ok(m) = obj.cast::<PyMapping>() {
-        m.items().map_err(|_| config_error(py, field, format!("{field} must be a mapping of tool name to key")))?.iter().collect()
+        m.items()
+            .map_err(|_| {
+                config_error(py, field, format!("{field} must be a mapping of tool name to key"))
+            })?
+            .iter()
+            .collect()
     } else {
         iter_arg(py, obj, field)?
     };
@@ -364,9 +463,14 @@ fn tool_map_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> 
         .iter()
         .enumerate()
         .map(|(i, pair)| {
-            let (tool, key) = pair
-                .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()
-                .map_err(|_| config_error(py, field, format!("{field}[{i}] must be a (tool, key) pair of str")))?;
+            let (tool, key) =
+                pair.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>().map_err(|_| {
+                    config_error(
+                        py,
+                        field,
+                        format!("{field}[{i}] must be a (tool, key) pair of str"),
+                    )
+                })?;
             Ok((str_arg(py, &tool, field)?, str_arg(py, &key, field)?))
         })
         .collect::<PyResult<Vec<_>>>()
@@ -375,8 +479,11 @@ fn tool_map_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> 
 
 /// The built-in profile (`"hardened"` or `"upstream"`); `None` (omitted) is the core's default.
 fn builtins_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<BuiltinProfile> {
-    let Some(text) = opt_str_arg(py, obj, "builtins")? else { return Ok(BuiltinProfile::default()) };
-    BuiltinProfile::from_str(&text).map_err(|e| config_error(py, "builtins", format!("builtins: {e}")))
+    let Some(text) = opt_str_arg(py, obj, "builtins")? else {
+        return Ok(BuiltinProfile::default());
+    };
+    BuiltinProfile::from_str(&text)
+        .map_err(|e| config_error(py, "builtins", format!("builtins: {e}")))
 }
 
 fn cached_decision_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<CachedDecision> {
@@ -410,7 +517,11 @@ fn denial_dict<'py>(py: Python<'py>, e: &hitl::DenialEntry) -> PyResult<Bound<'p
     Ok(d)
 }
 
-fn denial_entry_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, i: usize) -> PyResult<hitl::DenialEntry> {
+fn denial_entry_arg(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    i: usize,
+) -> PyResult<hitl::DenialEntry> {
     let field = format!("entries[{i}]");
     let (request_id, reason, decided_at) = if let Ok(m) = obj.cast::<PyMapping>() {
         let get = |k: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
@@ -425,13 +536,25 @@ fn denial_entry_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, i: usize) -> PyResul
     } else {
         let items = iter_arg(py, obj, &field)?;
         if items.len() != 3 {
-            return Err(config_error(py, &field, format!("{field} must be a mapping with request_id, reason, decided_at or a 3-tuple")));
+            return Err(config_error(
+                py,
+                &field,
+                format!(
+                    "{field} must be a mapping with request_id, reason, decided_at or a 3-tuple"
+                ),
+            ));
         }
         let mut it = items.into_iter().map(|o| if o.is_none() { None } else { Some(o) });
         let mut next = || it.next().flatten();
         (next(), next(), next())
     };
-    let request_id = request_id.ok_or_else(|| config_error(py, &format!("{field}.request_id"), format!("{field}.request_id must be a str")))?;
+    let request_id = request_id.ok_or_else(|| {
+        config_error(
+            py,
+            &format!("{field}.request_id"),
+            format!("{field}.request_id must be a str"),
+        )
+    })?;
     Ok(hitl::DenialEntry {
         request_id: str_arg(py, &request_id, &format!("{field}.request_id"))?,
         reason: opt_str_arg(py, reason.as_ref(), &format!("{field}.reason"))?.unwrap_or_default(),
@@ -439,14 +562,16 @@ fn denial_entry_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, i: usize) -> PyResul
     })
 }
 
-fn effective_timeout_dict<'py>(py: Python<'py>, t: &hitl::EffectiveTimeout) -> PyResult<Bound<'py, PyDict>> {
+fn effective_timeout_dict<'py>(
+    py: Python<'py>,
+    t: &hitl::EffectiveTimeout,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("effective_s", t.effective_s)?;
     d.set_item("clip", t.clip.map(hitl::ClipReason::as_str))?;
     d.set_item("requested_s", t.requested_s)?;
     Ok(d)
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Python-style reprs
@@ -599,7 +724,13 @@ impl PyDecision {
 
     fn __repr__(&self) -> String {
         let d = &self.inner;
-        let shadow = d.shadow().map_or_else(String::new, |s| format!(", shadow_outcome={}, shadow_rule_ids={}", r_str(s.outcome.as_str()), r_seq(&s.matching_rule_ids)));
+        let shadow = d.shadow().map_or_else(String::new, |s| {
+            format!(
+                ", shadow_outcome={}, shadow_rule_ids={}",
+                r_str(s.outcome.as_str()),
+                r_seq(&s.matching_rule_ids)
+            )
+        });
         format!(
             "Decision(outcome={}, reason={}, tier={}, matching_rule_ids={}, timeout_s={}, severity={}, fail_closed_cause={}{shadow})",
             r_str(d.outcome().as_str()),
@@ -677,7 +808,12 @@ struct PyLoadWarning {
 #[pymethods]
 impl PyLoadWarning {
     fn __repr__(&self) -> String {
-        format!("LoadWarning(rule_id={}, field={}, message={})", r_str(&self.rule_id), r_str(&self.field), r_str(&self.message))
+        format!(
+            "LoadWarning(rule_id={}, field={}, message={})",
+            r_str(&self.rule_id),
+            r_str(&self.field),
+            r_str(&self.message)
+        )
     }
     fn __str__(&self) -> String {
         self.message.clone()
@@ -766,8 +902,14 @@ impl PyPolicyBundle {
     fn listing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let l = self.inner.listing();
         let d = PyDict::new(py);
-        d.set_item("hard", l.hard.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?)?;
-        d.set_item("soft", l.soft.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?)?;
+        d.set_item(
+            "hard",
+            l.hard.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
+        )?;
+        d.set_item(
+            "soft",
+            l.soft.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
+        )?;
         d.set_item("profile", l.profile.as_str())?;
         Ok(d)
     }
@@ -821,7 +963,12 @@ impl PyPolicyBundle {
     fn __repr__(&self) -> String {
         let rules = self.inner.rules();
         let disabled: Vec<&String> = self.inner.disabled().iter().collect();
-        format!("PolicyBundle(rules={}, disabled={}, warnings={})", rules.len(), r_seq(&disabled), self.inner.warnings().len())
+        format!(
+            "PolicyBundle(rules={}, disabled={}, warnings={})",
+            rules.len(),
+            r_seq(&disabled),
+            self.inner.warnings().len()
+        )
     }
 }
 
@@ -854,7 +1001,11 @@ impl PyManualClock {
         self.inner.unix_s()
     }
     fn __repr__(&self) -> String {
-        format!("ManualClock(monotonic_s={}, unix_s={})", self.inner.monotonic_s(), self.inner.unix_s())
+        format!(
+            "ManualClock(monotonic_s={}, unix_s={})",
+            self.inner.monotonic_s(),
+            self.inner.unix_s()
+        )
     }
 }
 
@@ -862,32 +1013,49 @@ fn clock_arg(py: Python<'_>, clock: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<d
     match clock {
         None => Ok(Arc::new(hitl::SystemClock::new())),
         Some(c) => {
-            let manual = c.cast::<PyManualClock>().map_err(|_| config_error(py, "clock", format!("clock must be a ManualClock or None, got {}", type_name(c))))?;
+            let manual = c.cast::<PyManualClock>().map_err(|_| {
+                config_error(
+                    py,
+                    "clock",
+                    format!("clock must be a ManualClock or None, got {}", type_name(c)),
+                )
+            })?;
             Ok(manual.get().inner.clone())
         }
     }
 }
 
 /// The `shadow=` bundle: a `PolicyBundle`, or `None` (no shadow).
-fn shadow_arg<'py>(py: Python<'py>, shadow: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyPolicyBundle>>> {
+fn shadow_arg<'py>(
+    py: Python<'py>,
+    shadow: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyPolicyBundle>>> {
     match shadow {
         None => Ok(None),
         Some(s) if s.is_none() => Ok(None),
-        Some(s) => s
-            .cast::<PyPolicyBundle>()
-            .cloned()
-            .map(Some)
-            .map_err(|_| config_error(py, "shadow", format!("shadow must be a PolicyBundle or None, got {}", type_name(s)))),
+        Some(s) => s.cast::<PyPolicyBundle>().cloned().map(Some).map_err(|_| {
+            config_error(
+                py,
+                "shadow",
+                format!("shadow must be a PolicyBundle or None, got {}", type_name(s)),
+            )
+        }),
     }
 }
 
-fn bundle_arg<'py>(py: Python<'py>, bundle: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyPolicyBundle>> {
+fn bundle_arg<'py>(
+    py: Python<'py>,
+    bundle: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyPolicyBundle>> {
     match bundle {
         None => Bound::new(py, PyPolicyBundle::builtin(py)?),
-        Some(b) => b
-            .cast::<PyPolicyBundle>()
-            .cloned()
-            .map_err(|_| config_error(py, "bundle", format!("bundle must be a PolicyBundle or None, got {}", type_name(b)))),
+        Some(b) => b.cast::<PyPolicyBundle>().cloned().map_err(|_| {
+            config_error(
+                py,
+                "bundle",
+                format!("bundle must be a PolicyBundle or None, got {}", type_name(b)),
+            )
+        }),
     }
 }
 
@@ -972,7 +1140,11 @@ impl PyGateAdmission {
                 r_opt(self.gate_count)
             )
         } else {
-            format!("GateAdmission(admitted=False, refusal={}, reason={})", r_opt_str(self.refusal), r_opt_str(self.reason.as_deref()))
+            format!(
+                "GateAdmission(admitted=False, refusal={}, reason={})",
+                r_opt_str(self.refusal),
+                r_opt_str(self.reason.as_deref())
+            )
         }
     }
 }
@@ -988,7 +1160,12 @@ struct PyResolutionEffect {
 #[pymethods]
 impl PyResolutionEffect {
     fn __repr__(&self) -> String {
-        format!("ResolutionEffect(outcome={}, agent_reason={}, scope_added={})", r_str(self.outcome), r_str(&self.agent_reason), r_opt_str(self.scope_added.as_deref()))
+        format!(
+            "ResolutionEffect(outcome={}, agent_reason={}, scope_added={})",
+            r_str(self.outcome),
+            r_str(&self.agent_reason),
+            r_opt_str(self.scope_added.as_deref())
+        )
     }
 }
 
@@ -1023,11 +1200,17 @@ impl PySession {
         })?
         .map_err(|e| map_error(py, &e))?;
         let fingerprint = PyString::new(py, session.bundle().fingerprint()).unbind();
-        Ok(Self { inner: Arc::new(session), bundle: bundle.unbind(), shadow: shadow.map(Bound::unbind), fingerprint })
+        Ok(Self {
+            inner: Arc::new(session),
+            bundle: bundle.unbind(),
+            shadow: shadow.map(Bound::unbind),
+            fingerprint,
+        })
     }
 
     fn decision(&self, py: Python<'_>, inner: hitl::Decision) -> PyDecision {
-        let fingerprint = (inner.policy_fingerprint() == Some(self.inner.bundle().fingerprint())).then(|| self.fingerprint.clone_ref(py));
+        let fingerprint = (inner.policy_fingerprint() == Some(self.inner.bundle().fingerprint()))
+            .then(|| self.fingerprint.clone_ref(py));
         PyDecision { inner, fingerprint }
     }
 }
@@ -1056,11 +1239,28 @@ impl PySession {
                 "principal" => cfg.principal = str_arg(py, &value, "principal")?,
                 "repo" => cfg.repo = str_arg(py, &value, "repo")?,
                 "read_only" => cfg.read_only = bool_arg(py, &value, "read_only")?,
-                "initial_approvals" => cfg.initial_approvals = str_list_arg(py, Some(&value).filter(|v| !v.is_none()), "initial_approvals")?,
-                "approval_gate_cap" => cfg.approval_gate_cap = int_arg(py, &value, "approval_gate_cap")?,
-                "initial_approval_gate_count" => cfg.initial_approval_gate_count = int_arg(py, &value, "initial_approval_gate_count")?,
-                "task_default_timeout_s" => cfg.task_default_timeout_s = int_arg(py, &value, "task_default_timeout_s")?,
-                other => return Err(PyTypeError::new_err(format!("Session() got an unexpected keyword argument '{other}'"))),
+                "initial_approvals" => {
+                    cfg.initial_approvals = str_list_arg(
+                        py,
+                        Some(&value).filter(|v| !v.is_none()),
+                        "initial_approvals",
+                    )?
+                }
+                "approval_gate_cap" => {
+                    cfg.approval_gate_cap = int_arg(py, &value, "approval_gate_cap")?
+                }
+                "initial_approval_gate_count" => {
+                    cfg.initial_approval_gate_count =
+                        int_arg(py, &value, "initial_approval_gate_count")?
+                }
+                "task_default_timeout_s" => {
+                    cfg.task_default_timeout_s = int_arg(py, &value, "task_default_timeout_s")?
+                }
+                other => {
+                    return Err(PyTypeError::new_err(format!(
+                        "Session() got an unexpected keyword argument '{other}'"
+                    )));
+                }
             }
         }
         let clock = clock_arg(py, clock)?;
@@ -1073,13 +1273,24 @@ impl PySession {
     /// snapshot does not hold the shadow bundle: pass it again as `shadow=`.
     #[staticmethod]
     #[pyo3(signature = (bundle, snapshot, clock=None, *, shadow=None))]
-    fn restore(py: Python<'_>, bundle: &Bound<'_, PyAny>, snapshot: &Bound<'_, PyAny>, clock: Option<&Bound<'_, PyAny>>, shadow: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn restore(
+        py: Python<'_>,
+        bundle: &Bound<'_, PyAny>,
+        snapshot: &Bound<'_, PyAny>,
+        clock: Option<&Bound<'_, PyAny>>,
+        shadow: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let bundle = bundle_arg(py, Some(bundle))?;
         let text = str_arg(py, snapshot, "snapshot")?;
         let clock = clock_arg(py, clock)?;
         let shadow = shadow_arg(py, shadow)?;
         let core_bundle = bundle.get().inner.clone();
-        Self::build(py, move || hitl::Session::restore_with_clock(core_bundle, &text, clock), bundle, shadow)
+        Self::build(
+            py,
+            move || hitl::Session::restore_with_clock(core_bundle, &text, clock),
+            bundle,
+            shadow,
+        )
     }
 
     /// The whole mutable state as JSON text.
@@ -1089,7 +1300,12 @@ impl PySession {
     }
 
     /// Decide one tool call. Never raises: bad input is a fail-closed DENY from the core.
-    fn evaluate(&self, py: Python<'_>, tool_name: &Bound<'_, PyAny>, tool_input: &Bound<'_, PyAny>) -> PyDecision {
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        tool_name: &Bound<'_, PyAny>,
+        tool_input: &Bound<'_, PyAny>,
+    ) -> PyDecision {
         let call = tool_call(tool_name, tool_input);
         let s = &self.inner;
         // `Session::evaluate` catches panics itself; dropping a large input also happens
@@ -1106,7 +1322,12 @@ impl PySession {
     /// `to_dict()` keys), `command` (shell tools), `path` (write tools) and `steps`. The same
     /// pipeline as `evaluate` (the same decision), recording as it goes.
     /// Never raises for bad input: that is a fail-closed decision, as in `evaluate`.
-    fn explain<'py>(&self, py: Python<'py>, tool_name: &Bound<'py, PyAny>, tool_input: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        tool_name: &Bound<'py, PyAny>,
+        tool_input: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = tool_call(tool_name, tool_input);
         let s = &self.inner;
         let text = run(py, move || {
@@ -1118,7 +1339,12 @@ impl PySession {
     }
 
     /// `explain` rendered for people: the outcome and reason, then one line a step.
-    fn explain_text(&self, py: Python<'_>, tool_name: &Bound<'_, PyAny>, tool_input: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn explain_text(
+        &self,
+        py: Python<'_>,
+        tool_name: &Bound<'_, PyAny>,
+        tool_input: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
         let call = tool_call(tool_name, tool_input);
         let s = &self.inner;
         run(py, move || {
@@ -1150,7 +1376,12 @@ impl PySession {
     }
 
     /// Whether a tool scope pre-approves the call (pipeline step 2 alone).
-    fn allowlist_matches(&self, py: Python<'_>, tool_name: &Bound<'_, PyAny>, tool_input: &Bound<'_, PyAny>) -> PyResult<bool> {
+    fn allowlist_matches(
+        &self,
+        py: Python<'_>,
+        tool_name: &Bound<'_, PyAny>,
+        tool_input: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
         let call = ToolCall::new(tool_name_arg(py, tool_name)?, to_json(tool_input));
         let s = &self.inner;
         run(py, move || s.allowlist_matches(&call))
@@ -1183,7 +1414,8 @@ impl PySession {
         )
         .map_err(|e| map_config(py, &e))?;
         let s = &self.inner;
-        let effect = run(py, move || s.record_outcome(&call, &ids, res))?.map_err(|e| map_scope(py, &e))?;
+        let effect =
+            run(py, move || s.record_outcome(&call, &ids, res))?.map_err(|e| map_scope(py, &e))?;
         Ok(PyResolutionEffect {
             outcome: effect.outcome.as_str(),
             agent_reason: effect.agent_reason,
@@ -1208,7 +1440,9 @@ impl PySession {
         let reason = opt_str_arg(py, reason, "reason")?;
         let ts = opt_str_arg(py, original_decision_ts, "original_decision_ts")?;
         let s = &self.inner;
-        run(py, move || s.record_input_decision(&tool, &hash, decision, reason.as_deref(), ts.as_deref()))
+        run(py, move || {
+            s.record_input_decision(&tool, &hash, decision, reason.as_deref(), ts.as_deref())
+        })
     }
 
     /// Remember that a human denied the set `rule_ids` for `tool_name` (DENIED only).
@@ -1224,19 +1458,31 @@ impl PySession {
     ) -> PyResult<()> {
         let tool = tool_name_arg(py, tool_name)?;
         let ids = str_list_arg(py, Some(rule_ids), "rule_ids")?;
-        let decision = decision.map(|d| cached_decision_arg(py, d)).transpose()?.unwrap_or(CachedDecision::Denied);
+        let decision = decision
+            .map(|d| cached_decision_arg(py, d))
+            .transpose()?
+            .unwrap_or(CachedDecision::Denied);
         let reason = opt_str_arg(py, reason, "reason")?;
         let ts = opt_str_arg(py, original_decision_ts, "original_decision_ts")?;
         let s = &self.inner;
-        run(py, move || s.record_rule_decision(&tool, &ids, decision, reason.as_deref(), ts.as_deref()))?.map_err(|e| map_config(py, &e))
+        run(py, move || {
+            s.record_rule_decision(&tool, &ids, decision, reason.as_deref(), ts.as_deref())
+        })?
+        .map_err(|e| map_config(py, &e))
     }
 
     /// The live input-hash entry, if any.
-    fn cached_input_decision(&self, py: Python<'_>, tool_name: &Bound<'_, PyAny>, tool_input_sha256: &Bound<'_, PyAny>) -> PyResult<Option<PyCacheEntry>> {
+    fn cached_input_decision(
+        &self,
+        py: Python<'_>,
+        tool_name: &Bound<'_, PyAny>,
+        tool_input_sha256: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<PyCacheEntry>> {
         let tool = tool_name_arg(py, tool_name)?;
         let hash = str_arg(py, tool_input_sha256, "tool_input_sha256")?;
         let s = &self.inner;
-        Ok(run(py, move || s.cached_input_decision(&tool, &hash))?.map(|entry| PyCacheEntry { entry, rule_ids: None }))
+        Ok(run(py, move || s.cached_input_decision(&tool, &hash))?
+            .map(|entry| PyCacheEntry { entry, rule_ids: None }))
     }
 
     /// The most recent live rule entry whose ids all appear in `rule_ids`: `(ids, entry)`.
@@ -1251,7 +1497,9 @@ impl PySession {
         let s = &self.inner;
         match run(py, move || s.cached_rule_decision(&tool, &ids))? {
             None => Ok(None),
-            Some((hit, entry)) => Ok(Some((PyTuple::new(py, &hit)?, PyCacheEntry { entry, rule_ids: Some(hit) }))),
+            Some((hit, entry)) => {
+                Ok(Some((PyTuple::new(py, &hit)?, PyCacheEntry { entry, rule_ids: Some(hit) })))
+            }
         }
     }
 
@@ -1277,7 +1525,11 @@ impl PySession {
 
     /// Record a gate in the rate window at `now` (session monotonic seconds; None = now).
     #[pyo3(signature = (now=None))]
-    fn record_gate_timestamp(&self, py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn record_gate_timestamp(
+        &self,
+        py: Python<'_>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let now = now.map(|n| float_arg(py, n, "now")).transpose()?;
         let s = &self.inner;
         run(py, move || s.record_gate_timestamp(now))
@@ -1289,7 +1541,13 @@ impl PySession {
     }
 
     #[pyo3(signature = (request_id, reason, decided_at=None))]
-    fn queue_denial(&self, py: Python<'_>, request_id: &Bound<'_, PyAny>, reason: &Bound<'_, PyAny>, decided_at: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn queue_denial(
+        &self,
+        py: Python<'_>,
+        request_id: &Bound<'_, PyAny>,
+        reason: &Bound<'_, PyAny>,
+        decided_at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let entry = hitl::DenialEntry {
             request_id: str_arg(py, request_id, "request_id")?,
             reason: str_arg(py, reason, "reason")?,
@@ -1312,21 +1570,28 @@ impl PySession {
 
     /// Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, lifetime).
     #[pyo3(signature = (timeout_s=None, remaining_lifetime_s=None))]
-    fn begin_gate(&self, py: Python<'_>, timeout_s: Option<&Bound<'_, PyAny>>, remaining_lifetime_s: Option<&Bound<'_, PyAny>>) -> PyResult<PyGateAdmission> {
+    fn begin_gate(
+        &self,
+        py: Python<'_>,
+        timeout_s: Option<&Bound<'_, PyAny>>,
+        remaining_lifetime_s: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyGateAdmission> {
         let timeout = opt_int_arg(py, timeout_s, "timeout_s")?;
         let remaining = opt_int_arg(py, remaining_lifetime_s, "remaining_lifetime_s")?;
         let s = &self.inner;
         Ok(match run(py, move || s.begin_gate(timeout, remaining))? {
-            hitl::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => PyGateAdmission {
-                admitted: true,
-                refusal: None,
-                reason: None,
-                effective_timeout_s: Some(timeout.effective_s),
-                clip: timeout.clip.map(hitl::ClipReason::as_str),
-                requested_s: Some(timeout.requested_s),
-                ceiling_shrinking,
-                gate_count: Some(gate_count),
-            },
+            hitl::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => {
+                PyGateAdmission {
+                    admitted: true,
+                    refusal: None,
+                    reason: None,
+                    effective_timeout_s: Some(timeout.effective_s),
+                    clip: timeout.clip.map(hitl::ClipReason::as_str),
+                    requested_s: Some(timeout.requested_s),
+                    ceiling_shrinking,
+                    gate_count: Some(gate_count),
+                }
+            }
             hitl::GateAdmission::Refused { refusal, reason } => PyGateAdmission {
                 admitted: false,
                 refusal: Some(refusal.as_str()),
@@ -1380,7 +1645,13 @@ impl PySession {
 
     fn __repr__(&self) -> String {
         let c = self.inner.config();
-        format!("Session(principal={}, repo={}, read_only={}, gate_count={})", r_str(&c.principal), r_str(&c.repo), r_bool(c.read_only), self.inner.gate_count())
+        format!(
+            "Session(principal={}, repo={}, read_only={}, gate_count={})",
+            r_str(&c.principal),
+            r_str(&c.repo),
+            r_bool(c.read_only),
+            self.inner.gate_count()
+        )
     }
 }
 
@@ -1405,8 +1676,12 @@ fn parse_approval_scope(py: Python<'_>, scope: &Bound<'_, PyAny>) -> PyResult<St
         set(&err, py, "field", py.None());
         return Err(err);
     };
-    let text = s.to_cow().map(|c| c.into_owned()).map_err(|_| config_error(py, "scope", "scope must be a str without lone surrogates"))?;
-    run(py, move || hitl::parse_approval_scope(&text).map(|sc| sc.to_string()))?.map_err(|e| map_scope(py, &e))
+    let text = s
+        .to_cow()
+        .map(|c| c.into_owned())
+        .map_err(|_| config_error(py, "scope", "scope must be a str without lone surrogates"))?;
+    run(py, move || hitl::parse_approval_scope(&text).map(|sc| sc.to_string()))?
+        .map_err(|e| map_scope(py, &e))
 }
 
 #[pyfunction]
@@ -1425,7 +1700,10 @@ fn redact_secrets(py: Python<'_>, text: Option<&Bound<'_, PyAny>>) -> PyResult<S
 /// `(redacted_text, [labels found])`.
 #[pyfunction]
 #[pyo3(signature = (text))]
-fn scan_secrets(py: Python<'_>, text: Option<&Bound<'_, PyAny>>) -> PyResult<(String, Vec<&'static str>)> {
+fn scan_secrets(
+    py: Python<'_>,
+    text: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(String, Vec<&'static str>)> {
     let t = text_arg(py, text, "text")?;
     let r = run(py, move || hitl::scan_secrets(&t))?;
     Ok((r.text, r.findings.iter().map(|k| k.label()).collect()))
@@ -1440,10 +1718,16 @@ fn strip_controls(py: Python<'_>, text: Option<&Bound<'_, PyAny>>) -> PyResult<S
 
 #[pyfunction]
 #[pyo3(signature = (text, max_chars))]
-fn truncate(py: Python<'_>, text: Option<&Bound<'_, PyAny>>, max_chars: &Bound<'_, PyAny>) -> PyResult<String> {
+fn truncate(
+    py: Python<'_>,
+    text: Option<&Bound<'_, PyAny>>,
+    max_chars: &Bound<'_, PyAny>,
+) -> PyResult<String> {
     let t = text_arg(py, text, "text")?;
     let max = int_arg(py, max_chars, "max_chars")?;
-    let max = usize::try_from(max).map_err(|_| config_error(py, "max_chars", format!("max_chars must be an int >= 0, got {max}")))?;
+    let max = usize::try_from(max).map_err(|_| {
+        config_error(py, "max_chars", format!("max_chars must be an int >= 0, got {max}"))
+    })?;
     run(py, move || hitl::truncate(&t, max))
 }
 
@@ -1465,7 +1749,11 @@ fn agent_deny_reason(py: Python<'_>, reason: Option<&Bound<'_, PyAny>>) -> PyRes
 #[pyfunction]
 fn denial_envelope(py: Python<'_>, entries: &Bound<'_, PyAny>) -> PyResult<String> {
     let items = iter_arg(py, entries, "entries")?;
-    let entries = items.iter().enumerate().map(|(i, e)| denial_entry_arg(py, e, i)).collect::<PyResult<Vec<_>>>()?;
+    let entries = items
+        .iter()
+        .enumerate()
+        .map(|(i, e)| denial_entry_arg(py, e, i))
+        .collect::<PyResult<Vec<_>>>()?;
     run(py, move || hitl::denial_envelope(&entries))
 }
 
@@ -1478,7 +1766,12 @@ fn tool_input_preview(py: Python<'_>, tool_input: &Bound<'_, PyAny>) -> PyResult
 
 #[pyfunction]
 #[pyo3(signature = (kind, detail, resource=None))]
-fn blocker_reason(py: Python<'_>, kind: &Bound<'_, PyAny>, detail: &Bound<'_, PyAny>, resource: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+fn blocker_reason(
+    py: Python<'_>,
+    kind: &Bound<'_, PyAny>,
+    detail: &Bound<'_, PyAny>,
+    resource: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
     let kind = str_arg(py, kind, "kind")?;
     let detail = str_arg(py, detail, "detail")?;
     let resource = opt_str_arg(py, resource, "resource")?;
@@ -1520,11 +1813,15 @@ fn canonical_json(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> 
 }
 
 fn entity_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<EntityRef> {
-    let bad = || config_error(py, field, format!("{field} must be a mapping with str 'type' and 'id'"));
+    let bad =
+        || config_error(py, field, format!("{field} must be a mapping with str 'type' and 'id'"));
     let m = obj.cast::<PyMapping>().map_err(|_| bad())?;
     let entity_type = m.get_item("type").map_err(|_| bad())?;
     let id = m.get_item("id").map_err(|_| bad())?;
-    Ok(EntityRef { entity_type: str_arg(py, &entity_type, &format!("{field}.type"))?, id: str_arg(py, &id, &format!("{field}.id"))? })
+    Ok(EntityRef {
+        entity_type: str_arg(py, &entity_type, &format!("{field}.type"))?,
+        id: str_arg(py, &id, &format!("{field}.id"))?,
+    })
 }
 
 /// Raw Cedar evaluation of one request (the cedar-parity fixtures):
@@ -1544,7 +1841,8 @@ fn cedar_parity_evaluate<'py>(
     let a = entity_arg(py, action, "action")?;
     let r = entity_arg(py, resource, "resource")?;
     let ctx = context.map(to_json).unwrap_or(JsonValue::Null);
-    let result = run(py, move || cedar_parity::evaluate(&text, &p, &a, &r, &ctx))?.map_err(CedarHitlError::new_err)?;
+    let result = run(py, move || cedar_parity::evaluate(&text, &p, &a, &r, &ctx))?
+        .map_err(CedarHitlError::new_err)?;
     let d = PyDict::new(py);
     d.set_item("decision", result.decision)?;
     d.set_item("matching_rule_ids", result.matching_rule_ids)?;
@@ -1557,8 +1855,10 @@ fn cedar_parity_evaluate<'py>(
 #[pyfunction]
 fn parse_command<'py>(py: Python<'py>, command: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let command = str_arg(py, command, "command")?;
-    let text = run(py, move || serde_json::to_string(&hitl::shell::parse(&command)))?
-        .map_err(|e| PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise the parsed command: {e}")))?;
+    let text =
+        run(py, move || serde_json::to_string(&hitl::shell::parse(&command)))?.map_err(|e| {
+            PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise the parsed command: {e}"))
+        })?;
     py.import("json")?.call_method1("loads", (text,))
 }
 
@@ -1578,7 +1878,10 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     // Class-level defaults, so the attributes exist on instances raised from Python too.
     for (ty, attrs) in [
-        (py.get_type::<PolicyLoadError>(), &["kind", "tier", "rule_id", "field", "source", "line"][..]),
+        (
+            py.get_type::<PolicyLoadError>(),
+            &["kind", "tier", "rule_id", "field", "source", "line"][..],
+        ),
         (py.get_type::<ScopeError>(), &["scope", "field"][..]),
         (py.get_type::<ConfigError>(), &["field"][..]),
     ] {

@@ -2,7 +2,7 @@
 //! ever removed.
 
 use crate::glob::Glob;
-use crate::scope::{normalize_path, ApprovalScope};
+use crate::scope::{ApprovalScope, normalize_path};
 use crate::shell::CommandLine;
 
 /// A read-only view of a session's allowlist.
@@ -58,7 +58,9 @@ impl Allowlist {
             }
         };
         match scope {
-            ApprovalScope::ThisCall | ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession => return,
+            ApprovalScope::ThisCall
+            | ApprovalScope::ToolTypeSession
+            | ApprovalScope::ToolGroupSession => return,
             ApprovalScope::AllSession => v.all_session = true,
             ApprovalScope::ToolType(t) => fresh(&mut v.tool_types, t),
             ApprovalScope::ToolGroup(g) => fresh(&mut v.tool_groups, g),
@@ -102,8 +104,14 @@ impl Allowlist {
             CallKind::Shell { line } if !self.bash.is_empty() => {
                 !line.is_opaque()
                     && !line.commands.is_empty()
-                    && line.commands.iter().all(|c| self.bash.iter().any(|g| g.matches(&c.normalized)))
-                    && line.writes.iter().all(|w| normalize_path(&w.path).is_some_and(|p| !w.dynamic && self.write.iter().any(|g| g.matches(&p))))
+                    && line
+                        .commands
+                        .iter()
+                        .all(|c| self.bash.iter().any(|g| g.matches(&c.normalized)))
+                    && line.writes.iter().all(|w| {
+                        normalize_path(&w.path)
+                            .is_some_and(|p| !w.dynamic && self.write.iter().any(|g| g.matches(&p)))
+                    })
             }
             CallKind::Write { path } if !self.write.is_empty() => match normalize_path(path) {
                 Some(p) => self.write.iter().any(|g| g.matches(&p)),

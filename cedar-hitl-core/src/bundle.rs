@@ -2,9 +2,11 @@
 //! the disable list, the write/shell tool maps, rule metadata and load warnings.
 
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
-use crate::request::{TierSlices, AGENT_SCHEMA};
-use crate::rules::{read_rule, split_policies, Annotations, Findings, LoadWarning, RawPolicy, Rule, RuleEffect};
-use crate::{constants, Severity, Tier};
+use crate::request::{AGENT_SCHEMA, TierSlices};
+use crate::rules::{
+    Annotations, Findings, LoadWarning, RawPolicy, Rule, RuleEffect, read_rule, split_policies,
+};
+use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
@@ -31,14 +33,16 @@ pub const BUILTIN_SOFT_DENY_POLICIES: &str = include_str!("../../policies/soft_d
 /// ```
 /// assert!(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES.contains("*rm -rf /*"));
 /// ```
-pub const UPSTREAM_HARD_DENY_POLICIES: &str = include_str!("../../policies/upstream/hard_deny.cedar");
+pub const UPSTREAM_HARD_DENY_POLICIES: &str =
+    include_str!("../../policies/upstream/hard_deny.cedar");
 
 /// The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`).
 ///
 /// ```
 /// assert!(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES.contains("*git push -f *"));
 /// ```
-pub const UPSTREAM_SOFT_DENY_POLICIES: &str = include_str!("../../policies/upstream/soft_deny.cedar");
+pub const UPSTREAM_SOFT_DENY_POLICIES: &str =
+    include_str!("../../policies/upstream/soft_deny.cedar");
 
 /// Which built-in rules a bundle starts from.
 ///
@@ -48,7 +52,9 @@ pub const UPSTREAM_SOFT_DENY_POLICIES: &str = include_str!("../../policies/upstr
 /// assert_eq!("upstream".parse::<BuiltinProfile>().unwrap(), BuiltinProfile::Upstream);
 /// assert_eq!(BuiltinProfile::Upstream.as_str(), "upstream");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BuiltinProfile {
     /// Rules on command and path facts (`policies/*.cedar`): the default.
@@ -92,7 +98,9 @@ impl std::str::FromStr for BuiltinProfile {
         match s {
             "hardened" => Ok(BuiltinProfile::Hardened),
             "upstream" => Ok(BuiltinProfile::Upstream),
-            other => Err(format!("unknown built-in profile '{other}'; allowed: hardened, upstream")),
+            other => {
+                Err(format!("unknown built-in profile '{other}'; allowed: hardened, upstream"))
+            }
         }
     }
 }
@@ -211,9 +219,14 @@ pub struct PolicyBundleBuilder {
 }
 
 fn default_write_tools() -> Vec<(String, String)> {
-    [("Write", "file_path"), ("Edit", "file_path"), ("MultiEdit", "file_path"), ("NotebookEdit", "notebook_path")]
-        .map(|(t, k)| (t.to_owned(), k.to_owned()))
-        .to_vec()
+    [
+        ("Write", "file_path"),
+        ("Edit", "file_path"),
+        ("MultiEdit", "file_path"),
+        ("NotebookEdit", "notebook_path"),
+    ]
+    .map(|(t, k)| (t.to_owned(), k.to_owned()))
+    .to_vec()
 }
 
 fn default_shell_tools() -> Vec<(String, String)> {
@@ -222,7 +235,9 @@ fn default_shell_tools() -> Vec<(String, String)> {
 
 pub(crate) fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
-    S.get_or_init(|| Schema::from_cedarschema_str(AGENT_SCHEMA).expect("the Agent schema is static and tested").0)
+    S.get_or_init(|| {
+        Schema::from_cedarschema_str(AGENT_SCHEMA).expect("the Agent schema is static and tested").0
+    })
 }
 
 impl PolicyBundleBuilder {
@@ -331,7 +346,9 @@ impl PolicyBundleBuilder {
         match (bundle, report.errors.into_iter().next()) {
             (Some(b), None) => Ok(b),
             (_, Some(e)) => Err(e),
-            (None, None) => Err(LoadError::new(LoadErrorKind::Parse, "bundle could not be assembled")),
+            (None, None) => {
+                Err(LoadError::new(LoadErrorKind::Parse, "bundle could not be assembled"))
+            }
         }
     }
 
@@ -351,7 +368,9 @@ impl PolicyBundleBuilder {
             panic!("test hook: forced panic while building a bundle");
         }
         let mut found = Findings { errors: Vec::new(), warnings: Vec::new() };
-        let fail = |found: Findings| (None, CheckReport { errors: found.errors, warnings: found.warnings });
+        let fail = |found: Findings| {
+            (None, CheckReport { errors: found.errors, warnings: found.warnings })
+        };
 
         let write_tools = self.write_tools.unwrap_or_else(default_write_tools);
         let shell_tools = self.shell_tools.unwrap_or_else(default_shell_tools);
@@ -362,10 +381,16 @@ impl PolicyBundleBuilder {
         let mut legacy: Vec<RawPolicy> = Vec::new();
         let mut legacy_ids: Vec<String> = Vec::new();
         for (i, entry) in self.extra_policies.iter().enumerate() {
-            let err = |m: String| LoadError::new(LoadErrorKind::Legacy, m).with_field("extra_policies").at(PolicySource::Legacy(i), None);
+            let err = |m: String| {
+                LoadError::new(LoadErrorKind::Legacy, m)
+                    .with_field("extra_policies")
+                    .at(PolicySource::Legacy(i), None)
+            };
             match split_policies(entry, PolicySource::Legacy(i)) {
                 Err(e) => found.errors.push(err(format!("extra_policies[{i}]: {}", e.message))),
-                Ok(raws) if raws.is_empty() => found.errors.push(err(format!("extra_policies[{i}] contains no policy"))),
+                Ok(raws) if raws.is_empty() => {
+                    found.errors.push(err(format!("extra_policies[{i}] contains no policy")))
+                }
                 Ok(raws) => {
                     for (j, raw) in raws.into_iter().enumerate() {
                         let ann = Annotations::of(&raw.policy);
@@ -373,7 +398,11 @@ impl PolicyBundleBuilder {
                             found.errors.push(err(format!("extra_policies[{i}] already declares @tier or @rule_id; pass annotated rules as blueprint soft policies instead")));
                             break;
                         }
-                        legacy_ids.push(if j == 0 { format!("legacy_extra_{i}") } else { format!("legacy_extra_{i}_{j}") });
+                        legacy_ids.push(if j == 0 {
+                            format!("legacy_extra_{i}")
+                        } else {
+                            format!("legacy_extra_{i}_{j}")
+                        });
                         legacy.push(raw);
                     }
                 }
@@ -383,7 +412,9 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
 
-        let bytes = self.blueprint_hard.len() + self.blueprint_soft.len() + self.extra_policies.iter().map(String::len).sum::<usize>();
+        let bytes = self.blueprint_hard.len()
+            + self.blueprint_soft.len()
+            + self.extra_policies.iter().map(String::len).sum::<usize>();
         let cap = constants().policies_max_bytes;
         if bytes > cap {
             found.errors.push(
@@ -394,30 +425,65 @@ impl PolicyBundleBuilder {
         }
 
         let (builtin_hard, builtin_soft) = self.profile.texts();
-        let hard = build_tier(Tier::Hard, &[(builtin_hard, PolicySource::BuiltIn), (&self.blueprint_hard, PolicySource::BlueprintHard)], Vec::new(), &mut found);
+        let hard = build_tier(
+            Tier::Hard,
+            &[
+                (builtin_hard, PolicySource::BuiltIn),
+                (&self.blueprint_hard, PolicySource::BlueprintHard),
+            ],
+            Vec::new(),
+            &mut found,
+        );
         let soft_legacy = legacy.into_iter().zip(legacy_ids).collect();
-        let soft = build_tier(Tier::Soft, &[(builtin_soft, PolicySource::BuiltIn), (&self.blueprint_soft, PolicySource::BlueprintSoft)], soft_legacy, &mut found);
+        let soft = build_tier(
+            Tier::Soft,
+            &[
+                (builtin_soft, PolicySource::BuiltIn),
+                (&self.blueprint_soft, PolicySource::BlueprintSoft),
+            ],
+            soft_legacy,
+            &mut found,
+        );
         let (Some(hard), Some(soft)) = (hard, soft) else { return fail(found) };
         if !found.errors.is_empty() {
             return fail(found);
         }
 
         let disabled = check_disable(&self.disable, &hard, &soft, &mut found);
-        let hard_ids: BTreeSet<&str> = hard.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
-        let both: Vec<&str> = soft.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).filter(|id| hard_ids.contains(id)).collect();
+        let hard_ids: BTreeSet<&str> =
+            hard.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
+        let both: Vec<&str> = soft
+            .rules
+            .iter()
+            .filter(|r| !r.is_base_permit())
+            .map(|r| r.rule_id.as_str())
+            .filter(|id| hard_ids.contains(id))
+            .collect();
         if !both.is_empty() {
             let mut both = both;
             both.sort_unstable();
             found.errors.push(
-                LoadError::new(LoadErrorKind::CrossTierDuplicate, format!("duplicate @rule_id across tiers: [{}]", both.join(", ")))
-                    .rule(both[0])
-                    .with_field("rule_id"),
+                LoadError::new(
+                    LoadErrorKind::CrossTierDuplicate,
+                    format!("duplicate @rule_id across tiers: [{}]", both.join(", ")),
+                )
+                .rule(both[0])
+                .with_field("rule_id"),
             );
         }
         if !found.errors.is_empty() {
             return fail(found);
         }
-        let bundle = PolicyBundle { hard, soft, disabled, write_tools, shell_tools, warnings: found.warnings.clone(), profile: self.profile, fingerprint: OnceLock::new() };
+        let bundle = PolicyBundle {
+            hard,
+            soft,
+            disabled,
+            write_tools,
+            shell_tools,
+            warnings: found.warnings.clone(),
+            profile: self.profile,
+            fingerprint: OnceLock::new(),
+        };
         // Rules that carry examples must decide them as they say (docs/rules.md, "Examples").
         found.errors.extend(crate::examples::check(&bundle, false));
         if !found.errors.is_empty() {
@@ -432,9 +498,13 @@ fn check_tool_maps(write: &[(String, String)], shell: &[(String, String)], found
     for (field, map) in [("write_tools", write), ("shell_tools", shell)] {
         for (tool, key) in map {
             let problem = if tool.is_empty() || key.is_empty() {
-                Some(format!("{field}: tool names and keys must be non-empty, got '{tool}' → '{key}'"))
+                Some(format!(
+                    "{field}: tool names and keys must be non-empty, got '{tool}' → '{key}'"
+                ))
             } else if !seen.insert(tool.as_str()) {
-                Some(format!("{field}: tool '{tool}' is listed twice (a tool is either one write tool or one shell tool)"))
+                Some(format!(
+                    "{field}: tool '{tool}' is listed twice (a tool is either one write tool or one shell tool)"
+                ))
             } else {
                 None
             };
@@ -446,7 +516,12 @@ fn check_tool_maps(write: &[(String, String)], shell: &[(String, String)], found
 }
 
 /// Parse and validate one tier from its sources (in order) plus pre-named legacy policies.
-fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPolicy, String)>, found: &mut Findings) -> Option<TierRules> {
+fn build_tier(
+    tier: Tier,
+    sources: &[(&str, PolicySource)],
+    legacy: Vec<(RawPolicy, String)>,
+    found: &mut Findings,
+) -> Option<TierRules> {
     let prefix = format!("{tier}-deny policy validation failed: ");
     let mut raws: Vec<(RawPolicy, Option<String>)> = Vec::new();
     let mut parsed_ok = true;
@@ -476,11 +551,18 @@ fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPoli
                 position,
                 rule_id: id,
                 tier: Some(Tier::Soft),
-                effect: if raw.policy.effect() == cedar_policy::Effect::Permit { RuleEffect::Permit } else { RuleEffect::Forbid },
+                effect: if raw.policy.effect() == cedar_policy::Effect::Permit {
+                    RuleEffect::Permit
+                } else {
+                    RuleEffect::Forbid
+                },
                 severity: None,
                 approval_timeout_s: None,
                 category: None,
-                summary: crate::sanitize::truncate(&raw.text.split_whitespace().collect::<Vec<_>>().join(" "), constants().rule_summary_max_chars),
+                summary: crate::sanitize::truncate(
+                    &raw.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                    constants().rule_summary_max_chars,
+                ),
                 text: raw.text.clone(),
                 source: raw.source,
                 line: raw.line,
@@ -492,11 +574,17 @@ fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPoli
             // Several exempt base permits are tolerated; they never affect an outcome.
         } else if let Some(prev) = seen.insert(rule.rule_id.clone(), position) {
             found.errors.push(
-                LoadError::new(LoadErrorKind::DuplicateRuleId, format!("{prefix}duplicate @rule_id '{}' (policy{prev} and policy{position})", rule.rule_id))
-                    .tier(tier)
-                    .rule(&rule.rule_id)
-                    .with_field("rule_id")
-                    .at(rule.source, rule.line),
+                LoadError::new(
+                    LoadErrorKind::DuplicateRuleId,
+                    format!(
+                        "{prefix}duplicate @rule_id '{}' (policy{prev} and policy{position})",
+                        rule.rule_id
+                    ),
+                )
+                .tier(tier)
+                .rule(&rule.rule_id)
+                .with_field("rule_id")
+                .at(rule.source, rule.line),
             );
         }
         if rule.effect == RuleEffect::Permit && !rule.is_base_permit() {
@@ -528,7 +616,13 @@ fn build_tier(tier: Tier, sources: &[(&str, PolicySource)], legacy: Vec<(RawPoli
 
 /// Refuse rules that could error at run time (SPEC §15.5): strict validation against the Agent
 /// schema, one error per rule naming it.
-fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str, found: &mut Findings) {
+fn validate_schema(
+    tier: Tier,
+    rules: &[Rule],
+    policies: &[Policy],
+    prefix: &str,
+    found: &mut Findings,
+) {
     let mut set = PolicySet::new();
     for p in policies {
         if set.add(p.clone()).is_err() {
@@ -538,7 +632,8 @@ fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str
     let result = Validator::new(schema().clone()).validate(&set, ValidationMode::Strict);
     // Cedar yields validation errors in hash order; group them by rule and sort, so the same
     // text always gives the same message (positional order across rules, sorted within a rule).
-    let mut by_rule: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
+    let mut by_rule: std::collections::BTreeMap<usize, Vec<String>> =
+        std::collections::BTreeMap::new();
     for e in result.validation_errors() {
         let pos: usize = e.policy_id().to_string().parse().unwrap_or(usize::MAX);
         by_rule.entry(pos).or_default().push(e.to_string());
@@ -559,21 +654,38 @@ fn validate_schema(tier: Tier, rules: &[Rule], policies: &[Policy], prefix: &str
     }
 }
 
-fn check_disable(disable: &[String], hard: &TierRules, soft: &TierRules, found: &mut Findings) -> BTreeSet<String> {
-    let soft_ids: Vec<&str> = soft.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
+fn check_disable(
+    disable: &[String],
+    hard: &TierRules,
+    soft: &TierRules,
+    found: &mut Findings,
+) -> BTreeSet<String> {
+    let soft_ids: Vec<&str> =
+        soft.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
     let mut out = BTreeSet::new();
     for id in disable {
         let hard_rule = hard.rules.iter().find(|r| !r.is_base_permit() && r.rule_id == *id);
         let message = if let Some(r) = hard_rule {
-            let what = if r.source == PolicySource::BuiltIn { "built-in hard-deny rule" } else { "hard-deny rule" };
-            Some(format!("blueprint disable['{id}']: cannot disable {what}; hard rules are absolute"))
+            let what = if r.source == PolicySource::BuiltIn {
+                "built-in hard-deny rule"
+            } else {
+                "hard-deny rule"
+            };
+            Some(format!(
+                "blueprint disable['{id}']: cannot disable {what}; hard rules are absolute"
+            ))
         } else if !soft_ids.contains(&id.as_str()) {
-            Some(format!("blueprint disable['{id}']: unknown soft rule id; known soft rules: [{}]", soft_ids.join(", ")))
+            Some(format!(
+                "blueprint disable['{id}']: unknown soft rule id; known soft rules: [{}]",
+                soft_ids.join(", ")
+            ))
         } else {
             None
         };
         match message {
-            Some(m) => found.errors.push(LoadError::new(LoadErrorKind::Disable, m).rule(id).with_field("disable")),
+            Some(m) => found
+                .errors
+                .push(LoadError::new(LoadErrorKind::Disable, m).rule(id).with_field("disable")),
             None => {
                 out.insert(id.clone());
             }
@@ -599,7 +711,12 @@ impl PolicyBundle {
     /// ```
     pub fn builtin() -> PolicyBundle {
         static B: OnceLock<PolicyBundle> = OnceLock::new();
-        B.get_or_init(|| PolicyBundle::builder().build().expect("the embedded built-in policies are valid (checked by tests)")).clone()
+        B.get_or_init(|| {
+            PolicyBundle::builder()
+                .build()
+                .expect("the embedded built-in policies are valid (checked by tests)")
+        })
+        .clone()
     }
 
     /// Every rule: hard tier then soft tier, each in positional order (permits included).
@@ -741,7 +858,14 @@ impl PolicyBundle {
         let enforced = |r: &&Rule| r.effect == RuleEffect::Forbid;
         RuleListing {
             hard: self.hard.rules.iter().filter(enforced).map(|r| summary(r, false)).collect(),
-            soft: self.soft.rules.iter().filter(enforced).filter(|r| !self.disabled.contains(&r.rule_id)).map(|r| summary(r, true)).collect(),
+            soft: self
+                .soft
+                .rules
+                .iter()
+                .filter(enforced)
+                .filter(|r| !self.disabled.contains(&r.rule_id))
+                .map(|r| summary(r, true))
+                .collect(),
             profile: self.profile,
         }
     }
@@ -755,7 +879,8 @@ mod tests {
     #[test]
     fn builtins_have_spec_positions() {
         let b = PolicyBundle::builtin();
-        let hard: Vec<_> = b.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
+        let hard: Vec<_> =
+            b.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(
             hard,
             [
@@ -772,13 +897,32 @@ mod tests {
         let soft: Vec<_> = b.soft.rules.iter().map(|r| r.rule_id.as_str()).collect();
         assert_eq!(
             soft,
-            ["base_permit", "force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "write_credentials", "pipe_to_shell", "rm_dynamic_target", "opaque_shell_command"]
+            [
+                "base_permit",
+                "force_push_any",
+                "force_push_main",
+                "push_to_protected_branch",
+                "write_env_files",
+                "write_credentials",
+                "pipe_to_shell",
+                "rm_dynamic_target",
+                "opaque_shell_command"
+            ]
         );
         let up = PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap();
-        let hard: Vec<_> = up.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
+        let hard: Vec<_> =
+            up.hard.rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(
             hard,
-            [("policy0", "base_permit"), ("policy1", "read_only_forbid_write"), ("policy2", "read_only_forbid_edit"), ("policy3", "rm_slash"), ("policy4", "write_git_internals"), ("policy5", "write_git_internals_nested"), ("policy6", "drop_table")]
+            [
+                ("policy0", "base_permit"),
+                ("policy1", "read_only_forbid_write"),
+                ("policy2", "read_only_forbid_edit"),
+                ("policy3", "rm_slash"),
+                ("policy4", "write_git_internals"),
+                ("policy5", "write_git_internals_nested"),
+                ("policy6", "drop_table")
+            ]
         );
     }
 

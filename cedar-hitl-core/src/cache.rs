@@ -1,7 +1,7 @@
 //! The two recent-decision caches (SPEC §8 as fixed by §15.10): input-hash level and rule level,
 //! each an LRU of at most `cache_max_entries`, entries living `cache_ttl_s` from record time.
 
-use crate::{constants, CachedDecision};
+use crate::{CachedDecision, constants};
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroUsize;
@@ -95,7 +95,12 @@ impl RuleCache {
     }
 
     /// The most recently used live entry for `tool` whose ids all appear in `active`.
-    pub fn find(&mut self, tool: &str, active: &[String], now: f64) -> Option<(Vec<String>, CacheEntry)> {
+    pub fn find(
+        &mut self,
+        tool: &str,
+        active: &[String],
+        now: f64,
+    ) -> Option<(Vec<String>, CacheEntry)> {
         let mut dead = Vec::new();
         let mut hit = None;
         for (key, (_, entry)) in self.map.iter() {
@@ -130,7 +135,12 @@ mod tests {
     use super::*;
 
     fn entry(at: f64) -> CacheEntry {
-        CacheEntry { decision: CachedDecision::Denied, reason: None, original_decision_ts: String::new(), inserted_at: at }
+        CacheEntry {
+            decision: CachedDecision::Denied,
+            reason: None,
+            original_decision_ts: String::new(),
+            inserted_at: at,
+        }
     }
 
     #[test]
@@ -138,7 +148,10 @@ mod tests {
         let mut c = InputCache::new();
         c.record("Bash", "h", entry(0.0));
         assert!(c.get("Bash", "h", 30.0).is_some());
-        assert!(c.get("Bash", "h", 60.0).is_some(), "a read does not refresh, and exactly 60 s is live");
+        assert!(
+            c.get("Bash", "h", 60.0).is_some(),
+            "a read does not refresh, and exactly 60 s is live"
+        );
         assert!(c.get("Bash", "h", 60.5).is_none());
         assert_eq!(c.len(), 0, "expired entries are deleted on read");
     }

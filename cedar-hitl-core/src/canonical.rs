@@ -38,7 +38,13 @@ impl std::error::Error for Unhashable {}
 /// ```
 pub fn canonical_json(value: &JsonValue) -> Result<String, Unhashable> {
     let mut out = String::new();
-    write_python_json(&mut out, value, JsonStyle::Canonical, 0, crate::constants().tool_input_max_depth)?;
+    write_python_json(
+        &mut out,
+        value,
+        JsonStyle::Canonical,
+        0,
+        crate::constants().tool_input_max_depth,
+    )?;
     Ok(out)
 }
 
@@ -76,7 +82,13 @@ pub(crate) enum JsonStyle {
 
 /// Python-`json`-compatible JSON (ASCII-only, `", "` / `": "` separators) of `value`.
 /// `depth` is the number of containers already open around `value`.
-pub(crate) fn write_python_json(out: &mut String, value: &JsonValue, style: JsonStyle, depth: usize, max_depth: usize) -> Result<(), Unhashable> {
+pub(crate) fn write_python_json(
+    out: &mut String,
+    value: &JsonValue,
+    style: JsonStyle,
+    depth: usize,
+    max_depth: usize,
+) -> Result<(), Unhashable> {
     let strict = style == JsonStyle::Canonical;
     match value {
         JsonValue::Null => out.push_str("null"),
@@ -91,12 +103,14 @@ pub(crate) fn write_python_json(out: &mut String, value: &JsonValue, style: Json
                 return Err(Unhashable(format!(
                     "float {} is not JSON (NaN and Infinity have no canonical form)",
                     python_nonfinite_name(*f)
-                )))
+                )));
             }
             None => out.push_str(python_nonfinite_name(*f)),
         },
         JsonValue::String(s) => write_json_string(out, s),
-        JsonValue::Unsupported(what) if strict => return Err(Unhashable(format!("unsupported value in tool input: {what}"))),
+        JsonValue::Unsupported(what) if strict => {
+            return Err(Unhashable(format!("unsupported value in tool input: {what}")));
+        }
         JsonValue::Unsupported(what) => write_json_string(out, what),
         // Checked before descending so hostile nesting cannot exhaust the stack.
         JsonValue::Array(_) | JsonValue::Object(_) if depth + 1 > max_depth => {
@@ -184,7 +198,8 @@ pub(crate) fn python_float_repr(f: f64) -> Option<String> {
     let shortest = format!("{f:e}");
     let digit_count = shortest.split('e').next()?.bytes().filter(u8::is_ascii_digit).count();
     let nearest = format!("{f:.prec$e}", prec = digit_count.saturating_sub(1));
-    let sci = if nearest.parse::<f64>().ok()?.to_bits() == f.to_bits() { nearest } else { shortest };
+    let sci =
+        if nearest.parse::<f64>().ok()?.to_bits() == f.to_bits() { nearest } else { shortest };
     let (mantissa, exp) = sci.split_once('e')?;
     let exp: i32 = exp.parse().ok()?;
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
@@ -312,7 +327,10 @@ mod tests {
         assert_eq!(canon(json!(18446744073709551615u64)), "18446744073709551615");
         assert_eq!(canon(json!({"z": {"b": [], "a": {}}})), r#"{"z": {"a": {}, "b": []}}"#);
         // Code point order: upper case before lower case, ASCII before non-ASCII.
-        assert_eq!(canon(json!({"b": 1, "B": 2, "é": 3, "a": 4})), r#"{"B": 2, "a": 4, "b": 1, "\u00e9": 3}"#);
+        assert_eq!(
+            canon(json!({"b": 1, "B": 2, "é": 3, "a": 4})),
+            r#"{"B": 2, "a": 4, "b": 1, "\u00e9": 3}"#
+        );
     }
 
     #[test]
@@ -321,8 +339,11 @@ mod tests {
             let err = canonical_json(&JsonValue::Array(vec![JsonValue::Float(f)])).unwrap_err();
             assert!(err.0.contains("NaN"), "{err}");
         }
-        let err = canonical_json(&JsonValue::Object(vec![("s".into(), JsonValue::Unsupported("python set".into()))]))
-            .unwrap_err();
+        let err = canonical_json(&JsonValue::Object(vec![(
+            "s".into(),
+            JsonValue::Unsupported("python set".into()),
+        )]))
+        .unwrap_err();
         assert!(err.0.contains("python set"));
         assert!(tool_input_sha256(&JsonValue::Unsupported("x".into())).is_err());
     }

@@ -116,12 +116,9 @@ pub(crate) fn iso8601_utc(unix_s: f64) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let base = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, (sod % 3600) / 60, sod % 60);
-    if micros == 0 {
-        format!("{base}Z")
-    } else {
-        format!("{base}.{micros:06}Z")
-    }
+    let base =
+        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, (sod % 3600) / 60, sod % 60);
+    if micros == 0 { format!("{base}Z") } else { format!("{base}.{micros:06}Z") }
 }
 
 // Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

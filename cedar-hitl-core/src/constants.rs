@@ -114,8 +114,13 @@ pub struct Constants {
 fn load() -> Constants {
     let c: Constants = serde_json::from_str(CONSTANTS_JSON)
         .expect("contracts/constants.json is embedded at compile time and checked by tests");
-    for (name, b) in [("approval_gate_cap", c.approval_gate_cap), ("approval_timeout_s", c.approval_timeout_s)] {
-        assert!(b.min > 0 && b.default >= b.min && b.max >= b.default, "constants.json: {name} must satisfy 0 < min <= default <= max");
+    for (name, b) in
+        [("approval_gate_cap", c.approval_gate_cap), ("approval_timeout_s", c.approval_timeout_s)]
+    {
+        assert!(
+            b.min > 0 && b.default >= b.min && b.max >= b.default,
+            "constants.json: {name} must satisfy 0 < min <= default <= max"
+        );
     }
     c
 }
@@ -137,8 +142,14 @@ mod tests {
     #[test]
     fn embedded_constants_parse_and_match_spec_section_2() {
         let c = constants();
-        assert_eq!((c.approval_gate_cap.min, c.approval_gate_cap.default, c.approval_gate_cap.max), (1, 50, 500));
-        assert_eq!((c.approval_timeout_s.min, c.approval_timeout_s.default, c.approval_timeout_s.max), (30, 300, 3600));
+        assert_eq!(
+            (c.approval_gate_cap.min, c.approval_gate_cap.default, c.approval_gate_cap.max),
+            (1, 50, 500)
+        );
+        assert_eq!(
+            (c.approval_timeout_s.min, c.approval_timeout_s.default, c.approval_timeout_s.max),
+            (30, 300, 3600)
+        );
         assert_eq!(c.warn_timeout_s, 120);
         assert_eq!((c.cache_max_entries, c.cache_ttl_s), (50, 60));
         assert_eq!((c.approval_rate_limit, c.approval_rate_window_s), (20, 60));

@@ -112,7 +112,15 @@ pub struct LoadError {
 
 impl LoadError {
     pub(crate) fn new(kind: LoadErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, tier: None, rule_id: None, field: None, origin: None, line: None, message: message.into() }
+        Self {
+            kind,
+            tier: None,
+            rule_id: None,
+            field: None,
+            origin: None,
+            line: None,
+            message: message.into(),
+        }
     }
     pub(crate) fn tier(mut self, tier: Tier) -> Self {
         self.tier = Some(tier);
@@ -285,7 +293,12 @@ impl ConfigError {
         Self { field: field.into(), message: message.into() }
     }
 
-    pub(crate) fn out_of_range(field: &str, value: impl std::fmt::Display, min: i64, max: i64) -> Self {
+    pub(crate) fn out_of_range(
+        field: &str,
+        value: impl std::fmt::Display,
+        min: i64,
+        max: i64,
+    ) -> Self {
         Self::new(field, format!("{field} must be an integer in [{min}, {max}], got {value}"))
     }
 

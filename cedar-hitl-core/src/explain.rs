@@ -2,8 +2,8 @@
 //! pipeline code as [`Session::evaluate`](crate::Session::evaluate) (no second implementation),
 //! and only when asked for. See docs/explain.md.
 
-use crate::shell::{CommandLine, PathFacts};
 use crate::Decision;
+use crate::shell::{CommandLine, PathFacts};
 use serde::Serialize;
 
 /// One thing the pipeline did, in order.
@@ -142,28 +142,64 @@ impl Explanation {
                 if c.opaque {
                     facts.push("opaque".into());
                 }
-                out.push_str(&format!("  command `{}` program={} [{}]\n", c.normalized, c.program, facts.join(", ")));
+                out.push_str(&format!(
+                    "  command `{}` program={} [{}]\n",
+                    c.normalized,
+                    c.program,
+                    facts.join(", ")
+                ));
             }
             for w in &line.writes {
-                out.push_str(&format!("  writes `{}` via {} [{}]\n", w.path, w.via, w.facts.classes.iter().cloned().collect::<Vec<_>>().join(", ")));
+                out.push_str(&format!(
+                    "  writes `{}` via {} [{}]\n",
+                    w.path,
+                    w.via,
+                    w.facts.classes.iter().cloned().collect::<Vec<_>>().join(", ")
+                ));
             }
         }
         if let Some(p) = &self.path {
-            out.push_str(&format!("  path `{}` [{}]\n", p.path, p.classes.iter().cloned().collect::<Vec<_>>().join(", ")));
+            out.push_str(&format!(
+                "  path `{}` [{}]\n",
+                p.path,
+                p.classes.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
         }
         for s in &self.steps {
             let line = match s {
-                Step::InputChecks { passed, classification } => format!("input checks {} ({classification} tool)", if *passed { "passed" } else { "failed" }),
+                Step::InputChecks { passed, classification } => format!(
+                    "input checks {} ({classification} tool)",
+                    if *passed { "passed" } else { "failed" }
+                ),
                 Step::CedarEvaluation { tier, action, subject, matched } => {
-                    let m = if matched.is_empty() { "no match".to_owned() } else { matched.join(", ") };
+                    let m =
+                        if matched.is_empty() { "no match".to_owned() } else { matched.join(", ") };
                     format!("{} {action} `{subject}` → {m}", tier.as_str())
                 }
-                Step::ToolScopes { granted, matched } => format!("tool scopes [{}]: {}", granted.join(", "), if *matched { "pre-approved" } else { "no match" }),
-                Step::CacheLookup { cache, hit } => format!("{cache} cache: {}", if *hit { "hit" } else { "miss" }),
-                Step::DisableFilter { disabled, active } => format!("disabled by blueprint: [{}]; active: [{}]", disabled.join(", "), active.join(", ")),
-                Step::RuleScopes { covered, outstanding } => format!("rule scopes cover [{}]; outstanding [{}]", covered.join(", "), outstanding.join(", ")),
+                Step::ToolScopes { granted, matched } => format!(
+                    "tool scopes [{}]: {}",
+                    granted.join(", "),
+                    if *matched { "pre-approved" } else { "no match" }
+                ),
+                Step::CacheLookup { cache, hit } => {
+                    format!("{cache} cache: {}", if *hit { "hit" } else { "miss" })
+                }
+                Step::DisableFilter { disabled, active } => format!(
+                    "disabled by blueprint: [{}]; active: [{}]",
+                    disabled.join(", "),
+                    active.join(", ")
+                ),
+                Step::RuleScopes { covered, outstanding } => format!(
+                    "rule scopes cover [{}]; outstanding [{}]",
+                    covered.join(", "),
+                    outstanding.join(", ")
+                ),
                 Step::Merge { rules, timeout_s, severity, task_default_timeout_s } => {
-                    format!("merge [{}]: timeout {timeout_s}s (task default {task_default_timeout_s}s), severity {}", rules.join(", "), severity.as_str())
+                    format!(
+                        "merge [{}]: timeout {timeout_s}s (task default {task_default_timeout_s}s), severity {}",
+                        rules.join(", "),
+                        severity.as_str()
+                    )
                 }
             };
             out.push_str(&format!("  - {line}\n"));

@@ -58,7 +58,11 @@ pub struct EffectiveTimeout {
 /// let t = effective_timeout(Some(60), 300, Some(140));
 /// assert_eq!((t.effective_s, t.clip), (30, Some(ClipReason::MaxLifetimeCeiling)));
 /// ```
-pub fn effective_timeout(decision_timeout_s: Option<i64>, task_default_s: i64, remaining_s: Option<i64>) -> EffectiveTimeout {
+pub fn effective_timeout(
+    decision_timeout_s: Option<i64>,
+    task_default_s: i64,
+    remaining_s: Option<i64>,
+) -> EffectiveTimeout {
     let value = decision_timeout_s.unwrap_or(task_default_s);
     let mut effective = value;
     let mut clip = (value < task_default_s).then_some(ClipReason::RuleAnnotation);
@@ -69,7 +73,11 @@ pub fn effective_timeout(decision_timeout_s: Option<i64>, task_default_s: i64, r
             clip = Some(ClipReason::MaxLifetimeCeiling);
         }
     }
-    EffectiveTimeout { effective_s: effective.max(constants().approval_timeout_s.min), clip, requested_s: task_default_s }
+    EffectiveTimeout {
+        effective_s: effective.max(constants().approval_timeout_s.min),
+        clip,
+        requested_s: task_default_s,
+    }
 }
 
 /// Why [`Session::begin_gate`](crate::Session::begin_gate) refused to open a gate.
@@ -180,7 +188,11 @@ mod tests {
         ];
         for (d, def, rem, eff, clip) in rows {
             let t = effective_timeout(d, def, rem);
-            assert_eq!((t.effective_s, t.clip, t.requested_s), (eff, clip, def), "{d:?} {def} {rem:?}");
+            assert_eq!(
+                (t.effective_s, t.clip, t.requested_s),
+                (eff, clip, def),
+                "{d:?} {def} {rem:?}"
+            );
         }
     }
 

@@ -37,7 +37,9 @@ impl Token {
             Token::Star => true,
             Token::AnyChar => true,
             Token::Literal(l) => *l == c,
-            Token::Class { negated, ranges } => ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated,
+            Token::Class { negated, ranges } => {
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
+            }
         }
     }
 }
@@ -177,7 +179,9 @@ fn compile_class(body: &[char]) -> Token {
         }
         // Drop reversed ranges (`z-a`) together with both end points, as fnmatch does.
         for k in (1..chunks.len()).rev() {
-            let (Some(&end), Some(&begin)) = (chunks[k - 1].last(), chunks[k].first()) else { continue };
+            let (Some(&end), Some(&begin)) = (chunks[k - 1].last(), chunks[k].first()) else {
+                continue;
+            };
             if end > begin {
                 let tail = chunks.remove(k);
                 let prev = &mut chunks[k - 1];

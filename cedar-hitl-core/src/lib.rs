@@ -80,21 +80,33 @@ mod value;
 pub mod cedar_parity;
 
 pub use allowlist::AllowlistView;
-pub use bundle::{BuiltinProfile, CheckReport, PolicyBundle, UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES, PolicyBundleBuilder, RuleListing, RuleSummary, BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES};
+pub use bundle::{
+    BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
+    PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, UPSTREAM_HARD_DENY_POLICIES,
+    UPSTREAM_SOFT_DENY_POLICIES,
+};
 pub use cache::CacheEntry;
-pub use canonical::{canonical_json, tool_input_sha256, Unhashable};
+pub use canonical::{Unhashable, canonical_json, tool_input_sha256};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use constants::{constants, Bounds, Constants, CONSTANTS_JSON};
-pub use decision::{ShadowDecision, CacheHit, CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity, Tier};
-pub use explain::{Explanation, Step};
+pub use constants::{Bounds, CONSTANTS_JSON, Constants, constants};
+pub use decision::{
+    CacheHit, CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity,
+    ShadowDecision, Tier,
+};
 pub use error::{ConfigError, Error, LoadError, LoadErrorKind, PolicySource, ScopeError};
-pub use gates::{effective_timeout, ClipReason, EffectiveTimeout, GateAdmission, GateRefusal};
+pub use explain::{Explanation, Step};
+pub use gates::{ClipReason, EffectiveTimeout, GateAdmission, GateRefusal, effective_timeout};
 pub use glob::Glob;
 pub use lint::{LintFinding, LintLevel};
-pub use rules::{concat_policies, is_hard_deny_rule, is_valid_rule_id, is_well_formed_rule_id, matching_rule_ids, parse_rules, LoadWarning, Rule, RuleEffect};
+pub use rules::{
+    LoadWarning, Rule, RuleEffect, concat_policies, is_hard_deny_rule, is_valid_rule_id,
+    is_well_formed_rule_id, matching_rule_ids, parse_rules,
+};
 pub use sanitize::*;
-pub use scope::{is_degenerate_pattern, parse_approval_scope, ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES};
-pub use session::{Resolution, ResolutionEffect, Session, SessionConfig, DENY_RETRY_INSTRUCTION};
+pub use scope::{
+    ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES, is_degenerate_pattern, parse_approval_scope,
+};
+pub use session::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, Session, SessionConfig};
 pub use value::{BigInteger, JsonValue, ToolCall};
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

@@ -4,7 +4,7 @@
 use crate::bundle::{PolicyBundle, TierRules};
 use crate::error::PolicySource;
 use crate::rules::{Rule, RuleEffect};
-use crate::{constants, Tier};
+use crate::{Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, ValidationMode, Validator};
 use serde::Serialize;
 use serde_json::Value;
@@ -77,7 +77,15 @@ fn source_text<S: serde::Serializer>(s: &PolicySource, ser: S) -> Result<S::Ok, 
 }
 
 fn finding(kind: &str, level: LintLevel, tier: Tier, rule: &Rule, message: String) -> LintFinding {
-    LintFinding { kind: kind.to_owned(), level, rule_id: rule.rule_id.clone(), tier, source: rule.source, line: rule.line, message }
+    LintFinding {
+        kind: kind.to_owned(),
+        level,
+        rule_id: rule.rule_id.clone(),
+        tier,
+        source: rule.source,
+        line: rule.line,
+        message,
+    }
 }
 
 /// Walk every node of a policy's JSON form.
@@ -137,23 +145,42 @@ impl PolicyBundle {
         let hard_conditions = conditions_of(&self.hard);
         for (tier, rules) in [(Tier::Hard, &self.hard), (Tier::Soft, &self.soft)] {
             let mut set = PolicySet::new();
-            for r in rules.rules.iter().filter(|r| r.source != PolicySource::BuiltIn && r.effect == RuleEffect::Forbid) {
+            for r in rules
+                .rules
+                .iter()
+                .filter(|r| r.source != PolicySource::BuiltIn && r.effect == RuleEffect::Forbid)
+            {
                 let Ok(p) = Policy::from_str(&r.text) else { continue };
                 let json = p.to_json().unwrap_or(Value::Null);
                 let _ = set.add(p.new_id(PolicyId::new(r.position.to_string())));
                 lint_rule(tier, r, &json, task_default_timeout_s, &hard_conditions, &mut out);
             }
             // Cedar's own typechecker: conditions that are always false.
-            let result = Validator::new(crate::bundle::schema().clone()).validate(&set, ValidationMode::Strict);
+            let result = Validator::new(crate::bundle::schema().clone())
+                .validate(&set, ValidationMode::Strict);
             for w in result.validation_warnings() {
                 let text = w.to_string();
-                let pos = rules.rules.iter().find(|r| text.contains(&format!("policy id `{}`", r.position)) || text.contains(&format!("`{}`", r.position)));
+                let pos = rules.rules.iter().find(|r| {
+                    text.contains(&format!("policy id `{}`", r.position))
+                        || text.contains(&format!("`{}`", r.position))
+                });
                 if let Some(r) = pos {
-                    out.push(finding("impossible_condition", LintLevel::Error, tier, r, format!("Cedar's typechecker says this rule can never apply: {text}")));
+                    out.push(finding(
+                        "impossible_condition",
+                        LintLevel::Error,
+                        tier,
+                        r,
+                        format!("Cedar's typechecker says this rule can never apply: {text}"),
+                    ));
                 }
             }
         }
-        out.sort_by(|a, b| a.level.cmp(&b.level).then(a.tier.as_str().cmp(b.tier.as_str())).then(a.line.cmp(&b.line)));
+        out.sort_by(|a, b| {
+            a.level
+                .cmp(&b.level)
+                .then(a.tier.as_str().cmp(b.tier.as_str()))
+                .then(a.line.cmp(&b.line))
+        });
         out
     }
 }
@@ -172,7 +199,14 @@ fn json_condition(j: &Value) -> String {
     format!("{}|{}|{}|{}", j["principal"], j["action"], j["resource"], j["conditions"])
 }
 
-fn lint_rule(tier: Tier, r: &Rule, json: &Value, task_default: i64, hard_conditions: &[String], out: &mut Vec<LintFinding>) {
+fn lint_rule(
+    tier: Tier,
+    r: &Rule,
+    json: &Value,
+    task_default: i64,
+    hard_conditions: &[String],
+    out: &mut Vec<LintFinding>,
+) {
     // Resource equality on the sentinel entities: commands and paths live in the context.
     let res = &json["resource"];
     if res["op"] == "==" {
@@ -244,7 +278,13 @@ fn lint_rule(tier: Tier, r: &Rule, json: &Value, task_default: i64, hard_conditi
     if tier == Tier::Hard {
         for key in ["approval_timeout_s", "severity", "category"] {
             if json["annotations"].get(key).is_some() {
-                out.push(finding("annotation_on_hard_rule", LintLevel::Warning, tier, r, format!("@{key} is ignored on hard rules (a hard match is an absolute DENY)")));
+                out.push(finding(
+                    "annotation_on_hard_rule",
+                    LintLevel::Warning,
+                    tier,
+                    r,
+                    format!("@{key} is ignored on hard rules (a hard match is an absolute DENY)"),
+                ));
             }
         }
     }

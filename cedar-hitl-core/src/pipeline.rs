@@ -5,11 +5,14 @@
 use crate::allowlist::CallKind;
 use crate::bundle::TierRules;
 use crate::canonical::tool_input_sha256;
-use crate::request::{evaluate_tier, RequestFacts, Subject, TierMatch};
 use crate::explain::Step;
-use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
+use crate::request::{RequestFacts, Subject, TierMatch, evaluate_tier};
 use crate::session::Session;
-use crate::{constants, PolicyBundle, CacheHit, Decision, FailClosedCause, JsonValue, Outcome, Severity, Tier, ToolCall};
+use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
+use crate::{
+    CacheHit, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle, Severity, Tier,
+    ToolCall, constants,
+};
 
 /// Cheap structural check that an input has a canonical form, without building it: no
 /// `Unsupported` values, no NaN/Infinity, bounded depth and size. Iterative, so hostile nesting
@@ -21,8 +24,12 @@ fn check_hashable(input: &JsonValue) -> Result<(), String> {
     let mut stack: Vec<(&JsonValue, usize)> = vec![(input, 1)];
     while let Some((v, depth)) = stack.pop() {
         match v {
-            JsonValue::Unsupported(what) => return Err(format!("tool input holds a value that is not JSON: {what}")),
-            JsonValue::Float(f) if !f.is_finite() => return Err(format!("tool input holds a non-finite number ({f})")),
+            JsonValue::Unsupported(what) => {
+                return Err(format!("tool input holds a value that is not JSON: {what}"));
+            }
+            JsonValue::Float(f) if !f.is_finite() => {
+                return Err(format!("tool input holds a non-finite number ({f})"));
+            }
             JsonValue::String(s) => bytes += s.len() + 2,
             JsonValue::BigInteger(b) => bytes += b.as_str().len(),
             JsonValue::Array(_) | JsonValue::Object(_) if depth > max_depth => {
@@ -69,14 +76,20 @@ impl CallFacts {
     pub(crate) fn subjects<'a>(&'a self, classified: &Classified<'a>) -> Vec<Subject<'a>> {
         let mut subjects = vec![Subject::Tool];
         match (classified, &self.path, &self.line) {
-            (Classified::Write { path }, Some(facts), _) => subjects.push(Subject::Write { file_path: path, facts, via: "tool" }),
+            (Classified::Write { path }, Some(facts), _) => {
+                subjects.push(Subject::Write { file_path: path, facts, via: "tool" })
+            }
             (Classified::Shell { command }, _, Some(line)) => {
                 if line.commands.is_empty() {
                     // Nothing runs (empty or comment-only): rules on `context.command` still see it.
                     subjects.push(Subject::Bash { command, unit: &self.placeholder });
                 }
                 subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
-                subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: "shell" }));
+                subjects.extend(line.writes.iter().map(|w| Subject::Write {
+                    file_path: &w.path,
+                    facts: &w.facts,
+                    via: "shell",
+                }));
             }
             _ => {}
         }
@@ -91,7 +104,10 @@ pub(crate) enum Classified<'a> {
     Other,
 }
 
-pub(crate) fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
+pub(crate) fn classify<'a>(
+    bundle: &PolicyBundle,
+    call: &'a ToolCall,
+) -> Result<Classified<'a>, Decision> {
     let name = call.tool_name();
     let (is_write, key) = match bundle.write_tools.iter().find(|(t, _)| t == name) {
         Some((_, k)) => (true, k),
@@ -101,7 +117,11 @@ pub(crate) fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<
         },
     };
     match call.input().get(key) {
-        Some(JsonValue::String(s)) => Ok(if is_write { Classified::Write { path: s } } else { Classified::Shell { command: s } }),
+        Some(JsonValue::String(s)) => Ok(if is_write {
+            Classified::Write { path: s }
+        } else {
+            Classified::Shell { command: s }
+        }),
         other => {
             let got = other.map_or("missing", JsonValue::kind);
             Err(Decision::failing(
@@ -119,7 +139,10 @@ fn rule_ids(tier: &TierRules, positions: &[usize]) -> Vec<String> {
 fn tier_error(tier: &TierRules, name: Tier, m: &TierMatch) -> Option<Decision> {
     let (pos, msg) = m.errors.first()?;
     let id = tier.rules.get(*pos).map_or("?", |r| r.rule_id.as_str());
-    Some(Decision::failing(FailClosedCause::CedarEvaluationError, format!("{name} rule '{id}': {msg}")))
+    Some(Decision::failing(
+        FailClosedCause::CedarEvaluationError,
+        format!("{name} rule '{id}': {msg}"),
+    ))
 }
 
 /// What `explain` collects; with `enabled` false every method is a no-op, so `evaluate` pays
@@ -140,7 +163,14 @@ impl Tracer {
     }
 
     /// One step per Cedar evaluation that ran, with what it matched.
-    fn tier(&mut self, tier: &TierRules, name: Tier, subjects: &[Subject<'_>], tool: &str, m: &TierMatch) {
+    fn tier(
+        &mut self,
+        tier: &TierRules,
+        name: Tier,
+        subjects: &[Subject<'_>],
+        tool: &str,
+        m: &TierMatch,
+    ) {
         if !self.enabled {
             return;
         }
@@ -148,19 +178,35 @@ impl Tracer {
             let Some(subject) = subjects.get(*index) else { continue };
             let text = match subject {
                 Subject::Tool => tool.to_owned(),
-                Subject::Bash { command, unit } => if unit.normalized.is_empty() { (*command).to_owned() } else { unit.normalized.clone() },
+                Subject::Bash { command, unit } => {
+                    if unit.normalized.is_empty() {
+                        (*command).to_owned()
+                    } else {
+                        unit.normalized.clone()
+                    }
+                }
                 Subject::Write { file_path, .. } => (*file_path).to_owned(),
             };
             let mut sorted = positions.clone();
             sorted.sort_unstable();
             sorted.dedup();
-            self.steps.push(Step::CedarEvaluation { tier: name, action: subject.action().name().to_owned(), subject: text, matched: rule_ids(tier, &sorted) });
+            self.steps.push(Step::CedarEvaluation {
+                tier: name,
+                action: subject.action().name().to_owned(),
+                subject: text,
+                matched: rule_ids(tier, &sorted),
+            });
         }
     }
 }
 
 /// Decide `call` with `bundle` (the session's own, or its shadow bundle) and the session's state.
-pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &ToolCall, tr: &mut Tracer) -> Decision {
+pub(crate) fn decide_traced(
+    session: &Session,
+    bundle: &PolicyBundle,
+    call: &ToolCall,
+    tr: &mut Tracer,
+) -> Decision {
     #[cfg(feature = "test-hooks")]
     if call.tool_name() == crate::test_hooks::PANIC_TOOL {
         panic!("test hook: forced panic inside evaluate");
@@ -177,7 +223,13 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
         return refused(tr, Decision::failing(FailClosedCause::UnhashableToolInput, detail));
     }
     if !matches!(call.input(), JsonValue::Object(_)) {
-        return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, format!("tool_input must be an object, got {}", call.input().kind())));
+        return refused(
+            tr,
+            Decision::failing(
+                FailClosedCause::InvalidToolInput,
+                format!("tool_input must be an object, got {}", call.input().kind()),
+            ),
+        );
     }
     let classified = match classify(bundle, call) {
         Ok(c) => c,
@@ -207,12 +259,22 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
     };
     let is_write_tool = matches!(kind, CallKind::Write { .. });
     let cfg = session.config();
-    let facts = RequestFacts { principal: &cfg.principal, repo: &cfg.repo, read_only: cfg.read_only, tool_name: call.tool_name() };
+    let facts = RequestFacts {
+        principal: &cfg.principal,
+        repo: &cfg.repo,
+        read_only: cfg.read_only,
+        tool_name: call.tool_name(),
+    };
 
     // 1. Hard tier: every applicable action, union of matches.
     let hard = match evaluate_tier(&bundle.hard.slices, &subjects, &facts, tr.enabled) {
         Ok(m) => m,
-        Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("hard tier request: {e}")),
+        Err(e) => {
+            return Decision::failing(
+                FailClosedCause::CedarEvaluationError,
+                format!("hard tier request: {e}"),
+            );
+        }
     };
     tr.tier(&bundle.hard, Tier::Hard, &subjects, call.tool_name(), &hard);
     if let Some(d) = tier_error(&bundle.hard, Tier::Hard, &hard) {
@@ -220,7 +282,11 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
     }
     if !hard.positions.is_empty() {
         let ids = rule_ids(&bundle.hard, &hard.positions);
-        let reason = if ids.is_empty() { "Hard-deny (unknown rule)".to_owned() } else { format!("Hard-deny: {}", ids.join(", ")) };
+        let reason = if ids.is_empty() {
+            "Hard-deny (unknown rule)".to_owned()
+        } else {
+            format!("Hard-deny: {}", ids.join(", "))
+        };
         return Decision::new(Outcome::Deny, reason).with_rules(Tier::Hard, ids);
     }
 
@@ -230,7 +296,8 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
         if let Some(h) = hash {
             return Ok(h.clone());
         }
-        let h = tool_input_sha256(call.input()).map_err(|u| Decision::failing(FailClosedCause::UnhashableToolInput, u.0))?;
+        let h = tool_input_sha256(call.input())
+            .map_err(|u| Decision::failing(FailClosedCause::UnhashableToolInput, u.0))?;
         *hash = Some(h.clone());
         Ok(h)
     };
@@ -240,7 +307,10 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
             Err(d) => return d,
         };
         let pre_approved = state.allowlist.matches_tool(call.tool_name(), &kind, is_write_tool);
-        tr.step(|| Step::ToolScopes { granted: state.allowlist.view().scopes.clone(), matched: pre_approved });
+        tr.step(|| Step::ToolScopes {
+            granted: state.allowlist.view().scopes.clone(),
+            matched: pre_approved,
+        });
         if pre_approved {
             return Decision::new(Outcome::Allow, "Pre-approved by allowlist");
         }
@@ -254,7 +324,12 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
             if let Some(entry) = found {
                 let mut d = Decision::new(
                     Outcome::Deny,
-                    format!("Recent {} within {}s: {}", entry.decision, constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
+                    format!(
+                        "Recent {} within {}s: {}",
+                        entry.decision,
+                        constants().cache_ttl_s,
+                        shown_reason(entry.reason.as_deref())
+                    ),
                 );
                 d.cache_hit = Some(cache_hit(call, h, entry, None));
                 return d;
@@ -265,7 +340,12 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
     // 3. Soft tier.
     let soft = match evaluate_tier(&bundle.soft.slices, &subjects, &facts, tr.enabled) {
         Ok(m) => m,
-        Err(e) => return Decision::failing(FailClosedCause::CedarEvaluationError, format!("soft tier request: {e}")),
+        Err(e) => {
+            return Decision::failing(
+                FailClosedCause::CedarEvaluationError,
+                format!("soft tier request: {e}"),
+            );
+        }
     };
     tr.tier(&bundle.soft, Tier::Soft, &subjects, call.tool_name(), &soft);
     if let Some(d) = tier_error(&bundle.soft, Tier::Soft, &soft) {
@@ -275,13 +355,26 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
         return Decision::new(Outcome::Allow, "permitted");
     }
     // 3a. Disable filter (positional order kept).
-    let active: Vec<usize> = soft.positions.iter().copied().filter(|&p| !bundle.disabled.contains(&bundle.soft.rules[p].rule_id)).collect();
+    let active: Vec<usize> = soft
+        .positions
+        .iter()
+        .copied()
+        .filter(|&p| !bundle.disabled.contains(&bundle.soft.rules[p].rule_id))
+        .collect();
     tr.step(|| Step::DisableFilter {
-        disabled: soft.positions.iter().filter(|p| !active.contains(p)).map(|&p| bundle.soft.rules[p].rule_id.clone()).collect(),
+        disabled: soft
+            .positions
+            .iter()
+            .filter(|p| !active.contains(p))
+            .map(|&p| bundle.soft.rules[p].rule_id.clone())
+            .collect(),
         active: rule_ids(&bundle.soft, &active),
     });
     if active.is_empty() {
-        return Decision::new(Outcome::Allow, "permitted (all matching soft-deny rules disabled by blueprint)");
+        return Decision::new(
+            Outcome::Allow,
+            "permitted (all matching soft-deny rules disabled by blueprint)",
+        );
     }
     let active_ids = rule_ids(&bundle.soft, &active);
     let mut state = match session.lock_state() {
@@ -289,18 +382,31 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
         Err(d) => return d,
     };
     // 3b. Rule scopes must cover every active match; a partial cover gates the rest.
-    let outstanding: Vec<usize> = active.iter().copied().filter(|&p| !state.allowlist.covers_rule(&bundle.soft.rules[p].rule_id)).collect();
+    let outstanding: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|&p| !state.allowlist.covers_rule(&bundle.soft.rules[p].rule_id))
+        .collect();
     tr.step(|| Step::RuleScopes {
-        covered: active.iter().filter(|p| !outstanding.contains(p)).map(|&p| bundle.soft.rules[p].rule_id.clone()).collect(),
+        covered: active
+            .iter()
+            .filter(|p| !outstanding.contains(p))
+            .map(|&p| bundle.soft.rules[p].rule_id.clone())
+            .collect(),
         outstanding: rule_ids(&bundle.soft, &outstanding),
     });
     if outstanding.is_empty() {
-        return Decision::new(Outcome::Allow, format!("Allowlist rule: {}", active_ids.join(", "))).with_rules(Tier::Soft, active_ids);
+        return Decision::new(Outcome::Allow, format!("Allowlist rule: {}", active_ids.join(", ")))
+            .with_rules(Tier::Soft, active_ids);
     }
     let outstanding_ids = rule_ids(&bundle.soft, &outstanding);
     // 3c. Rule-level cache.
     if state.rule_cache.len() > 0 {
-        let found = state.rule_cache.find(call.tool_name(), &outstanding_ids, session.clock().monotonic_s());
+        let found = state.rule_cache.find(
+            call.tool_name(),
+            &outstanding_ids,
+            session.clock().monotonic_s(),
+        );
         tr.step(|| Step::CacheLookup { cache: "rule".into(), hit: found.is_some() });
         if let Some((ids, entry)) = found {
             drop(state);
@@ -312,7 +418,12 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
             let noun = if ids.len() == 1 { "rule" } else { "rules" };
             let mut d = Decision::new(
                 Outcome::Deny,
-                format!("Recent DENIED on {noun} {} within {}s: {}", quoted.join(", "), constants().cache_ttl_s, shown_reason(entry.reason.as_deref())),
+                format!(
+                    "Recent DENIED on {noun} {} within {}s: {}",
+                    quoted.join(", "),
+                    constants().cache_ttl_s,
+                    shown_reason(entry.reason.as_deref())
+                ),
             )
             .with_rules(Tier::Soft, ids.clone());
             d.cache_hit = Some(cache_hit(call, h, entry, Some(ids)));
@@ -329,20 +440,33 @@ pub(crate) fn decide_traced(session: &Session, bundle: &PolicyBundle, call: &Too
         .min()
         .unwrap_or(cfg.task_default_timeout_s)
         .max(constants().approval_timeout_s.min);
-    let severity = rules.iter().map(|r| r.severity.unwrap_or(Severity::Medium)).max().unwrap_or(Severity::Medium);
+    let severity = rules
+        .iter()
+        .map(|r| r.severity.unwrap_or(Severity::Medium))
+        .max()
+        .unwrap_or(Severity::Medium);
     tr.step(|| Step::Merge {
         rules: outstanding_ids.clone(),
         timeout_s: u32::try_from(timeout).unwrap_or(u32::MAX),
         severity,
         task_default_timeout_s: cfg.task_default_timeout_s,
     });
-    let mut d = Decision::new(Outcome::RequireApproval, format!("Soft-deny: {}", outstanding_ids.join(", "))).with_rules(Tier::Soft, outstanding_ids);
+    let mut d = Decision::new(
+        Outcome::RequireApproval,
+        format!("Soft-deny: {}", outstanding_ids.join(", ")),
+    )
+    .with_rules(Tier::Soft, outstanding_ids);
     d.timeout_s = u32::try_from(timeout).ok();
     d.severity = Some(severity);
     d
 }
 
-fn cache_hit(call: &ToolCall, tool_input_sha256: String, entry: crate::CacheEntry, matched_rule_ids: Option<Vec<String>>) -> Box<CacheHit> {
+fn cache_hit(
+    call: &ToolCall,
+    tool_input_sha256: String,
+    entry: crate::CacheEntry,
+    matched_rule_ids: Option<Vec<String>>,
+) -> Box<CacheHit> {
     Box::new(CacheHit {
         tool_name: call.tool_name().to_owned(),
         tool_input_sha256,

@@ -55,13 +55,18 @@ fn guard_of(e: &Value) -> Guard {
         let attr = like.get("left").and_then(context_attr);
         let lit = like.get("pattern").and_then(Value::as_array).map(|p| longest_literal(p));
         return match (attr, lit) {
-            (Some(a), Some(l)) if !l.is_empty() => Guard::Contains { attr: a.to_owned(), literals: vec![l] },
+            (Some(a), Some(l)) if !l.is_empty() => {
+                Guard::Contains { attr: a.to_owned(), literals: vec![l] }
+            }
             _ => Guard::Always,
         };
     }
     if let Some(or) = e.get("||") {
         return match (guard_of(&or["left"]), guard_of(&or["right"])) {
-            (Guard::Contains { attr: a, literals: mut l }, Guard::Contains { attr: b, literals: r }) if a == b => {
+            (
+                Guard::Contains { attr: a, literals: mut l },
+                Guard::Contains { attr: b, literals: r },
+            ) if a == b => {
                 l.extend(r);
                 Guard::Contains { attr: a, literals: l }
             }
@@ -76,7 +81,8 @@ fn guard_of(e: &Value) -> Guard {
     if let Some(eq) = e.get("==") {
         let is_true = |v: &Value| v.get("Value") == Some(&Value::Bool(true));
         let ro = |v: &Value| context_attr(v) == Some("read_only");
-        if (ro(&eq["left"]) && is_true(&eq["right"])) || (ro(&eq["right"]) && is_true(&eq["left"])) {
+        if (ro(&eq["left"]) && is_true(&eq["right"])) || (ro(&eq["right"]) && is_true(&eq["left"]))
+        {
             return Guard::ReadOnly;
         }
     }
@@ -86,7 +92,8 @@ fn guard_of(e: &Value) -> Guard {
 /// The guard of a policy: from its first condition, when that is a `when`.
 pub(crate) fn policy_guard(policy: &Policy) -> Guard {
     let Ok(json) = policy.to_json() else { return Guard::Always };
-    let Some(first) = json.get("conditions").and_then(Value::as_array).and_then(|c| c.first()) else {
+    let Some(first) = json.get("conditions").and_then(Value::as_array).and_then(|c| c.first())
+    else {
         return Guard::Always;
     };
     if first.get("kind").and_then(Value::as_str) != Some("when") {
@@ -164,7 +171,9 @@ impl Prefilter {
                 // The attribute is absent from this request: Cedar must see the policy (and will
                 // report the error that keeps the decision fail-closed).
                 None => out.extend(owners),
-                Some(value) => out.extend(ac.find_overlapping_iter(value).map(|m| owners[m.pattern().as_usize()])),
+                Some(value) => out.extend(
+                    ac.find_overlapping_iter(value).map(|m| owners[m.pattern().as_usize()]),
+                ),
             }
         }
         out.sort_unstable();
@@ -188,11 +197,30 @@ mod tests {
 
     #[test]
     fn guards_from_like_disjunctions_and_read_only() {
-        let g = guard(r#"forbid (principal, action, resource) when { context.command like "*git push --force*" || context.command like "*git push -f *" };"#);
-        assert_eq!(g, Guard::Contains { attr: "command".into(), literals: vec!["git push --force".into(), "git push -f ".into()] });
-        assert_eq!(guard(r#"forbid (principal, action, resource) when { context.read_only == true };"#), Guard::ReadOnly);
-        assert_eq!(guard(r#"forbid (principal, action, resource) when { true == context.read_only };"#), Guard::ReadOnly);
-        assert_eq!(guard(r#"forbid (principal, action, resource) when { context.file_path like "a\*b*" };"#), Guard::Contains { attr: "file_path".into(), literals: vec!["a*b".into()] });
+        let g = guard(
+            r#"forbid (principal, action, resource) when { context.command like "*git push --force*" || context.command like "*git push -f *" };"#,
+        );
+        assert_eq!(
+            g,
+            Guard::Contains {
+                attr: "command".into(),
+                literals: vec!["git push --force".into(), "git push -f ".into()]
+            }
+        );
+        assert_eq!(
+            guard(r#"forbid (principal, action, resource) when { context.read_only == true };"#),
+            Guard::ReadOnly
+        );
+        assert_eq!(
+            guard(r#"forbid (principal, action, resource) when { true == context.read_only };"#),
+            Guard::ReadOnly
+        );
+        assert_eq!(
+            guard(
+                r#"forbid (principal, action, resource) when { context.file_path like "a\*b*" };"#
+            ),
+            Guard::Contains { attr: "file_path".into(), literals: vec!["a*b".into()] }
+        );
     }
 
     #[test]
@@ -215,12 +243,21 @@ mod tests {
             Guard::Contains { attr: "command".into(), literals: vec!["rm -rf /".into()] },
             Guard::Always,
             Guard::ReadOnly,
-            Guard::Contains { attr: "command".into(), literals: vec!["DROP TABLE".into(), "rm".into()] },
+            Guard::Contains {
+                attr: "command".into(),
+                literals: vec!["DROP TABLE".into(), "rm".into()],
+            },
         ]);
-        let facts = |cmd, ro| GuardFacts { read_only: ro, attrs: [("command", cmd), ("task_type", "t"), ("repo", "r")] };
+        let facts = |cmd, ro| GuardFacts {
+            read_only: ro,
+            attrs: [("command", cmd), ("task_type", "t"), ("repo", "r")],
+        };
         assert_eq!(f.candidates(&facts("ls", false)), [1]);
         assert_eq!(f.candidates(&facts("sudo rm -rf /x", true)), [0, 1, 2, 3]);
-        let absent = GuardFacts { read_only: false, attrs: [("file_path", "x"), ("task_type", "t"), ("repo", "r")] };
+        let absent = GuardFacts {
+            read_only: false,
+            attrs: [("file_path", "x"), ("task_type", "t"), ("repo", "r")],
+        };
         assert_eq!(f.candidates(&absent), [0, 1, 3]);
     }
 }

@@ -2,13 +2,13 @@
 //! exact), contexts from typed values, and each tier is pre-split by action so a call only
 //! evaluates policies whose action scope can match (Cedar has no policy index).
 
+use crate::prefilter::{GuardFacts, Prefilter, policy_guard};
 use crate::rules::Rule;
 use crate::shell::{PathFacts, SimpleCommand};
 use cedar_policy::{
-    ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId, PolicySet, Request,
-    ResourceConstraint, RestrictedExpression,
+    ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy,
+    PolicyId, PolicySet, Request, ResourceConstraint, RestrictedExpression,
 };
-use crate::prefilter::{policy_guard, GuardFacts, Prefilter};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -143,7 +143,13 @@ enum ToolScope {
 
 fn tool_scope(policy: &Policy) -> ToolScope {
     let n = names();
-    let named = |uid: &EntityUid| if *uid.type_name() == n.tool { ToolScope::Only(uid.id().unescaped().to_owned()) } else { ToolScope::NoTool };
+    let named = |uid: &EntityUid| {
+        if *uid.type_name() == n.tool {
+            ToolScope::Only(uid.id().unescaped().to_owned())
+        } else {
+            ToolScope::NoTool
+        }
+    };
     match policy.resource_constraint() {
         ResourceConstraint::Eq(uid) | ResourceConstraint::In(uid) => named(&uid),
         _ => ToolScope::AnyTool,
@@ -187,7 +193,10 @@ impl TierSlices {
         }
         let mut per_tool: HashMap<String, Vec<Policy>> = HashMap::new();
         for (tool, p) in tool_specific {
-            per_tool.entry(tool).or_insert_with(|| slices[Action::InvokeTool as usize].clone()).push(p);
+            per_tool
+                .entry(tool)
+                .or_insert_with(|| slices[Action::InvokeTool as usize].clone())
+                .push(p);
         }
         let by_tool = per_tool
             .into_iter()
@@ -202,7 +211,9 @@ impl TierSlices {
 
     fn set_for(&self, action: Action, tool_name: &str) -> &IndexedSet {
         match action {
-            Action::InvokeTool => self.by_tool.get(tool_name).unwrap_or(&self.slices[Action::InvokeTool as usize]),
+            Action::InvokeTool => {
+                self.by_tool.get(tool_name).unwrap_or(&self.slices[Action::InvokeTool as usize])
+            }
             other => &self.slices[other as usize],
         }
     }
@@ -242,7 +253,9 @@ impl Subject<'_> {
 }
 
 fn string_set<'a>(items: impl IntoIterator<Item = &'a String>) -> RestrictedExpression {
-    RestrictedExpression::new_set(items.into_iter().map(|s| RestrictedExpression::new_string(s.clone())))
+    RestrictedExpression::new_set(
+        items.into_iter().map(|s| RestrictedExpression::new_string(s.clone())),
+    )
 }
 
 /// What one tier evaluation found.
@@ -260,9 +273,12 @@ pub(crate) struct TierMatch {
 fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request, String> {
     let action = subject.action();
     let n = names();
-    let principal = EntityUid::from_type_name_and_id(n.principal.clone(), EntityId::new(f.principal));
+    let principal =
+        EntityUid::from_type_name_and_id(n.principal.clone(), EntityId::new(f.principal));
     let resource = match action {
-        Action::InvokeTool => EntityUid::from_type_name_and_id(n.tool.clone(), EntityId::new(f.tool_name)),
+        Action::InvokeTool => {
+            EntityUid::from_type_name_and_id(n.tool.clone(), EntityId::new(f.tool_name))
+        }
         Action::WriteFile => n.file.clone(),
         Action::ExecuteBash => n.command.clone(),
     };
@@ -305,11 +321,17 @@ fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request,
         ]),
     }
     let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
-    Request::new(principal, n.actions[action as usize].clone(), resource, context, None).map_err(|e| e.to_string())
+    Request::new(principal, n.actions[action as usize].clone(), resource, context, None)
+        .map_err(|e| e.to_string())
 }
 
 /// Evaluate every subject of a call against one tier and merge what matched.
-pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts: &RequestFacts<'_>, traced: bool) -> Result<TierMatch, String> {
+pub(crate) fn evaluate_tier(
+    slices: &TierSlices,
+    subjects: &[Subject<'_>],
+    facts: &RequestFacts<'_>,
+    traced: bool,
+) -> Result<TierMatch, String> {
     let authorizer = Authorizer::new();
     let mut out = TierMatch::default();
     for (index, subject) in subjects.iter().enumerate() {
@@ -320,7 +342,10 @@ pub(crate) fn evaluate_tier(slices: &TierSlices, subjects: &[Subject<'_>], facts
             Subject::Write { file_path, .. } => ("file_path", *file_path),
             Subject::Bash { command, .. } => ("command", *command),
         };
-        let guard_facts = GuardFacts { read_only: facts.read_only, attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded] };
+        let guard_facts = GuardFacts {
+            read_only: facts.read_only,
+            attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded],
+        };
         let sets = slices.set_for(action, facts.tool_name).sets_for(&guard_facts);
         if sets.is_empty() {
             if traced {
@@ -358,12 +383,22 @@ mod tests {
     use proptest::prelude::*;
 
     /// The reference: every forbid of the tier in one set, every applicable action evaluated.
-    fn whole_tier(rules: &[Rule], policies: &PolicySet, subjects: &[Subject<'_>], facts: &RequestFacts<'_>) -> Vec<usize> {
+    fn whole_tier(
+        rules: &[Rule],
+        policies: &PolicySet,
+        subjects: &[Subject<'_>],
+        facts: &RequestFacts<'_>,
+    ) -> Vec<usize> {
         let mut out = Vec::new();
         for a in subjects {
             let request = build_request(a, facts).unwrap();
             let response = Authorizer::new().is_authorized(&request, policies, &names().entities);
-            out.extend(response.diagnostics().reason().filter_map(|id| id.to_string().parse::<usize>().ok()));
+            out.extend(
+                response
+                    .diagnostics()
+                    .reason()
+                    .filter_map(|id| id.to_string().parse::<usize>().ok()),
+            );
         }
         out.retain(|p| rules[*p].effect == crate::RuleEffect::Forbid);
         out.sort_unstable();
@@ -375,7 +410,9 @@ mod tests {
         let mut set = PolicySet::new();
         let parsed = PolicySet::from_str(text).unwrap();
         let mut ps: Vec<_> = parsed.policies().cloned().collect();
-        ps.sort_by_key(|p| p.id().to_string().trim_start_matches("policy").parse::<usize>().unwrap());
+        ps.sort_by_key(|p| {
+            p.id().to_string().trim_start_matches("policy").parse::<usize>().unwrap()
+        });
         for (i, p) in ps.into_iter().enumerate() {
             set.add(p.new_id(PolicyId::new(i.to_string()))).unwrap();
         }

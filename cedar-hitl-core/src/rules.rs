@@ -3,7 +3,7 @@
 //! "enforced" can never disagree about what a rule says.
 
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
-use crate::{constants, Severity, Tier};
+use crate::{Severity, Tier, constants};
 use cedar_policy::{Effect, Policy, PolicySet};
 use std::str::FromStr;
 
@@ -257,23 +257,41 @@ pub(crate) struct RawPolicy {
 }
 
 /// Split `text` into its policies in text order, each with its 1-based line.
-pub(crate) fn split_policies(text: &str, source: PolicySource) -> Result<Vec<RawPolicy>, LoadError> {
+pub(crate) fn split_policies(
+    text: &str,
+    source: PolicySource,
+) -> Result<Vec<RawPolicy>, LoadError> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
     let set = PolicySet::from_str(text).map_err(|e| {
-        LoadError::new(LoadErrorKind::Parse, format!("Cedar policy parse failed: {}", flatten(&e.to_string())))
-            .at(source, None)
+        LoadError::new(
+            LoadErrorKind::Parse,
+            format!("Cedar policy parse failed: {}", flatten(&e.to_string())),
+        )
+        .at(source, None)
     })?;
     if set.templates().next().is_some() {
-        return Err(LoadError::new(LoadErrorKind::Parse, "Cedar policy parse failed: templates (?principal / ?resource slots) are not supported")
-            .at(source, None));
+        return Err(LoadError::new(
+            LoadErrorKind::Parse,
+            "Cedar policy parse failed: templates (?principal / ?resource slots) are not supported",
+        )
+        .at(source, None));
     }
     // Cedar numbers parsed policies policy0, policy1, ... in text order; iteration order is not
     // guaranteed, so sort by that number.
     let mut policies: Vec<(usize, Policy)> = set
         .policies()
-        .map(|p| (p.id().to_string().trim_start_matches("policy").parse::<usize>().unwrap_or(usize::MAX), p.clone()))
+        .map(|p| {
+            (
+                p.id()
+                    .to_string()
+                    .trim_start_matches("policy")
+                    .parse::<usize>()
+                    .unwrap_or(usize::MAX),
+                p.clone(),
+            )
+        })
         .collect();
     policies.sort_by_key(|(n, _)| *n);
     let mut cursor = 0;
@@ -341,7 +359,8 @@ fn strip_annotations(mut text: &str) -> &str {
     loop {
         text = text.trim_start();
         let Some(rest) = text.strip_prefix('@') else { return text };
-        let name_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let name_len =
+            rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
         let after = rest[name_len..].trim_start();
         let Some(args) = after.strip_prefix('(') else {
             text = after;
@@ -374,7 +393,12 @@ fn summary_of(p: &RawPolicy, ann: &Annotations<'_>) -> String {
         Some(s) => flatten(s),
         None => {
             // The rule itself: comments and annotations dropped, whitespace collapsed.
-            let body: String = p.text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join(" ");
+            let body: String = p
+                .text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(" ");
             flatten(strip_annotations(&body))
         }
     };
@@ -434,20 +458,37 @@ pub(crate) fn read_rule(
     let shown = rule.rule_id.clone();
     let tier = match tier_text {
         None => {
-            err(found, &shown, "tier", format!("policy '{shown}' missing @tier annotation; allowed: @tier(\"hard\") or @tier(\"soft\")"));
+            err(
+                found,
+                &shown,
+                "tier",
+                format!(
+                    "policy '{shown}' missing @tier annotation; allowed: @tier(\"hard\") or @tier(\"soft\")"
+                ),
+            );
             return None;
         }
         Some(t) => match Tier::from_str(t) {
             Ok(t) => t,
             Err(_) => {
-                err(found, &shown, "tier", format!("policy '{shown}' has @tier('{t}'); allowed: hard, soft"));
+                err(
+                    found,
+                    &shown,
+                    "tier",
+                    format!("policy '{shown}' has @tier('{t}'); allowed: hard, soft"),
+                );
                 return None;
             }
         },
     };
     if let Some(expected) = file_tier {
         if tier != expected {
-            err(found, &shown, "tier", format!("policy '{shown}' has @tier('{tier}') but lives in the '{expected}' file"));
+            err(
+                found,
+                &shown,
+                "tier",
+                format!("policy '{shown}' has @tier('{tier}') but lives in the '{expected}' file"),
+            );
             return None;
         }
     }
@@ -457,7 +498,12 @@ pub(crate) fn read_rule(
         return None;
     };
     if !is_well_formed_rule_id(id) {
-        err(found, id, "rule_id", format!("rule id '{id}' is invalid; allowed: 1 to 128 of A-Z a-z 0-9 _ . -"));
+        err(
+            found,
+            id,
+            "rule_id",
+            format!("rule id '{id}' is invalid; allowed: 1 to 128 of A-Z a-z 0-9 _ . -"),
+        );
         return None;
     }
     let bounds = constants().approval_timeout_s;
@@ -475,9 +521,19 @@ pub(crate) fn read_rule(
         })
     };
     if tier == Tier::Hard {
-        for (field, present) in [("approval_timeout_s", timeout.is_some()), ("severity", severity.is_some()), ("category", rule.category.is_some())] {
+        for (field, present) in [
+            ("approval_timeout_s", timeout.is_some()),
+            ("severity", severity.is_some()),
+            ("category", rule.category.is_some()),
+        ] {
             if present {
-                warn(found, field, format!("rule '{id}': @{field} is ignored on hard rules (a hard match always denies)"));
+                warn(
+                    found,
+                    field,
+                    format!(
+                        "rule '{id}': @{field} is ignored on hard rules (a hard match always denies)"
+                    ),
+                );
             }
         }
         return Some(rule);
@@ -485,20 +541,51 @@ pub(crate) fn read_rule(
     if let Some(raw_t) = timeout {
         match parse_strict_int(raw_t) {
             None => {
-                err(found, id, "approval_timeout_s", format!("rule '{id}': @approval_timeout_s must be an integer written with ASCII digits in [{}, {}], got '{raw_t}'", bounds.min, bounds.max));
+                err(
+                    found,
+                    id,
+                    "approval_timeout_s",
+                    format!(
+                        "rule '{id}': @approval_timeout_s must be an integer written with ASCII digits in [{}, {}], got '{raw_t}'",
+                        bounds.min, bounds.max
+                    ),
+                );
                 ok = false;
             }
             Some(n) if n < bounds.min => {
-                err(found, id, "approval_timeout_s", format!("rule '{id}' has @approval_timeout_s({n}) below floor {}s; allowed: integers in [{}, {}]", bounds.min, bounds.min, bounds.max));
+                err(
+                    found,
+                    id,
+                    "approval_timeout_s",
+                    format!(
+                        "rule '{id}' has @approval_timeout_s({n}) below floor {}s; allowed: integers in [{}, {}]",
+                        bounds.min, bounds.min, bounds.max
+                    ),
+                );
                 ok = false;
             }
             Some(n) if n > bounds.max => {
-                err(found, id, "approval_timeout_s", format!("rule '{id}' has @approval_timeout_s({n}) above maximum {}s; allowed: integers in [{}, {}]", bounds.max, bounds.min, bounds.max));
+                err(
+                    found,
+                    id,
+                    "approval_timeout_s",
+                    format!(
+                        "rule '{id}' has @approval_timeout_s({n}) above maximum {}s; allowed: integers in [{}, {}]",
+                        bounds.max, bounds.min, bounds.max
+                    ),
+                );
                 ok = false;
             }
             Some(n) => {
                 if n < constants().warn_timeout_s {
-                    warn(found, "approval_timeout_s", format!("rule '{id}' has @approval_timeout_s({n}), below {}s: reviewers may not see the gate in time", constants().warn_timeout_s));
+                    warn(
+                        found,
+                        "approval_timeout_s",
+                        format!(
+                            "rule '{id}' has @approval_timeout_s({n}), below {}s: reviewers may not see the gate in time",
+                            constants().warn_timeout_s
+                        ),
+                    );
                 }
                 rule.approval_timeout_s = Some(n as u32);
             }
@@ -508,7 +595,12 @@ pub(crate) fn read_rule(
         match Severity::from_str(s) {
             Ok(s) => rule.severity = Some(s),
             Err(_) => {
-                err(found, id, "severity", format!("rule '{id}' has @severity('{s}'); allowed: low, medium, high"));
+                err(
+                    found,
+                    id,
+                    "severity",
+                    format!("rule '{id}' has @severity('{s}'); allowed: low, medium, high"),
+                );
                 ok = false;
             }
         }
@@ -540,7 +632,12 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, LoadError> {
                 continue;
             }
             if !seen.insert(rule.rule_id.clone()) {
-                return Err(LoadError::new(LoadErrorKind::DuplicateRuleId, format!("duplicate @rule_id '{}'", rule.rule_id)).rule(&rule.rule_id).with_field("rule_id"));
+                return Err(LoadError::new(
+                    LoadErrorKind::DuplicateRuleId,
+                    format!("duplicate @rule_id '{}'", rule.rule_id),
+                )
+                .rule(&rule.rule_id)
+                .with_field("rule_id"));
             }
             rules.push(rule);
         }
@@ -560,7 +657,9 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, LoadError> {
 pub fn matching_rule_ids<S: AsRef<str>>(rules: &[Rule], policy_ids: &[S]) -> Vec<String> {
     policy_ids
         .iter()
-        .filter_map(|pid| rules.iter().find(|r| r.policy_id == pid.as_ref()).map(|r| r.rule_id.clone()))
+        .filter_map(|pid| {
+            rules.iter().find(|r| r.policy_id == pid.as_ref()).map(|r| r.rule_id.clone())
+        })
         .collect()
 }
 
@@ -583,7 +682,9 @@ pub fn is_valid_rule_id(rules: &[Rule], rule_id: &str) -> bool {
 /// assert!(!is_hard_deny_rule(BUILTIN_HARD_DENY_POLICIES, "force_push_any"));
 /// ```
 pub fn is_hard_deny_rule(text: &str, rule_id: &str) -> bool {
-    parse_rules(text).map(|rules| rules.iter().any(|r| r.rule_id == rule_id && r.tier == Some(Tier::Hard))).unwrap_or(false)
+    parse_rules(text)
+        .map(|rules| rules.iter().any(|r| r.rule_id == rule_id && r.tier == Some(Tier::Hard)))
+        .unwrap_or(false)
 }
 
 /// Join built-in and blueprint text the way tiers are assembled: a blank side is dropped,
@@ -623,7 +724,8 @@ mod tests {
     #[test]
     fn parse_rules_positional_ids_count_skipped_base_permit() {
         let rules = parse_rules(crate::BUILTIN_HARD_DENY_POLICIES).unwrap();
-        let ids: Vec<_> = rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
+        let ids: Vec<_> =
+            rules.iter().map(|r| (r.policy_id.as_str(), r.rule_id.as_str())).collect();
         assert_eq!(ids[0], ("policy1", "read_only_forbid_write"));
         assert_eq!(ids.last().unwrap(), &("policy7", "drop_table"));
         let rules = parse_rules(crate::UPSTREAM_HARD_DENY_POLICIES).unwrap();
@@ -633,14 +735,21 @@ mod tests {
     #[test]
     fn summaries_skip_annotations_even_when_they_mention_effects() {
         let rules = parse_rules(crate::UPSTREAM_HARD_DENY_POLICIES).unwrap();
-        assert!(rules[0].summary().starts_with("forbid (principal, action == Agent::Action::\"invoke_tool\""), "{}", rules[0].summary());
+        assert!(
+            rules[0]
+                .summary()
+                .starts_with("forbid (principal, action == Agent::Action::\"invoke_tool\""),
+            "{}",
+            rules[0].summary()
+        );
         assert_eq!(rules[0].source(), PolicySource::Text);
         assert_eq!(strip_annotations(r#"@a @b("x \") forbid (") @c("") permit (p)"#), "permit (p)");
     }
 
     #[test]
     fn parse_rules_exempts_only_permit_base_permit() {
-        let err = parse_rules("@rule_id(\"base_permit\") forbid (principal, action, resource);").unwrap_err();
+        let err = parse_rules("@rule_id(\"base_permit\") forbid (principal, action, resource);")
+            .unwrap_err();
         assert_eq!(err.field(), Some("tier"));
     }
 }

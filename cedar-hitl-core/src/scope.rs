@@ -1,8 +1,8 @@
 //! Approval scopes: one validator for every entry path (task submission, approval, session
 //! seeding), the degenerate-pattern check, and the shell/path facts scope matching needs.
 
-use crate::error::ScopeError;
 use crate::constants;
+use crate::error::ScopeError;
 use std::fmt;
 
 /// Tool names the REST-side check accepts for `tool_type:` (sessions accept any name).
@@ -10,7 +10,8 @@ use std::fmt;
 /// ```
 /// assert!(cedar_hitl_core::VALID_TOOL_TYPES.contains(&"WebFetch"));
 /// ```
-pub const VALID_TOOL_TYPES: [&str; 8] = ["Bash", "Read", "Write", "Edit", "Glob", "Grep", "WebFetch", "Task"];
+pub const VALID_TOOL_TYPES: [&str; 8] =
+    ["Bash", "Read", "Write", "Edit", "Glob", "Grep", "WebFetch", "Task"];
 
 /// The only tool group: the bundle's write tools.
 ///
@@ -147,7 +148,9 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
         _ => {}
     }
     let Some(colon) = s.find(':') else {
-        return err(format!("scope '{s}' missing prefix; allowed: this_call, all_session, tool_type_session, tool_group_session, tool_type:<tool>, tool_group:file_write, bash_pattern:<glob>, write_path:<glob>, rule:<rule_id>"));
+        return err(format!(
+            "scope '{s}' missing prefix; allowed: this_call, all_session, tool_type_session, tool_group_session, tool_type:<tool>, tool_group:file_write, bash_pattern:<glob>, write_path:<glob>, rule:<rule_id>"
+        ));
     };
     let (prefix, value) = (&s[..=colon], s[colon + 1..].trim());
     if value.is_empty() {
@@ -155,7 +158,12 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
     }
     let pattern_ok = |v: &str| -> Result<String, ScopeError> {
         if is_degenerate_pattern(v) {
-            Err(ScopeError::new(scope, format!("pattern is too broad: '{v}' (needs at least 3 characters and at most half wildcards)")))
+            Err(ScopeError::new(
+                scope,
+                format!(
+                    "pattern is too broad: '{v}' (needs at least 3 characters and at most half wildcards)"
+                ),
+            ))
         } else {
             Ok(v.to_owned())
         }
@@ -163,16 +171,23 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
     match prefix {
         "tool_type:" => {
             if tool_types == ToolTypes::Known && !VALID_TOOL_TYPES.contains(&value) {
-                return err(format!("unknown tool_type {value}; valid: {}", VALID_TOOL_TYPES.join(", ")));
+                return err(format!(
+                    "unknown tool_type {value}; valid: {}",
+                    VALID_TOOL_TYPES.join(", ")
+                ));
             }
             Ok(ApprovalScope::ToolType(value.to_owned()))
         }
-        "tool_group:" if value == FILE_WRITE_GROUP => Ok(ApprovalScope::ToolGroup(value.to_owned())),
+        "tool_group:" if value == FILE_WRITE_GROUP => {
+            Ok(ApprovalScope::ToolGroup(value.to_owned()))
+        }
         "tool_group:" => err(format!("unknown tool_group {value}; valid: {FILE_WRITE_GROUP}")),
         "bash_pattern:" => Ok(ApprovalScope::BashPattern(pattern_ok(value)?)),
         "write_path:" => Ok(ApprovalScope::WritePath(pattern_ok(value)?)),
         "rule:" => Ok(ApprovalScope::Rule(value.to_owned())),
-        _ => err(format!("unknown prefix {prefix}; allowed: tool_type:, tool_group:, bash_pattern:, write_path:, rule:")),
+        _ => err(format!(
+            "unknown prefix {prefix}; allowed: tool_type:, tool_group:, bash_pattern:, write_path:, rule:"
+        )),
     }
 }
 
@@ -225,7 +240,13 @@ mod tests {
         assert!(msg("tool_type").contains("missing prefix"));
         assert!(msg("tool_type:read").contains("unknown tool_type read"));
         assert!(msg("tool_group:net").contains("unknown tool_group"));
-        assert_eq!(parse_approval_scope("bash_pattern:git log --format=%h:%s").unwrap().to_string(), "bash_pattern:git log --format=%h:%s");
-        assert_eq!(parse_scope("tool_type:mcp__gh__create_pr", ToolTypes::Any).unwrap(), ApprovalScope::ToolType("mcp__gh__create_pr".into()));
+        assert_eq!(
+            parse_approval_scope("bash_pattern:git log --format=%h:%s").unwrap().to_string(),
+            "bash_pattern:git log --format=%h:%s"
+        );
+        assert_eq!(
+            parse_scope("tool_type:mcp__gh__create_pr", ToolTypes::Any).unwrap(),
+            ApprovalScope::ToolType("mcp__gh__create_pr".into())
+        );
     }
 }

@@ -6,12 +6,15 @@ use crate::allowlist::{Allowlist, AllowlistView, CallKind};
 use crate::cache::{CacheEntry, InputCache, RuleCache};
 use crate::clock::iso8601_utc;
 use crate::error::{ConfigError, Error, ScopeError};
-use crate::gates::{effective_timeout, GateAdmission, GateRefusal, GateState};
-use crate::sanitize::{agent_deny_reason, strip_controls, DenialEntry};
-use crate::scope::{parse_scope, ApprovalScope, ToolTypes};
-use crate::{canonical, constants, CachedDecision, Clock, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle, SystemClock, ToolCall};
+use crate::gates::{GateAdmission, GateRefusal, GateState, effective_timeout};
+use crate::sanitize::{DenialEntry, agent_deny_reason, strip_controls};
+use crate::scope::{ApprovalScope, ToolTypes, parse_scope};
+use crate::{
+    CachedDecision, Clock, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle,
+    SystemClock, ToolCall, canonical, constants,
+};
 use serde::{Deserialize, Serialize};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -20,8 +23,7 @@ use std::time::Instant;
 /// ```
 /// assert!(cedar_hitl_core::DENY_RETRY_INSTRUCTION.starts_with("Do not retry"));
 /// ```
-pub const DENY_RETRY_INSTRUCTION: &str =
-    "Do not retry this call or trivial variations of it: the same rule will deny it again. Find another approach, or report why you are blocked.";
+pub const DENY_RETRY_INSTRUCTION: &str = "Do not retry this call or trivial variations of it: the same rule will deny it again. Find another approach, or report why you are blocked.";
 
 /// Settings of one task. Numbers are validated by [`Session::new`] against
 /// `contracts/constants.json`, so every language reports the same field and range.
@@ -105,15 +107,27 @@ impl Resolution {
     /// assert!(matches!(r, Resolution::Denied { .. }));
     /// assert!(Resolution::from_parts("maybe", None, None, None, None).is_err());
     /// ```
-    pub fn from_parts(kind: &str, scope: Option<String>, request_id: Option<String>, reason: Option<String>, decided_at: Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_parts(
+        kind: &str,
+        scope: Option<String>,
+        request_id: Option<String>,
+        reason: Option<String>,
+        decided_at: Option<String>,
+    ) -> Result<Self, ConfigError> {
         match kind.to_ascii_lowercase().as_str() {
             "approved" => Ok(Resolution::Approved { scope }),
             "denied" => match request_id {
                 Some(request_id) => Ok(Resolution::Denied { request_id, reason, decided_at }),
-                None => Err(ConfigError::new("request_id", "a denied resolution needs a request_id (it keys the denial queue)")),
+                None => Err(ConfigError::new(
+                    "request_id",
+                    "a denied resolution needs a request_id (it keys the denial queue)",
+                )),
             },
             "timed_out" => Ok(Resolution::TimedOut { reason, decided_at }),
-            other => Err(ConfigError::new("resolution", format!("resolution must be one of [approved, denied, timed_out], got '{other}'"))),
+            other => Err(ConfigError::new(
+                "resolution",
+                format!("resolution must be one of [approved, denied, timed_out], got '{other}'"),
+            )),
         }
     }
 }
@@ -201,34 +215,54 @@ impl Session {
     /// clock.advance(61.0);
     /// assert!(s.cached_input_decision("Bash", "h").is_none());
     /// ```
-    pub fn with_clock(bundle: Arc<PolicyBundle>, config: SessionConfig, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+    pub fn with_clock(
+        bundle: Arc<PolicyBundle>,
+        config: SessionConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
         let c = constants();
         check_range("approval_gate_cap", config.approval_gate_cap, c.approval_gate_cap)?;
         if config.initial_approval_gate_count < 0 {
             return Err(ConfigError::new(
                 "initial_approval_gate_count",
-                format!("initial_approval_gate_count must be an integer >= 0, got {}", config.initial_approval_gate_count),
+                format!(
+                    "initial_approval_gate_count must be an integer >= 0, got {}",
+                    config.initial_approval_gate_count
+                ),
             )
             .into());
         }
         check_range("task_default_timeout_s", config.task_default_timeout_s, c.approval_timeout_s)?;
         let max = c.initial_approvals_max_entries;
         if config.initial_approvals.len() > max {
-            return Err(ScopeError::new("", format!("at most {max} scopes allowed, got {}", config.initial_approvals.len())).in_field("initial_approvals").into());
+            return Err(ScopeError::new(
+                "",
+                format!("at most {max} scopes allowed, got {}", config.initial_approvals.len()),
+            )
+            .in_field("initial_approvals")
+            .into());
         }
         let mut allowlist = Allowlist::default();
         for (i, text) in config.initial_approvals.iter().enumerate() {
-            let scope = parse_scope(text, ToolTypes::Any).map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
+            let scope = parse_scope(text, ToolTypes::Any)
+                .map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
             if matches!(scope, ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession) {
                 return Err(ScopeError::new(text.as_str(), format!("{scope} needs a gated call to resolve against; not accepted in initial_approvals"))
                     .in_field(format!("initial_approvals[{i}]"))
                     .into());
             }
-            check_rule_scope(&bundle, &scope, text).map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
+            check_rule_scope(&bundle, &scope, text)
+                .map_err(|e| e.in_field(format!("initial_approvals[{i}]")))?;
             allowlist.add(&scope);
         }
-        let gates = GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
-        let state = State { allowlist, input_cache: InputCache::new(), rule_cache: RuleCache::new(), gates };
+        let gates =
+            GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
+        let state = State {
+            allowlist,
+            input_cache: InputCache::new(),
+            rule_cache: RuleCache::new(),
+            gates,
+        };
         Ok(Self { bundle, shadow: None, config, clock, state: Mutex::new(state) })
     }
 
@@ -250,9 +284,19 @@ impl Session {
     fn guarded(&self, call: &ToolCall, tracer: &mut crate::pipeline::Tracer) -> Decision {
         let start = Instant::now();
         let run = |bundle: &PolicyBundle, tracer: &mut crate::pipeline::Tracer| {
-            catch_unwind(AssertUnwindSafe(|| crate::pipeline::decide_traced(self, bundle, call, tracer))).unwrap_or_else(|panic| {
-                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-                Decision::failing(FailClosedCause::InternalError, format!("engine panicked: {what}"))
+            catch_unwind(AssertUnwindSafe(|| {
+                crate::pipeline::decide_traced(self, bundle, call, tracer)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Decision::failing(
+                    FailClosedCause::InternalError,
+                    format!("engine panicked: {what}"),
+                )
             })
         };
         let mut d = run(&self.bundle, tracer);
@@ -302,11 +346,21 @@ impl Session {
     pub fn explain(&self, call: &ToolCall) -> crate::Explanation {
         let mut tracer = crate::pipeline::Tracer { enabled: true, ..Default::default() };
         let d = self.guarded(call, &mut tracer);
-        crate::Explanation { decision: d, command: tracer.command, path: tracer.path, steps: tracer.steps }
+        crate::Explanation {
+            decision: d,
+            command: tracer.command,
+            path: tracer.path,
+            steps: tracer.steps,
+        }
     }
 
     pub(crate) fn lock_state(&self) -> Result<MutexGuard<'_, State>, Decision> {
-        self.state.lock().map_err(|_| Decision::failing(FailClosedCause::InternalError, "session state lock poisoned by an earlier fault"))
+        self.state.lock().map_err(|_| {
+            Decision::failing(
+                FailClosedCause::InternalError,
+                "session state lock poisoned by an earlier fault",
+            )
+        })
     }
 
     // Host bookkeeping keeps working after a poisoned lock: the state is plain data and every
@@ -367,7 +421,10 @@ impl Session {
     pub fn add_scope(&self, scope: &str) -> Result<ApprovalScope, ScopeError> {
         let parsed = parse_scope(scope, ToolTypes::Any)?;
         if matches!(parsed, ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession) {
-            return Err(ScopeError::new(scope, format!("{parsed} needs a gated call to resolve against; use record_outcome")));
+            return Err(ScopeError::new(
+                scope,
+                format!("{parsed} needs a gated call to resolve against; use record_outcome"),
+            ));
         }
         check_rule_scope(&self.bundle, &parsed, scope)?;
         self.state().allowlist.add(&parsed);
@@ -395,8 +452,11 @@ impl Session {
     /// assert!(!s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"file_path": "docs/../.env"}))));
     /// ```
     pub fn allowlist_matches(&self, call: &ToolCall) -> bool {
-        let key_of = |tools: &[(String, String)]| tools.iter().find(|(t, _)| t == call.tool_name()).map(|(_, k)| k.clone());
-        let text = |k: &str| call.input().get(k).and_then(JsonValue::as_str).unwrap_or("").to_owned();
+        let key_of = |tools: &[(String, String)]| {
+            tools.iter().find(|(t, _)| t == call.tool_name()).map(|(_, k)| k.clone())
+        };
+        let text =
+            |k: &str| call.input().get(k).and_then(JsonValue::as_str).unwrap_or("").to_owned();
         let write_key = key_of(&self.bundle.write_tools);
         let (subject, is_write) = match (&write_key, key_of(&self.bundle.shell_tools)) {
             (Some(k), _) => (Some(text(k)), true),
@@ -430,18 +490,36 @@ impl Session {
     /// assert_eq!(e.scope_added, Some(ApprovalScope::ToolGroup("file_write".into())));
     /// assert_eq!(e.agent_reason, "User approved (tool_group_session)");
     /// ```
-    pub fn record_outcome(&self, call: &ToolCall, gate_rule_ids: &[String], resolution: Resolution) -> Result<ResolutionEffect, ScopeError> {
+    pub fn record_outcome(
+        &self,
+        call: &ToolCall,
+        gate_rule_ids: &[String],
+        resolution: Resolution,
+    ) -> Result<ResolutionEffect, ScopeError> {
         match resolution {
             Resolution::Approved { scope } => {
-                let given = scope.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("this_call").to_owned();
+                let given = scope
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("this_call")
+                    .to_owned();
                 let parsed = parse_scope(&given, ToolTypes::Any)?;
                 let resolved = match parsed {
-                    ApprovalScope::ToolTypeSession => ApprovalScope::ToolType(call.tool_name().to_owned()),
+                    ApprovalScope::ToolTypeSession => {
+                        ApprovalScope::ToolType(call.tool_name().to_owned())
+                    }
                     ApprovalScope::ToolGroupSession => {
                         if self.bundle.write_tools.iter().any(|(t, _)| t == call.tool_name()) {
                             ApprovalScope::ToolGroup(crate::scope::FILE_WRITE_GROUP.to_owned())
                         } else {
-                            return Err(ScopeError::new(given, format!("tool_group_session: tool '{}' belongs to no tool group", call.tool_name())));
+                            return Err(ScopeError::new(
+                                given,
+                                format!(
+                                    "tool_group_session: tool '{}' belongs to no tool group",
+                                    call.tool_name()
+                                ),
+                            ));
                         }
                     }
                     other => other,
@@ -452,13 +530,23 @@ impl Session {
                 // space-padded tool name would be refused or silently widened on restore).
                 let text = resolved.to_string();
                 if parse_scope(&text, ToolTypes::Any).ok().as_ref() != Some(&resolved) {
-                    return Err(ScopeError::new(given.clone(), format!("{given} resolves to '{text}', which is not a valid scope (the tool name '{}' cannot be pre-approved)", call.tool_name())));
+                    return Err(ScopeError::new(
+                        given.clone(),
+                        format!(
+                            "{given} resolves to '{text}', which is not a valid scope (the tool name '{}' cannot be pre-approved)",
+                            call.tool_name()
+                        ),
+                    ));
                 }
                 let added = (resolved != ApprovalScope::ThisCall).then(|| {
                     self.state().allowlist.add(&resolved);
                     resolved
                 });
-                Ok(ResolutionEffect { outcome: Outcome::Allow, agent_reason: strip_controls(&format!("User approved ({given})")), scope_added: added })
+                Ok(ResolutionEffect {
+                    outcome: Outcome::Allow,
+                    agent_reason: strip_controls(&format!("User approved ({given})")),
+                    scope_added: added,
+                })
             }
             Resolution::Denied { request_id, reason, decided_at } => {
                 let raw = reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "denied".to_owned());
@@ -471,15 +559,25 @@ impl Session {
                         st.input_cache.record(call.tool_name(), h, entry.clone());
                     }
                     st.rule_cache.record(call.tool_name(), gate_rule_ids, entry);
-                    st.gates.denials.push_back(DenialEntry { request_id, reason: raw.clone(), decided_at });
+                    st.gates.denials.push_back(DenialEntry {
+                        request_id,
+                        reason: raw.clone(),
+                        decided_at,
+                    });
                 }
                 let rules = match gate_rule_ids {
                     [] => String::new(),
                     [one] => format!(" (matching rule: {one})"),
                     many => format!(" (matching rules: {})", many.join(", ")),
                 };
-                let text = format!("AUTHORITATIVE DENY from human reviewer: {raw}{rules}. {DENY_RETRY_INSTRUCTION}");
-                Ok(ResolutionEffect { outcome: Outcome::Deny, agent_reason: agent_deny_reason(Some(&text)), scope_added: None })
+                let text = format!(
+                    "AUTHORITATIVE DENY from human reviewer: {raw}{rules}. {DENY_RETRY_INSTRUCTION}"
+                );
+                Ok(ResolutionEffect {
+                    outcome: Outcome::Deny,
+                    agent_reason: agent_deny_reason(Some(&text)),
+                    scope_added: None,
+                })
             }
             Resolution::TimedOut { reason, decided_at } => {
                 let ts = self.timestamp(decided_at.as_deref());
@@ -487,8 +585,13 @@ impl Session {
                     let entry = self.entry(CachedDecision::TimedOut, reason.clone(), ts);
                     self.state().input_cache.record(call.tool_name(), &h, entry);
                 }
-                let text = reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "User timed_out".to_owned());
-                Ok(ResolutionEffect { outcome: Outcome::Deny, agent_reason: agent_deny_reason(Some(&text)), scope_added: None })
+                let text =
+                    reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "User timed_out".to_owned());
+                Ok(ResolutionEffect {
+                    outcome: Outcome::Deny,
+                    agent_reason: agent_deny_reason(Some(&text)),
+                    scope_added: None,
+                })
             }
         }
     }
@@ -501,7 +604,12 @@ impl Session {
     }
 
     fn entry(&self, decision: CachedDecision, reason: Option<String>, ts: String) -> CacheEntry {
-        CacheEntry { decision, reason, original_decision_ts: ts, inserted_at: self.clock.monotonic_s() }
+        CacheEntry {
+            decision,
+            reason,
+            original_decision_ts: ts,
+            inserted_at: self.clock.monotonic_s(),
+        }
     }
 
     /// Remember a decision for `(tool, input hash)` (upstream `RecentDecisionCache.record`).
@@ -513,8 +621,16 @@ impl Session {
     /// s.record_input_decision("Read", "h", CachedDecision::TimedOut, None, Some("2026-01-01T00:00:00Z"));
     /// assert_eq!(s.input_cache_len(), 1);
     /// ```
-    pub fn record_input_decision(&self, tool_name: &str, tool_input_sha256: &str, decision: CachedDecision, reason: Option<&str>, original_decision_ts: Option<&str>) {
-        let entry = self.entry(decision, reason.map(str::to_owned), self.timestamp(original_decision_ts));
+    pub fn record_input_decision(
+        &self,
+        tool_name: &str,
+        tool_input_sha256: &str,
+        decision: CachedDecision,
+        reason: Option<&str>,
+        original_decision_ts: Option<&str>,
+    ) {
+        let entry =
+            self.entry(decision, reason.map(str::to_owned), self.timestamp(original_decision_ts));
         self.state().input_cache.record(tool_name, tool_input_sha256, entry);
     }
 
@@ -529,14 +645,31 @@ impl Session {
     /// assert_eq!(d.reason(), "Recent DENIED on rule 'force_push_any' within 60s: no");
     /// assert!(s.record_rule_decision("Bash", &["x".into()], CachedDecision::TimedOut, None, None).is_err());
     /// ```
-    pub fn record_rule_decision(&self, tool_name: &str, rule_ids: &[String], decision: CachedDecision, reason: Option<&str>, original_decision_ts: Option<&str>) -> Result<(), ConfigError> {
+    pub fn record_rule_decision(
+        &self,
+        tool_name: &str,
+        rule_ids: &[String],
+        decision: CachedDecision,
+        reason: Option<&str>,
+        original_decision_ts: Option<&str>,
+    ) -> Result<(), ConfigError> {
         if decision != CachedDecision::Denied {
-            return Err(ConfigError::new("decision", format!("rule-level entries record DENIED only, got '{decision}'")));
+            return Err(ConfigError::new(
+                "decision",
+                format!("rule-level entries record DENIED only, got '{decision}'"),
+            ));
         }
         if rule_ids.is_empty() {
-            return Err(ConfigError::new("rule_ids", "rule-level entries need at least one rule id"));
+            return Err(ConfigError::new(
+                "rule_ids",
+                "rule-level entries need at least one rule id",
+            ));
         }
-        let entry = self.entry(CachedDecision::Denied, reason.map(str::to_owned), self.timestamp(original_decision_ts));
+        let entry = self.entry(
+            CachedDecision::Denied,
+            reason.map(str::to_owned),
+            self.timestamp(original_decision_ts),
+        );
         self.state().rule_cache.record(tool_name, rule_ids, entry);
         Ok(())
     }
@@ -548,7 +681,11 @@ impl Session {
     /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
     /// assert!(s.cached_input_decision("Bash", "nope").is_none());
     /// ```
-    pub fn cached_input_decision(&self, tool_name: &str, tool_input_sha256: &str) -> Option<CacheEntry> {
+    pub fn cached_input_decision(
+        &self,
+        tool_name: &str,
+        tool_input_sha256: &str,
+    ) -> Option<CacheEntry> {
         let now = self.clock.monotonic_s();
         self.state().input_cache.get(tool_name, tool_input_sha256, now)
     }
@@ -561,7 +698,11 @@ impl Session {
     /// s.record_rule_decision("Bash", &["a".into()], CachedDecision::Denied, None, None).unwrap();
     /// assert_eq!(s.cached_rule_decision("Bash", &["b".into(), "a".into()]).unwrap().0, ["a"]);
     /// ```
-    pub fn cached_rule_decision(&self, tool_name: &str, rule_ids: &[String]) -> Option<(Vec<String>, CacheEntry)> {
+    pub fn cached_rule_decision(
+        &self,
+        tool_name: &str,
+        rule_ids: &[String],
+    ) -> Option<(Vec<String>, CacheEntry)> {
         let now = self.clock.monotonic_s();
         self.state().rule_cache.find(tool_name, rule_ids, now)
     }
@@ -683,17 +824,30 @@ impl Session {
     /// let GateAdmission::Refused { reason, .. } = s.begin_gate(None, None) else { panic!() };
     /// assert_eq!(reason, "approval-gate cap exceeded (1/task)");
     /// ```
-    pub fn begin_gate(&self, decision_timeout_s: Option<i64>, remaining_lifetime_s: Option<i64>) -> GateAdmission {
+    pub fn begin_gate(
+        &self,
+        decision_timeout_s: Option<i64>,
+        remaining_lifetime_s: Option<i64>,
+    ) -> GateAdmission {
         let c = constants();
         let now = self.clock.monotonic_s();
         let default = self.config.task_default_timeout_s;
         let mut st = self.state();
         let cap = self.config.approval_gate_cap as u64;
         if st.gates.count >= cap {
-            return GateAdmission::Refused { refusal: GateRefusal::CapExceeded, reason: format!("approval-gate cap exceeded ({cap}/task)") };
+            return GateAdmission::Refused {
+                refusal: GateRefusal::CapExceeded,
+                reason: format!("approval-gate cap exceeded ({cap}/task)"),
+            };
         }
         if st.gates.rate_count(now) >= c.approval_rate_limit {
-            return GateAdmission::Refused { refusal: GateRefusal::RateLimit, reason: format!("approval-gate rate limit exceeded ({}/min)", c.approval_rate_limit) };
+            return GateAdmission::Refused {
+                refusal: GateRefusal::RateLimit,
+                reason: format!(
+                    "approval-gate rate limit exceeded ({}/min)",
+                    c.approval_rate_limit
+                ),
+            };
         }
         let timeout = effective_timeout(decision_timeout_s, default, remaining_lifetime_s);
         let mut ceiling_shrinking = false;
@@ -705,7 +859,9 @@ impl Session {
             if ceiling < c.approval_timeout_s.min {
                 return GateAdmission::Refused {
                     refusal: GateRefusal::InsufficientLifetime,
-                    reason: format!("insufficient maxLifetime remaining ({remaining}s) for approval"),
+                    reason: format!(
+                        "insufficient maxLifetime remaining ({remaining}s) for approval"
+                    ),
                 };
             }
         }
@@ -715,13 +871,25 @@ impl Session {
     }
 }
 
-fn check_rule_scope(bundle: &PolicyBundle, scope: &ApprovalScope, text: &str) -> Result<(), ScopeError> {
+fn check_rule_scope(
+    bundle: &PolicyBundle,
+    scope: &ApprovalScope,
+    text: &str,
+) -> Result<(), ScopeError> {
     if let ApprovalScope::Rule(id) = scope {
         if bundle.is_hard_rule(id) {
-            return Err(ScopeError::new(text, format!("rule scope 'rule:{id}' names a hard rule; hard rules cannot be pre-approved")));
+            return Err(ScopeError::new(
+                text,
+                format!(
+                    "rule scope 'rule:{id}' names a hard rule; hard rules cannot be pre-approved"
+                ),
+            ));
         }
         if bundle.soft_rule(id).is_none() {
-            return Err(ScopeError::new(text, format!("rule scope 'rule:{id}' names no soft rule of this bundle")));
+            return Err(ScopeError::new(
+                text,
+                format!("rule scope 'rule:{id}' names no soft rule of this bundle"),
+            ));
         }
     }
     Ok(())

@@ -128,15 +128,28 @@ impl Session {
     /// let r = Session::restore_with_clock(b, &snap, clock).unwrap();
     /// assert!(r.cached_input_decision("Bash", "h").is_none());
     /// ```
-    pub fn restore_with_clock(bundle: Arc<PolicyBundle>, snapshot: &str, clock: Arc<dyn Clock>) -> Result<Session, Error> {
-        let snap: SnapshotV1 = serde_json::from_str(snapshot).map_err(|e| ConfigError::new("snapshot", format!("snapshot is not a valid session snapshot: {e}")))?;
+    pub fn restore_with_clock(
+        bundle: Arc<PolicyBundle>,
+        snapshot: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Session, Error> {
+        let snap: SnapshotV1 = serde_json::from_str(snapshot).map_err(|e| {
+            ConfigError::new("snapshot", format!("snapshot is not a valid session snapshot: {e}"))
+        })?;
         if snap.format != FORMAT {
-            return Err(ConfigError::new("snapshot", format!("snapshot format {} is not supported; allowed: {FORMAT}", snap.format)).into());
+            return Err(ConfigError::new(
+                "snapshot",
+                format!("snapshot format {} is not supported; allowed: {FORMAT}", snap.format),
+            )
+            .into());
         }
         let downtime = (clock.unix_s() - snap.taken_at_unix_s).max(0.0);
         let now = clock.monotonic_s();
         let at = |age: f64| now - (age.max(0.0) + downtime);
-        let config = SessionConfig { initial_approval_gate_count: i64::try_from(snap.gate_count).unwrap_or(i64::MAX), ..snap.config };
+        let config = SessionConfig {
+            initial_approval_gate_count: i64::try_from(snap.gate_count).unwrap_or(i64::MAX),
+            ..snap.config
+        };
         let session = Session::with_clock(bundle, config, clock)?;
         for scope in &snap.scopes {
             session.add_scope(scope).map_err(|e| e.in_field("snapshot.scopes"))?;
@@ -149,11 +162,21 @@ impl Session {
             st.gates.denials = snap.denials.into_iter().collect();
             st.gates.ceiling_latched = snap.ceiling_latched;
             for e in snap.input_cache {
-                let entry = CacheEntry { decision: e.decision, reason: e.reason, original_decision_ts: e.original_decision_ts, inserted_at: at(e.age_s) };
+                let entry = CacheEntry {
+                    decision: e.decision,
+                    reason: e.reason,
+                    original_decision_ts: e.original_decision_ts,
+                    inserted_at: at(e.age_s),
+                };
                 st.input_cache.record(&e.tool_name, &e.tool_input_sha256, entry);
             }
             for e in snap.rule_cache {
-                let entry = CacheEntry { decision: CachedDecision::Denied, reason: e.reason, original_decision_ts: e.original_decision_ts, inserted_at: at(e.age_s) };
+                let entry = CacheEntry {
+                    decision: CachedDecision::Denied,
+                    reason: e.reason,
+                    original_decision_ts: e.original_decision_ts,
+                    inserted_at: at(e.age_s),
+                };
                 st.rule_cache.record(&e.tool_name, &e.rule_ids, entry);
             }
         }

@@ -129,8 +129,12 @@ impl From<serde_json::Value> for JsonValue {
                 }
             }
             serde_json::Value::String(s) => JsonValue::String(s),
-            serde_json::Value::Array(a) => JsonValue::Array(a.into_iter().map(Into::into).collect()),
-            serde_json::Value::Object(o) => JsonValue::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect()),
+            serde_json::Value::Array(a) => {
+                JsonValue::Array(a.into_iter().map(Into::into).collect())
+            }
+            serde_json::Value::Object(o) => {
+                JsonValue::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect())
+            }
         }
     }
 }
@@ -183,7 +187,11 @@ impl ToolCall {
     /// assert_eq!(d.fail_closed().unwrap().cause, FailClosedCause::InvalidToolInput);
     /// ```
     pub fn with_invalid_name(detail: impl Into<String>) -> Self {
-        Self { tool_name: String::new(), input: JsonValue::Object(Vec::new()), name_error: Some(detail.into()) }
+        Self {
+            tool_name: String::new(),
+            input: JsonValue::Object(Vec::new()),
+            name_error: Some(detail.into()),
+        }
     }
 
     /// Why the tool name is unusable, for calls built with [`with_invalid_name`](Self::with_invalid_name).

@@ -44,9 +44,17 @@ fn check_call(name: &str, tool: &str, input: JsonValue, expect: Expect) {
             assert_eq!(d.fail_closed().map(|f| f.cause), Some(cause), "{name}: {d:?}");
             assert_eq!(d.reason(), format!("fail-closed: {cause}"), "{name}");
         }
-        Expect::HardDeny => assert_eq!((d.outcome(), d.tier(), d.is_fail_closed()), (Outcome::Deny, Some(Tier::Hard), false), "{name}: {d:?}"),
+        Expect::HardDeny => assert_eq!(
+            (d.outcome(), d.tier(), d.is_fail_closed()),
+            (Outcome::Deny, Some(Tier::Hard), false),
+            "{name}: {d:?}"
+        ),
         Expect::Allow => assert_eq!(d.outcome(), Outcome::Allow, "{name}: {d:?}"),
-        Expect::Opaque => assert_eq!((d.outcome(), d.matching_rule_ids()), (Outcome::RequireApproval, &["opaque_shell_command".to_owned()][..]), "{name}: {d:?}"),
+        Expect::Opaque => assert_eq!(
+            (d.outcome(), d.matching_rule_ids()),
+            (Outcome::RequireApproval, &["opaque_shell_command".to_owned()][..]),
+            "{name}: {d:?}"
+        ),
         _ => unreachable!("{name}: construction row in the call table"),
     }
 }
@@ -75,38 +83,152 @@ fn with_config(cfg: SessionConfig) -> Result<Session, Error> {
 #[test]
 fn bad_tool_calls() {
     let ten_mb = "a".repeat(10 * 1024 * 1024);
-    let wide: Vec<(String, JsonValue)> = (0..100_000).map(|i| (format!("k{i}"), JsonValue::Integer(i))).collect();
+    let wide: Vec<(String, JsonValue)> =
+        (0..100_000).map(|i| (format!("k{i}"), JsonValue::Integer(i))).collect();
     let lossy_name = String::from_utf8_lossy(b"Ba\xffsh").into_owned();
     let rows: Vec<(&str, &str, JsonValue, Expect)> = vec![
         ("empty command", "Bash", json!({"command": ""}).into(), Expect::Allow),
         ("empty path", "Write", json!({"file_path": ""}).into(), Expect::Allow),
         // Past the parser's size cap a command is opaque: a human decides (docs/shell.md).
-        ("10 MB command", "Bash", obj(vec![("command", JsonValue::from(ten_mb.clone()))]), Expect::Opaque),
+        (
+            "10 MB command",
+            "Bash",
+            obj(vec![("command", JsonValue::from(ten_mb.clone()))]),
+            Expect::Opaque,
+        ),
         // …but its last window is still read: padding does not hide a hard-denied command.
-        ("10 MB command ending in ; rm -rf /", "Bash", obj(vec![("command", JsonValue::from(format!("{ten_mb}; rm -rf /")))]), Expect::HardDeny),
-        ("10 MB command starting with rm -rf / #", "Bash", obj(vec![("command", JsonValue::from(format!("rm -rf / #{ten_mb}")))]), Expect::HardDeny),
-        ("10 MB path under .git", "Write", obj(vec![("file_path", JsonValue::from(format!(".git/{ten_mb}")))]), Expect::HardDeny),
-        ("NUL inside command before rm -rf /", "Bash", json!({"command": "echo \u{0}; rm -rf /"}).into(), Expect::HardDeny),
-        ("NUL inside a harmless command", "Bash", json!({"command": "echo a\u{0}b"}).into(), Expect::Opaque),
-        ("NUL inside path", "Write", json!({"file_path": "a\u{0}/.git/x"}).into(), Expect::HardDeny),
-        ("10,000-level nesting", "Bash", nested(10_000), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
-        ("input is a string", "Read", json!("file.txt").into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("input is an array", "Bash", json!(["rm", "-rf", "/"]).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("input is null", "Write", JsonValue::Null, Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("command is an array", "Bash", json!({"command": ["rm", "-rf", "/"]}).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("command is a number", "Bash", json!({"command": 0}).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("path is an object", "Edit", json!({"file_path": {"p": ".env"}}).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("missing path key", "Write", json!({"path": ".git/config"}).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("missing command key", "Bash", json!({"cmd": "rm -rf /"}).into(), Expect::FailClosed(FailClosedCause::InvalidToolInput)),
-        ("NaN", "Read", obj(vec![("x", JsonValue::Float(f64::NAN))]), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
-        ("Infinity", "Bash", obj(vec![("command", JsonValue::from("ls")), ("n", JsonValue::Float(f64::INFINITY))]), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
-        ("integer beyond 64 bits is fine", "Read", obj(vec![("n", JsonValue::BigInteger(BigInteger::parse("123456789012345678901234567890").unwrap()))]), Expect::Allow),
-        ("host value with no JSON form", "Read", obj(vec![("x", JsonValue::Unsupported("set".into()))]), Expect::FailClosed(FailClosedCause::UnhashableToolInput)),
+        (
+            "10 MB command ending in ; rm -rf /",
+            "Bash",
+            obj(vec![("command", JsonValue::from(format!("{ten_mb}; rm -rf /")))]),
+            Expect::HardDeny,
+        ),
+        (
+            "10 MB command starting with rm -rf / #",
+            "Bash",
+            obj(vec![("command", JsonValue::from(format!("rm -rf / #{ten_mb}")))]),
+            Expect::HardDeny,
+        ),
+        (
+            "10 MB path under .git",
+            "Write",
+            obj(vec![("file_path", JsonValue::from(format!(".git/{ten_mb}")))]),
+            Expect::HardDeny,
+        ),
+        (
+            "NUL inside command before rm -rf /",
+            "Bash",
+            json!({"command": "echo \u{0}; rm -rf /"}).into(),
+            Expect::HardDeny,
+        ),
+        (
+            "NUL inside a harmless command",
+            "Bash",
+            json!({"command": "echo a\u{0}b"}).into(),
+            Expect::Opaque,
+        ),
+        (
+            "NUL inside path",
+            "Write",
+            json!({"file_path": "a\u{0}/.git/x"}).into(),
+            Expect::HardDeny,
+        ),
+        (
+            "10,000-level nesting",
+            "Bash",
+            nested(10_000),
+            Expect::FailClosed(FailClosedCause::UnhashableToolInput),
+        ),
+        (
+            "input is a string",
+            "Read",
+            json!("file.txt").into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "input is an array",
+            "Bash",
+            json!(["rm", "-rf", "/"]).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "input is null",
+            "Write",
+            JsonValue::Null,
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "command is an array",
+            "Bash",
+            json!({"command": ["rm", "-rf", "/"]}).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "command is a number",
+            "Bash",
+            json!({"command": 0}).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "path is an object",
+            "Edit",
+            json!({"file_path": {"p": ".env"}}).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "missing path key",
+            "Write",
+            json!({"path": ".git/config"}).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "missing command key",
+            "Bash",
+            json!({"cmd": "rm -rf /"}).into(),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "NaN",
+            "Read",
+            obj(vec![("x", JsonValue::Float(f64::NAN))]),
+            Expect::FailClosed(FailClosedCause::UnhashableToolInput),
+        ),
+        (
+            "Infinity",
+            "Bash",
+            obj(vec![("command", JsonValue::from("ls")), ("n", JsonValue::Float(f64::INFINITY))]),
+            Expect::FailClosed(FailClosedCause::UnhashableToolInput),
+        ),
+        (
+            "integer beyond 64 bits is fine",
+            "Read",
+            obj(vec![(
+                "n",
+                JsonValue::BigInteger(BigInteger::parse("123456789012345678901234567890").unwrap()),
+            )]),
+            Expect::Allow,
+        ),
+        (
+            "host value with no JSON form",
+            "Read",
+            obj(vec![("x", JsonValue::Unsupported("set".into()))]),
+            Expect::FailClosed(FailClosedCause::UnhashableToolInput),
+        ),
         ("100,000-key object", "Read", JsonValue::Object(wide), Expect::Allow),
         // Invalid UTF-8 cannot reach a Rust &str; a host that decodes it lossily gets a name that
         // is not the Bash tool, so only invoke_tool rules apply to it.
-        ("invalid UTF-8 tool name, lossily decoded, is not Bash", &lossy_name, json!({"command": "rm -rf /"}).into(), Expect::Allow),
-        ("tool name the host cannot express", "", JsonValue::Null, Expect::FailClosed(FailClosedCause::InvalidToolInput)),
+        (
+            "invalid UTF-8 tool name, lossily decoded, is not Bash",
+            &lossy_name,
+            json!({"command": "rm -rf /"}).into(),
+            Expect::Allow,
+        ),
+        (
+            "tool name the host cannot express",
+            "",
+            JsonValue::Null,
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
         ("tool name with quotes", "Wr\"ite", json!({"file_path": ".git/x"}).into(), Expect::Allow),
         ("tool name with backslash and \\u{74}", "\\u{74}ool\\", json!({}).into(), Expect::Allow),
         ("tool name with a newline", "Bash\n", json!({"command": "x"}).into(), Expect::Allow),
@@ -114,14 +236,20 @@ fn bad_tool_calls() {
     assert!(rows.len() >= 20);
     // Principals with quotes, backslashes, escapes and newlines are plain entity ids.
     for principal in ["a\"b", "c\\d", "\\u{74}", "line\nbreak"] {
-        let s = with_config(SessionConfig { principal: principal.into(), ..Default::default() }).unwrap();
+        let s = with_config(SessionConfig { principal: principal.into(), ..Default::default() })
+            .unwrap();
         let d = s.evaluate(&ToolCall::new("Bash", json!({"command": "rm -rf /"})));
         assert_eq!((d.outcome(), d.tier()), (Outcome::Deny, Some(Tier::Hard)), "{principal:?}");
     }
     for (name, tool, input, expect) in rows {
         if name == "tool name the host cannot express" {
-            let d = session().evaluate(&ToolCall::with_invalid_name("tool name must be a string, got int"));
-            assert_eq!(d.fail_closed().map(|f| f.cause), Some(FailClosedCause::InvalidToolInput), "{name}");
+            let d = session()
+                .evaluate(&ToolCall::with_invalid_name("tool name must be a string, got int"));
+            assert_eq!(
+                d.fail_closed().map(|f| f.cause),
+                Some(FailClosedCause::InvalidToolInput),
+                "{name}"
+            );
             continue;
         }
         check_call(name, tool, input, expect);
@@ -147,8 +275,37 @@ fn bad_configuration() {
     for (name, result, expect) in rows {
         check_build(name, result, expect);
     }
-    for scope in ["", "   ", "tool_type", "weird:", "tool_type :Read", "tool_group:network", "bash_pattern:*", "write_path:**", "bash_pattern:a**?b", "rule:rm_slash", "rule:nope", "tool_type_session", "tool_group_session", &format!("rule:{}", "x".repeat(130))] {
-        check_build(&format!("scope {scope:?}"), with_config(SessionConfig { initial_approvals: vec![scope.into()], ..Default::default() }), Expect::Scope);
+    for scope in [
+        "",
+        "   ",
+        "tool_type",
+        "weird:",
+        "tool_type :Read",
+        "tool_group:network",
+        "bash_pattern:*",
+        "write_path:**",
+        "bash_pattern:a**?b",
+        "rule:rm_slash",
+        "rule:nope",
+        "tool_type_session",
+        "tool_group_session",
+        &format!("rule:{}", "x".repeat(130)),
+    ] {
+        check_build(
+            &format!("scope {scope:?}"),
+            with_config(SessionConfig {
+                initial_approvals: vec![scope.into()],
+                ..Default::default()
+            }),
+            Expect::Scope,
+        );
     }
-    check_build("21 initial approvals", with_config(SessionConfig { initial_approvals: vec!["tool_type:Read".into(); 21], ..Default::default() }), Expect::Scope);
+    check_build(
+        "21 initial approvals",
+        with_config(SessionConfig {
+            initial_approvals: vec!["tool_type:Read".into(); 21],
+            ..Default::default()
+        }),
+        Expect::Scope,
+    );
 }

@@ -351,7 +351,13 @@ const SPECIAL: &[u8] = b" ;|&*?[]#(){}<>'\"\\$`!~\t\n";
 fn gen_text(rng: &mut Rng, special: bool, max: usize) -> String {
     let len = 1 + rng.below(max);
     (0..len)
-        .map(|_| if special && rng.chance(35) { *rng.pick(SPECIAL) as char } else { *rng.pick(BARE) as char })
+        .map(|_| {
+            if special && rng.chance(35) {
+                *rng.pick(SPECIAL) as char
+            } else {
+                *rng.pick(BARE) as char
+            }
+        })
         .collect()
 }
 
@@ -463,14 +469,25 @@ fn gen_simple(rng: &mut Rng) -> GenCommand {
     }
     parts.push(prog);
     for _ in 0..rng.below(5) {
-        let text = if rng.chance(8) { String::new() } else {
+        let text = if rng.chance(8) {
+            String::new()
+        } else {
             let special = rng.chance(50);
             gen_text(rng, special, 8)
         };
         parts.push(quote_word(rng, &text));
     }
     if rng.chance(15) {
-        let redirect = rng.word(&[">out1", "2>/dev/null", "</dev/null", ">>out2", ">|out3", "2>&1", "&>out4", "<<<word"]);
+        let redirect = rng.word(&[
+            ">out1",
+            "2>/dev/null",
+            "</dev/null",
+            ">>out2",
+            ">|out3",
+            "2>&1",
+            "&>out4",
+            "<<<word",
+        ]);
         let at = 1 + rng.below(parts.len());
         parts.insert(at, redirect.to_owned());
     }
@@ -578,9 +595,13 @@ struct TempRoot(PathBuf);
 
 impl TempRoot {
     fn new(tag: &str) -> TempRoot {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let seq = SANDBOX_SEQ.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("cedar-hitl-bashdiff-{tag}-{}-{nanos}-{seq}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join(format!("cedar-hitl-bashdiff-{tag}-{}-{nanos}-{seq}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create temp root");
         TempRoot(dir)
     }
@@ -651,7 +672,9 @@ impl BashRun {
     /// substitution, "unexpected EOF while looking for matching …", which bash 5.2 reports
     /// without the words "syntax error").
     fn syntax_error(&self) -> bool {
-        self.status == Some(2) && (self.stderr.contains("syntax error") || self.stderr.contains("unexpected EOF while looking for matching"))
+        self.status == Some(2)
+            && (self.stderr.contains("syntax error")
+                || self.stderr.contains("unexpected EOF while looking for matching"))
     }
 }
 
@@ -694,12 +717,20 @@ fn run_bash(cmd: &str, cwd: &Path, bin: &Path, home: &Path) -> BashRun {
         // Done when bash has exited, every process still holding its output pipes has closed
         // them, and no process of the group (a background stub with both outputs redirected)
         // is still alive.
-        if status.is_some() && out_reader.is_finished() && err_reader.is_finished() && !group_alive(pgid) {
+        if status.is_some()
+            && out_reader.is_finished()
+            && err_reader.is_finished()
+            && !group_alive(pgid)
+        {
             break;
         }
         if Instant::now() > deadline {
             timed_out = true;
-            let _ = Command::new("/bin/kill").args(["-KILL", "--", &format!("-{pgid}")]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+            let _ = Command::new("/bin/kill")
+                .args(["-KILL", "--", &format!("-{pgid}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
             let _ = child.kill();
             status = child.wait().ok();
             break;
@@ -775,7 +806,8 @@ fn lowered_argvs(line: &CommandLine) -> Vec<Vec<String>> {
         .iter()
         .filter(|c| c.origin == Origin::Shell)
         .map(|c| {
-            let skip = c.words.iter().take_while(|w| BUILTIN_PREFIXES.contains(&w.as_str())).count();
+            let skip =
+                c.words.iter().take_while(|w| BUILTIN_PREFIXES.contains(&w.as_str())).count();
             c.words[skip..].to_vec()
         })
         .filter(|w| w.first().is_some_and(|p| is_stub(p)))
@@ -815,7 +847,12 @@ fn show(argvs: &[Vec<String>]) -> String {
 fn check(sb: &mut Sandbox, cmd: &str) -> Outcome {
     let line = match std::panic::catch_unwind(|| shell::parse(cmd)) {
         Ok(l) => l,
-        Err(_) => return Outcome { kind: Kind::Panic, detail: format!("command {cmd:?}: shell::parse panicked") },
+        Err(_) => {
+            return Outcome {
+                kind: Kind::Panic,
+                detail: format!("command {cmd:?}: shell::parse panicked"),
+            };
+        }
     };
     let run = sb.run(cmd);
     let lowered = lowered_argvs(&line);
@@ -825,21 +862,36 @@ fn check(sb: &mut Sandbox, cmd: &str) -> Outcome {
             show(&run.argvs),
             run.status,
             show(&lowered),
-            line.opaque.as_deref().or_else(|| line.commands.iter().find_map(|c| c.opaque_reason.as_deref())),
-            line.commands.iter().map(|c| (c.origin, c.words.clone(), c.dynamic, c.glob, c.opaque)).collect::<Vec<_>>(),
+            line.opaque
+                .as_deref()
+                .or_else(|| line.commands.iter().find_map(|c| c.opaque_reason.as_deref())),
+            line.commands
+                .iter()
+                .map(|c| (c.origin, c.words.clone(), c.dynamic, c.glob, c.opaque))
+                .collect::<Vec<_>>(),
         )
     };
     if run.timed_out {
-        return Outcome { kind: Kind::Harness, detail: format!("bash timed out after {BASH_TIMEOUT:?}\n    {}", describe(&run)) };
+        return Outcome {
+            kind: Kind::Harness,
+            detail: format!("bash timed out after {BASH_TIMEOUT:?}\n    {}", describe(&run)),
+        };
     }
     if run.argvs.iter().any(|a| a.is_empty()) {
-        return Outcome { kind: Kind::Harness, detail: format!("a stub logged an empty record\n    {}", describe(&run)) };
+        return Outcome {
+            kind: Kind::Harness,
+            detail: format!("a stub logged an empty record\n    {}", describe(&run)),
+        };
     }
     if run.syntax_error() {
         let ok = line.is_opaque() || line.commands.is_empty();
         return Outcome {
             kind: if ok { Kind::SyntaxErrorOk } else { Kind::SyntaxErrorReadable },
-            detail: format!("bash: syntax error ({}), but the lowering is readable\n    {}", run.stderr.trim(), describe(&run)),
+            detail: format!(
+                "bash: syntax error ({}), but the lowering is readable\n    {}",
+                run.stderr.trim(),
+                describe(&run)
+            ),
         };
     }
     if line.is_opaque() {
@@ -853,7 +905,14 @@ fn check(sb: &mut Sandbox, cmd: &str) -> Outcome {
     if run.argvs == lowered {
         Outcome { kind: Kind::Compared, detail: String::new() }
     } else {
-        Outcome { kind: Kind::Mismatch, detail: format!("bash ran other argvs than the lowering\n    {}\n    bash stderr {:?}", describe(&run), run.stderr) }
+        Outcome {
+            kind: Kind::Mismatch,
+            detail: format!(
+                "bash ran other argvs than the lowering\n    {}\n    bash stderr {:?}",
+                describe(&run),
+                run.stderr
+            ),
+        }
     }
 }
 
@@ -918,7 +977,12 @@ fn assert_clean(tag: &str, by_kind: &BTreeMap<Kind, Vec<String>>) {
             problems.push(format!("{k:?}: {d}"));
         }
     }
-    assert!(problems.is_empty(), "{tag}: {} problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
+    assert!(
+        problems.is_empty(),
+        "{tag}: {} problem(s):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
 }
 
 fn bash_available() -> bool {
@@ -971,7 +1035,11 @@ fn hand_written_commands_match_bash() {
     assert_clean("hand", &by_kind);
     // Guard against a harness (or a parser) that silently exempts everything.
     let compared = by_kind.get(&Kind::Compared).map_or(0, Vec::len);
-    assert!(compared >= 80, "only {compared} of {} hand-written commands were compared", cases.len());
+    assert!(
+        compared >= 80,
+        "only {compared} of {} hand-written commands were compared",
+        cases.len()
+    );
 }
 
 #[test]

@@ -35,7 +35,10 @@ fn hard_bash_rules() {
     for cmd in ["rm -rf /tmp/build", "sudo rm -rf / --no-preserve-root"] {
         let d = bash(&s, cmd);
         expect(&d, Outcome::Deny, &["rm_slash"]);
-        assert_eq!((d.reason(), d.tier(), d.is_fail_closed()), ("Hard-deny: rm_slash", Some(Tier::Hard), false));
+        assert_eq!(
+            (d.reason(), d.tier(), d.is_fail_closed()),
+            ("Hard-deny: rm_slash", Some(Tier::Hard), false)
+        );
     }
     for cmd in ["rm -rf ./build", "rm -fr /", "rm  -rf /", "psql -c 'drop table users'"] {
         expect(&bash(&s, cmd), Outcome::Allow, &[]);
@@ -48,13 +51,19 @@ fn hard_bash_rules() {
 #[test]
 fn force_push_gates() {
     let s = session(false);
-    for cmd in ["git push --force origin main", "git push --force origin prod", "git push -f origin main"] {
+    for cmd in
+        ["git push --force origin main", "git push --force origin prod", "git push -f origin main"]
+    {
         let d = bash(&s, cmd);
         expect(&d, Outcome::RequireApproval, &["force_push_any", "force_push_main"]);
         assert_eq!((d.timeout_s(), d.severity()), (Some(300), Some(Severity::High)), "{cmd}");
         assert_eq!(d.reason(), "Soft-deny: force_push_any, force_push_main");
     }
-    for cmd in ["git push --force origin feature", "git push -f", "git push --force-with-lease origin main"] {
+    for cmd in [
+        "git push --force origin feature",
+        "git push -f",
+        "git push --force-with-lease origin main",
+    ] {
         let d = bash(&s, cmd);
         expect(&d, Outcome::RequireApproval, &["force_push_any"]);
         assert_eq!((d.timeout_s(), d.severity()), (Some(300), Some(Severity::Medium)), "{cmd}");
@@ -62,7 +71,13 @@ fn force_push_gates() {
     for cmd in ["git push origin main -f", "git push origin maintenance"] {
         expect(&bash(&s, cmd), Outcome::RequireApproval, &["push_to_protected_branch"]);
     }
-    for cmd in ["git push -f\n", "git push -f;echo ok", "git push origin +main", "git push origin HEAD:main", "npm test"] {
+    for cmd in [
+        "git push -f\n",
+        "git push -f;echo ok",
+        "git push origin +main",
+        "git push origin HEAD:main",
+        "npm test",
+    ] {
         expect(&bash(&s, cmd), Outcome::Allow, &[]);
     }
     expect(&bash(&s, "git push --force origin main && rm -rf /"), Outcome::Deny, &["rm_slash"]);
@@ -87,7 +102,11 @@ fn write_rules() {
             assert_eq!((d.timeout_s(), d.severity()), (Some(300), Some(Severity::High)));
         }
     }
-    expect(&write(&s, "Write", "config/credentials.json"), Outcome::RequireApproval, &["write_credentials"]);
+    expect(
+        &write(&s, "Write", "config/credentials.json"),
+        Outcome::RequireApproval,
+        &["write_credentials"],
+    );
     let nb = s.evaluate(&ToolCall::new("NotebookEdit", json!({"notebook_path": "a/.git/x.ipynb"})));
     expect(&nb, Outcome::Deny, &["write_git_internals_nested"]);
 }
@@ -97,8 +116,17 @@ fn read_only_sessions_merge_every_action() {
     let s = session(true);
     expect(&write(&s, "Write", "docs/x"), Outcome::Deny, &["read_only_forbid_write"]);
     // §15.2: the write_file evaluation runs too, so both hard ids are reported.
-    expect(&write(&s, "Edit", ".git/config"), Outcome::Deny, &["read_only_forbid_edit", "write_git_internals"]);
-    for (tool, input) in [("Read", json!({"file_path": "a"})), ("Glob", json!({})), ("Grep", json!({})), ("Bash", json!({"command": "echo hi > a.py && git push origin feat"}))] {
+    expect(
+        &write(&s, "Edit", ".git/config"),
+        Outcome::Deny,
+        &["read_only_forbid_edit", "write_git_internals"],
+    );
+    for (tool, input) in [
+        ("Read", json!({"file_path": "a"})),
+        ("Glob", json!({})),
+        ("Grep", json!({})),
+        ("Bash", json!({"command": "echo hi > a.py && git push origin feat"})),
+    ] {
         expect(&s.evaluate(&ToolCall::new(tool, input)), Outcome::Allow, &[]);
     }
 }
@@ -121,10 +149,17 @@ fn bad_tool_inputs_fail_closed_before_any_scope() {
     for (tool, input) in cases {
         let d = s.evaluate(&ToolCall::new(tool, input.clone()));
         assert_eq!(d.outcome(), Outcome::Deny, "{tool} {input}");
-        assert_eq!(d.fail_closed().map(|f| f.cause), Some(FailClosedCause::InvalidToolInput), "{tool} {input}");
+        assert_eq!(
+            d.fail_closed().map(|f| f.cause),
+            Some(FailClosedCause::InvalidToolInput),
+            "{tool} {input}"
+        );
         assert_eq!(d.reason(), "fail-closed: invalid_tool_input");
     }
-    for v in [JsonValue::Object(vec![("command".into(), JsonValue::Float(f64::NAN))]), JsonValue::Object(vec![("x".into(), JsonValue::Unsupported("set".into()))])] {
+    for v in [
+        JsonValue::Object(vec![("command".into(), JsonValue::Float(f64::NAN))]),
+        JsonValue::Object(vec![("x".into(), JsonValue::Unsupported("set".into()))]),
+    ] {
         let d = s.evaluate(&ToolCall::new("Bash", v));
         assert_eq!(d.fail_closed().map(|f| f.cause), Some(FailClosedCause::UnhashableToolInput));
     }
@@ -143,8 +178,16 @@ fn names_with_quotes_and_escapes_are_exact_entity_ids() {
         .build()
         .unwrap();
     for principal in ["a\"b", "\\u{74}", "line\nbreak"] {
-        let s = Session::new(Arc::new(bundle.clone()), SessionConfig { principal: principal.into(), ..Default::default() }).unwrap();
-        expect(&s.evaluate(&ToolCall::new("Wr\"ite\\x", json!({}))), Outcome::Deny, &["weird_tool"]);
+        let s = Session::new(
+            Arc::new(bundle.clone()),
+            SessionConfig { principal: principal.into(), ..Default::default() },
+        )
+        .unwrap();
+        expect(
+            &s.evaluate(&ToolCall::new("Wr\"ite\\x", json!({}))),
+            Outcome::Deny,
+            &["weird_tool"],
+        );
         expect(&s.evaluate(&ToolCall::new("\\u{74}ool", json!({}))), Outcome::Allow, &[]);
     }
 }

@@ -29,35 +29,60 @@ fn calls() -> Vec<ToolCall> {
 #[test]
 fn eight_threads_share_one_session() {
     let bundle = Arc::new(PolicyBundle::builtin());
-    let session = Arc::new(Session::new(bundle.clone(), SessionConfig { approval_gate_cap: 500, ..Default::default() }).unwrap());
+    let session = Arc::new(
+        Session::new(
+            bundle.clone(),
+            SessionConfig { approval_gate_cap: 500, ..Default::default() },
+        )
+        .unwrap(),
+    );
     let admitted = Arc::new(AtomicU64::new(0));
     let snapshots = Arc::new(Mutex::new(Vec::new()));
     let calls = Arc::new(calls());
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let (session, admitted, snapshots, calls) = (session.clone(), admitted.clone(), snapshots.clone(), calls.clone());
+            let (session, admitted, snapshots, calls) =
+                (session.clone(), admitted.clone(), snapshots.clone(), calls.clone());
             thread::spawn(move || {
                 for i in 0..DECISIONS_PER_THREAD {
                     let call = &calls[(i + t) % calls.len()];
                     let d = session.evaluate(call);
                     // Hard-tier calls deny whatever other threads granted.
-                    if call.input().get("command").and_then(JsonValue::as_str) == Some("sudo rm -fr /") || call.input().get("file_path").and_then(JsonValue::as_str) == Some(".git/config") {
+                    if call.input().get("command").and_then(JsonValue::as_str)
+                        == Some("sudo rm -fr /")
+                        || call.input().get("file_path").and_then(JsonValue::as_str)
+                            == Some(".git/config")
+                    {
                         assert_eq!((d.outcome(), d.tier()), (Outcome::Deny, Some(Tier::Hard)));
                     }
                     assert!(!d.is_fail_closed(), "{d:?}");
                     match i % 5_000 {
                         0 if d.outcome() == Outcome::RequireApproval => {
-                            if let GateAdmission::Admitted { .. } = session.begin_gate(d.timeout_s().map(i64::from), None) {
+                            if let GateAdmission::Admitted { .. } =
+                                session.begin_gate(d.timeout_s().map(i64::from), None)
+                            {
                                 admitted.fetch_add(1, Ordering::Relaxed);
                             }
-                            let res = Resolution::Denied { request_id: format!("{t}-{i}"), reason: Some("no".into()), decided_at: None };
+                            let res = Resolution::Denied {
+                                request_id: format!("{t}-{i}"),
+                                reason: Some("no".into()),
+                                decided_at: None,
+                            };
                             session.record_outcome(call, d.matching_rule_ids(), res).unwrap();
                         }
                         1 => {
-                            session.record_outcome(call, &[], Resolution::TimedOut { reason: None, decided_at: None }).unwrap();
+                            session
+                                .record_outcome(
+                                    call,
+                                    &[],
+                                    Resolution::TimedOut { reason: None, decided_at: None },
+                                )
+                                .unwrap();
                         }
                         2 => {
-                            session.add_scope(&format!("bash_pattern:npm test --shard={t}*")).unwrap();
+                            session
+                                .add_scope(&format!("bash_pattern:npm test --shard={t}*"))
+                                .unwrap();
                         }
                         3 => snapshots.lock().unwrap().push(session.snapshot()),
                         _ => {}
@@ -80,7 +105,10 @@ fn eight_threads_share_one_session() {
     let restored = Session::restore(bundle, &session.snapshot()).unwrap();
     for call in calls.iter() {
         let (a, b) = (session.evaluate(call), restored.evaluate(call));
-        assert_eq!((a.outcome(), a.reason(), a.matching_rule_ids()), (b.outcome(), b.reason(), b.matching_rule_ids()));
+        assert_eq!(
+            (a.outcome(), a.reason(), a.matching_rule_ids()),
+            (b.outcome(), b.reason(), b.matching_rule_ids())
+        );
     }
     assert_eq!(restored.gate_count(), session.gate_count());
 }
@@ -92,7 +120,11 @@ fn many_sessions_share_one_bundle_across_threads() {
         .map(|t| {
             let bundle = bundle.clone();
             thread::spawn(move || {
-                let s = Session::new(bundle, SessionConfig { principal: format!("task-{t}"), ..Default::default() }).unwrap();
+                let s = Session::new(
+                    bundle,
+                    SessionConfig { principal: format!("task-{t}"), ..Default::default() },
+                )
+                .unwrap();
                 for call in calls().iter().cycle().take(10_000) {
                     assert!(!s.evaluate(call).is_fail_closed());
                 }

@@ -12,14 +12,32 @@ fn json_value() -> impl Strategy<Value = JsonValue> {
         any::<i64>().prop_map(JsonValue::Integer),
         any::<f64>().prop_map(JsonValue::Float),
         ".{0,12}".prop_map(JsonValue::String),
-        prop_oneof![Just("rm -rf /"), Just("git push --force origin main"), Just(".env"), Just(".git/x"), Just("DROP TABLE t")].prop_map(|s| JsonValue::String(s.into())),
+        prop_oneof![
+            Just("rm -rf /"),
+            Just("git push --force origin main"),
+            Just(".env"),
+            Just(".git/x"),
+            Just("DROP TABLE t")
+        ]
+        .prop_map(|s| JsonValue::String(s.into())),
         Just(JsonValue::Unsupported("set".into())),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(JsonValue::Array),
-            prop::collection::vec((prop_oneof![Just("command".to_string()), Just("file_path".to_string()), Just("notebook_path".to_string()), "[a-z]{1,6}"], inner), 0..4)
-                .prop_map(JsonValue::Object),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("command".to_string()),
+                        Just("file_path".to_string()),
+                        Just("notebook_path".to_string()),
+                        "[a-z]{1,6}"
+                    ],
+                    inner
+                ),
+                0..4
+            )
+            .prop_map(JsonValue::Object),
         ]
     })
 }
@@ -51,12 +69,25 @@ const SCOPES: [&str; 10] = [
 
 fn well_formed(d: &Decision) -> Result<(), String> {
     let ok = match d.outcome() {
-        Outcome::Allow => !d.is_fail_closed() && d.timeout_s().is_none() && d.severity().is_none() && d.cache_hit().is_none(),
+        Outcome::Allow => {
+            !d.is_fail_closed()
+                && d.timeout_s().is_none()
+                && d.severity().is_none()
+                && d.cache_hit().is_none()
+        }
         Outcome::RequireApproval => {
-            d.timeout_s().is_some_and(|t| (30..=3600).contains(&t)) && d.severity().is_some() && !d.matching_rule_ids().is_empty() && d.tier() == Some(Tier::Soft) && !d.is_fail_closed()
+            d.timeout_s().is_some_and(|t| (30..=3600).contains(&t))
+                && d.severity().is_some()
+                && !d.matching_rule_ids().is_empty()
+                && d.tier() == Some(Tier::Soft)
+                && !d.is_fail_closed()
         }
         Outcome::Deny => match d.fail_closed() {
-            Some(f) => d.reason() == format!("fail-closed: {}", f.cause) && d.matching_rule_ids().is_empty() && d.tier().is_none(),
+            Some(f) => {
+                d.reason() == format!("fail-closed: {}", f.cause)
+                    && d.matching_rule_ids().is_empty()
+                    && d.tier().is_none()
+            }
             None => d.timeout_s().is_none() && (d.tier().is_some() || d.cache_hit().is_some()),
         },
     };
@@ -69,7 +100,12 @@ fn well_formed(d: &Decision) -> Result<(), String> {
 }
 
 fn hard_ids(bundle: &PolicyBundle) -> Vec<String> {
-    bundle.rules().iter().filter(|r| r.tier() == Some(Tier::Hard)).map(|r| r.rule_id().to_owned()).collect()
+    bundle
+        .rules()
+        .iter()
+        .filter(|r| r.tier() == Some(Tier::Hard))
+        .map(|r| r.rule_id().to_owned())
+        .collect()
 }
 
 proptest! {

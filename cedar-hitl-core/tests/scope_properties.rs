@@ -8,7 +8,15 @@ use serde_json::json;
 use std::sync::Arc;
 
 /// Simple commands the generator can place; the first three are covered by the patterns below.
-const COMMANDS: [&str; 7] = ["git status", "git status -sb", "npm test", "git push --force origin main", "rm -rf build", "curl x", "echo hi"];
+const COMMANDS: [&str; 7] = [
+    "git status",
+    "git status -sb",
+    "npm test",
+    "git push --force origin main",
+    "rm -rf build",
+    "curl x",
+    "echo hi",
+];
 const PATTERNS: [&str; 2] = ["bash_pattern:git status*", "bash_pattern:npm test*"];
 
 fn covered(cmd: &str) -> bool {
@@ -69,16 +77,30 @@ proptest! {
 
 #[test]
 fn honest_compounds_are_still_pre_approved() {
-    let session = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig {
-        initial_approvals: PATTERNS.iter().map(|p| p.to_string()).collect(),
-        ..Default::default()
-    })
+    let session = Session::new(
+        Arc::new(PolicyBundle::builtin()),
+        SessionConfig {
+            initial_approvals: PATTERNS.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        },
+    )
     .unwrap();
-    for line in ["git status && git status -sb", "git status; npm test -- --watch=false", "npm test | git status", "git status\ngit status -s"] {
-        assert!(session.allowlist_matches(&ToolCall::new("Bash", json!({"command": line}))), "{line}");
+    for line in [
+        "git status && git status -sb",
+        "git status; npm test -- --watch=false",
+        "npm test | git status",
+        "git status\ngit status -s",
+    ] {
+        assert!(
+            session.allowlist_matches(&ToolCall::new("Bash", json!({"command": line}))),
+            "{line}"
+        );
     }
     // bash runs one command here: `git status <pid>\; git push …` (checked against real bash).
-    assert!(session.allowlist_matches(&ToolCall::new("Bash", json!({"command": "git status $$'\\''; git push --force origin main; #'"}))));
+    assert!(session.allowlist_matches(&ToolCall::new(
+        "Bash",
+        json!({"command": "git status $$'\\''; git push --force origin main; #'"})
+    )));
     for line in [
         "git status \\;#'\ngit status '; git push --force origin main; #'",
         "git status <<EOF\n'; git push --force origin main; '\nEOF\ngit push --force origin main",

@@ -8,14 +8,24 @@ use std::time::{Duration, Instant};
 
 /// Invariants every parse result holds.
 fn assert_consistent(input: &str, line: &CommandLine) {
-    assert!(line.commands.len() <= MAX_SIMPLE_COMMANDS, "{} commands for {input:?}", line.commands.len());
+    assert!(
+        line.commands.len() <= MAX_SIMPLE_COMMANDS,
+        "{} commands for {input:?}",
+        line.commands.len()
+    );
     if line.opaque.is_some() {
         assert!(!line.commands.is_empty(), "opaque line without commands for {input:?}");
-        assert!(line.commands.iter().all(|c| c.opaque), "opaque line with a readable command for {input:?}: {line:?}");
+        assert!(
+            line.commands.iter().all(|c| c.opaque),
+            "opaque line with a readable command for {input:?}: {line:?}"
+        );
     }
     for c in &line.commands {
         if c.opaque {
-            assert!(c.opaque_reason.as_deref().is_some_and(|r| !r.is_empty()), "opaque command without a reason for {input:?}: {c:?}");
+            assert!(
+                c.opaque_reason.as_deref().is_some_and(|r| !r.is_empty()),
+                "opaque command without a reason for {input:?}: {c:?}"
+            );
         }
     }
 }
@@ -132,16 +142,28 @@ fn syntax_errors_are_opaque() {
     ] {
         let line = parse_checked(s);
         if !line.is_opaque() {
-            readable.push(format!("{s:?} -> {:?}", line.commands.iter().map(|c| &c.words).collect::<Vec<_>>()));
+            readable.push(format!(
+                "{s:?} -> {:?}",
+                line.commands.iter().map(|c| &c.words).collect::<Vec<_>>()
+            ));
         }
     }
-    assert!(readable.is_empty(), "bash syntax errors read as valid commands:\n{}", readable.join("\n"));
+    assert!(
+        readable.is_empty(),
+        "bash syntax errors read as valid commands:\n{}",
+        readable.join("\n")
+    );
 }
 
 /// Run `f` on a thread with the default 2 MiB stack of a test thread (never a bigger one), so a
 /// recursion that scales with the input would overflow here.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(2 << 20).spawn(f).expect("spawn").join().expect("parse overflowed or panicked")
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("parse overflowed or panicked")
 }
 
 /// (b) Deep nesting is opaque, without a stack overflow.
@@ -153,10 +175,19 @@ fn deep_nesting_is_opaque_without_stack_overflow() {
         ("100_000 × `(`", "(".repeat(100_000)),
         ("`$(` up to the length cap", "$(".repeat(MAX_COMMAND_BYTES / 2 - 1)),
         ("balanced `(…)` nesting", format!("{}ls{}", "(".repeat(half / 2), ")".repeat(half / 2))),
-        ("balanced `$(…)` nesting", format!("echo {}ls{}", "$(".repeat(half / 3), ")".repeat(half / 3))),
-        ("balanced `{ …; }` nesting", format!("{}ls{}", "{ ".repeat(half / 4), "; }".repeat(half / 4))),
+        (
+            "balanced `$(…)` nesting",
+            format!("echo {}ls{}", "$(".repeat(half / 3), ")".repeat(half / 3)),
+        ),
+        (
+            "balanced `{ …; }` nesting",
+            format!("{}ls{}", "{ ".repeat(half / 4), "; }".repeat(half / 4)),
+        ),
         ("nested `\"$(\"…` quoting", format!("echo {}", "\"$(".repeat(half / 3))),
-        ("nested `if`", format!("{}ls{}", "if true; then ".repeat(half / 16), "; fi".repeat(half / 16))),
+        (
+            "nested `if`",
+            format!("{}ls{}", "if true; then ".repeat(half / 16), "; fi".repeat(half / 16)),
+        ),
         ("unbalanced backticks", format!("echo {}", "`".repeat(half | 1))),
         ("nested `${`", format!("echo {}", "${x:-".repeat(half / 5))),
         ("nested arrays / subscripts", format!("a={}", "(".repeat(half))),
@@ -202,7 +233,10 @@ fn hard_inputs_under_the_cap_parse_in_bounded_time() {
         // No time assertion (speed lives in benchmarks; SECURITY.md gives the measured bound):
         // each input must come back, and anything the grammar gave up on must be opaque.
         if line.opaque.is_none() && line.commands.iter().all(|c| !c.opaque) {
-            slow.push(format!("{what}: read as {} plain command(s) in {took:.1?}", line.commands.len()));
+            slow.push(format!(
+                "{what}: read as {} plain command(s) in {took:.1?}",
+                line.commands.len()
+            ));
         }
     }
     let _ = Duration::ZERO;
@@ -222,7 +256,10 @@ fn huge_command_is_opaque_quickly() {
     // reported, not asserted: speed lives in benchmarks).
     eprintln!("16 MiB command: {took:?}");
     // The opaque command keeps a short normalized form, not 16 MiB.
-    assert!(line.commands.iter().all(|c| c.normalized.len() <= 1024), "normalized form not truncated");
+    assert!(
+        line.commands.iter().all(|c| c.normalized.len() <= 1024),
+        "normalized form not truncated"
+    );
     // Just over the cap is opaque too.
     let over = "a".repeat(MAX_COMMAND_BYTES + 1);
     assert!(parse_checked(&over).opaque.is_some());

@@ -4,7 +4,7 @@
 
 use cedar_hitl_core::cedar_parity::{self, EntityRef};
 use cedar_hitl_core::*;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,9 +37,15 @@ pub fn fixture_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Run every fixture under `root` (a `contracts/` folder): one report per file.
 pub fn run_all(root: &Path) -> Result<Vec<FileReport>, String> {
     let mut reports = Vec::new();
-    for (sub, run) in [("cedar-parity", run_parity_file as fn(&Value) -> Checks), ("decisions", run_decisions_file), ("functions", run_functions_file), ("shell", run_shell_file)] {
+    for (sub, run) in [
+        ("cedar-parity", run_parity_file as fn(&Value) -> Checks),
+        ("decisions", run_decisions_file),
+        ("functions", run_functions_file),
+        ("shell", run_shell_file),
+    ] {
         for path in fixture_files(&root.join(sub))? {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let report = match serde_json::from_str::<Value>(&text) {
                 Ok(v) => {
                     let c = run(&v);
@@ -77,17 +83,27 @@ fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 fn run_parity_file(f: &Value) -> Checks {
     let mut c = Checks::default();
     let at = s(f, "name").unwrap_or("?").to_owned();
     let input = &f["input"];
-    let entity = |k: &str| serde_json::from_value::<EntityRef>(input[k].clone()).map_err(|e| format!("input.{k}: {e}"));
+    let entity = |k: &str| {
+        serde_json::from_value::<EntityRef>(input[k].clone()).map_err(|e| format!("input.{k}: {e}"))
+    };
     let run = || -> Result<cedar_parity::ParityResult, String> {
         let ctx = input.get("context").cloned().unwrap_or(json!({}));
-        cedar_parity::evaluate(s(f, "policies").ok_or("missing policies")?, &entity("principal")?, &entity("action")?, &entity("resource")?, &JsonValue::from(ctx))
+        cedar_parity::evaluate(
+            s(f, "policies").ok_or("missing policies")?,
+            &entity("principal")?,
+            &entity("action")?,
+            &entity("resource")?,
+            &JsonValue::from(ctx),
+        )
     };
     match run() {
         Err(e) => c.fail(&at, e),
@@ -119,7 +135,13 @@ fn build_bundle(b: &Value) -> Result<PolicyBundle, LoadError> {
         .blueprint_soft(s(b, "blueprint_soft").unwrap_or(""))
         .disable(strings(b.get("disable")))
         .extra_policies(strings(b.get("extra_policies")));
-    let map = |v: &Value| -> Vec<(String, String)> { v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned())).collect()).unwrap_or_default() };
+    let map = |v: &Value| -> Vec<(String, String)> {
+        v.as_object()
+            .map(|o| {
+                o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned())).collect()
+            })
+            .unwrap_or_default()
+    };
     if let Some(w) = b.get("write_tools") {
         builder = builder.write_tools(map(w));
     }
@@ -137,9 +159,13 @@ fn session_config(v: &Value) -> Result<SessionConfig, String> {
 
 fn error_json(e: &Error) -> Value {
     match e {
-        Error::Load(l) => json!({"type": "load", "kind": l.kind().as_str(), "rule_id": l.rule_id(), "field": l.field(), "message": l.message()}),
+        Error::Load(l) => {
+            json!({"type": "load", "kind": l.kind().as_str(), "rule_id": l.rule_id(), "field": l.field(), "message": l.message()})
+        }
         Error::Scope(sc) => json!({"type": "scope", "field": sc.field(), "message": sc.message()}),
-        Error::Config(cf) => json!({"type": "config", "field": cf.field(), "message": cf.message()}),
+        Error::Config(cf) => {
+            json!({"type": "config", "field": cf.field(), "message": cf.message()})
+        }
     }
 }
 
@@ -161,7 +187,17 @@ fn check_error(c: &mut Checks, at: &str, got: &Value, want: &Value) {
     }
 }
 
-const DECISION_KEYS: [&str; 9] = ["outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "cache_hit"];
+const DECISION_KEYS: [&str; 9] = [
+    "outcome",
+    "reason",
+    "tier",
+    "matching_rule_ids",
+    "timeout_s",
+    "severity",
+    "fail_closed",
+    "fail_closed_cause",
+    "cache_hit",
+];
 
 fn check_decision(c: &mut Checks, at: &str, d: &Decision, want: &Value) {
     let got = d.to_json();
@@ -219,7 +255,11 @@ fn run_scenario(c: &mut Checks, at: &str, sc: &Value) {
         Err(e) => return c.fail(at, format!("construction failed: {e}")),
     };
     if let Some(want) = sc.get("expect_warnings") {
-        let got: Vec<Value> = bundle.warnings().iter().map(|w| json!({"rule_id": w.rule_id(), "field": w.field()})).collect();
+        let got: Vec<Value> = bundle
+            .warnings()
+            .iter()
+            .map(|w| json!({"rule_id": w.rule_id(), "field": w.field()}))
+            .collect();
         c.eq(at, "warnings", &json!(got), want);
     }
     for (n, step) in sc["steps"].as_array().into_iter().flatten().enumerate() {
@@ -229,16 +269,30 @@ fn run_scenario(c: &mut Checks, at: &str, sc: &Value) {
 }
 
 fn call_of(v: &Value) -> ToolCall {
-    ToolCall::new(s(v, "tool_name").unwrap_or(""), JsonValue::from(v.get("tool_input").cloned().unwrap_or(Value::Null)))
+    ToolCall::new(
+        s(v, "tool_name").unwrap_or(""),
+        JsonValue::from(v.get("tool_input").cloned().unwrap_or(Value::Null)),
+    )
 }
 
 fn opt(v: &Value, key: &str) -> Option<String> {
     s(v, key).map(str::to_owned)
 }
 
-fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, session: &mut Session, clock: &Arc<ManualClock>) {
+fn run_step(
+    c: &mut Checks,
+    at: &str,
+    step: &Value,
+    bundle: &Arc<PolicyBundle>,
+    session: &mut Session,
+    clock: &Arc<ManualClock>,
+) {
     let obj = step.as_object().cloned().unwrap_or_default();
-    let action = obj.keys().find(|k| !matches!(k.as_str(), "expect" | "expect_error")).cloned().unwrap_or_default();
+    let action = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "expect" | "expect_error"))
+        .cloned()
+        .unwrap_or_default();
     let arg = &step[&action];
     let expect = step.get("expect");
     let expect_error = step.get("expect_error");
@@ -259,9 +313,19 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
         },
         "record_outcome" => {
             let call = call_of(arg);
-            let r = Resolution::from_parts(s(arg, "resolution").unwrap_or(""), opt(arg, "scope"), opt(arg, "request_id"), opt(arg, "reason"), opt(arg, "decided_at"))
-                .map_err(|e| error_json(&e.into()))
-                .and_then(|res| session.record_outcome(&call, &strings(arg.get("matching_rule_ids")), res).map_err(|e| error_json(&e.into())));
+            let r = Resolution::from_parts(
+                s(arg, "resolution").unwrap_or(""),
+                opt(arg, "scope"),
+                opt(arg, "request_id"),
+                opt(arg, "reason"),
+                opt(arg, "decided_at"),
+            )
+            .map_err(|e| error_json(&e.into()))
+            .and_then(|res| {
+                session
+                    .record_outcome(&call, &strings(arg.get("matching_rule_ids")), res)
+                    .map_err(|e| error_json(&e.into()))
+            });
             match r {
                 Ok(effect) => {
                     result_err(c, Ok(()));
@@ -271,7 +335,10 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
                             "agent_reason_starts_with" => {
                                 c.checked += 1;
                                 if !effect.agent_reason.starts_with(v.as_str().unwrap_or("")) {
-                                    c.failures.push(format!("{at}: agent_reason {:?} does not start with {v}", effect.agent_reason));
+                                    c.failures.push(format!(
+                                        "{at}: agent_reason {:?} does not start with {v}",
+                                        effect.agent_reason
+                                    ));
                                 }
                             }
                             other => c.fail(at, format!("unknown expect key {other:?}")),
@@ -282,28 +349,50 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
             }
         }
         "add_scope" => {
-            let r = session.add_scope(arg.as_str().unwrap_or("")).map(|_| ()).map_err(|e| error_json(&e.into()));
+            let r = session
+                .add_scope(arg.as_str().unwrap_or(""))
+                .map(|_| ())
+                .map_err(|e| error_json(&e.into()));
             result_err(c, r);
         }
         "record_input_decision" => {
-            let r = s(arg, "decision").unwrap_or("").parse::<CachedDecision>().map_err(|e| error_json(&e.into())).and_then(|d| {
-                let hash = tool_input_sha256(call_of(arg).input()).map_err(|u| json!({"type": "config", "message": u.0}))?;
-                session.record_input_decision(s(arg, "tool_name").unwrap_or(""), &hash, d, s(arg, "reason"), s(arg, "decided_at"));
-                Ok(())
-            });
+            let r = s(arg, "decision")
+                .unwrap_or("")
+                .parse::<CachedDecision>()
+                .map_err(|e| error_json(&e.into()))
+                .and_then(|d| {
+                    let hash = tool_input_sha256(call_of(arg).input())
+                        .map_err(|u| json!({"type": "config", "message": u.0}))?;
+                    session.record_input_decision(
+                        s(arg, "tool_name").unwrap_or(""),
+                        &hash,
+                        d,
+                        s(arg, "reason"),
+                        s(arg, "decided_at"),
+                    );
+                    Ok(())
+                });
             result_err(c, r);
         }
         "record_rule_decision" => {
             let r = session
-                .record_rule_decision(s(arg, "tool_name").unwrap_or(""), &strings(arg.get("rule_ids")), CachedDecision::Denied, s(arg, "reason"), s(arg, "decided_at"))
+                .record_rule_decision(
+                    s(arg, "tool_name").unwrap_or(""),
+                    &strings(arg.get("rule_ids")),
+                    CachedDecision::Denied,
+                    s(arg, "reason"),
+                    s(arg, "decided_at"),
+                )
                 .map_err(|e| error_json(&e.into()));
             result_err(c, r);
         }
         "advance_clock" => clock.advance(arg.as_f64().unwrap_or(0.0)),
-        "snapshot_restore" => match Session::restore_with_clock(bundle.clone(), &session.snapshot(), clock.clone()) {
-            Ok(s) => *session = s,
-            Err(e) => c.fail(at, format!("restore failed: {e}")),
-        },
+        "snapshot_restore" => {
+            match Session::restore_with_clock(bundle.clone(), &session.snapshot(), clock.clone()) {
+                Ok(s) => *session = s,
+                Err(e) => c.fail(at, format!("restore failed: {e}")),
+            }
+        }
         "increment_gate_count" => {
             session.increment_gate_count();
         }
@@ -321,12 +410,20 @@ fn run_step(c: &mut Checks, at: &str, step: &Value, bundle: &Arc<PolicyBundle>, 
             }
         }
         "begin_gate" => {
-            let got = match session.begin_gate(arg["timeout_s"].as_i64(), arg["remaining_lifetime_s"].as_i64()) {
-                GateAdmission::Admitted { timeout, ceiling_shrinking, .. } => json!({"admitted": true, "reason": null, "effective_timeout_s": timeout.effective_s, "clip": timeout.clip.map(ClipReason::as_str), "ceiling_shrinking": ceiling_shrinking}),
-                GateAdmission::Refused { reason, .. } => json!({"admitted": false, "reason": reason}),
+            let got = match session
+                .begin_gate(arg["timeout_s"].as_i64(), arg["remaining_lifetime_s"].as_i64())
+            {
+                GateAdmission::Admitted { timeout, ceiling_shrinking, .. } => {
+                    json!({"admitted": true, "reason": null, "effective_timeout_s": timeout.effective_s, "clip": timeout.clip.map(ClipReason::as_str), "ceiling_shrinking": ceiling_shrinking})
+                }
+                GateAdmission::Refused { reason, .. } => {
+                    json!({"admitted": false, "reason": reason})
+                }
             };
             for (k, v) in expect.and_then(Value::as_object).into_iter().flatten() {
-                if ["admitted", "reason", "effective_timeout_s", "clip", "ceiling_shrinking"].contains(&k.as_str()) {
+                if ["admitted", "reason", "effective_timeout_s", "clip", "ceiling_shrinking"]
+                    .contains(&k.as_str())
+                {
                     c.eq(at, k, &got[k], v);
                 } else {
                     c.fail(at, format!("unknown expect key {k:?}"));
@@ -369,19 +466,29 @@ fn run_functions_file(f: &Value) -> Checks {
         let a = |n: usize| args.get(n).cloned().unwrap_or(Value::Null);
         let text = |n: usize| a(n).as_str().unwrap_or("").to_owned();
         let got: Result<Value, String> = match name.as_str() {
-            "tool_input_sha256" => tool_input_sha256(&JsonValue::from(a(0))).map(|h| json!(h)).map_err(|u| u.0),
-            "canonical_json" => canonical_json(&JsonValue::from(a(0))).map(|h| json!(h)).map_err(|u| u.0),
+            "tool_input_sha256" => {
+                tool_input_sha256(&JsonValue::from(a(0))).map(|h| json!(h)).map_err(|u| u.0)
+            }
+            "canonical_json" => {
+                canonical_json(&JsonValue::from(a(0))).map(|h| json!(h)).map_err(|u| u.0)
+            }
             "truncate" => Ok(json!(truncate(&text(0), a(1).as_u64().unwrap_or(0) as usize))),
             "is_degenerate_pattern" => Ok(json!(is_degenerate_pattern(&text(0)))),
-            "parse_approval_scope" => parse_approval_scope(&text(0)).map(|s| json!(s.to_string())).map_err(|e| e.to_string()),
+            "parse_approval_scope" => parse_approval_scope(&text(0))
+                .map(|s| json!(s.to_string()))
+                .map_err(|e| e.to_string()),
             "effective_timeout" => {
                 let t = effective_timeout(a(0).as_i64(), a(1).as_i64().unwrap_or(0), a(2).as_i64());
-                Ok(json!({"effective_s": t.effective_s, "clip": t.clip.map(ClipReason::as_str), "requested_s": t.requested_s}))
+                Ok(
+                    json!({"effective_s": t.effective_s, "clip": t.clip.map(ClipReason::as_str), "requested_s": t.requested_s}),
+                )
             }
             "strip_controls" => Ok(json!(strip_controls(&text(0)))),
             "redact_secrets" => Ok(json!(redact_secrets(&text(0)))),
             "scan_deny_reason" => Ok(json!(scan_deny_reason(&text(0)))),
-            "denial_envelope" => serde_json::from_value::<Vec<DenialEntry>>(a(0)).map(|e| json!(denial_envelope(&e))).map_err(|e| e.to_string()),
+            "denial_envelope" => serde_json::from_value::<Vec<DenialEntry>>(a(0))
+                .map(|e| json!(denial_envelope(&e)))
+                .map_err(|e| e.to_string()),
             "fingerprints_equal" => match (build_bundle(&a(0)), build_bundle(&a(1))) {
                 (Ok(x), Ok(y)) => Ok(json!(x.fingerprint() == y.fingerprint())),
                 (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
@@ -416,8 +523,10 @@ fn run_shell_file(f: &Value) -> Checks {
             c.fail(&at, "missing command");
             continue;
         };
-        let got = serde_json::to_value(cedar_hitl_core::shell::parse(command)).unwrap_or(Value::Null);
-        let opaque = !got["opaque"].is_null() || got["commands"].as_array().into_iter().flatten().any(|c| c["opaque"] == json!(true));
+        let got =
+            serde_json::to_value(cedar_hitl_core::shell::parse(command)).unwrap_or(Value::Null);
+        let opaque = !got["opaque"].is_null()
+            || got["commands"].as_array().into_iter().flatten().any(|c| c["opaque"] == json!(true));
         compare_shell(&mut c, &at, &got, opaque, &case["expect"]);
     }
     c
@@ -435,7 +544,11 @@ fn compare_shell(c: &mut Checks, at: &str, got: &Value, opaque: bool, want: &Val
                 c.eq(at, &format!("{k}.length"), &json!(got_list.len()), &json!(want_list.len()));
                 for (j, (g, w)) in got_list.iter().zip(&want_list).enumerate() {
                     for (field, wv) in w.as_object().into_iter().flatten() {
-                        let gv = if k == "writes" && field == "classes" { &g["facts"]["classes"] } else { &g[field] };
+                        let gv = if k == "writes" && field == "classes" {
+                            &g["facts"]["classes"]
+                        } else {
+                            &g[field]
+                        };
                         c.eq(at, &format!("{k}[{j}].{field}"), gv, wv);
                     }
                 }
@@ -453,7 +566,12 @@ fn check_explanation(c: &mut Checks, at: &str, got: &Value, want: &Value) {
     for (k, v) in want.as_object().into_iter().flatten() {
         match k.as_str() {
             "outcome" => c.eq(at, "explain.outcome", &got["decision"]["outcome"], v),
-            "steps" => c.eq(at, "explain.steps", &json!(steps.iter().map(|s| s["step"].clone()).collect::<Vec<_>>()), v),
+            "steps" => c.eq(
+                at,
+                "explain.steps",
+                &json!(steps.iter().map(|s| s["step"].clone()).collect::<Vec<_>>()),
+                v,
+            ),
             "evaluations" => {
                 let evals: Vec<Value> = steps
                     .iter()

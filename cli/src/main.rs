@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "cedar-hitl", version, about = "Decide ALLOW / DENY / REQUIRE_APPROVAL for AI agent tool calls with two Cedar tiers.")]
+#[command(
+    name = "cedar-hitl",
+    version,
+    about = "Decide ALLOW / DENY / REQUIRE_APPROVAL for AI agent tool calls with two Cedar tiers."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,7 +73,13 @@ fn session_and_call(a: CallArgs) -> Result<(Session, ToolCall), ExitCode> {
         Ok(Ok(b)) => b,
         Ok(Err(e)) | Err(e) => return Err(usage(e)),
     };
-    let cfg = SessionConfig { principal: a.principal, repo: a.repo, read_only: a.read_only, initial_approvals: a.approve, ..Default::default() };
+    let cfg = SessionConfig {
+        principal: a.principal,
+        repo: a.repo,
+        read_only: a.read_only,
+        initial_approvals: a.approve,
+        ..Default::default()
+    };
     let session = Session::new(Arc::new(bundle), cfg).map_err(usage)?;
     Ok((session, ToolCall::new(a.tool, input)))
 }
@@ -165,19 +175,29 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
 fn read(path: &Option<PathBuf>) -> Result<String, String> {
     match path {
         None => Ok(String::new()),
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display())),
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        }
     }
 }
 
 fn builder(b: &Blueprint) -> Result<PolicyBundleBuilder, String> {
-    Ok(PolicyBundle::builder().builtins(b.builtins).blueprint_hard(read(&b.blueprint_hard)?).blueprint_soft(read(&b.blueprint_soft)?).disable(b.disable.clone()))
+    Ok(PolicyBundle::builder()
+        .builtins(b.builtins)
+        .blueprint_hard(read(&b.blueprint_hard)?)
+        .blueprint_soft(read(&b.blueprint_soft)?)
+        .disable(b.disable.clone()))
 }
 
 /// `file:line` for a problem, naming the file the user passed.
 fn location(b: &Blueprint, source: Option<PolicySource>, line: Option<u32>) -> String {
     let file = match source {
-        Some(PolicySource::BlueprintHard) => b.blueprint_hard.as_deref().map(Path::display).map(|d| d.to_string()),
-        Some(PolicySource::BlueprintSoft) => b.blueprint_soft.as_deref().map(Path::display).map(|d| d.to_string()),
+        Some(PolicySource::BlueprintHard) => {
+            b.blueprint_hard.as_deref().map(Path::display).map(|d| d.to_string())
+        }
+        Some(PolicySource::BlueprintSoft) => {
+            b.blueprint_soft.as_deref().map(Path::display).map(|d| d.to_string())
+        }
         Some(other) => Some(other.to_string()),
         None => None,
     };
@@ -215,7 +235,19 @@ fn main() -> ExitCode {
             if json {
                 let mut j = d.to_json();
                 if let Some(o) = j.as_object_mut() {
-                    o.retain(|k, _| ["outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause"].contains(&k.as_str()));
+                    o.retain(|k, _| {
+                        [
+                            "outcome",
+                            "reason",
+                            "tier",
+                            "matching_rule_ids",
+                            "timeout_s",
+                            "severity",
+                            "fail_closed",
+                            "fail_closed_cause",
+                        ]
+                        .contains(&k.as_str())
+                    });
                 }
                 println!("{j}");
             } else {
@@ -241,10 +273,22 @@ fn main() -> ExitCode {
                 Err(e) => return usage(e),
             };
             for e in &report.errors {
-                println!("error: {}: [{}] {}{}", location(&blueprint, e.origin(), e.line()), e.kind().as_str(), e.rule_id().map(|r| format!("rule '{r}': ")).unwrap_or_default(), e.message());
+                println!(
+                    "error: {}: [{}] {}{}",
+                    location(&blueprint, e.origin(), e.line()),
+                    e.kind().as_str(),
+                    e.rule_id().map(|r| format!("rule '{r}': ")).unwrap_or_default(),
+                    e.message()
+                );
             }
             for w in &report.warnings {
-                println!("warning: {}: rule '{}' ({}): {}", location(&blueprint, Some(w.source()), w.line()), w.rule_id(), w.field(), w.message());
+                println!(
+                    "warning: {}: rule '{}' ({}): {}",
+                    location(&blueprint, Some(w.source()), w.line()),
+                    w.rule_id(),
+                    w.field(),
+                    w.message()
+                );
             }
             println!("{} error(s), {} warning(s)", report.errors.len(), report.warnings.len());
             if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
@@ -268,7 +312,14 @@ fn main() -> ExitCode {
                 println!("{}", serde_json::json!({"findings": list, "errors": errors}));
             } else {
                 for f in &findings {
-                    println!("{}: {}: rule '{}' [{}] {}", f.level.as_str(), location(&blueprint, Some(f.source), f.line), f.rule_id, f.kind, f.message);
+                    println!(
+                        "{}: {}: rule '{}' [{}] {}",
+                        f.level.as_str(),
+                        location(&blueprint, Some(f.source), f.line),
+                        f.rule_id,
+                        f.kind,
+                        f.message
+                    );
                 }
                 println!("{} finding(s), {errors} error(s)", findings.len());
             }
@@ -281,34 +332,69 @@ fn main() -> ExitCode {
             };
             let listing = bundle.listing();
             if !json {
-                println!("built-in profile: {}\npolicy fingerprint: {}", listing.profile, bundle.fingerprint());
+                println!(
+                    "built-in profile: {}\npolicy fingerprint: {}",
+                    listing.profile,
+                    bundle.fingerprint()
+                );
             }
             if json {
                 let mut v = serde_json::to_value(&listing).unwrap_or_default();
                 v["policy_fingerprint"] = bundle.fingerprint().into();
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                println!("{:<28} {:<5} {:<8} {:>8} {:<12} source", "rule_id", "tier", "severity", "timeout", "category");
+                println!(
+                    "{:<28} {:<5} {:<8} {:>8} {:<12} source",
+                    "rule_id", "tier", "severity", "timeout", "category"
+                );
                 for (tier, rules) in [("hard", &listing.hard), ("soft", &listing.soft)] {
                     for r in rules {
-                        let t = r.approval_timeout_s.map(|t| format!("{t}s")).unwrap_or_else(|| "-".into());
-                        println!("{:<28} {:<5} {:<8} {:>8} {:<12} {}", r.rule_id, tier, r.severity.as_deref().unwrap_or("-"), t, r.category.as_deref().unwrap_or("-"), r.source);
+                        let t = r
+                            .approval_timeout_s
+                            .map(|t| format!("{t}s"))
+                            .unwrap_or_else(|| "-".into());
+                        println!(
+                            "{:<28} {:<5} {:<8} {:>8} {:<12} {}",
+                            r.rule_id,
+                            tier,
+                            r.severity.as_deref().unwrap_or("-"),
+                            t,
+                            r.category.as_deref().unwrap_or("-"),
+                            r.source
+                        );
                     }
                 }
             }
             ExitCode::SUCCESS
         }
-        Command::Replay { log, blueprint, against, against_hard, against_soft, against_disable, principal, json, fail_on_diff } => {
+        Command::Replay {
+            log,
+            blueprint,
+            against,
+            against_hard,
+            against_soft,
+            against_disable,
+            principal,
+            json,
+            fail_on_diff,
+        } => {
             let base = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
                 Ok(Ok(b)) => Arc::new(b),
                 Ok(Err(e)) | Err(e) => return usage(e),
             };
-            let wants_other = against.is_some() || against_hard.is_some() || against_soft.is_some() || !against_disable.is_empty();
+            let wants_other = against.is_some()
+                || against_hard.is_some()
+                || against_soft.is_some()
+                || !against_disable.is_empty();
             let other = if wants_other {
                 let other_blueprint = Blueprint {
                     blueprint_hard: against_hard.or(blueprint.blueprint_hard.clone()),
                     blueprint_soft: against_soft.or(blueprint.blueprint_soft.clone()),
-                    disable: if against_disable.is_empty() { blueprint.disable.clone() } else { against_disable },
+                    disable: if against_disable.is_empty() {
+                        blueprint.disable.clone()
+                    } else {
+                        against_disable
+                    },
                     builtins: against.unwrap_or(blueprint.builtins),
                 };
                 match builder(&other_blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
@@ -319,7 +405,8 @@ fn main() -> ExitCode {
                 None
             };
             let cfg = SessionConfig { principal, ..Default::default() };
-            let (reader, size): (Box<dyn std::io::BufRead>, Option<u64>) = if log.as_os_str() == "-" {
+            let (reader, size): (Box<dyn std::io::BufRead>, Option<u64>) = if log.as_os_str() == "-"
+            {
                 (Box::new(std::io::BufReader::new(std::io::stdin())), None)
             } else {
                 match std::fs::File::open(&log) {
@@ -332,8 +419,14 @@ fn main() -> ExitCode {
             };
             // A progress bar only for a person watching (stderr is a terminal).
             let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
-                let b = size.map_or_else(indicatif::ProgressBar::new_spinner, indicatif::ProgressBar::new);
-                b.set_style(indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+                let b = size
+                    .map_or_else(indicatif::ProgressBar::new_spinner, indicatif::ProgressBar::new);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {bytes}/{total_bytes} {bar:30} {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
                 b
             });
             let result = cedar_hitl_cli::replay::replay(reader, base, other, &cfg, |n| {
@@ -355,10 +448,17 @@ fn main() -> ExitCode {
             } else {
                 print!("{}", cedar_hitl_cli::replay::render(&summary));
             }
-            if fail_on_diff && summary.differences > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if fail_on_diff && summary.differences > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Command::Facts { command } => {
-            println!("{}", serde_json::to_string_pretty(&shell::parse(&command)).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&shell::parse(&command)).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Command::Parity { dir } => match cedar_hitl_cli::contracts::run_all(&dir) {

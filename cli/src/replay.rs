@@ -2,7 +2,9 @@
 //! through a second one, and report what would change. It streams: memory stays bounded by the
 //! number of live sessions and the kept examples, not by the log's size.
 
-use cedar_hitl_core::{tool_input_preview, Decision, JsonValue, PolicyBundle, Session, SessionConfig, ToolCall};
+use cedar_hitl_core::{
+    Decision, JsonValue, PolicyBundle, Session, SessionConfig, ToolCall, tool_input_preview,
+};
 use lru::LruCache;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -81,7 +83,8 @@ pub fn replay<R: BufRead>(
     config: &SessionConfig,
     mut progress: impl FnMut(u64),
 ) -> Result<ReplaySummary, String> {
-    let mut out = ReplaySummary { against: against.as_ref().map(|_| BTreeMap::new()), ..Default::default() };
+    let mut out =
+        ReplaySummary { against: against.as_ref().map(|_| BTreeMap::new()), ..Default::default() };
     let cap = NonZeroUsize::new(MAX_LIVE_SESSIONS).unwrap_or(NonZeroUsize::MIN);
     let mut sessions: LruCache<String, (Session, Option<Session>)> = LruCache::new(cap);
     let mut bytes = 0u64;
@@ -94,7 +97,9 @@ pub fn replay<R: BufRead>(
             out.skipped += 1;
             continue;
         }
-        let Some((session_id, call)) = serde_json::from_str::<serde_json::Value>(&line).ok().as_ref().and_then(call_of) else {
+        let Some((session_id, call)) =
+            serde_json::from_str::<serde_json::Value>(&line).ok().as_ref().and_then(call_of)
+        else {
             out.skipped += 1;
             if out.skipped_lines.len() < 10 {
                 out.skipped_lines.push(out.lines);
@@ -103,7 +108,9 @@ pub fn replay<R: BufRead>(
         };
         out.calls += 1;
         if !sessions.contains(&session_id) {
-            let make = |b: &Arc<PolicyBundle>| Session::new(Arc::clone(b), config.clone()).map_err(|e| e.to_string());
+            let make = |b: &Arc<PolicyBundle>| {
+                Session::new(Arc::clone(b), config.clone()).map_err(|e| e.to_string())
+            };
             let pair = (make(&base)?, against.as_ref().map(make).transpose()?);
             sessions.put(session_id.clone(), pair);
         }
@@ -117,10 +124,16 @@ pub fn replay<R: BufRead>(
         }
         if d.outcome() != o.outcome() || d.matching_rule_ids() != o.matching_rule_ids() {
             out.differences += 1;
-            let group = out.groups.entry(format!("{} -> {}", describe(&d), describe(&o))).or_default();
+            let group =
+                out.groups.entry(format!("{} -> {}", describe(&d), describe(&o))).or_default();
             group.count += 1;
             if group.examples.len() < EXAMPLES_PER_GROUP {
-                group.examples.push(Example { line: out.lines, session_id, tool_name: call.tool_name().to_owned(), preview: tool_input_preview(call.input()) });
+                group.examples.push(Example {
+                    line: out.lines,
+                    session_id,
+                    tool_name: call.tool_name().to_owned(),
+                    preview: tool_input_preview(call.input()),
+                });
             }
         }
     }
@@ -137,7 +150,12 @@ pub fn render(s: &ReplaySummary) -> String {
     text.push('\n');
     let row = |name: &str, m: &BTreeMap<String, u64>| {
         let get = |k: &str| m.get(k).copied().unwrap_or(0);
-        format!("{name:<8} allow {:>8}  deny {:>8}  require_approval {:>8}\n", get("allow"), get("deny"), get("require_approval"))
+        format!(
+            "{name:<8} allow {:>8}  deny {:>8}  require_approval {:>8}\n",
+            get("allow"),
+            get("deny"),
+            get("require_approval")
+        )
     };
     text.push_str(&row("base", &s.base));
     if let Some(a) = &s.against {
@@ -148,7 +166,10 @@ pub fn render(s: &ReplaySummary) -> String {
         for (change, g) in groups {
             text.push_str(&format!("\n{:>6} × {change}\n", g.count));
             for e in &g.examples {
-                text.push_str(&format!("         line {}: {} {}\n", e.line, e.tool_name, e.preview));
+                text.push_str(&format!(
+                    "         line {}: {} {}\n",
+                    e.line, e.tool_name, e.preview
+                ));
             }
         }
     }
@@ -171,7 +192,8 @@ mod tests {
             r#"{"tool_name": "Bash", "tool_input": {"command": "rm -rf /tmp/other"}}"#,
         ]
         .join("\n");
-        let up = Arc::new(PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap());
+        let up =
+            Arc::new(PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().unwrap());
         let hard = Arc::new(PolicyBundle::builtin());
         let s = replay(log.as_bytes(), up, Some(hard), &SessionConfig::default(), |_| {}).unwrap();
         assert_eq!((s.lines, s.calls, s.skipped, s.skipped_lines.clone()), (6, 4, 2, vec![5]));

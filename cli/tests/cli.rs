@@ -18,9 +18,17 @@ fn tmp(name: &str, text: &str) -> String {
 
 #[test]
 fn eval_json_force_push_requires_approval() {
-    let o = run(&["eval", "--tool", "Bash", "--input", r#"{"command":"git push --force origin main"}"#, "--json"]);
+    let o = run(&[
+        "eval",
+        "--tool",
+        "Bash",
+        "--input",
+        r#"{"command":"git push --force origin main"}"#,
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("exactly one JSON object");
+    let v: serde_json::Value =
+        serde_json::from_str(stdout(&o).trim()).expect("exactly one JSON object");
     assert_eq!(v["outcome"], "require_approval");
     assert_eq!(v["matching_rule_ids"], serde_json::json!(["force_push_any", "force_push_main"]));
     assert_eq!((v["timeout_s"].as_i64(), v["severity"].as_str()), (Some(300), Some("high")));
@@ -31,7 +39,16 @@ fn eval_json_force_push_requires_approval() {
 
 #[test]
 fn eval_respects_approvals_and_read_only() {
-    let o = run(&["eval", "--tool", "Bash", "--input", r#"{"command":"git push --force origin x"}"#, "--approve", "rule:force_push_any", "--json"]);
+    let o = run(&[
+        "eval",
+        "--tool",
+        "Bash",
+        "--input",
+        r#"{"command":"git push --force origin x"}"#,
+        "--approve",
+        "rule:force_push_any",
+        "--json",
+    ]);
     assert!(stdout(&o).contains(r#""outcome":"allow""#));
     let o = run(&["eval", "--tool", "Write", "--input", r#"{"file_path":"a.py"}"#, "--read-only"]);
     assert!(stdout(&o).starts_with("DENY: Hard-deny: read_only_forbid_write"), "{}", stdout(&o));
@@ -41,7 +58,12 @@ fn eval_respects_approvals_and_read_only() {
 fn eval_bad_arguments_exit_2() {
     assert_eq!(run(&["eval", "--tool", "Bash", "--input", "not json"]).status.code(), Some(2));
     assert_eq!(run(&["eval", "--tool", "Bash", "--input", "[1]"]).status.code(), Some(2));
-    assert_eq!(run(&["eval", "--tool", "Bash", "--input", "{}", "--approve", "bash_pattern:*"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["eval", "--tool", "Bash", "--input", "{}", "--approve", "bash_pattern:*"])
+            .status
+            .code(),
+        Some(2)
+    );
     let bad = tmp("bad.cedar", "forbid (");
     let o = run(&["eval", "--tool", "Bash", "--input", "{}", "--blueprint-soft", &bad]);
     assert_eq!(o.status.code(), Some(2));
@@ -57,9 +79,17 @@ fn check_reports_every_problem_with_file_and_line() {
     let o = run(&["check", "--blueprint-soft", &f]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains(&format!("{f}:4")) && out.contains("rule 'bad'") && out.contains("low, medium, high"), "{out}");
+    assert!(
+        out.contains(&format!("{f}:4"))
+            && out.contains("rule 'bad'")
+            && out.contains("low, medium, high"),
+        "{out}"
+    );
     assert!(out.contains(&format!("{f}:6")) && out.contains("rule 't'"), "{out}");
-    assert!(out.contains("warning:") && out.contains(&format!("{f}:1")) && out.contains("quick"), "{out}");
+    assert!(
+        out.contains("warning:") && out.contains(&format!("{f}:1")) && out.contains("quick"),
+        "{out}"
+    );
     let ok = tmp("ok.cedar", "");
     assert_eq!(run(&["check", "--blueprint-soft", &ok]).status.code(), Some(0));
 }
@@ -68,8 +98,20 @@ fn check_reports_every_problem_with_file_and_line() {
 fn rules_lists_enforced_rules() {
     let o = run(&["rules", "--json", "--disable", "write_credentials"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let soft: Vec<&str> = v["soft"].as_array().unwrap().iter().map(|r| r["rule_id"].as_str().unwrap()).collect();
-    assert_eq!(soft, ["force_push_any", "force_push_main", "push_to_protected_branch", "write_env_files", "pipe_to_shell", "rm_dynamic_target", "opaque_shell_command"]);
+    let soft: Vec<&str> =
+        v["soft"].as_array().unwrap().iter().map(|r| r["rule_id"].as_str().unwrap()).collect();
+    assert_eq!(
+        soft,
+        [
+            "force_push_any",
+            "force_push_main",
+            "push_to_protected_branch",
+            "write_env_files",
+            "pipe_to_shell",
+            "rm_dynamic_target",
+            "opaque_shell_command"
+        ]
+    );
     assert_eq!(v["hard"].as_array().unwrap().len(), 7);
     assert_eq!(v["profile"], "hardened");
     let table = stdout(&run(&["rules"]));
@@ -102,7 +144,9 @@ fn replay_reports_the_differences_between_profiles() {
     for i in 0..250 {
         log.push_str(&format!("{{\"session_id\": \"s{}\", \"tool_name\": \"Bash\", \"tool_input\": {{\"command\": \"rm -rf /\"}}}}\n", i % 7));
         log.push_str(&format!("{{\"tool_name\": \"Bash\", \"tool_input\": {{\"command\": \"rm -rf /tmp/build-{i}\"}}}}\n"));
-        log.push_str("{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"git push origin +main\"}}\n");
+        log.push_str(
+            "{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"git push origin +main\"}}\n",
+        );
         log.push_str(&format!("{{\"id\": {i}, \"kind\": \"read\", \"tool_name\": \"Read\", \"tool_input\": {{\"file_path\": \"a\"}}}}\n"));
     }
     log.push_str("garbage\n");
@@ -110,14 +154,28 @@ fn replay_reports_the_differences_between_profiles() {
     let o = run(&["replay", &path, "--builtins", "upstream", "--against", "hardened", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!((v["calls"].as_u64(), v["skipped"].as_u64(), v["differences"].as_u64()), (Some(1000), Some(1), Some(500)));
+    assert_eq!(
+        (v["calls"].as_u64(), v["skipped"].as_u64(), v["differences"].as_u64()),
+        (Some(1000), Some(1), Some(500))
+    );
     assert_eq!(v["base"]["deny"], 500);
     assert_eq!(v["against"]["deny"], 250);
     assert_eq!(v["against"]["require_approval"], 250);
     assert_eq!(v["groups"]["deny [rm_slash] -> allow []"]["count"], 250);
-    assert_eq!(v["groups"]["allow [] -> require_approval [force_push_any, force_push_main]"]["count"], 250);
+    assert_eq!(
+        v["groups"]["allow [] -> require_approval [force_push_any, force_push_main]"]["count"],
+        250
+    );
     assert_eq!(v["groups"]["deny [rm_slash] -> allow []"]["examples"].as_array().unwrap().len(), 5);
-    let o = run(&["replay", &path, "--builtins", "upstream", "--against", "hardened", "--fail-on-diff"]);
+    let o = run(&[
+        "replay",
+        &path,
+        "--builtins",
+        "upstream",
+        "--against",
+        "hardened",
+        "--fail-on-diff",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("500 call(s) decided differently"), "{}", stdout(&o));
     let o = run(&["replay", &path]);
@@ -128,8 +186,12 @@ fn replay_reports_the_differences_between_profiles() {
 /// Replay streams: a log many times larger than the process's resident set.
 #[test]
 fn replay_streams_in_bounded_memory() {
-    let line = format!("{{\"tool_name\": \"Write\", \"tool_input\": {{\"file_path\": \"src/a.rs\", \"content\": \"{}\"}}}}\n", "x".repeat(4000));
-    let path = std::env::temp_dir().join(format!("cedar-hitl-cli-{}-big.jsonl", std::process::id()));
+    let line = format!(
+        "{{\"tool_name\": \"Write\", \"tool_input\": {{\"file_path\": \"src/a.rs\", \"content\": \"{}\"}}}}\n",
+        "x".repeat(4000)
+    );
+    let path =
+        std::env::temp_dir().join(format!("cedar-hitl-cli-{}-big.jsonl", std::process::id()));
     {
         use std::io::Write;
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
@@ -147,7 +209,12 @@ fn replay_streams_in_bounded_memory() {
     let mut peak_kib = 0u64;
     while child.try_wait().unwrap().is_none() {
         if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
-            if let Some(v) = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()) {
+            if let Some(v) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+            {
                 peak_kib = peak_kib.max(v);
             }
         }
@@ -158,7 +225,10 @@ fn replay_streams_in_bounded_memory() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["calls"], 25_000);
     assert!(size_kib > 95_000, "log is {size_kib} KiB");
-    assert!(peak_kib > 0 && peak_kib < 64 * 1024, "peak RSS {peak_kib} KiB for a {size_kib} KiB log");
+    assert!(
+        peak_kib > 0 && peak_kib < 64 * 1024,
+        "peak RSS {peak_kib} KiB for a {size_kib} KiB log"
+    );
 }
 
 #[test]
@@ -206,7 +276,13 @@ when { context.program == "shutdown" };
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["kind"].as_str().unwrap().to_owned(), f["rule_id"].as_str().unwrap().to_owned(), f["location"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["location"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     for (kind, rule, line) in [
         ("never_matches", "never", 1),
@@ -216,36 +292,71 @@ when { context.program == "shutdown" };
         ("impossible_condition", "impossible", 11),
         ("shadowed_by_hard_rule", "dup_of_hard", 15),
     ] {
-        assert!(found.contains(&(kind.to_owned(), rule.to_owned(), format!("{soft}:{line}"))), "{kind} {rule}: {found:?}");
+        assert!(
+            found.contains(&(kind.to_owned(), rule.to_owned(), format!("{soft}:{line}"))),
+            "{kind} {rule}: {found:?}"
+        );
     }
-    assert!(found.contains(&("annotation_on_hard_rule".to_owned(), "no_shutdown".to_owned(), format!("{hard}:1"))), "{found:?}");
+    assert!(
+        found.contains(&(
+            "annotation_on_hard_rule".to_owned(),
+            "no_shutdown".to_owned(),
+            format!("{hard}:1")
+        )),
+        "{found:?}"
+    );
     assert_eq!(v["errors"], 2);
     // A longer task default makes the timeout meaningful.
     let o = run(&["lint", "--blueprint-soft", &soft, "--task-default-timeout-s", "1200", "--json"]);
     assert!(!stdout(&o).contains("timeout_above_task_default"));
     // Warnings and hints alone exit 0; the built-in profiles lint clean.
-    let only_hint = tmp("lint-hint.cedar", "@tier(\"soft\") @rule_id(\"h\") forbid (principal, action == Agent::Action::\"execute_bash\", resource) when { context.command like \"*npm publish*\" };");
+    let only_hint = tmp(
+        "lint-hint.cedar",
+        "@tier(\"soft\") @rule_id(\"h\") forbid (principal, action == Agent::Action::\"execute_bash\", resource) when { context.command like \"*npm publish*\" };",
+    );
     let o = run(&["lint", "--blueprint-soft", &only_hint]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("hint:") && stdout(&o).contains("context.program"));
     for profile in ["hardened", "upstream"] {
         let o = run(&["lint", "--builtins", profile]);
-        assert_eq!((o.status.code(), stdout(&o).trim()), (Some(0), "0 finding(s), 0 error(s)"), "{profile}");
+        assert_eq!(
+            (o.status.code(), stdout(&o).trim()),
+            (Some(0), "0 finding(s), 0 error(s)"),
+            "{profile}"
+        );
     }
 }
 
 #[test]
 fn explain_prints_the_path() {
-    let o = run(&["explain", "--tool", "Bash", "--input", r#"{"command":"git push -f origin HEAD:main"}"#, "--approve", "rule:force_push_any"]);
+    let o = run(&[
+        "explain",
+        "--tool",
+        "Bash",
+        "--input",
+        r#"{"command":"git push -f origin HEAD:main"}"#,
+        "--approve",
+        "rule:force_push_any",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     assert!(text.starts_with("REQUIRE_APPROVAL: Soft-deny: force_push_main\n"), "{text}");
-    assert!(text.contains("soft execute_bash `git push -f origin HEAD:main` → force_push_any, force_push_main"), "{text}");
-    assert!(text.contains("rule scopes cover [force_push_any]; outstanding [force_push_main]"), "{text}");
-    let o = run(&["explain", "--tool", "Write", "--input", r#"{"file_path":".GIT/config"}"#, "--json"]);
+    assert!(
+        text.contains(
+            "soft execute_bash `git push -f origin HEAD:main` → force_push_any, force_push_main"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("rule scopes cover [force_push_any]; outstanding [force_push_main]"),
+        "{text}"
+    );
+    let o =
+        run(&["explain", "--tool", "Write", "--input", r#"{"file_path":".GIT/config"}"#, "--json"]);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["decision"]["matching_rule_ids"], serde_json::json!(["write_git_internals"]));
     assert_eq!(v["path"]["classes"], serde_json::json!(["git_internal"]));
-    let rules: serde_json::Value = serde_json::from_str(&stdout(&run(&["rules", "--json"]))).unwrap();
+    let rules: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["rules", "--json"]))).unwrap();
     assert_eq!(v["decision"]["policy_fingerprint"], rules["policy_fingerprint"]);
 }

@@ -5,10 +5,19 @@ use std::path::Path;
 #[test]
 fn every_contract_fixture_passes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts");
-    let reports = cedar_hitl_cli::contracts::run_all(&root).expect("contract folders exist and are non-empty");
+    let reports = cedar_hitl_cli::contracts::run_all(&root)
+        .expect("contract folders exist and are non-empty");
     let checked: usize = reports.iter().map(|r| r.checked).sum();
-    let failures: Vec<String> = reports.iter().flat_map(|r| r.failures.iter().map(move |f| format!("{}: {f}", r.path.display()))).collect();
-    assert!(failures.is_empty(), "{} of {checked} contract checks failed:\n{}", failures.len(), failures.join("\n"));
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.failures.iter().map(move |f| format!("{}: {f}", r.path.display())))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} contract checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked >= 80, "only {checked} contract checks ran");
 }
 

@@ -1,7 +1,10 @@
 //! The invariant checks shared by every target. Each panics with a message naming the violated
 //! property and the offending value, so a libFuzzer crash and a failing replay test read the same.
 
-use cedar_hitl_core::{constants, is_well_formed_rule_id, Decision, FailClosedCause, Outcome, PolicyBundle, Session, Tier};
+use cedar_hitl_core::{
+    Decision, FailClosedCause, Outcome, PolicyBundle, Session, Tier, constants,
+    is_well_formed_rule_id,
+};
 
 /// A character no agent- or human-facing text may contain (SPEC §15.13): every C0 control except
 /// tab and newline, DEL, and every C1 control. (ESC is a C0 control, so it is covered.)
@@ -27,7 +30,9 @@ pub fn assert_max_chars(what: &str, text: &str, max: usize) {
 /// Every rule id `d` names belongs to `bundle` and is well formed.
 fn ids_known(bundle: &PolicyBundle, d: &Decision) -> bool {
     let rules = bundle.rules();
-    d.matching_rule_ids().iter().all(|id| is_well_formed_rule_id(id) && rules.iter().any(|r| r.rule_id() == id))
+    d.matching_rule_ids()
+        .iter()
+        .all(|id| is_well_formed_rule_id(id) && rules.iter().any(|r| r.rule_id() == id))
 }
 
 /// The shape every decision must have (SPEC §6.1, §6.2, §15.6, §15.12), given the session that
@@ -50,11 +55,20 @@ pub fn assert_well_formed(session: &Session, d: &Decision) {
         }
         match d.outcome() {
             Outcome::Allow => {
-                if d.is_fail_closed() || d.timeout_s().is_some() || d.severity().is_some() || d.cache_hit().is_some() {
+                if d.is_fail_closed()
+                    || d.timeout_s().is_some()
+                    || d.severity().is_some()
+                    || d.cache_hit().is_some()
+                {
                     return Err("ALLOW with fail_closed / timeout / severity / cache_hit");
                 }
                 match d.tier() {
-                    None if ["permitted", "Pre-approved by allowlist", "permitted (all matching soft-deny rules disabled by blueprint)"].contains(&d.reason()) => {}
+                    None if [
+                        "permitted",
+                        "Pre-approved by allowlist",
+                        "permitted (all matching soft-deny rules disabled by blueprint)",
+                    ]
+                    .contains(&d.reason()) => {}
                     Some(Tier::Soft) if d.reason() == format!("Allowlist rule: {ids}") => {}
                     _ => return Err("ALLOW reason not in the catalogue"),
                 }
@@ -65,10 +79,14 @@ pub fn assert_well_formed(session: &Session, d: &Decision) {
                     return Err("REQUIRE_APPROVAL timeout outside [30, 3600]");
                 }
                 if i64::from(t) > default_timeout.max(30) {
-                    return Err("REQUIRE_APPROVAL timeout above the task default (annotations only shorten it)");
+                    return Err(
+                        "REQUIRE_APPROVAL timeout above the task default (annotations only shorten it)",
+                    );
                 }
                 if d.severity().is_none() || d.is_fail_closed() || d.cache_hit().is_some() {
-                    return Err("REQUIRE_APPROVAL without severity, or fail_closed / cache_hit set");
+                    return Err(
+                        "REQUIRE_APPROVAL without severity, or fail_closed / cache_hit set",
+                    );
                 }
                 if d.tier() != Some(Tier::Soft) {
                     return Err("REQUIRE_APPROVAL not from the soft tier");
@@ -83,9 +101,15 @@ pub fn assert_well_formed(session: &Session, d: &Decision) {
                         return Err("fail-closed reason is not 'fail-closed: <cause>'");
                     }
                     if f.cause == FailClosedCause::InternalError {
-                        return Err("internal_error: the engine panicked (or a lock was poisoned) inside evaluate");
+                        return Err(
+                            "internal_error: the engine panicked (or a lock was poisoned) inside evaluate",
+                        );
                     }
-                    if d.tier().is_some() || d.timeout_s().is_some() || d.severity().is_some() || d.cache_hit().is_some() {
+                    if d.tier().is_some()
+                        || d.timeout_s().is_some()
+                        || d.severity().is_some()
+                        || d.cache_hit().is_some()
+                    {
                         return Err("fail-closed DENY carries rule facts");
                     }
                 }
@@ -95,12 +119,24 @@ pub fn assert_well_formed(session: &Session, d: &Decision) {
                     }
                     match (d.tier(), d.cache_hit()) {
                         (Some(Tier::Hard), None) if d.reason() == format!("Hard-deny: {ids}") => {}
-                        (None, Some(h)) if d.reason().starts_with(&format!("Recent {} within ", h.cached_decision)) && h.matched_rule_ids.is_none() => {}
-                        (Some(Tier::Soft), Some(h)) if d.reason().starts_with("Recent DENIED on rule") && h.matched_rule_ids.as_deref() == Some(d.matching_rule_ids()) => {}
-                        _ => return Err("DENY is neither fail-closed, hard, nor a cache hit of the right shape"),
+                        (None, Some(h))
+                            if d.reason()
+                                .starts_with(&format!("Recent {} within ", h.cached_decision))
+                                && h.matched_rule_ids.is_none() => {}
+                        (Some(Tier::Soft), Some(h))
+                            if d.reason().starts_with("Recent DENIED on rule")
+                                && h.matched_rule_ids.as_deref() == Some(d.matching_rule_ids()) => {
+                        }
+                        _ => {
+                            return Err(
+                                "DENY is neither fail-closed, hard, nor a cache hit of the right shape",
+                            );
+                        }
                     }
                     if let Some(h) = d.cache_hit() {
-                        if h.tool_input_sha256.len() != 64 || !h.tool_input_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        if h.tool_input_sha256.len() != 64
+                            || !h.tool_input_sha256.bytes().all(|b| b.is_ascii_hexdigit())
+                        {
                             return Err("cache hit with a malformed tool_input_sha256");
                         }
                     }

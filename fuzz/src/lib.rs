@@ -18,7 +18,9 @@ use invariants::{assert_caches_bounded, assert_clean, assert_max_chars, assert_w
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
-use value_text::{container_depth, has_float, has_non_json, parse_value, parse_value_prefix, unescape};
+use value_text::{
+    container_depth, has_float, has_non_json, parse_value, parse_value_prefix, unescape,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Shared fixtures
@@ -88,7 +90,12 @@ fn tool_key<'a>(tools: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// An independent restatement of the built-in hard rules (SPEC §3.1) plus `extra_write_prefixes`:
 /// whether the hard tier must deny `call`, whatever the session's history.
-pub fn hard_tier_matches(bundle: &PolicyBundle, read_only: bool, call: &ToolCall, extra_write_prefixes: &[&str]) -> bool {
+pub fn hard_tier_matches(
+    bundle: &PolicyBundle,
+    read_only: bool,
+    call: &ToolCall,
+    extra_write_prefixes: &[&str],
+) -> bool {
     // A model of the hardened built-in hard tier, deliberately narrower than the rules: every
     // case it names must be hard-denied, whatever else the rules also catch.
     let name = call.tool_name();
@@ -97,11 +104,19 @@ pub fn hard_tier_matches(bundle: &PolicyBundle, read_only: bool, call: &ToolCall
             return true;
         }
         if let Some(path) = call.input().get(key).and_then(JsonValue::as_str) {
-            return path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) || extra_write_prefixes.iter().any(|p| path.starts_with(p));
+            return path.split('/').any(|c| c.eq_ignore_ascii_case(".git"))
+                || extra_write_prefixes.iter().any(|p| path.starts_with(p));
         }
     } else if let Some(key) = tool_key(bundle.shell_tools(), name) {
         if let Some(cmd) = call.input().get(key).and_then(JsonValue::as_str) {
-            let known = ["rm -rf /", "rm -fr /", "sudo rm -r -f /", "find / -delete", "psql -c 'DROP TABLE t'", "echo x > .git/config"];
+            let known = [
+                "rm -rf /",
+                "rm -fr /",
+                "sudo rm -r -f /",
+                "find / -delete",
+                "psql -c 'DROP TABLE t'",
+                "echo x > .git/config",
+            ];
             return known.contains(&cmd.trim());
         }
     } else if read_only && name == "Edit" {
@@ -130,10 +145,14 @@ fn evaluate_checked(session: &Session, call: &ToolCall, extra_write_prefixes: &[
 /// Whether the call carries what its tool kind needs (an object input, and a string key for
 /// write/shell tools); otherwise evaluation fails closed before the allowlist step.
 fn call_is_valid(bundle: &PolicyBundle, call: &ToolCall) -> bool {
-    if !matches!(call.input(), JsonValue::Object(_)) || has_non_json(call.input()) || container_depth(call.input()) > constants().tool_input_max_depth {
+    if !matches!(call.input(), JsonValue::Object(_))
+        || has_non_json(call.input())
+        || container_depth(call.input()) > constants().tool_input_max_depth
+    {
         return false;
     }
-    let key = tool_key(bundle.write_tools(), call.tool_name()).or_else(|| tool_key(bundle.shell_tools(), call.tool_name()));
+    let key = tool_key(bundle.write_tools(), call.tool_name())
+        .or_else(|| tool_key(bundle.shell_tools(), call.tool_name()));
     key.is_none_or(|k| call.input().get(k).and_then(JsonValue::as_str).is_some())
 }
 
@@ -194,7 +213,8 @@ fn decode_bundle(text: &str) -> BundleInput {
             Sec::Disable => input.disable.push(marker.to_owned()),
             Sec::Write | Sec::Shell => {
                 let (tool, key) = marker.split_once(' ').unwrap_or((marker, ""));
-                let map = if matches!(sec, Sec::Write) { &mut input.write } else { &mut input.shell };
+                let map =
+                    if matches!(sec, Sec::Write) { &mut input.write } else { &mut input.shell };
                 map.get_or_insert_with(Vec::new).push((tool.to_owned(), key.to_owned()));
             }
         }
@@ -222,10 +242,16 @@ pub fn bundle_load(data: &[u8]) {
         match parse_rules(t) {
             Ok(rules) => {
                 for r in &rules {
-                    assert!(is_well_formed_rule_id(r.rule_id()), "parse_rules accepted rule id {:?}", r.rule_id());
+                    assert!(
+                        is_well_formed_rule_id(r.rule_id()),
+                        "parse_rules accepted rule id {:?}",
+                        r.rule_id()
+                    );
                 }
             }
-            Err(e) => assert!(!e.message().is_empty(), "parse_rules error with an empty message: {e:?}"),
+            Err(e) => {
+                assert!(!e.message().is_empty(), "parse_rules error with an empty message: {e:?}")
+            }
         }
     }
 
@@ -242,19 +268,33 @@ pub fn bundle_load(data: &[u8]) {
     }
     let report = builder.clone().check();
     for e in &report.errors {
-        assert!(!e.message().is_empty() && !e.to_string().is_empty(), "load error with an empty message: {e:?}");
+        assert!(
+            !e.message().is_empty() && !e.to_string().is_empty(),
+            "load error with an empty message: {e:?}"
+        );
     }
     for w in &report.warnings {
         assert!(!w.message().is_empty(), "load warning with an empty message: {w:?}");
     }
     let bundle = match builder.build() {
         Err(e) => {
-            assert!(!e.message().is_empty() && !e.to_string().is_empty(), "load error with an empty message: {e:?}");
-            assert_eq!(report.errors.first(), Some(&e), "build() error differs from check()'s first error");
+            assert!(
+                !e.message().is_empty() && !e.to_string().is_empty(),
+                "load error with an empty message: {e:?}"
+            );
+            assert_eq!(
+                report.errors.first(),
+                Some(&e),
+                "build() error differs from check()'s first error"
+            );
             return;
         }
         Ok(b) => {
-            assert!(report.errors.is_empty(), "build() succeeded but check() reported {:?}", report.errors);
+            assert!(
+                report.errors.is_empty(),
+                "build() succeeded but check() reported {:?}",
+                report.errors
+            );
             b
         }
     };
@@ -267,16 +307,25 @@ pub fn bundle_load(data: &[u8]) {
     for (tier, list) in [(Tier::Hard, &listing.hard), (Tier::Soft, &listing.soft)] {
         for s in list {
             assert!(
-                rules.iter().any(|r| r.rule_id() == s.rule_id && r.tier() == Some(tier) && r.effect() == RuleEffect::Forbid),
+                rules.iter().any(|r| r.rule_id() == s.rule_id
+                    && r.tier() == Some(tier)
+                    && r.effect() == RuleEffect::Forbid),
                 "listing names {tier} rule {:?} that is not a forbid rule of that tier",
                 s.rule_id
             );
-            assert!(tier == Tier::Hard || !bundle.disabled().contains(&s.rule_id), "listing shows disabled rule {:?}", s.rule_id);
+            assert!(
+                tier == Tier::Hard || !bundle.disabled().contains(&s.rule_id),
+                "listing shows disabled rule {:?}",
+                s.rule_id
+            );
             assert_max_chars("listing summary", &s.summary, constants().rule_summary_max_chars);
         }
     }
     for id in bundle.disabled() {
-        assert!(rules.iter().any(|r| r.rule_id() == id && r.tier() == Some(Tier::Soft)), "disabled id {id:?} is not a soft rule");
+        assert!(
+            rules.iter().any(|r| r.rule_id() == id && r.tier() == Some(Tier::Soft)),
+            "disabled id {id:?} is not a soft rule"
+        );
     }
 
     let bundle = Arc::new(bundle);
@@ -293,7 +342,9 @@ pub fn bundle_load(data: &[u8]) {
         ToolCall::new("mcp__gh__create_pr", JsonValue::Object(vec![])),
     ];
     for read_only in [false, true] {
-        let session = Session::new(bundle.clone(), SessionConfig { read_only, ..Default::default() }).expect("default config is valid");
+        let session =
+            Session::new(bundle.clone(), SessionConfig { read_only, ..Default::default() })
+                .expect("default config is valid");
         for call in &calls {
             evaluate_checked(&session, call, &[]);
         }
@@ -327,34 +378,60 @@ fn check_scope_line(session: &Session, line: &str) {
     match &strict {
         Ok(sc) => {
             let text = sc.to_string();
-            assert_eq!(parse_approval_scope(&text).as_ref(), Ok(sc), "normalised scope {text:?} (from {line:?}) does not re-parse to itself");
+            assert_eq!(
+                parse_approval_scope(&text).as_ref(),
+                Ok(sc),
+                "normalised scope {text:?} (from {line:?}) does not re-parse to itself"
+            );
             assert_eq!(text.trim(), text, "normalised scope {text:?} has surrounding whitespace");
             assert_max_chars("normalised scope", &text, cap);
             match sc {
                 ApprovalScope::BashPattern(p) | ApprovalScope::WritePath(p) => {
-                    assert!(!is_degenerate_pattern(p), "degenerate pattern accepted: {line:?} -> {sc:?}")
+                    assert!(
+                        !is_degenerate_pattern(p),
+                        "degenerate pattern accepted: {line:?} -> {sc:?}"
+                    )
                 }
-                ApprovalScope::ToolType(t) => assert!(VALID_TOOL_TYPES.contains(&t.as_str()), "REST parser accepted tool type {t:?}"),
+                ApprovalScope::ToolType(t) => assert!(
+                    VALID_TOOL_TYPES.contains(&t.as_str()),
+                    "REST parser accepted tool type {t:?}"
+                ),
                 ApprovalScope::ToolGroup(g) => assert_eq!(g, FILE_WRITE_GROUP),
                 _ => {}
             }
         }
-        Err(e) => assert!(!e.message().is_empty(), "scope error with an empty message for {line:?}"),
+        Err(e) => {
+            assert!(!e.message().is_empty(), "scope error with an empty message for {line:?}")
+        }
     }
 
     let before = session.allowlist();
     let added = session.add_scope(line);
     if let Ok(sc) = &strict {
-        if !matches!(sc, ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession | ApprovalScope::Rule(_)) {
-            assert_eq!(added.as_ref().ok(), Some(sc), "REST parser accepted {line:?} but add_scope said {added:?}");
+        if !matches!(
+            sc,
+            ApprovalScope::ToolTypeSession
+                | ApprovalScope::ToolGroupSession
+                | ApprovalScope::Rule(_)
+        ) {
+            assert_eq!(
+                added.as_ref().ok(),
+                Some(sc),
+                "REST parser accepted {line:?} but add_scope said {added:?}"
+            );
         }
     }
     match &added {
         Ok(sc) => {
             match sc {
-                ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession => panic!("add_scope accepted unresolved {sc:?}"),
+                ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession => {
+                    panic!("add_scope accepted unresolved {sc:?}")
+                }
                 ApprovalScope::BashPattern(p) | ApprovalScope::WritePath(p) => {
-                    assert!(!is_degenerate_pattern(p), "add_scope accepted degenerate pattern: {line:?} -> {sc:?}")
+                    assert!(
+                        !is_degenerate_pattern(p),
+                        "add_scope accepted degenerate pattern: {line:?} -> {sc:?}"
+                    )
                 }
                 ApprovalScope::Rule(id) => assert!(
                     session.bundle().listing().soft.iter().any(|r| &r.rule_id == id),
@@ -364,14 +441,27 @@ fn check_scope_line(session: &Session, line: &str) {
             }
             let after = session.allowlist();
             if *sc != ApprovalScope::ThisCall {
-                assert!(after.scopes.contains(&sc.to_string()), "added scope {sc} missing from {after:?}");
+                assert!(
+                    after.scopes.contains(&sc.to_string()),
+                    "added scope {sc} missing from {after:?}"
+                );
             }
-            let again = Session::new(variants()[0].bundle.clone(), SessionConfig::default()).expect("default config").add_scope(&sc.to_string());
-            assert_eq!(again.as_ref().ok(), Some(sc), "normalised scope {sc} is refused on re-entry");
+            let again = Session::new(variants()[0].bundle.clone(), SessionConfig::default())
+                .expect("default config")
+                .add_scope(&sc.to_string());
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(sc),
+                "normalised scope {sc} is refused on re-entry"
+            );
         }
         Err(e) => {
             assert!(!e.message().is_empty(), "add_scope error with an empty message for {line:?}");
-            assert_eq!(session.allowlist(), before, "a refused scope {line:?} changed the allowlist");
+            assert_eq!(
+                session.allowlist(),
+                before,
+                "a refused scope {line:?} changed the allowlist"
+            );
         }
     }
 }
@@ -383,7 +473,9 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
     let name = call.tool_name();
     let write_key = tool_key(bundle.write_tools(), name);
     let shell_key = if write_key.is_none() { tool_key(bundle.shell_tools(), name) } else { None };
-    let by_tool = view.all_session || view.tool_types.iter().any(|t| t == name) || (write_key.is_some() && !view.tool_groups.is_empty());
+    let by_tool = view.all_session
+        || view.tool_types.iter().any(|t| t == name)
+        || (write_key.is_some() && !view.tool_groups.is_empty());
     if by_tool {
         assert!(m, "{call:?} is covered by a tool scope but not matched: {view:?}");
     } else if let Some(key) = shell_key {
@@ -396,15 +488,26 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
             let globs: Vec<Glob> = view.bash_patterns.iter().map(|p| Glob::new(p)).collect();
             assert!(!line.is_opaque(), "an opaque command was pre-approved: {cmd:?} {view:?}");
             for c in &line.commands {
-                assert!(globs.iter().any(|g| g.matches(&c.normalized)), "pre-approved although {:?} matches no pattern: {cmd:?} {view:?}", c.normalized);
+                assert!(
+                    globs.iter().any(|g| g.matches(&c.normalized)),
+                    "pre-approved although {:?} matches no pattern: {cmd:?} {view:?}",
+                    c.normalized
+                );
             }
         } else if let Some(segs) = simple_segments(cmd) {
             // Plain text with no quoting: every segment matching a pattern must be approved.
             let globs: Vec<Glob> = view.bash_patterns.iter().map(|p| Glob::new(p)).collect();
-            let plain = segs.iter().all(|s| s.split_whitespace().collect::<Vec<_>>().join(" ") == *s && !s.contains(['$', '*', '?', '[', '(', ')', '{', '}', '!', '~', '=']));
-            let all_match = !segs.is_empty() && segs.iter().all(|s| globs.iter().any(|g| g.matches(s)));
+            let plain = segs.iter().all(|s| {
+                s.split_whitespace().collect::<Vec<_>>().join(" ") == *s
+                    && !s.contains(['$', '*', '?', '[', '(', ')', '{', '}', '!', '~', '='])
+            });
+            let all_match =
+                !segs.is_empty() && segs.iter().all(|s| globs.iter().any(|g| g.matches(s)));
             // A carriage return makes the line opaque (the grammar reads it as a blank).
-            assert!(!(plain && all_match && !cmd.contains('\r')), "{cmd:?} (segments {segs:?}) should be pre-approved: {view:?}");
+            assert!(
+                !(plain && all_match && !cmd.contains('\r')),
+                "{cmd:?} (segments {segs:?}) should be pre-approved: {view:?}"
+            );
         }
     } else if let Some(key) = write_key {
         let path = call.input().get(key).and_then(JsonValue::as_str).unwrap_or("");
@@ -414,7 +517,10 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
             assert!(!m, "a path climbing above its start was pre-approved: {path:?} {view:?}");
         } else if is_normal_path(path) {
             let expected = view.write_paths.iter().any(|p| Glob::new(p).matches(path));
-            assert_eq!(m, expected, "write_path match of {path:?} disagrees with the model: {view:?}");
+            assert_eq!(
+                m, expected,
+                "write_path match of {path:?} disagrees with the model: {view:?}"
+            );
         }
     } else {
         assert!(!m, "{call:?} matched although no scope names its tool: {view:?}");
@@ -423,10 +529,18 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
     let d = evaluate_checked(session, call, &[]);
     let hard = hard_tier_matches(bundle, session.config().read_only, call, &[]);
     if m && !hard && call_is_valid(bundle, call) {
-        assert_eq!(d.reason(), "Pre-approved by allowlist", "allowlist matches {call:?} but evaluate said {d:?}");
+        assert_eq!(
+            d.reason(),
+            "Pre-approved by allowlist",
+            "allowlist matches {call:?} but evaluate said {d:?}"
+        );
     }
     if !m {
-        assert_ne!(d.reason(), "Pre-approved by allowlist", "evaluate pre-approved {call:?} that allowlist_matches refuses");
+        assert_ne!(
+            d.reason(),
+            "Pre-approved by allowlist",
+            "evaluate pre-approved {call:?} that allowlist_matches refuses"
+        );
     }
 }
 
@@ -449,7 +563,8 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
 /// the hard tier denies it, and an unmatched one never is.
 pub fn scope(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let session = Session::new(variants()[0].bundle.clone(), SessionConfig::default()).expect("default config is valid");
+    let session = Session::new(variants()[0].bundle.clone(), SessionConfig::default())
+        .expect("default config is valid");
     for line in text.split('\n') {
         let call = |tool: &str, key: &str, arg: &str| ToolCall::new(tool, obj(key, unescape(arg)));
         let c = if let Some(a) = line.strip_prefix("$ ") {
@@ -538,7 +653,10 @@ pub fn session_evaluate(data: &[u8]) {
         let (op, rest) = token(line);
         let rest = rest.trim();
         match op.as_str() {
-            "bundle" => script.variant = opt_int(rest).unwrap_or(0).rem_euclid(variants().len() as i64) as usize,
+            "bundle" => {
+                script.variant =
+                    opt_int(rest).unwrap_or(0).rem_euclid(variants().len() as i64) as usize
+            }
             "readonly" => script.config.read_only = true,
             "principal" => script.config.principal = token(rest).0,
             "repo" => script.config.repo = token(rest).0,
@@ -553,13 +671,14 @@ pub fn session_evaluate(data: &[u8]) {
     let variant = &variants()[script.variant];
     let extra = variant.hard_write_prefixes;
     let clock = Arc::new(ManualClock::new(1_700_000_000.0));
-    let mut session = match Session::with_clock(variant.bundle.clone(), script.config.clone(), clock.clone()) {
-        Ok(s) => s,
-        Err(e) => {
-            assert!(!e.to_string().is_empty(), "session error with an empty message");
-            return;
-        }
-    };
+    let mut session =
+        match Session::with_clock(variant.bundle.clone(), script.config.clone(), clock.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                assert!(!e.to_string().is_empty(), "session error with an empty message");
+                return;
+            }
+        };
     let mut request = 0u64;
 
     for line in lines {
@@ -573,47 +692,94 @@ pub fn session_evaluate(data: &[u8]) {
                 let (call, rest) = call_arg(rest);
                 let d = evaluate_checked(&session, &call, extra);
                 let scope = Some(unescape(rest.trim())).filter(|s| !s.is_empty());
-                let ids = if d.outcome() == Outcome::RequireApproval { d.matching_rule_ids().to_vec() } else { Vec::new() };
+                let ids = if d.outcome() == Outcome::RequireApproval {
+                    d.matching_rule_ids().to_vec()
+                } else {
+                    Vec::new()
+                };
                 let before = session.allowlist();
                 match session.record_outcome(&call, &ids, Resolution::Approved { scope }) {
                     Ok(effect) => {
                         assert_eq!(effect.outcome, Outcome::Allow);
                         assert_clean("approval agent_reason", &effect.agent_reason);
                         if let Some(sc) = &effect.scope_added {
-                            assert!(!matches!(sc, ApprovalScope::ThisCall | ApprovalScope::ToolTypeSession | ApprovalScope::ToolGroupSession), "unresolved scope added: {sc:?}");
-                            assert!(session.allowlist().scopes.contains(&sc.to_string()), "scope {sc} reported added but missing");
-                            let fresh = Session::new(variant.bundle.clone(), SessionConfig::default()).expect("default config is valid");
-                            assert_eq!(fresh.add_scope(&sc.to_string()).as_ref(), Ok(sc), "an approved scope does not round-trip through add_scope");
+                            assert!(
+                                !matches!(
+                                    sc,
+                                    ApprovalScope::ThisCall
+                                        | ApprovalScope::ToolTypeSession
+                                        | ApprovalScope::ToolGroupSession
+                                ),
+                                "unresolved scope added: {sc:?}"
+                            );
+                            assert!(
+                                session.allowlist().scopes.contains(&sc.to_string()),
+                                "scope {sc} reported added but missing"
+                            );
+                            let fresh =
+                                Session::new(variant.bundle.clone(), SessionConfig::default())
+                                    .expect("default config is valid");
+                            assert_eq!(
+                                fresh.add_scope(&sc.to_string()).as_ref(),
+                                Ok(sc),
+                                "an approved scope does not round-trip through add_scope"
+                            );
                         }
                     }
                     Err(e) => {
                         assert!(!e.message().is_empty());
-                        assert_eq!(session.allowlist(), before, "a refused approval scope changed the allowlist");
+                        assert_eq!(
+                            session.allowlist(),
+                            before,
+                            "a refused approval scope changed the allowlist"
+                        );
                     }
                 }
             }
             "deny" | "expire" => {
                 let (call, rest) = call_arg(rest);
                 let d = evaluate_checked(&session, &call, extra);
-                let ids = if d.outcome() == Outcome::RequireApproval { d.matching_rule_ids().to_vec() } else { Vec::new() };
+                let ids = if d.outcome() == Outcome::RequireApproval {
+                    d.matching_rule_ids().to_vec()
+                } else {
+                    Vec::new()
+                };
                 let reason = Some(unescape(rest.trim())).filter(|s| !s.is_empty());
                 request += 1;
                 let resolution = if op == "deny" {
-                    Resolution::Denied { request_id: format!("req-{request}"), reason, decided_at: None }
+                    Resolution::Denied {
+                        request_id: format!("req-{request}"),
+                        reason,
+                        decided_at: None,
+                    }
                 } else {
                     Resolution::TimedOut { reason, decided_at: None }
                 };
-                let effect = session.record_outcome(&call, &ids, resolution).expect("deny / timeout resolutions never fail");
+                let effect = session
+                    .record_outcome(&call, &ids, resolution)
+                    .expect("deny / timeout resolutions never fail");
                 assert_eq!(effect.outcome, Outcome::Deny);
                 assert_clean("deny agent_reason", &effect.agent_reason);
-                assert_max_chars("deny agent_reason", &effect.agent_reason, constants().permission_reason_max_chars);
+                assert_max_chars(
+                    "deny agent_reason",
+                    &effect.agent_reason,
+                    constants().permission_reason_max_chars,
+                );
                 if op == "deny" {
-                    assert!(effect.agent_reason.starts_with("AUTHORITATIVE DENY from human reviewer: "), "{:?}", effect.agent_reason);
+                    assert!(
+                        effect.agent_reason.starts_with("AUTHORITATIVE DENY from human reviewer: "),
+                        "{:?}",
+                        effect.agent_reason
+                    );
                 }
                 assert_caches_bounded(&session);
                 let again = evaluate_checked(&session, &call, extra);
                 if !session.allowlist_matches(&call) {
-                    assert_eq!(again.outcome(), Outcome::Deny, "a call just {op}d is not denied on retry: {call:?} -> {again:?}");
+                    assert_eq!(
+                        again.outcome(),
+                        Outcome::Deny,
+                        "a call just {op}d is not denied on retry: {call:?} -> {again:?}"
+                    );
                 }
             }
             "scope" => {
@@ -632,7 +798,10 @@ pub fn session_evaluate(data: &[u8]) {
                 let before = session.gate_count();
                 match session.begin_gate(opt_int(&t), opt_int(&r)) {
                     GateAdmission::Admitted { timeout, gate_count, .. } => {
-                        assert!(timeout.effective_s >= 30, "effective timeout below the floor: {timeout:?}");
+                        assert!(
+                            timeout.effective_s >= 30,
+                            "effective timeout below the floor: {timeout:?}"
+                        );
                         assert_eq!(timeout.requested_s, session.config().task_default_timeout_s);
                         assert_eq!(gate_count, before + 1);
                         assert_eq!(session.gate_count(), before + 1);
@@ -645,12 +814,23 @@ pub fn session_evaluate(data: &[u8]) {
             }
             "snapshot" => {
                 let snap = session.snapshot();
-                assert!(serde_json::from_str::<serde_json::Value>(&snap).is_ok(), "snapshot is not JSON: {snap}");
-                let restored = match Session::restore_with_clock(variant.bundle.clone(), &snap, clock.clone()) {
-                    Ok(r) => r,
-                    Err(e) => panic!("restore of a fresh snapshot failed: {e}\nsnapshot: {snap}"),
-                };
-                assert_eq!(restored.allowlist(), session.allowlist(), "restore changed the allowlist");
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(&snap).is_ok(),
+                    "snapshot is not JSON: {snap}"
+                );
+                let restored =
+                    match Session::restore_with_clock(variant.bundle.clone(), &snap, clock.clone())
+                    {
+                        Ok(r) => r,
+                        Err(e) => {
+                            panic!("restore of a fresh snapshot failed: {e}\nsnapshot: {snap}")
+                        }
+                    };
+                assert_eq!(
+                    restored.allowlist(),
+                    session.allowlist(),
+                    "restore changed the allowlist"
+                );
                 assert_eq!(restored.gate_count(), session.gate_count());
                 assert_eq!(restored.input_cache_len(), session.input_cache_len());
                 assert_eq!(restored.rule_cache_len(), session.rule_cache_len());
@@ -665,16 +845,29 @@ pub fn session_evaluate(data: &[u8]) {
                     ids.push(id);
                     rest = r;
                 }
-                let r = session.record_rule_decision(&tool, &ids, CachedDecision::Denied, Some("fuzz"), None);
+                let r = session.record_rule_decision(
+                    &tool,
+                    &ids,
+                    CachedDecision::Denied,
+                    Some("fuzz"),
+                    None,
+                );
                 assert_eq!(r.is_ok(), !ids.is_empty(), "record_rule_decision({ids:?}) -> {r:?}");
                 assert_caches_bounded(&session);
             }
             "input" => {
                 let (call, rest) = call_arg(rest);
-                let decision = if rest.trim() == "timed_out" { CachedDecision::TimedOut } else { CachedDecision::Denied };
+                let decision = if rest.trim() == "timed_out" {
+                    CachedDecision::TimedOut
+                } else {
+                    CachedDecision::Denied
+                };
                 if let Ok(h) = tool_input_sha256(call.input()) {
                     session.record_input_decision(call.tool_name(), &h, decision, None, None);
-                    assert!(session.cached_input_decision(call.tool_name(), &h).is_some(), "a just-recorded entry is missing");
+                    assert!(
+                        session.cached_input_decision(call.tool_name(), &h).is_some(),
+                        "a just-recorded entry is missing"
+                    );
                 }
                 assert_caches_bounded(&session);
             }
@@ -720,7 +913,10 @@ pub fn make_secret(kind: u8, seed: &[u8]) -> Option<String> {
     Some(match kind % 6 {
         1 => format!("AKIA{}", pick(UPPER_DIGITS, seed, 16, 1)),
         2 => format!("ghp_{}", pick(ALNUM, seed, 36, 2)),
-        3 => format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", pick(BASE64, seed, len % 80, 3)),
+        3 => format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
+            pick(BASE64, seed, len % 80, 3)
+        ),
         4 => format!("xoxb-{}", pick(SLACK, seed, 10 + len % 30, 4)),
         5 => format!("postgres://app:{}@db.internal:5432/prod", pick(ALNUM, seed, 4 + len % 20, 5)),
         _ => return None,
@@ -794,7 +990,12 @@ pub fn sanitize(data: &[u8]) {
     let r = scan_secrets(text);
     let redacted = redact_secrets(text);
     assert_eq!(redacted, r.text);
-    assert_eq!(r.findings.is_empty(), redacted == text, "findings {:?} disagree with the change", r.findings);
+    assert_eq!(
+        r.findings.is_empty(),
+        redacted == text,
+        "findings {:?} disagree with the change",
+        r.findings
+    );
     let mut seen = r.findings.clone();
     seen.dedup();
     assert_eq!(seen.len(), r.findings.len(), "duplicate findings {:?}", r.findings);
@@ -826,7 +1027,12 @@ pub fn sanitize(data: &[u8]) {
         for out in [&deny, &agent, &previews[0], &previews[1]] {
             for (i, _) in out.match_indices("[REDACTED-") {
                 let tail = &out[i..];
-                assert!(SecretKind::all().iter().any(|k| tail.starts_with(&format!("[REDACTED-{}]", k.label()))), "cut redaction marker in {out:?}");
+                assert!(
+                    SecretKind::all()
+                        .iter()
+                        .any(|k| tail.starts_with(&format!("[REDACTED-{}]", k.label()))),
+                    "cut redaction marker in {out:?}"
+                );
             }
         }
     }
@@ -834,11 +1040,19 @@ pub fn sanitize(data: &[u8]) {
     // envelope and blocker
     let first_line = text.split('\n').next().unwrap_or("");
     let entries = [
-        DenialEntry { request_id: first_line.to_owned(), reason: text.to_owned(), decided_at: Some(first_line.to_owned()) },
+        DenialEntry {
+            request_id: first_line.to_owned(),
+            reason: text.to_owned(),
+            decided_at: Some(first_line.to_owned()),
+        },
         DenialEntry { request_id: "r2".into(), reason: stripped.clone(), decided_at: None },
     ];
     check_envelope(&entries);
-    let env = denial_envelope(&[DenialEntry { request_id: "r1".into(), reason: text.to_owned(), decided_at: None }]);
+    let env = denial_envelope(&[DenialEntry {
+        request_id: "r1".into(),
+        reason: text.to_owned(),
+        decided_at: None,
+    }]);
     let blocker = blocker_reason(first_line, text, Some(text));
     assert_clean("blocker_reason", &blocker);
 
@@ -921,7 +1135,10 @@ impl<'de> Deserialize<'de> for Parsed {
 }
 
 fn close(a: f64, b: f64) -> bool {
-    a == b || (a.is_finite() && b.is_finite() && (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs()))
+    a == b
+        || (a.is_finite()
+            && b.is_finite()
+            && (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs()))
 }
 
 /// Whether the canonical text read back (`p`) is `v` with object members sorted by key.
@@ -931,21 +1148,44 @@ fn same_value(p: &Parsed, v: &JsonValue) -> Result<(), String> {
         (Parsed::Null, JsonValue::Null) => Ok(()),
         (Parsed::Bool(a), JsonValue::Bool(b)) if a == b => Ok(()),
         (Parsed::Int(a), JsonValue::Integer(b)) if *a == i128::from(*b) => Ok(()),
-        (Parsed::Int(a), JsonValue::BigInteger(b)) if b.as_str().parse::<i128>().ok() == Some(*a) => Ok(()),
+        (Parsed::Int(a), JsonValue::BigInteger(b))
+            if b.as_str().parse::<i128>().ok() == Some(*a) =>
+        {
+            Ok(())
+        }
         // serde_json's default float parsing is not correctly rounded (its `float_roundtrip`
         // feature is off), so floats are compared to within a few ulps here; the exact round trip
         // of every float is checked with Rust's parser in `check_float_repr`.
-        (Parsed::Float(a), JsonValue::BigInteger(b)) if b.as_str().parse::<f64>().is_ok_and(|b| close(*a, b)) => Ok(()),
-        (Parsed::Float(a), JsonValue::Float(b)) if close(*a, *b) && a.is_sign_negative() == b.is_sign_negative() => Ok(()),
+        (Parsed::Float(a), JsonValue::BigInteger(b))
+            if b.as_str().parse::<f64>().is_ok_and(|b| close(*a, b)) =>
+        {
+            Ok(())
+        }
+        (Parsed::Float(a), JsonValue::Float(b))
+            if close(*a, *b) && a.is_sign_negative() == b.is_sign_negative() =>
+        {
+            Ok(())
+        }
         (Parsed::Str(a), JsonValue::String(b)) if a == b => Ok(()),
-        (Parsed::Arr(a), JsonValue::Array(b)) if a.len() == b.len() => a.iter().zip(b).try_for_each(|(x, y)| same_value(x, y)),
+        (Parsed::Arr(a), JsonValue::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).try_for_each(|(x, y)| same_value(x, y))
+        }
         (Parsed::Obj(a), JsonValue::Object(b)) if a.len() == b.len() => {
             if a.windows(2).any(|w| w[0].0 > w[1].0) {
-                return Err(format!("keys not sorted: {:?}", a.iter().map(|(k, _)| k).collect::<Vec<_>>()));
+                return Err(format!(
+                    "keys not sorted: {:?}",
+                    a.iter().map(|(k, _)| k).collect::<Vec<_>>()
+                ));
             }
             let mut sorted: Vec<&(String, JsonValue)> = b.iter().collect();
             sorted.sort_by(|x, y| x.0.cmp(&y.0));
-            a.iter().zip(sorted).try_for_each(|((ka, va), (kb, vb))| if ka == kb { same_value(va, vb) } else { Err(format!("key {ka:?} where {kb:?} expected")) })
+            a.iter().zip(sorted).try_for_each(|((ka, va), (kb, vb))| {
+                if ka == kb {
+                    same_value(va, vb)
+                } else {
+                    Err(format!("key {ka:?} where {kb:?} expected"))
+                }
+            })
         }
         _ => bad(),
     }
@@ -959,7 +1199,9 @@ fn reference_canonical(v: &JsonValue, out: &mut String) {
         JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         JsonValue::Integer(i) => out.push_str(&i.to_string()),
         JsonValue::BigInteger(b) => out.push_str(b.as_str()),
-        JsonValue::Float(_) | JsonValue::Unsupported(_) => unreachable!("reference is only used without floats"),
+        JsonValue::Float(_) | JsonValue::Unsupported(_) => {
+            unreachable!("reference is only used without floats")
+        }
         JsonValue::String(s) => {
             out.push('"');
             for ch in s.chars() {
@@ -1015,15 +1257,31 @@ fn check_float_repr(f: f64) {
     let v = JsonValue::Array(vec![JsonValue::Float(f)]);
     let Ok(text) = canonical_json(&v) else { panic!("finite float {f:?} has no canonical form") };
     let r = &text[1..text.len() - 1];
-    assert_eq!(r.parse::<f64>().map(f64::to_bits), Ok(f.to_bits()), "float {f:?} rendered {r:?} does not round-trip");
+    assert_eq!(
+        r.parse::<f64>().map(f64::to_bits),
+        Ok(f.to_bits()),
+        "float {f:?} rendered {r:?} does not round-trip"
+    );
     let body = r.strip_prefix('-').unwrap_or(r);
-    let fixed = body.split_once('.').is_some_and(|(i, d)| !i.is_empty() && !d.is_empty() && i.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit()) && (i == "0" || !i.starts_with('0')));
+    let fixed = body.split_once('.').is_some_and(|(i, d)| {
+        !i.is_empty()
+            && !d.is_empty()
+            && i.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit())
+            && (i == "0" || !i.starts_with('0'))
+    });
     let sci = body.split_once('e').is_some_and(|(m, e)| {
         let m_ok = match m.split_once('.') {
-            Some((a, b)) => a.len() == 1 && a != "0" && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()),
+            Some((a, b)) => {
+                a.len() == 1
+                    && a != "0"
+                    && !b.is_empty()
+                    && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+            }
             None => m.len() == 1 && m != "0" && m.bytes().all(|c| c.is_ascii_digit()),
         };
-        let e_ok = (e.starts_with('+') || e.starts_with('-')) && e.len() >= 3 && e[1..].bytes().all(|c| c.is_ascii_digit());
+        let e_ok = (e.starts_with('+') || e.starts_with('-'))
+            && e.len() >= 3
+            && e[1..].bytes().all(|c| c.is_ascii_digit());
         m_ok && e_ok
     });
     assert!(fixed || sci, "float {f:?} rendered {r:?}: neither Python fixed nor exponent form");
@@ -1031,10 +1289,27 @@ fn check_float_repr(f: f64) {
     if (-3..=14).contains(&exp10) {
         assert!(fixed, "float {f:?} (exponent {exp10}) rendered {r:?}, Python uses fixed notation");
     } else if !(-5..=16).contains(&exp10) {
-        assert!(sci, "float {f:?} (exponent {exp10}) rendered {r:?}, Python uses exponent notation");
+        assert!(
+            sci,
+            "float {f:?} (exponent {exp10}) rendered {r:?}, Python uses exponent notation"
+        );
     }
-    let sig = |s: &str| s.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).map(char::from).collect::<String>().trim_matches('0').len();
-    assert_eq!(sig(r), sig(&format!("{:e}", f.abs())), "float {f:?} rendered {r:?} is not the shortest round trip");
+    let sig = |s: &str| {
+        s.split('e')
+            .next()
+            .unwrap_or("")
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(char::from)
+            .collect::<String>()
+            .trim_matches('0')
+            .len()
+    };
+    assert_eq!(
+        sig(r),
+        sig(&format!("{:e}", f.abs())),
+        "float {f:?} rendered {r:?} is not the shortest round trip"
+    );
 }
 
 /// **canonical** — canonical JSON and the input hash.
@@ -1065,16 +1340,21 @@ pub fn canonical(data: &[u8]) {
         (Ok(canon), Ok(h)) => {
             assert!(!expect_err, "canonical_json accepted a non-JSON or too-deep value: {canon}");
             assert!(canon.is_ascii(), "canonical JSON is not ASCII: {canon}");
-            let digest: String = Sha256::digest(canon.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            let digest: String =
+                Sha256::digest(canon.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(h, &digest, "tool_input_sha256 is not SHA-256 of canonical_json");
-            let parsed: Parsed = serde_json::from_str(canon).unwrap_or_else(|e| panic!("canonical JSON does not parse ({e}): {canon}"));
+            let parsed: Parsed = serde_json::from_str(canon)
+                .unwrap_or_else(|e| panic!("canonical JSON does not parse ({e}): {canon}"));
             if let Err(m) = same_value(&parsed, &v) {
                 panic!("canonical JSON does not read back as the input: {m}\n{canon}");
             }
             if !has_float(&v) {
                 let mut reference = String::new();
                 reference_canonical(&v, &mut reference);
-                assert_eq!(canon, &reference, "canonical JSON differs from Python's json.dumps(sort_keys=True)");
+                assert_eq!(
+                    canon, &reference,
+                    "canonical JSON differs from Python's json.dumps(sort_keys=True)"
+                );
             }
         }
         _ => panic!("canonical_json and tool_input_sha256 disagree: {result:?} vs {hash:?}"),
@@ -1095,16 +1375,29 @@ pub fn canonical(data: &[u8]) {
     assert_clean("tool_input_preview", &preview);
     assert_max_chars("tool_input_preview", &preview, constants().tool_input_preview_max_chars);
 
-    let session = Session::new(variants()[0].bundle.clone(), SessionConfig::default()).expect("default config is valid");
+    let session = Session::new(variants()[0].bundle.clone(), SessionConfig::default())
+        .expect("default config is valid");
     let is_object = matches!(v, JsonValue::Object(_));
     let call = ToolCall::new("Read", v);
     let d = evaluate_checked(&session, &call, &[]);
     let cause = d.fail_closed().map(|f| f.cause);
     if result.is_err() {
-        assert_eq!(cause, Some(FailClosedCause::UnhashableToolInput), "unhashable input not refused as such: {d:?}");
+        assert_eq!(
+            cause,
+            Some(FailClosedCause::UnhashableToolInput),
+            "unhashable input not refused as such: {d:?}"
+        );
     } else if is_object {
-        assert_eq!((d.outcome(), d.reason()), (Outcome::Allow, "permitted"), "a hashable Read was not permitted: {d:?}");
+        assert_eq!(
+            (d.outcome(), d.reason()),
+            (Outcome::Allow, "permitted"),
+            "a hashable Read was not permitted: {d:?}"
+        );
     } else {
-        assert_eq!(cause, Some(FailClosedCause::InvalidToolInput), "a non-object input was not refused as invalid: {d:?}");
+        assert_eq!(
+            cause,
+            Some(FailClosedCause::InvalidToolInput),
+            "a non-object input was not refused as invalid: {d:?}"
+        );
     }
 }

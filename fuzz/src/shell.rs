@@ -22,7 +22,7 @@
 //! the parser or be wrong; `cedar-hitl-core/tests/bash_differential.rs` checks that against
 //! bash instead.
 
-use cedar_hitl_core::shell::{self, CommandLine, Origin, MAX_COMMAND_BYTES, MAX_SIMPLE_COMMANDS};
+use cedar_hitl_core::shell::{self, CommandLine, MAX_COMMAND_BYTES, MAX_SIMPLE_COMMANDS, Origin};
 
 /// The fuzz target: see the module documentation.
 pub fn shell_parse(data: &[u8]) {
@@ -46,7 +46,11 @@ pub fn shell_parse(data: &[u8]) {
 
 /// Invariants of one parse result.
 pub fn check_line(text: &str, line: &CommandLine) {
-    assert!(line.commands.len() <= MAX_SIMPLE_COMMANDS, "{} commands (cap {MAX_SIMPLE_COMMANDS}) for {text:?}", line.commands.len());
+    assert!(
+        line.commands.len() <= MAX_SIMPLE_COMMANDS,
+        "{} commands (cap {MAX_SIMPLE_COMMANDS}) for {text:?}",
+        line.commands.len()
+    );
     if let Some(why) = &line.opaque {
         assert!(!why.is_empty(), "opaque line with an empty reason for {text:?}");
         assert!(!line.commands.is_empty(), "opaque line ({why}) without commands for {text:?}");
@@ -56,19 +60,29 @@ pub fn check_line(text: &str, line: &CommandLine) {
     }
     for c in &line.commands {
         if c.opaque {
-            assert!(c.opaque_reason.as_deref().is_some_and(|r| !r.is_empty()), "opaque command without a reason: {c:?} for {text:?}");
+            assert!(
+                c.opaque_reason.as_deref().is_some_and(|r| !r.is_empty()),
+                "opaque command without a reason: {c:?} for {text:?}"
+            );
         }
         assert!(
             c.argv.len() <= c.words.len() && c.words[c.words.len() - c.argv.len()..] == c.argv[..],
             "argv is not a suffix of words: {c:?} for {text:?}"
         );
         if !c.words.is_empty() {
-            assert_eq!(c.normalized, c.words.join(" "), "normalized is not the words joined: {c:?} for {text:?}");
+            assert_eq!(
+                c.normalized,
+                c.words.join(" "),
+                "normalized is not the words joined: {c:?} for {text:?}"
+            );
             assert!(!c.argv.is_empty(), "words but no argv: {c:?} for {text:?}");
             assert_eq!(c.program_raw, c.argv[0], "program_raw is not argv[0]: {c:?} for {text:?}");
             if !c.opaque {
                 let base = c.argv[0].rsplit('/').next().unwrap_or(&c.argv[0]);
-                assert_eq!(c.program, base, "program is not the base name of argv[0]: {c:?} for {text:?}");
+                assert_eq!(
+                    c.program, base,
+                    "program is not the base name of argv[0]: {c:?} for {text:?}"
+                );
             }
         }
     }
@@ -80,7 +94,10 @@ fn check_wrapped(text: &str, line: &CommandLine) {
     let wrapped = shell::parse(&wrapped_text);
     check_line(&wrapped_text, &wrapped);
     if line.is_opaque() {
-        assert!(wrapped.is_opaque(), "{text:?} is opaque, but `bash -c` of it is not:\n{wrapped:?}");
+        assert!(
+            wrapped.is_opaque(),
+            "{text:?} is opaque, but `bash -c` of it is not:\n{wrapped:?}"
+        );
         return;
     }
     if wrapped.is_opaque() {
@@ -88,9 +105,20 @@ fn check_wrapped(text: &str, line: &CommandLine) {
         return;
     }
     let outer = &wrapped.commands[0];
-    assert!(outer.program == "bash" && outer.origin == Origin::Shell, "`bash -c` not read as bash: {outer:?}");
-    let inner: Vec<(&Vec<String>, &Vec<String>)> = wrapped.commands[1..].iter().map(|c| (&c.words, &c.argv)).collect();
-    let direct: Vec<(&Vec<String>, &Vec<String>)> = line.commands.iter().map(|c| (&c.words, &c.argv)).collect();
-    assert!(inner == direct, "`bash -c` of {text:?} runs other commands than the text itself:\nwrapped {inner:?}\ndirect  {direct:?}");
-    assert!(wrapped.commands[1..].iter().all(|c| c.origin == Origin::Wrapper), "a `bash -c` command with origin Shell: {wrapped:?}");
+    assert!(
+        outer.program == "bash" && outer.origin == Origin::Shell,
+        "`bash -c` not read as bash: {outer:?}"
+    );
+    let inner: Vec<(&Vec<String>, &Vec<String>)> =
+        wrapped.commands[1..].iter().map(|c| (&c.words, &c.argv)).collect();
+    let direct: Vec<(&Vec<String>, &Vec<String>)> =
+        line.commands.iter().map(|c| (&c.words, &c.argv)).collect();
+    assert!(
+        inner == direct,
+        "`bash -c` of {text:?} runs other commands than the text itself:\nwrapped {inner:?}\ndirect  {direct:?}"
+    );
+    assert!(
+        wrapped.commands[1..].iter().all(|c| c.origin == Origin::Wrapper),
+        "a `bash -c` command with origin Shell: {wrapped:?}"
+    );
 }

@@ -169,7 +169,11 @@ impl<'a> Parser<'a> {
                 self.wrap_budget -= n;
                 let mut v = self.value(depth + 1);
                 for _ in 0..n {
-                    v = if c == '~' { JsonValue::Array(vec![v]) } else { JsonValue::Object(vec![("k".to_owned(), v)]) };
+                    v = if c == '~' {
+                        JsonValue::Array(vec![v])
+                    } else {
+                        JsonValue::Object(vec![("k".to_owned(), v)])
+                    };
                 }
                 v
             }
@@ -239,7 +243,11 @@ impl<'a> Parser<'a> {
     fn bare_word(&mut self, brackets_too: bool) -> String {
         let start = self.pos;
         while let Some(c) = self.peek() {
-            let stop = if brackets_too { c == ',' || c == '\n' || c == ']' || c == '}' } else { DELIMS.contains(&c) || c == ' ' };
+            let stop = if brackets_too {
+                c == ',' || c == '\n' || c == ']' || c == '}'
+            } else {
+                DELIMS.contains(&c) || c == ' '
+            };
             if stop {
                 break;
             }
@@ -294,7 +302,10 @@ impl<'a> Parser<'a> {
                                 None
                             };
                             match lo {
-                                Some(lo) => out.push(char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).unwrap_or('?')),
+                                Some(lo) => out.push(
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        .unwrap_or('?'),
+                                ),
                                 None => lone_surrogate = true,
                             }
                         }
@@ -403,7 +414,9 @@ mod tests {
 
     #[test]
     fn parses_the_documented_forms() {
-        let v = parse_value(r#"{"command": "rm -rf /", n: 12, big: 123456789012345678901234, f: 2.5, x: NaN, u: <set>, s: "\ud800"}"#);
+        let v = parse_value(
+            r#"{"command": "rm -rf /", n: 12, big: 123456789012345678901234, f: 2.5, x: NaN, u: <set>, s: "\ud800"}"#,
+        );
         let JsonValue::Object(m) = v else { panic!() };
         assert_eq!(m[0], ("command".into(), JsonValue::String("rm -rf /".into())));
         assert_eq!(m[1].1, JsonValue::Integer(12));
@@ -420,7 +433,21 @@ mod tests {
 
     #[test]
     fn never_loops_on_garbage() {
-        for s in ["[", "{", "{:", "]]]", "{\"a\"", "[,,,]", "~", "^99999999999999999999 1", "<", "\"\\u12", "-", "1e", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["] {
+        for s in [
+            "[",
+            "{",
+            "{:",
+            "]]]",
+            "{\"a\"",
+            "[,,,]",
+            "~",
+            "^99999999999999999999 1",
+            "<",
+            "\"\\u12",
+            "-",
+            "1e",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        ] {
             let _ = parse_value(s);
         }
     }

@@ -20,7 +20,11 @@ fn session() -> (Arc<PolicyBundle>, Session) {
 fn tool_type_session_with_empty_tool_name_breaks_restore() {
     let (bundle, s) = session();
     let call = ToolCall::new("", JsonValue::Object(vec![]));
-    let r = s.record_outcome(&call, &[], Resolution::Approved { scope: Some("tool_type_session".into()) });
+    let r = s.record_outcome(
+        &call,
+        &[],
+        Resolution::Approved { scope: Some("tool_type_session".into()) },
+    );
     if r.is_ok() {
         let restored = Session::restore(bundle, &s.snapshot());
         assert!(restored.is_ok(), "restore failed: {:?}", restored.err());
@@ -34,12 +38,21 @@ fn tool_type_session_with_empty_tool_name_breaks_restore() {
 fn tool_type_session_with_padded_tool_name_widens_after_restore() {
     let (bundle, s) = session();
     let call = ToolCall::new(" Bash", JsonValue::Object(vec![]));
-    let r = s.record_outcome(&call, &[], Resolution::Approved { scope: Some("tool_type_session".into()) });
+    let r = s.record_outcome(
+        &call,
+        &[],
+        Resolution::Approved { scope: Some("tool_type_session".into()) },
+    );
     if r.is_ok() {
         let restored = Session::restore(bundle, &s.snapshot()).expect("restore");
         assert_eq!(restored.allowlist(), s.allowlist(), "restore changed the allowlist");
-        let bash = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin main"}));
-        assert_eq!(s.allowlist_matches(&bash), restored.allowlist_matches(&bash), "restore widened the allowlist to Bash");
+        let bash =
+            ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin main"}));
+        assert_eq!(
+            s.allowlist_matches(&bash),
+            restored.allowlist_matches(&bash),
+            "restore widened the allowlist to Bash"
+        );
     }
 }
 
@@ -48,7 +61,11 @@ fn tool_type_session_with_padded_tool_name_widens_after_restore() {
 fn tool_type_session_with_long_tool_name_breaks_restore() {
     let (bundle, s) = session();
     let call = ToolCall::new("m".repeat(129), JsonValue::Object(vec![]));
-    let r = s.record_outcome(&call, &[], Resolution::Approved { scope: Some("tool_type_session".into()) });
+    let r = s.record_outcome(
+        &call,
+        &[],
+        Resolution::Approved { scope: Some("tool_type_session".into()) },
+    );
     if r.is_ok() {
         let restored = Session::restore(bundle, &s.snapshot());
         assert!(restored.is_ok(), "restore failed: {:?}", restored.err());
@@ -66,9 +83,16 @@ fn tool_type_session_with_long_tool_name_breaks_restore() {
 fn ansi_c_quoting_hides_a_second_command_from_bash_patterns() {
     let (_, s) = session();
     s.add_scope("bash_pattern:echo *").unwrap();
-    let call = ToolCall::new("Bash", serde_json::json!({"command": "echo $'\\''; git push --force origin main"}));
+    let call = ToolCall::new(
+        "Bash",
+        serde_json::json!({"command": "echo $'\\''; git push --force origin main"}),
+    );
     let d = s.evaluate(&call);
-    assert_ne!(d.outcome(), Outcome::Allow, "force push pre-approved by `bash_pattern:echo *`: {d:?}");
+    assert_ne!(
+        d.outcome(),
+        Outcome::Allow,
+        "force push pre-approved by `bash_pattern:echo *`: {d:?}"
+    );
     assert_eq!(d.outcome(), Outcome::RequireApproval, "{d:?}");
 }
 
@@ -83,9 +107,16 @@ fn ansi_c_quoting_hides_a_second_command_from_bash_patterns() {
 fn quote_inside_a_comment_hides_the_next_line_from_bash_patterns() {
     let (_, s) = session();
     s.add_scope("bash_pattern:echo *").unwrap();
-    let call = ToolCall::new("Bash", serde_json::json!({"command": "echo hi #'\ngit push --force origin main\n#'"}));
+    let call = ToolCall::new(
+        "Bash",
+        serde_json::json!({"command": "echo hi #'\ngit push --force origin main\n#'"}),
+    );
     let d = s.evaluate(&call);
-    assert_ne!(d.outcome(), Outcome::Allow, "force push pre-approved by `bash_pattern:echo *`: {d:?}");
+    assert_ne!(
+        d.outcome(),
+        Outcome::Allow,
+        "force push pre-approved by `bash_pattern:echo *`: {d:?}"
+    );
 }
 
 /// Found by `bundle_load` (build() and check() on the same text disagreed). The schema error of

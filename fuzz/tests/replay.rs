@@ -31,12 +31,22 @@ fn replay(target: &str, run: fn(&[u8])) {
         let data = std::fs::read(path).expect("readable corpus file");
         // Each file on its own thread with a generous stack, so one failure names its file and
         // the deep-nesting inputs cannot overflow the small default test-thread stack.
-        let outcome = std::thread::Builder::new().stack_size(64 << 20).spawn(move || run(&data)).expect("spawn").join();
+        let outcome = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || run(&data))
+            .expect("spawn")
+            .join();
         if outcome.is_err() {
             failures.push(path.display().to_string());
         }
     }
-    assert!(failures.is_empty(), "{target}: {} of {} corpus files fail:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{target}: {} of {} corpus files fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
     eprintln!("{target}: {} corpus files pass", files.len());
 }
 

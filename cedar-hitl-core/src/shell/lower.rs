@@ -2,7 +2,7 @@
 //! words evaluated, its redirections, and what feeds its standard input.
 //! See `docs/shell.md` ("What the parser sees").
 
-use super::words::{self, text, Word};
+use super::words::{self, Word, text};
 use tree_sitter::Node;
 
 /// The deepest syntax nesting the lowering follows; deeper input is opaque.
@@ -83,7 +83,9 @@ impl Lowerer<'_> {
         }
         self.hazards(node);
         match node.kind() {
-            "comment" | "heredoc_body" | "heredoc_content" | "heredoc_start" | "heredoc_end" => None,
+            "comment" | "heredoc_body" | "heredoc_content" | "heredoc_start" | "heredoc_end" => {
+                None
+            }
             "command" => self.command(node, input, depth),
             "declaration_command" | "unset_command" => self.declaration(node, depth),
             "pipeline" => {
@@ -99,11 +101,16 @@ impl Lowerer<'_> {
                 prev
             }
             "redirected_statement" => {
-                let main = node.child_by_field_name("body").and_then(|b| self.visit(b, input, depth + 1));
+                let main =
+                    node.child_by_field_name("body").and_then(|b| self.visit(b, input, depth + 1));
                 let mut cursor = node.walk();
-                let redirects: Vec<Node<'_>> = node.children_by_field_name("redirect", &mut cursor).collect();
+                let redirects: Vec<Node<'_>> =
+                    node.children_by_field_name("redirect", &mut cursor).collect();
                 let mut cursor = node.walk();
-                let extra: Vec<Node<'_>> = node.named_children(&mut cursor).filter(|c| c.kind() == "herestring_redirect").collect();
+                let extra: Vec<Node<'_>> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "herestring_redirect")
+                    .collect();
                 for r in redirects.into_iter().chain(extra) {
                     self.redirect(r, main, depth);
                 }
@@ -145,15 +152,25 @@ impl Lowerer<'_> {
     fn hazards(&mut self, node: Node<'_>) {
         let raw = text(node, self.src);
         match node.kind() {
-            "expansion" if raw.starts_with("${!") => self.opaque("indirect expansion ${!…} can evaluate an array subscript"),
-            "expansion" if raw.ends_with("@P}") => self.opaque("prompt expansion ${…@P} runs command substitutions hidden in a value"),
-            "arithmetic_expansion" | "c_style_for_statement" if words::has_variable_reference(node, self.src) => {
+            "expansion" if raw.starts_with("${!") => {
+                self.opaque("indirect expansion ${!…} can evaluate an array subscript")
+            }
+            "expansion" if raw.ends_with("@P}") => {
+                self.opaque("prompt expansion ${…@P} runs command substitutions hidden in a value")
+            }
+            "arithmetic_expansion" | "c_style_for_statement"
+                if words::has_variable_reference(node, self.src) =>
+            {
                 self.opaque("arithmetic over a variable can run a command hidden in its value");
             }
-            "compound_statement" if raw.starts_with("((") && words::has_variable_reference(node, self.src) => {
+            "compound_statement"
+                if raw.starts_with("((") && words::has_variable_reference(node, self.src) =>
+            {
                 self.opaque("arithmetic over a variable can run a command hidden in its value");
             }
-            "word" if raw.contains("$[") => self.opaque("arithmetic over a variable can run a command hidden in its value"),
+            "word" if raw.contains("$[") => {
+                self.opaque("arithmetic over a variable can run a command hidden in its value")
+            }
             "command_substitution" if raw.starts_with('`') && raw.contains("\\`") => {
                 self.opaque("nested backquotes the grammar does not read")
             }
@@ -180,7 +197,8 @@ impl Lowerer<'_> {
     }
 
     fn command(&mut self, node: Node<'_>, input: Input, depth: usize) -> Option<usize> {
-        let mut cmd = RawCommand { stdin: input.stdin, piped_from: input.piped_from, ..Default::default() };
+        let mut cmd =
+            RawCommand { stdin: input.stdin, piped_from: input.piped_from, ..Default::default() };
         let mut later: Vec<Node<'_>> = Vec::new();
         let mut redirects: Vec<Node<'_>> = Vec::new();
         let mut cursor = node.walk();
@@ -201,11 +219,18 @@ impl Lowerer<'_> {
                     prev_end = Some(child.end_byte());
                     later.push(child);
                 }
-                (Some("redirect"), _) | (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => {
+                (Some("redirect"), _)
+                | (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => {
                     // `a {fd}>out`: the `{fd}` names the descriptor bash allocates; not a word.
                     if prev_end == Some(child.start_byte()) && cmd.words.len() > 1 {
                         let last = &cmd.words[cmd.words.len() - 1].text;
-                        if last.len() > 2 && last.starts_with('{') && last.ends_with('}') && last[1..last.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        if last.len() > 2
+                            && last.starts_with('{')
+                            && last.ends_with('}')
+                            && last[1..last.len() - 1]
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        {
                             cmd.words.pop();
                         }
                     }
@@ -252,7 +277,10 @@ impl Lowerer<'_> {
                 self.opaque(format!("the reserved word '{first}' where a command belongs"));
             }
             if cmd.words[0].dynamic || cmd.words[0].text.is_empty() {
-                cmd.opaque = Some(format!("the program word '{}' is only known at run time", cmd.words[0].text));
+                cmd.opaque = Some(format!(
+                    "the program word '{}' is only known at run time",
+                    cmd.words[0].text
+                ));
             }
             self.out.commands.push(cmd);
             Some(self.out.commands.len() - 1)
@@ -307,12 +335,15 @@ impl Lowerer<'_> {
         for child in &children {
             if child.is_named() {
                 let w = words::eval(*child, self.src);
-                if w.text.contains('[') && (w.dynamic || w.text.contains('$') || w.text.contains('`')) {
+                if w.text.contains('[')
+                    && (w.dynamic || w.text.contains('$') || w.text.contains('`'))
+                {
                     self.opaque("a subscript in a variable name is evaluated and can run code");
                 }
                 cmd.words.push(w);
             } else if cmd.words.is_empty() {
-                cmd.words.push(Word { text: text(*child, self.src).to_owned(), ..Default::default() });
+                cmd.words
+                    .push(Word { text: text(*child, self.src).to_owned(), ..Default::default() });
             }
         }
         self.out.commands.push(cmd);
@@ -332,7 +363,12 @@ impl Lowerer<'_> {
                     let words = &mut self.out.commands[i].words;
                     if let Some(last) = words.last() {
                         let t = &last.text;
-                        let is_fd_name = t.len() > 2 && t.starts_with('{') && t.ends_with('}') && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                        let is_fd_name = t.len() > 2
+                            && t.starts_with('{')
+                            && t.ends_with('}')
+                            && t[1..t.len() - 1]
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_');
                         if is_fd_name && words.len() > 1 && before.ends_with(t.as_str()) {
                             words.pop();
                         }
@@ -346,7 +382,8 @@ impl Lowerer<'_> {
                     }
                 }
                 let mut c = node.walk();
-                let dests: Vec<Node<'_>> = node.children_by_field_name("destination", &mut c).collect();
+                let dests: Vec<Node<'_>> =
+                    node.children_by_field_name("destination", &mut c).collect();
                 // `2>&-` closes a descriptor: it has no target, so every "destination" is a word.
                 let closes = op.ends_with('-');
                 let Some(&dest) = dests.first() else { return };
@@ -367,7 +404,9 @@ impl Lowerer<'_> {
                             let w = words::eval(*extra, self.src);
                             self.out.commands[i].words.push(w);
                         }
-                        None => self.opaque("words after a redirection with no command to own them"),
+                        None => {
+                            self.opaque("words after a redirection with no command to own them")
+                        }
                     }
                 }
                 if closes {
@@ -377,8 +416,13 @@ impl Lowerer<'_> {
                 self.check_word(dest);
                 let target = words::eval(dest, self.src);
                 let writes = WRITE_OPS.contains(&op.as_str())
-                    || (op == ">&" && !target.text.chars().all(|c| c.is_ascii_digit()) && target.text != "-");
-                if writes && !NOT_FILES.contains(&target.text.as_str()) && !target.text.starts_with("/dev/fd/") {
+                    || (op == ">&"
+                        && !target.text.chars().all(|c| c.is_ascii_digit())
+                        && target.text != "-");
+                if writes
+                    && !NOT_FILES.contains(&target.text.as_str())
+                    && !target.text.starts_with("/dev/fd/")
+                {
                     self.out.writes.push(RawWrite { target, via: op, owner });
                 }
             }
@@ -408,10 +452,14 @@ impl Lowerer<'_> {
                         // An unquoted heredoc body expands `$(…)`, backticks and `${…}`.
                         let mut c = body.walk();
                         let parts: Vec<Node<'_>> = body.named_children(&mut c).collect();
-                        let substitutions = parts.iter().filter(|p| p.kind() == "command_substitution").count();
+                        let substitutions =
+                            parts.iter().filter(|p| p.kind() == "command_substitution").count();
                         let raw = text(*body, self.src);
-                        if substitutions < raw.matches("$(").count() + raw.matches('`').count() / 2 {
-                            self.opaque("a heredoc body holds a substitution the grammar did not read");
+                        if substitutions < raw.matches("$(").count() + raw.matches('`').count() / 2
+                        {
+                            self.opaque(
+                                "a heredoc body holds a substitution the grammar did not read",
+                            );
                         }
                         for p in parts {
                             self.visit(p, Input::default(), depth + 1);
@@ -447,7 +495,9 @@ fn has_bare_newline(node: Node<'_>, src: &str) -> bool {
         return text(node, src).contains('\n');
     }
     let mut c = node.walk();
-    node.named_children(&mut c).any(|ch| matches!(ch.kind(), "word" | "concatenation" | "command_name") && has_bare_newline(ch, src))
+    node.named_children(&mut c).any(|ch| {
+        matches!(ch.kind(), "word" | "concatenation" | "command_name") && has_bare_newline(ch, src)
+    })
 }
 
 /// What a literal producer writes to standard output, when that can be known.
@@ -455,7 +505,9 @@ fn output_of(cmd: &RawCommand) -> Option<String> {
     let program = cmd.words.first().map(|w| super::program_name(&w.text))?;
     let args = cmd.words.get(1..).unwrap_or_default();
     match program {
-        "echo" | "printf" => Some(args.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")),
+        "echo" | "printf" => {
+            Some(args.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" "))
+        }
         "cat" if args.is_empty() => cmd.stdin.clone(),
         _ => None,
     }

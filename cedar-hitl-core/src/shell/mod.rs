@@ -220,16 +220,24 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         let mut over_budget = |_: &tree_sitter::ParseState| started.elapsed() > budget;
         let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
         let bytes = command.as_bytes();
-        parser.parse_with_options(&mut |offset, _| bytes.get(offset..).unwrap_or_default(), None, Some(options))
+        parser.parse_with_options(
+            &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
+            None,
+            Some(options),
+        )
     });
     let Some(tree) = tree else {
-        return opaque_line(command, format!("the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms)"));
+        return opaque_line(
+            command,
+            format!("the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms)"),
+        );
     };
     let lowered = lower::lower(tree.root_node(), command);
     let mut line = wrappers::finish(lowered, depth);
     if line.commands.len() > MAX_SIMPLE_COMMANDS {
         line.commands.truncate(MAX_SIMPLE_COMMANDS);
-        line.opaque.get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
+        line.opaque
+            .get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
     }
     if let Some(why) = &line.opaque {
         if line.commands.is_empty() {
@@ -289,7 +297,11 @@ fn opaque_command(command: &str, why: &str) -> SimpleCommand {
 }
 
 fn opaque_line(command: &str, why: String) -> CommandLine {
-    CommandLine { commands: vec![opaque_command(command, &why)], writes: Vec::new(), opaque: Some(why) }
+    CommandLine {
+        commands: vec![opaque_command(command, &why)],
+        writes: Vec::new(),
+        opaque: Some(why),
+    }
 }
 
 /// Base name of a program word: `/usr/bin/rm` → `rm`.

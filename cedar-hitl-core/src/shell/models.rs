@@ -2,8 +2,8 @@
 //! flags (and which flags take a value), which are paths, and what running the command does.
 //! Unknown programs get generic facts. See `docs/shell.md` ("Command models").
 
-use super::words::Word;
 use super::SimpleCommand;
+use super::words::Word;
 use crate::constants;
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -16,10 +16,23 @@ pub(crate) struct ModelWrite {
 }
 
 /// Programs that read a script from standard input when given no script argument.
-pub(crate) const SHELLS: [&str; 9] = ["bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"];
-pub(crate) const INTERPRETERS: [&str; 8] = ["python", "python3", "python2", "perl", "ruby", "node", "php", "pwsh"];
+pub(crate) const SHELLS: [&str; 9] =
+    ["bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"];
+pub(crate) const INTERPRETERS: [&str; 8] =
+    ["python", "python3", "python2", "perl", "ruby", "node", "php", "pwsh"];
 pub(crate) const DOWNLOADERS: [&str; 5] = ["curl", "wget", "fetch", "aria2c", "http"];
-const SQL_CLIENTS: [&str; 10] = ["psql", "mysql", "mariadb", "sqlite3", "duckdb", "clickhouse-client", "clickhouse", "sqlcmd", "cockroach", "pgcli"];
+const SQL_CLIENTS: [&str; 10] = [
+    "psql",
+    "mysql",
+    "mariadb",
+    "sqlite3",
+    "duckdb",
+    "clickhouse-client",
+    "clickhouse",
+    "sqlcmd",
+    "cockroach",
+    "pgcli",
+];
 
 /// Flags of one program: which short letters may be bundled, which take a value.
 struct FlagSpec {
@@ -62,7 +75,11 @@ fn parse_flags(args: &[Word], spec: &FlagSpec) -> Parsed {
                 None => (long, None),
             };
             let flag = format!("--{name}");
-            let flag = spec.aliases.iter().find(|(a, _)| *a == flag).map_or(flag.clone(), |(_, to)| (*to).to_owned());
+            let flag = spec
+                .aliases
+                .iter()
+                .find(|(a, _)| *a == flag)
+                .map_or(flag.clone(), |(_, to)| (*to).to_owned());
             if let Some(v) = inline {
                 p.values.push((flag.clone(), Word { text: v.to_owned(), ..w.clone() }));
             } else if spec.long_valued.contains(&format!("--{name}").as_str()) {
@@ -123,19 +140,32 @@ fn add(set: &mut BTreeSet<String>, s: &str) {
 }
 
 /// Fill in the model facts of `cmd` (whose program and argv are set) and return its writes.
-pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>) -> Vec<ModelWrite> {
+pub(crate) fn apply(
+    cmd: &mut SimpleCommand,
+    argv: &[Word],
+    stdin: Option<&str>,
+) -> Vec<ModelWrite> {
     let args = argv.get(1..).unwrap_or_default();
     let program = cmd.program.clone();
     let mut writes = Vec::new();
     let mut path_words: Vec<Word> = Vec::new();
     match program.as_str() {
         "rm" | "unlink" | "rmdir" => {
-            let p = parse_flags(args, &FlagSpec {
-                bundle: "fiIrRdv",
-                valued: "",
-                long_valued: &[],
-                aliases: &[("-R", "-r"), ("--recursive", "-r"), ("--force", "-f"), ("--dir", "-d"), ("--verbose", "-v")],
-            });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "fiIrRdv",
+                    valued: "",
+                    long_valued: &[],
+                    aliases: &[
+                        ("-R", "-r"),
+                        ("--recursive", "-r"),
+                        ("--force", "-f"),
+                        ("--dir", "-d"),
+                        ("--verbose", "-v"),
+                    ],
+                },
+            );
             add(&mut cmd.effects, "fs.delete");
             if p.flags.contains("-r") {
                 add(&mut cmd.effects, "fs.delete.recursive");
@@ -165,7 +195,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             generic(cmd, args);
         }
         "shred" | "wipe" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "fuvxz", valued: "nsT", long_valued: &["--iterations", "--size", "--random-source"], aliases: &[] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "fuvxz",
+                    valued: "nsT",
+                    long_valued: &["--iterations", "--size", "--random-source"],
+                    aliases: &[],
+                },
+            );
             add(&mut cmd.effects, "fs.shred");
             for t in &p.positionals {
                 if is_block_device(&t.text) {
@@ -177,7 +215,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "chmod" | "chown" | "chgrp" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "RcfvhHLP", valued: "", long_valued: &["--reference"], aliases: &[("--recursive", "-R")] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "RcfvhHLP",
+                    valued: "",
+                    long_valued: &["--reference"],
+                    aliases: &[("--recursive", "-R")],
+                },
+            );
             if p.flags.contains("-R") {
                 add(&mut cmd.effects, "perm.recursive");
             }
@@ -186,7 +232,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "tee" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "aip", valued: "", long_valued: &[], aliases: &[("--append", "-a")] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "aip",
+                    valued: "",
+                    long_valued: &[],
+                    aliases: &[("--append", "-a")],
+                },
+            );
             for t in &p.positionals {
                 writes.push(ModelWrite { target: t.clone(), via: "tee" });
             }
@@ -199,7 +253,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
                 "ln" => ("bdfFinLPrsTv", "St"),
                 _ => ("abdfHilLnPpRrsTuvxZ", "St"),
             };
-            let p = parse_flags(args, &FlagSpec { bundle, valued, long_valued: &["--target-directory", "--suffix", "--backup"], aliases: &[("--target-directory", "-t")] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle,
+                    valued,
+                    long_valued: &["--target-directory", "--suffix", "--backup"],
+                    aliases: &[("--target-directory", "-t")],
+                },
+            );
             let via: &'static str = match program.as_str() {
                 "cp" => "cp",
                 "mv" => "mv",
@@ -210,7 +272,9 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             let dests: Vec<Word> = match target {
                 Some(t) => vec![t],
                 None if program == "install" && p.flags.contains("-d") => p.positionals.clone(),
-                None if p.positionals.len() >= 2 => p.positionals.last().cloned().into_iter().collect(),
+                None if p.positionals.len() >= 2 => {
+                    p.positionals.last().cloned().into_iter().collect()
+                }
                 None => Vec::new(),
             };
             if program == "mv" {
@@ -226,10 +290,26 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "sed" | "gsed" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "nrEsuz", valued: "efl", long_valued: &["--expression", "--file", "--line-length"], aliases: &[] });
-            let in_place = p.flags.iter().any(|f| f == "--in-place" || f.starts_with("-i") || f.contains('i') && f.starts_with('-') && !f.starts_with("--"));
-            let has_script_flag = p.values.iter().any(|(f, _)| f == "-e" || f == "-f" || f == "--expression" || f == "--file");
-            let files: Vec<Word> = p.positionals.iter().skip(usize::from(!has_script_flag)).cloned().collect();
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "nrEsuz",
+                    valued: "efl",
+                    long_valued: &["--expression", "--file", "--line-length"],
+                    aliases: &[],
+                },
+            );
+            let in_place = p.flags.iter().any(|f| {
+                f == "--in-place"
+                    || f.starts_with("-i")
+                    || f.contains('i') && f.starts_with('-') && !f.starts_with("--")
+            });
+            let has_script_flag = p
+                .values
+                .iter()
+                .any(|(f, _)| f == "-e" || f == "-f" || f == "--expression" || f == "--file");
+            let files: Vec<Word> =
+                p.positionals.iter().skip(usize::from(!has_script_flag)).cloned().collect();
             if in_place {
                 for f in &files {
                     writes.push(ModelWrite { target: f.clone(), via: "sed -i" });
@@ -239,10 +319,19 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "perl" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "acnpswTtUWX", valued: "eEIMmlx0Ci", long_valued: &[], aliases: &[] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "acnpswTtUWX",
+                    valued: "eEIMmlx0Ci",
+                    long_valued: &[],
+                    aliases: &[],
+                },
+            );
             let in_place = p.flags.contains("-i");
             let has_code = p.values.iter().any(|(f, _)| f == "-e" || f == "-E");
-            let files: Vec<Word> = p.positionals.iter().skip(usize::from(!has_code)).cloned().collect();
+            let files: Vec<Word> =
+                p.positionals.iter().skip(usize::from(!has_code)).cloned().collect();
             if in_place {
                 for f in &files {
                     writes.push(ModelWrite { target: f.clone(), via: "perl -i" });
@@ -252,7 +341,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "truncate" | "touch" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "acfhmo", valued: "srdtB", long_valued: &["--size", "--reference", "--date"], aliases: &[] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "acfhmo",
+                    valued: "srdtB",
+                    long_valued: &["--size", "--reference", "--date"],
+                    aliases: &[],
+                },
+            );
             let via = if program == "touch" { "touch" } else { "truncate" };
             for t in &p.positionals {
                 writes.push(ModelWrite { target: t.clone(), via });
@@ -261,11 +358,28 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             set_generic(cmd, p);
         }
         "rsync" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "avzrlptgoDhPnHAXxuWcCqRS", valued: "e", long_valued: &["--exclude", "--include", "--rsh", "--filter", "--chmod", "--backup-dir", "--link-dest"], aliases: &[] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "avzrlptgoDhPnHAXxuWcCqRS",
+                    valued: "e",
+                    long_valued: &[
+                        "--exclude",
+                        "--include",
+                        "--rsh",
+                        "--filter",
+                        "--chmod",
+                        "--backup-dir",
+                        "--link-dest",
+                    ],
+                    aliases: &[],
+                },
+            );
             // `rsync --delete SRC DEST` removes from DEST whatever SRC lacks: `rsync -a --delete empty/ /`.
             let dest = p.positionals.last().filter(|_| p.positionals.len() >= 2).cloned();
             if let Some(d) = dest {
-                if p.flags.iter().any(|f| f.starts_with("--delete") || f == "--remove-source-files") {
+                if p.flags.iter().any(|f| f.starts_with("--delete") || f == "--remove-source-files")
+                {
                     add(&mut cmd.effects, "fs.delete");
                     add(&mut cmd.effects, "fs.delete.recursive");
                 }
@@ -284,7 +398,10 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
                 let t = args[i].text.as_str();
                 if t == dir_flag || t == "--directory" {
                     if let Some(d) = args.get(i + 1) {
-                        writes.push(ModelWrite { target: d.clone(), via: if program == "unzip" { "unzip -d" } else { "tar -C" } });
+                        writes.push(ModelWrite {
+                            target: d.clone(),
+                            via: if program == "unzip" { "unzip -d" } else { "tar -C" },
+                        });
                         path_words.push(d.clone());
                     }
                     i += 1;
@@ -298,7 +415,15 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
             generic(cmd, args);
         }
         "ssh-keygen" => {
-            let p = parse_flags(args, &FlagSpec { bundle: "qyNlBHLv", valued: "fbtCNEmZaOsIunVzrRFDPwKYG", long_valued: &[], aliases: &[] });
+            let p = parse_flags(
+                args,
+                &FlagSpec {
+                    bundle: "qyNlBHLv",
+                    valued: "fbtCNEmZaOsIunVzrRFDPwKYG",
+                    long_valued: &[],
+                    aliases: &[],
+                },
+            );
             for (f, v) in &p.values {
                 if f == "-f" {
                     writes.push(ModelWrite { target: v.clone(), via: "ssh-keygen -f" });
@@ -309,19 +434,72 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
         "curl" | "wget" => {
             add(&mut cmd.effects, "net.download");
             let p = if program == "curl" {
-                parse_flags(args, &FlagSpec { bundle: "fsSLkIiOvqgGNRZ#", valued: "odHXuAeEFmrTwxyYzbcKCDQ", long_valued: &["--output", "--data", "--header", "--request", "--user", "--url", "--config", "--form", "--max-time", "--data-raw", "--data-binary", "--cookie", "--cookie-jar", "--dump-header", "--proxy", "--user-agent", "--write-out", "--upload-file", "--retry", "--connect-timeout"], aliases: &[("--output", "-o")] })
+                parse_flags(
+                    args,
+                    &FlagSpec {
+                        bundle: "fsSLkIiOvqgGNRZ#",
+                        valued: "odHXuAeEFmrTwxyYzbcKCDQ",
+                        long_valued: &[
+                            "--output",
+                            "--data",
+                            "--header",
+                            "--request",
+                            "--user",
+                            "--url",
+                            "--config",
+                            "--form",
+                            "--max-time",
+                            "--data-raw",
+                            "--data-binary",
+                            "--cookie",
+                            "--cookie-jar",
+                            "--dump-header",
+                            "--proxy",
+                            "--user-agent",
+                            "--write-out",
+                            "--upload-file",
+                            "--retry",
+                            "--connect-timeout",
+                        ],
+                        aliases: &[("--output", "-o")],
+                    },
+                )
             } else {
-                parse_flags(args, &FlagSpec { bundle: "qvcNrpkSnb", valued: "OoaPUtTlAIRDeQwi", long_valued: &["--output-document", "--directory-prefix", "--user-agent", "--tries", "--timeout", "--header"], aliases: &[("--output-document", "-O")] })
+                parse_flags(
+                    args,
+                    &FlagSpec {
+                        bundle: "qvcNrpkSnb",
+                        valued: "OoaPUtTlAIRDeQwi",
+                        long_valued: &[
+                            "--output-document",
+                            "--directory-prefix",
+                            "--user-agent",
+                            "--tries",
+                            "--timeout",
+                            "--header",
+                        ],
+                        aliases: &[("--output-document", "-O")],
+                    },
+                )
             };
             let out_flag = if program == "curl" { "-o" } else { "-O" };
             for (f, v) in &p.values {
                 if f == out_flag && v.text != "-" {
-                    writes.push(ModelWrite { target: v.clone(), via: if program == "curl" { "curl -o" } else { "wget -O" } });
+                    writes.push(ModelWrite {
+                        target: v.clone(),
+                        via: if program == "curl" { "curl -o" } else { "wget -O" },
+                    });
                 }
             }
             set_generic(cmd, p);
         }
-        p if p.starts_with("mkfs") || p == "mke2fs" || p == "wipefs" || p == "fdisk" || p == "sfdisk" || p == "parted" => {
+        p if p.starts_with("mkfs")
+            || p == "mke2fs"
+            || p == "wipefs"
+            || p == "fdisk"
+            || p == "sfdisk"
+            || p == "parted" =>
+        {
             add(&mut cmd.effects, "disk.format");
             generic(cmd, args);
         }
@@ -331,7 +509,11 @@ pub(crate) fn apply(cmd: &mut SimpleCommand, argv: &[Word], stdin: Option<&str>)
         sql(cmd, args, stdin);
     }
     if path_words.is_empty() && cmd.paths.is_empty() {
-        path_words = args.iter().filter(|w| !w.text.starts_with('-') && looks_like_path(&w.text)).cloned().collect();
+        path_words = args
+            .iter()
+            .filter(|w| !w.text.starts_with('-') && looks_like_path(&w.text))
+            .cloned()
+            .collect();
     }
     for w in &path_words {
         cmd.paths.push(w.text.clone());
@@ -346,9 +528,20 @@ fn looks_like_path(t: &str) -> bool {
 }
 
 fn is_block_device(p: &str) -> bool {
-    ["/dev/sd", "/dev/hd", "/dev/nvme", "/dev/disk", "/dev/mmcblk", "/dev/xvd", "/dev/vd", "/dev/mapper/", "/dev/md", "/dev/rdisk"]
-        .iter()
-        .any(|d| p.starts_with(d))
+    [
+        "/dev/sd",
+        "/dev/hd",
+        "/dev/nvme",
+        "/dev/disk",
+        "/dev/mmcblk",
+        "/dev/xvd",
+        "/dev/vd",
+        "/dev/mapper/",
+        "/dev/md",
+        "/dev/rdisk",
+    ]
+    .iter()
+    .any(|d| p.starts_with(d))
 }
 
 fn set_generic(cmd: &mut SimpleCommand, p: Parsed) {
@@ -382,7 +575,10 @@ fn find(cmd: &mut SimpleCommand, args: &[Word], path_words: &mut Vec<Word>) {
             _ => break,
         }
     }
-    while i < args.len() && !args[i].text.starts_with('-') && !matches!(args[i].text.as_str(), "(" | "!" | ",") {
+    while i < args.len()
+        && !args[i].text.starts_with('-')
+        && !matches!(args[i].text.as_str(), "(" | "!" | ",")
+    {
         path_words.push(args[i].clone());
         i += 1;
     }
@@ -416,13 +612,60 @@ fn find(cmd: &mut SimpleCommand, args: &[Word], path_words: &mut Vec<Word>) {
 }
 
 /// Git global options that take a separate value.
-const GIT_VALUED_GLOBALS: [&str; 8] = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix", "--attr-source"];
+const GIT_VALUED_GLOBALS: [&str; 8] = [
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--config-env",
+    "--super-prefix",
+    "--attr-source",
+];
 /// `git -c` keys whose value git runs as a command.
-const GIT_EXEC_KEYS: [&str; 10] =
-    ["core.sshcommand", "core.pager", "core.editor", "core.fsmonitor", "core.hookspath", "core.askpass", "diff.external", "sequence.editor", "credential.helper", "gpg.program"];
+const GIT_EXEC_KEYS: [&str; 10] = [
+    "core.sshcommand",
+    "core.pager",
+    "core.editor",
+    "core.fsmonitor",
+    "core.hookspath",
+    "core.askpass",
+    "diff.external",
+    "sequence.editor",
+    "credential.helper",
+    "gpg.program",
+];
 const GIT_WRITE_SUBCOMMANDS: [&str; 30] = [
-    "commit", "push", "merge", "rebase", "reset", "revert", "cherry-pick", "am", "apply", "checkout", "switch", "restore", "add", "rm", "mv",
-    "clean", "pull", "fetch", "clone", "init", "gc", "prune", "filter-branch", "update-ref", "update-index", "replace", "commit-tree", "read-tree", "write-tree", "bisect",
+    "commit",
+    "push",
+    "merge",
+    "rebase",
+    "reset",
+    "revert",
+    "cherry-pick",
+    "am",
+    "apply",
+    "checkout",
+    "switch",
+    "restore",
+    "add",
+    "rm",
+    "mv",
+    "clean",
+    "pull",
+    "fetch",
+    "clone",
+    "init",
+    "gc",
+    "prune",
+    "filter-branch",
+    "update-ref",
+    "update-index",
+    "replace",
+    "commit-tree",
+    "read-tree",
+    "write-tree",
+    "bisect",
 ];
 
 fn git(cmd: &mut SimpleCommand, args: &[Word]) {
@@ -438,10 +681,16 @@ fn git(cmd: &mut SimpleCommand, args: &[Word]) {
                 let key = v.text.split('=').next().unwrap_or("").to_lowercase();
                 let value = v.text.split_once('=').map_or("", |(_, v)| v);
                 // A plain pager such as `cat` or `less` runs nothing else.
-                let harmless = matches!(value, "" | "cat" | "less" | "more" | "less -R" | "less -FRX" | "true");
-                if (GIT_EXEC_KEYS.contains(&key.as_str()) && !harmless) || (key.starts_with("alias.") && value.trim_start().starts_with('!')) {
+                let harmless = matches!(
+                    value,
+                    "" | "cat" | "less" | "more" | "less -R" | "less -FRX" | "true"
+                );
+                if (GIT_EXEC_KEYS.contains(&key.as_str()) && !harmless)
+                    || (key.starts_with("alias.") && value.trim_start().starts_with('!'))
+                {
                     cmd.opaque = true;
-                    cmd.opaque_reason = Some(format!("git -c {key} makes git run a configured command"));
+                    cmd.opaque_reason =
+                        Some(format!("git -c {key} makes git run a configured command"));
                 }
             }
         }
@@ -451,16 +700,83 @@ fn git(cmd: &mut SimpleCommand, args: &[Word]) {
     cmd.subcommand = sub.text.clone();
     let rest = &args[i + 1..];
     let sub = sub.text.as_str();
-    let listing = rest.is_empty() || rest.iter().all(|w| w.text.starts_with('-')) && rest.iter().any(|w| matches!(w.text.as_str(), "-l" | "--list" | "-a" | "-r" | "--all" | "-v" | "-vv" | "--show-current" | "--contains" | "--merged"));
+    let listing = rest.is_empty()
+        || rest.iter().all(|w| w.text.starts_with('-'))
+            && rest.iter().any(|w| {
+                matches!(
+                    w.text.as_str(),
+                    "-l" | "--list"
+                        | "-a"
+                        | "-r"
+                        | "--all"
+                        | "-v"
+                        | "-vv"
+                        | "--show-current"
+                        | "--contains"
+                        | "--merged"
+                )
+            });
     let writes_repo = match sub {
-        "branch" => !listing || rest.iter().any(|w| matches!(w.text.as_str(), "-d" | "-D" | "-m" | "-M" | "-c" | "-C" | "--delete" | "--move" | "--copy" | "-f" | "--force" | "-u" | "--set-upstream-to" | "--unset-upstream")),
-        "tag" => !listing || rest.iter().any(|w| matches!(w.text.as_str(), "-d" | "--delete" | "-a" | "-s" | "-f")),
+        "branch" => {
+            !listing
+                || rest.iter().any(|w| {
+                    matches!(
+                        w.text.as_str(),
+                        "-d" | "-D"
+                            | "-m"
+                            | "-M"
+                            | "-c"
+                            | "-C"
+                            | "--delete"
+                            | "--move"
+                            | "--copy"
+                            | "-f"
+                            | "--force"
+                            | "-u"
+                            | "--set-upstream-to"
+                            | "--unset-upstream"
+                    )
+                })
+        }
+        "tag" => {
+            !listing
+                || rest
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "-d" | "--delete" | "-a" | "-s" | "-f"))
+        }
         "stash" => !matches!(rest.first().map(|w| w.text.as_str()), Some("list" | "show")),
-        "config" => rest.iter().filter(|w| !w.text.starts_with('-')).count() >= 2 || rest.iter().any(|w| matches!(w.text.as_str(), "--unset" | "--unset-all" | "--add" | "--replace-all" | "--remove-section" | "--rename-section" | "--edit" | "-e")),
-        "remote" => matches!(rest.first().map(|w| w.text.as_str()), Some("add" | "remove" | "rm" | "rename" | "set-url" | "set-head" | "prune" | "update")),
-        "worktree" => matches!(rest.first().map(|w| w.text.as_str()), Some("add" | "remove" | "move" | "prune")),
-        "submodule" => matches!(rest.first().map(|w| w.text.as_str()), Some("add" | "update" | "init" | "deinit" | "sync")),
-        "notes" => matches!(rest.first().map(|w| w.text.as_str()), Some("add" | "append" | "copy" | "edit" | "merge" | "remove" | "prune")),
+        "config" => {
+            rest.iter().filter(|w| !w.text.starts_with('-')).count() >= 2
+                || rest.iter().any(|w| {
+                    matches!(
+                        w.text.as_str(),
+                        "--unset"
+                            | "--unset-all"
+                            | "--add"
+                            | "--replace-all"
+                            | "--remove-section"
+                            | "--rename-section"
+                            | "--edit"
+                            | "-e"
+                    )
+                })
+        }
+        "remote" => matches!(
+            rest.first().map(|w| w.text.as_str()),
+            Some("add" | "remove" | "rm" | "rename" | "set-url" | "set-head" | "prune" | "update")
+        ),
+        "worktree" => matches!(
+            rest.first().map(|w| w.text.as_str()),
+            Some("add" | "remove" | "move" | "prune")
+        ),
+        "submodule" => matches!(
+            rest.first().map(|w| w.text.as_str()),
+            Some("add" | "update" | "init" | "deinit" | "sync")
+        ),
+        "notes" => matches!(
+            rest.first().map(|w| w.text.as_str()),
+            Some("add" | "append" | "copy" | "edit" | "merge" | "remove" | "prune")
+        ),
         "reflog" => matches!(rest.first().map(|w| w.text.as_str()), Some("expire" | "delete")),
         s => GIT_WRITE_SUBCOMMANDS.contains(&s),
     };
@@ -479,17 +795,36 @@ fn is_protected(branch: &str) -> bool {
 }
 
 fn push(cmd: &mut SimpleCommand, args: &[Word]) {
-    let p = parse_flags(args, &FlagSpec {
-        bundle: "fdnuqv46",
-        valued: "o",
-        long_valued: &["--push-option", "--repo", "--receive-pack", "--exec", "--recurse-submodules"],
-        aliases: &[("--force", "-f"), ("--delete", "-d"), ("--dry-run", "-n"), ("--set-upstream", "-u"), ("--quiet", "-q"), ("--verbose", "-v")],
-    });
+    let p = parse_flags(
+        args,
+        &FlagSpec {
+            bundle: "fdnuqv46",
+            valued: "o",
+            long_valued: &[
+                "--push-option",
+                "--repo",
+                "--receive-pack",
+                "--exec",
+                "--recurse-submodules",
+            ],
+            aliases: &[
+                ("--force", "-f"),
+                ("--delete", "-d"),
+                ("--dry-run", "-n"),
+                ("--set-upstream", "-u"),
+                ("--quiet", "-q"),
+                ("--verbose", "-v"),
+            ],
+        },
+    );
     add(&mut cmd.effects, "git.push");
     let dry = p.flags.contains("-n");
-    let force_all = ["-f", "--force-with-lease", "--force-if-includes", "--mirror"].iter().any(|f| p.flags.contains(*f));
+    let force_all = ["-f", "--force-with-lease", "--force-if-includes", "--mirror"]
+        .iter()
+        .any(|f| p.flags.contains(*f));
     let delete = p.flags.contains("-d");
-    let all = p.flags.contains("--all") || p.flags.contains("--mirror") || p.flags.contains("--branches");
+    let all =
+        p.flags.contains("--all") || p.flags.contains("--mirror") || p.flags.contains("--branches");
     let mut forced = force_all;
     let mut forced_protected = false;
     let mut protected = false;
@@ -558,7 +893,10 @@ fn push(cmd: &mut SimpleCommand, args: &[Word]) {
 
 fn sql_drop_pattern() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b(DROP\s+(TEMPORARY\s+)?(TABLE|DATABASE|SCHEMA)|TRUNCATE)\b").expect("static regex"))
+    R.get_or_init(|| {
+        Regex::new(r"\b(DROP\s+(TEMPORARY\s+)?(TABLE|DATABASE|SCHEMA)|TRUNCATE)\b")
+            .expect("static regex")
+    })
 }
 
 /// Whether SQL text drops or truncates: comments and string literals removed, case folded.
@@ -626,7 +964,12 @@ fn sql(cmd: &mut SimpleCommand, args: &[Word], stdin: Option<&str>) {
             continue;
         }
         // Glued short forms: -eSQL, -cSQL.
-        if let Some(v) = valued.iter().filter(|f| f.len() == 2).find_map(|f| t.strip_prefix(*f)).filter(|v| !v.is_empty() && t.len() > 2) {
+        if let Some(v) = valued
+            .iter()
+            .filter(|f| f.len() == 2)
+            .find_map(|f| t.strip_prefix(*f))
+            .filter(|v| !v.is_empty() && t.len() > 2)
+        {
             texts.push(v);
         } else if !t.starts_with('-') {
             positionals.push(t);
@@ -666,10 +1009,20 @@ mod tests {
     #[test]
     fn bundles_split_only_where_known() {
         let w = |s: &str| Word { text: s.into(), ..Default::default() };
-        let p = parse_flags(&[w("-rf"), w("--no-preserve-root"), w("/")], &FlagSpec { bundle: "rf", valued: "", long_valued: &[], aliases: &[] });
-        assert!(p.flags.contains("-r") && p.flags.contains("-f") && p.flags.contains("--no-preserve-root"));
+        let p = parse_flags(
+            &[w("-rf"), w("--no-preserve-root"), w("/")],
+            &FlagSpec { bundle: "rf", valued: "", long_valued: &[], aliases: &[] },
+        );
+        assert!(
+            p.flags.contains("-r")
+                && p.flags.contains("-f")
+                && p.flags.contains("--no-preserve-root")
+        );
         assert_eq!(p.positionals.len(), 1);
-        let p = parse_flags(&[w("-o"), w("x"), w("-fu")], &FlagSpec { bundle: "fu", valued: "o", long_valued: &[], aliases: &[] });
+        let p = parse_flags(
+            &[w("-o"), w("x"), w("-fu")],
+            &FlagSpec { bundle: "fu", valued: "o", long_valued: &[], aliases: &[] },
+        );
         assert_eq!(p.values[0].1.text, "x");
         assert!(p.flags.contains("-f") && p.flags.contains("-u"));
     }

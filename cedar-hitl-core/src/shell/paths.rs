@@ -37,21 +37,78 @@ pub struct PathFacts {
 
 /// Top-level directories whose recursive deletion breaks the machine.
 const SYSTEM_DIRS: [&str; 27] = [
-    "bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt", "proc", "root", "run", "sbin", "srv", "sys", "usr",
-    "var", "home", "mnt", "media", "snap", "Users", "System", "Library", "Applications", "private", "Volumes",
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "lib",
+    "lib32",
+    "lib64",
+    "libx32",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "srv",
+    "sys",
+    "usr",
+    "var",
+    "home",
+    "mnt",
+    "media",
+    "snap",
+    "Users",
+    "System",
+    "Library",
+    "Applications",
+    "private",
+    "Volumes",
 ];
-const DOTENV_SAMPLES: [&str; 5] = [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"];
+const DOTENV_SAMPLES: [&str; 5] =
+    [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"];
 const CREDENTIAL_NAMES: [&str; 16] = [
-    "credentials", "credentials.json", "credentials.yml", "credentials.yaml", "credentials.xml", ".netrc", "_netrc", ".npmrc",
-    ".pypirc", ".git-credentials", ".pgpass", ".my.cnf", ".htpasswd", "secrets.json", "secrets.yml", "secrets.yaml",
+    "credentials",
+    "credentials.json",
+    "credentials.yml",
+    "credentials.yaml",
+    "credentials.xml",
+    ".netrc",
+    "_netrc",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    ".pgpass",
+    ".my.cnf",
+    ".htpasswd",
+    "secrets.json",
+    "secrets.yml",
+    "secrets.yaml",
 ];
-const CREDENTIAL_EXTENSIONS: [&str; 8] = ["pem", "key", "p12", "pfx", "jks", "keystore", "ppk", "asc"];
+const CREDENTIAL_EXTENSIONS: [&str; 8] =
+    ["pem", "key", "p12", "pfx", "jks", "keystore", "ppk", "asc"];
 const KEY_PREFIXES: [&str; 4] = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"];
 const CREDENTIAL_DIRS: [&str; 3] = [".ssh", ".gnupg", ".kube"];
 /// A data file (not source code or prose) whose name says it holds secrets:
 /// `gcp-credentials.json`, `db_secrets.yaml`, `passwords.txt`.
-const SECRET_WORDS: [&str; 6] = ["credential", "secret", "password", "passwd", "private_key", "privatekey"];
-const DATA_EXTENSIONS: [&str; 14] = ["", "json", "yaml", "yml", "toml", "xml", "ini", "txt", "conf", "cfg", "properties", "env", "csv", "plist"];
+const SECRET_WORDS: [&str; 6] =
+    ["credential", "secret", "password", "passwd", "private_key", "privatekey"];
+const DATA_EXTENSIONS: [&str; 14] = [
+    "",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "xml",
+    "ini",
+    "txt",
+    "conf",
+    "cfg",
+    "properties",
+    "env",
+    "csv",
+    "plist",
+];
 
 fn is_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
@@ -100,7 +157,11 @@ impl PathFacts {
     pub fn of(raw: &str) -> Self {
         let path = normalize(raw);
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-        let basename = if path == "/" { String::new() } else { parts.last().copied().unwrap_or("").to_owned() };
+        let basename = if path == "/" {
+            String::new()
+        } else {
+            parts.last().copied().unwrap_or("").to_owned()
+        };
         let basename_lower = basename.to_lowercase();
         let extension = match basename_lower.rfind('.') {
             Some(i) if i > 0 => basename_lower[i + 1..].to_owned(),
@@ -122,7 +183,8 @@ impl PathFacts {
             add("root");
         } else if absolute {
             let top = parts[0];
-            let top_is_system = SYSTEM_DIRS.contains(&top) || (is_glob(top) && SYSTEM_DIRS.iter().any(|d| crate::Glob::new(top).matches(d)));
+            let top_is_system = SYSTEM_DIRS.contains(&top)
+                || (is_glob(top) && SYSTEM_DIRS.iter().any(|d| crate::Glob::new(top).matches(d)));
             if top_is_system && rest_is_glob(1) {
                 add("system");
             }
@@ -135,20 +197,32 @@ impl PathFacts {
             if top == "tmp" || (top == "var" && parts.get(1) == Some(&"tmp")) {
                 add("temp");
             }
-        } else if parts.first().is_some_and(|p| *p == "~" || (p.starts_with('~') && !p.contains('/'))) && (rest_is_glob(1) || (parts.get(1) == Some(&"..") && rest_is_glob(2))) {
+        } else if parts
+            .first()
+            .is_some_and(|p| *p == "~" || (p.starts_with('~') && !p.contains('/')))
+            && (rest_is_glob(1) || (parts.get(1) == Some(&"..") && rest_is_glob(2)))
+        {
             // `~/..` climbs out of the home directory: at least as bad as the home itself.
             add("home");
         }
         // Content classes, by base name.
         let b = fold_component(&basename);
         let dotenv_sample = DOTENV_SAMPLES.contains(&b.as_str());
-        if !dotenv_sample && (b == ".env" || b.starts_with(".env.") || (b.ends_with(".env") && b.len() > 4)) {
+        if !dotenv_sample
+            && (b == ".env" || b.starts_with(".env.") || (b.ends_with(".env") && b.len() > 4))
+        {
             add("dotenv");
         }
-        let in_cred_dir = folded.iter().take(folded.len().saturating_sub(1)).any(|c| CREDENTIAL_DIRS.contains(&c.as_str()));
-        let aws = folded.windows(2).any(|w| w[0] == ".aws" && (w[1] == "credentials" || w[1] == "config"));
+        let in_cred_dir = folded
+            .iter()
+            .take(folded.len().saturating_sub(1))
+            .any(|c| CREDENTIAL_DIRS.contains(&c.as_str()));
+        let aws = folded
+            .windows(2)
+            .any(|w| w[0] == ".aws" && (w[1] == "credentials" || w[1] == "config"));
         let docker = folded.windows(2).any(|w| w[0] == ".docker" && w[1] == "config.json");
-        let named_secret = SECRET_WORDS.iter().any(|w| b.contains(w)) && DATA_EXTENSIONS.contains(&extension.as_str());
+        let named_secret = SECRET_WORDS.iter().any(|w| b.contains(w))
+            && DATA_EXTENSIONS.contains(&extension.as_str());
         if CREDENTIAL_NAMES.contains(&b.as_str())
             || named_secret
             || CREDENTIAL_EXTENSIONS.contains(&extension.as_str())
@@ -205,22 +279,61 @@ mod tests {
 
     #[test]
     fn content() {
-        for p in [".git/config", "a/.GIT/HEAD", "./.git/hooks/x", ".git", "x/.git./config", "GIT~1/config"] {
+        for p in [
+            ".git/config",
+            "a/.GIT/HEAD",
+            "./.git/hooks/x",
+            ".git",
+            "x/.git./config",
+            "GIT~1/config",
+        ] {
             assert!(classes(p).contains(&"git_internal".to_owned()), "{p}");
         }
         for p in [".github/workflows/ci.yml", ".gitignore", "src/git/x.rs", "docs/.git-notes.md"] {
             assert!(!classes(p).contains(&"git_internal".to_owned()), "{p}");
         }
-        for p in [".env", ".ENV", ".env.local", "config/.env", "prod.env", "/abs/app/.env.production"] {
+        for p in
+            [".env", ".ENV", ".env.local", "config/.env", "prod.env", "/abs/app/.env.production"]
+        {
             assert!(classes(p).contains(&"dotenv".to_owned()), "{p}");
         }
-        for p in [".env.example", ".env.sample", ".env.template", "src/env.ts", ".envrc", "environment.md"] {
+        for p in [
+            ".env.example",
+            ".env.sample",
+            ".env.template",
+            "src/env.ts",
+            ".envrc",
+            "environment.md",
+        ] {
             assert!(!classes(p).contains(&"dotenv".to_owned()), "{p}");
         }
-        for p in ["config/gcp-credentials.json", "secrets/db_credentials.yaml", "passwords.txt", "client_secret.json", "credentials", "x/credentials.json", "k.pem", "tls.key", "id_rsa", "id_ed25519.pub", ".netrc", "~/.ssh/config", ".aws/credentials", ".docker/config.json"] {
+        for p in [
+            "config/gcp-credentials.json",
+            "secrets/db_credentials.yaml",
+            "passwords.txt",
+            "client_secret.json",
+            "credentials",
+            "x/credentials.json",
+            "k.pem",
+            "tls.key",
+            "id_rsa",
+            "id_ed25519.pub",
+            ".netrc",
+            "~/.ssh/config",
+            ".aws/credentials",
+            ".docker/config.json",
+        ] {
             assert!(classes(p).contains(&"credential".to_owned()), "{p}");
         }
-        for p in ["src/credentials_helper.py", "docs/secrets.md", "src/credentials_provider.ts", "docs/managing-credentials.md", "keys.md", "src/key_utils.rs", ".ssh"] {
+        for p in [
+            "src/credentials_helper.py",
+            "docs/secrets.md",
+            "src/credentials_provider.ts",
+            "docs/managing-credentials.md",
+            "keys.md",
+            "src/key_utils.rs",
+            ".ssh",
+        ] {
             assert!(!classes(p).contains(&"credential".to_owned()), "{p}");
         }
     }

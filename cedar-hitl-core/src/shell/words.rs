@@ -50,7 +50,9 @@ fn eval_into(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
                 eval_into(c, src, w, at_start);
             }
         }
-        "raw_string" => w.text.push_str(raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')).unwrap_or(raw)),
+        "raw_string" => w
+            .text
+            .push_str(raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')).unwrap_or(raw)),
         "ansi_c_string" => {
             let body = raw.strip_prefix("$'").and_then(|r| r.strip_suffix('\'')).unwrap_or(raw);
             w.text.push_str(&decode_ansi_c(body));
@@ -165,7 +167,11 @@ fn unquoted(raw: &str, w: &mut Word, at_start: bool) {
                 w.glob = true;
                 w.text.push(c);
             }
-            '$' if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '_' | '{' | '(' | '@' | '*' | '#' | '?' | '-' | '$' | '!')) => {
+            '$' if chars.peek().is_some_and(|n| {
+                n.is_ascii_alphanumeric()
+                    || matches!(n, '_' | '{' | '(' | '@' | '*' | '#' | '?' | '-' | '$' | '!')
+            }) =>
+            {
                 w.push_dynamic("$");
             }
             '`' => w.push_dynamic("`"),
@@ -229,7 +235,9 @@ fn double_quoted(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
         let at_start = at_start && w.text.is_empty();
         match child.kind() {
             "string_content" => quoted_text(text(child, src), w),
-            "simple_expansion" | "expansion" | "arithmetic_expansion" => eval_into(child, src, w, at_start),
+            "simple_expansion" | "expansion" | "arithmetic_expansion" => {
+                eval_into(child, src, w, at_start)
+            }
             _ => w.push_dynamic(text(child, src)),
         }
     }

@@ -7,7 +7,9 @@ use super::lower::{Lowered, RawCommand};
 use super::models::{self, DOWNLOADERS, INTERPRETERS, SHELLS};
 use super::paths::PathFacts;
 use super::words::Word;
-use super::{parse_at, program_name, CommandLine, Origin, ShellWrite, SimpleCommand, MAX_WRAPPER_DEPTH};
+use super::{
+    CommandLine, MAX_WRAPPER_DEPTH, Origin, ShellWrite, SimpleCommand, parse_at, program_name,
+};
 
 /// What a wrapper hands on.
 enum Inner {
@@ -26,7 +28,31 @@ enum Inner {
 fn prefix_spec(program: &str) -> Option<(&'static [&'static str], usize)> {
     // (options that take a separate value, positional words to skip before the command)
     Some(match program {
-        "sudo" => (&["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "--user", "--group", "--host", "--prompt", "--close-from", "--chdir", "--role", "--type", "--command-timeout", "--other-user"], 0),
+        "sudo" => (
+            &[
+                "-u",
+                "-g",
+                "-h",
+                "-p",
+                "-C",
+                "-D",
+                "-r",
+                "-t",
+                "-T",
+                "-U",
+                "--user",
+                "--group",
+                "--host",
+                "--prompt",
+                "--close-from",
+                "--chdir",
+                "--role",
+                "--type",
+                "--command-timeout",
+                "--other-user",
+            ],
+            0,
+        ),
         "doas" => (&["-u", "-C"], 0),
         "env" => (&["-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P"], 0),
         "command" | "builtin" | "nohup" | "setsid" | "time" => (&[], 0),
@@ -38,7 +64,8 @@ fn prefix_spec(program: &str) -> Option<(&'static [&'static str], usize)> {
         "chrt" => (&["-T", "-P", "-D", "--sched-runtime", "--sched-period", "--sched-deadline"], 1),
         "taskset" => (&[], 1),
         "flock" => (&["-w", "--timeout", "-E", "--conflict-exit-code"], 1),
-        "unbuffer" | "caffeinate" | "nocache" | "catchsegv" | "fakeroot" | "proxychains" | "proxychains4" | "torsocks" | "firejail" | "aws-vault" | "dotenv" => (&[], 0),
+        "unbuffer" | "caffeinate" | "nocache" | "catchsegv" | "fakeroot" | "proxychains"
+        | "proxychains4" | "torsocks" | "firejail" | "aws-vault" | "dotenv" => (&[], 0),
         _ => return None,
     })
 }
@@ -62,7 +89,12 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
                 i += 1;
                 continue;
             }
-            if program == "env" && (t == "-S" || t == "--split-string" || t.starts_with("--split-string=") || (t.starts_with("-S") && t.len() > 2)) {
+            if program == "env"
+                && (t == "-S"
+                    || t == "--split-string"
+                    || t.starts_with("--split-string=")
+                    || (t.starts_with("-S") && t.len() > 2))
+            {
                 // `env -S 'a b c'` splits its argument into words, like a small shell.
                 let script = if let Some(v) = t.strip_prefix("--split-string=") {
                     Word { text: v.to_owned(), ..args[i].clone() }
@@ -85,7 +117,10 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             if program == "flock" && (t == "-c" || t == "--command") {
                 return Some((program, Inner::Script(args.get(i + 1)?.clone())));
             }
-            if t.starts_with('-') && t.len() > 1 && !(program == "nice" && t[1..].chars().all(|c| c.is_ascii_digit())) {
+            if t.starts_with('-')
+                && t.len() > 1
+                && !(program == "nice" && t[1..].chars().all(|c| c.is_ascii_digit()))
+            {
                 let name = t.split('=').next().unwrap_or(t);
                 i += if valued.contains(&name) && !t.contains('=') { 2 } else { 1 };
                 continue;
@@ -104,10 +139,15 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
         return (i < args.len()).then(|| (program, Inner::Rest(at(i))));
     }
     match program.as_str() {
-        "busybox" if args.first().is_some_and(|a| !SHELLS.contains(&a.text.as_str())) => Some((program, Inner::Rest(at(0)))),
+        "busybox" if args.first().is_some_and(|a| !SHELLS.contains(&a.text.as_str())) => {
+            Some((program, Inner::Rest(at(0))))
+        }
         "ssh" => {
             // `ssh [opts] HOST [COMMAND…]`: the remote command is a shell script.
-            let valued = ["-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w", "-B"];
+            let valued = [
+                "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o",
+                "-p", "-Q", "-R", "-S", "-W", "-w", "-B",
+            ];
             let mut i = 0;
             while i < args.len() && args[i].text.starts_with('-') {
                 i += if valued.contains(&args[i].text.as_str()) { 2 } else { 1 };
@@ -115,12 +155,27 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             let rest = args.get(i + 1..).filter(|r| !r.is_empty())?;
             Some((program, Inner::Script(join_words(rest))))
         }
-        "docker" | "podman" | "kubectl" | "oc" if args.first().is_some_and(|a| a.text == "exec") => {
+        "docker" | "podman" | "kubectl" | "oc"
+            if args.first().is_some_and(|a| a.text == "exec") =>
+        {
             // `kubectl exec POD -- CMD…`; `docker exec [opts] CONTAINER CMD…`.
             if let Some(dd) = args.iter().position(|a| a.text == "--") {
                 return (dd + 1 < args.len()).then(|| (program, Inner::Rest(at(dd + 1))));
             }
-            let valued = ["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys", "-c", "--container", "-n", "--namespace"];
+            let valued = [
+                "-e",
+                "--env",
+                "-u",
+                "--user",
+                "-w",
+                "--workdir",
+                "--env-file",
+                "--detach-keys",
+                "-c",
+                "--container",
+                "-n",
+                "--namespace",
+            ];
             let mut i = 1;
             while i < args.len() && args[i].text.starts_with('-') {
                 let t = args[i].text.as_str();
@@ -153,7 +208,8 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
                     i += 1;
                     break;
                 }
-                if (t.starts_with('-') || t.starts_with('+')) && t.len() > 1 && !t.starts_with("--") {
+                if (t.starts_with('-') || t.starts_with('+')) && t.len() > 1 && !t.starts_with("--")
+                {
                     if t[1..].contains('c') {
                         return Some((program, Inner::Script(args.get(i + 1)?.clone())));
                     }
@@ -209,24 +265,66 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             Some((program, Inner::Script(joined)))
         }
         "xargs" => {
-            let valued = ["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--arg-file", "--delimiter", "--eof", "--replace", "--max-lines", "--max-args", "--max-procs", "--max-chars", "--process-slot-var"];
+            let valued = [
+                "-a",
+                "-d",
+                "-E",
+                "-I",
+                "-L",
+                "-n",
+                "-P",
+                "-s",
+                "--arg-file",
+                "--delimiter",
+                "--eof",
+                "--replace",
+                "--max-lines",
+                "--max-args",
+                "--max-procs",
+                "--max-chars",
+                "--process-slot-var",
+            ];
             let mut i = 0;
             while i < args.len() && args[i].text.starts_with('-') {
                 let t = args[i].text.as_str();
                 let name = t.split('=').next().unwrap_or(t);
                 i += if valued.contains(&name) && !t.contains('=') { 2 } else { 1 };
             }
-            let argv: Vec<Word> = if i < args.len() { args[i..].to_vec() } else { vec![Word { text: "echo".into(), ..Default::default() }] };
+            let argv: Vec<Word> = if i < args.len() {
+                args[i..].to_vec()
+            } else {
+                vec![Word { text: "echo".into(), ..Default::default() }]
+            };
             Some((program, Inner::Argv(argv, true)))
         }
         "parallel" => {
-            let valued = ["-j", "-N", "-n", "-S", "-P", "-I", "--jobs", "--colsep", "--sshlogin", "--delay", "--timeout", "--retries", "--joblog", "--results", "-a", "--arg-file"];
+            let valued = [
+                "-j",
+                "-N",
+                "-n",
+                "-S",
+                "-P",
+                "-I",
+                "--jobs",
+                "--colsep",
+                "--sshlogin",
+                "--delay",
+                "--timeout",
+                "--retries",
+                "--joblog",
+                "--results",
+                "-a",
+                "--arg-file",
+            ];
             let mut i = 0;
             while i < args.len() && args[i].text.starts_with('-') {
                 let t = args[i].text.as_str();
                 i += if valued.contains(&t) { 2 } else { 1 };
             }
-            let end = args[i..].iter().position(|w| w.text.starts_with(":::")).map_or(args.len(), |p| i + p);
+            let end = args[i..]
+                .iter()
+                .position(|w| w.text.starts_with(":::"))
+                .map_or(args.len(), |p| i + p);
             if i >= end {
                 return None;
             }
@@ -288,9 +386,16 @@ struct Builder {
 
 pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
     let Lowered { commands, writes, opaque } = lowered;
-    let mut b = Builder { line: CommandLine { opaque, ..Default::default() }, depth, raw_units: vec![None; commands.len()], downloads: Vec::new() };
+    let mut b = Builder {
+        line: CommandLine { opaque, ..Default::default() },
+        depth,
+        raw_units: vec![None; commands.len()],
+        downloads: Vec::new(),
+    };
     if depth > MAX_WRAPPER_DEPTH {
-        b.line.opaque.get_or_insert_with(|| format!("wrappers nest deeper than {MAX_WRAPPER_DEPTH} levels"));
+        b.line
+            .opaque
+            .get_or_insert_with(|| format!("wrappers nest deeper than {MAX_WRAPPER_DEPTH} levels"));
     }
     for (i, raw) in commands.iter().enumerate() {
         let unit = b.command(raw, &raw.words, Origin::Shell, Vec::new(), false, 0);
@@ -319,7 +424,8 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
                 break;
             }
             let producer = b.raw_units.get(j).copied().flatten();
-            if producer.is_some_and(|p| DOWNLOADERS.contains(&b.line.commands[p].program.as_str())) {
+            if producer.is_some_and(|p| DOWNLOADERS.contains(&b.line.commands[p].program.as_str()))
+            {
                 b.line.commands[consumer].effects.insert("pipe.to_shell".to_owned());
                 break;
             }
@@ -329,8 +435,14 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
     // A downloaded file run in the same line: `curl -o i.sh x && bash i.sh`, `./i.sh`.
     if !downloaded.is_empty() {
         for c in &mut b.line.commands {
-            let runs_script = SHELLS.contains(&c.program.as_str()) || INTERPRETERS.contains(&c.program.as_str()) || matches!(c.program.as_str(), "source" | ".");
-            let script = if runs_script { c.positionals.iter().find(|p| !p.starts_with('-')).cloned() } else { Some(c.program_raw.clone()) };
+            let runs_script = SHELLS.contains(&c.program.as_str())
+                || INTERPRETERS.contains(&c.program.as_str())
+                || matches!(c.program.as_str(), "source" | ".");
+            let script = if runs_script {
+                c.positionals.iter().find(|p| !p.starts_with('-')).cloned()
+            } else {
+                Some(c.program_raw.clone())
+            };
             if script.is_some_and(|s| downloaded.contains(&super::paths::normalize(&s))) {
                 c.effects.insert("pipe.to_shell".to_owned());
             }
@@ -346,18 +458,33 @@ fn reads_script_from_stdin(c: &SimpleCommand) -> bool {
         return false;
     }
     // No script argument (only flags), or an explicit `-s` / `-`.
-    c.positionals.is_empty() || c.flags.iter().any(|f| f == "-s" || f.ends_with('s') && !f.starts_with("--")) || c.positionals.first().is_some_and(|p| p == "-")
+    c.positionals.is_empty()
+        || c.flags.iter().any(|f| f == "-s" || f.ends_with('s') && !f.starts_with("--"))
+        || c.positionals.first().is_some_and(|p| p == "-")
 }
 
 impl Builder {
     fn write(&mut self, target: Word, via: impl Into<String>) {
         let facts = PathFacts::of_word(&target);
-        self.line.writes.push(ShellWrite { path: target.text.clone(), via: via.into(), dynamic: target.dynamic, facts });
+        self.line.writes.push(ShellWrite {
+            path: target.text.clone(),
+            via: via.into(),
+            dynamic: target.dynamic,
+            facts,
+        });
     }
 
     /// Build the unit for `words` (one raw command, or a wrapper's inner argv) and everything it
     /// runs. Returns the unit's index.
-    fn command(&mut self, raw: &RawCommand, words: &[Word], origin: Origin, wrappers: Vec<String>, args_dynamic: bool, level: usize) -> Option<usize> {
+    fn command(
+        &mut self,
+        raw: &RawCommand,
+        words: &[Word],
+        origin: Origin,
+        wrappers: Vec<String>,
+        args_dynamic: bool,
+        level: usize,
+    ) -> Option<usize> {
         if words.is_empty() {
             return None;
         }
@@ -375,7 +502,9 @@ impl Builder {
                 break;
             }
             if words[start].dynamic {
-                opaque.get_or_insert_with(|| format!("the program word '{}' is only known at run time", words[start].text));
+                opaque.get_or_insert_with(|| {
+                    format!("the program word '{}' is only known at run time", words[start].text)
+                });
                 break;
             }
             match inner(words, start, raw.stdin.is_some()) {
@@ -395,7 +524,11 @@ impl Builder {
         let mut cmd = SimpleCommand {
             words: words.iter().map(|w| w.text.clone()).collect(),
             argv: argv.iter().map(|w| w.text.clone()).collect(),
-            program: if opaque.is_some() && argv[0].dynamic { String::new() } else { program_name(&program_raw).to_owned() },
+            program: if opaque.is_some() && argv[0].dynamic {
+                String::new()
+            } else {
+                program_name(&program_raw).to_owned()
+            },
             program_raw,
             wrappers: chain.clone(),
             assignments: if level == 0 { raw.assignments.clone() } else { Vec::new() },
@@ -416,8 +549,16 @@ impl Builder {
             self.write(w.target, w.via);
         }
         // `bash <(curl …)`, `source <(wget …)`, `sh -c "$(curl …)"`.
-        let runs_scripts = SHELLS.contains(&cmd.program.as_str()) || matches!(cmd.program.as_str(), "source" | "." | "eval") || INTERPRETERS.contains(&cmd.program.as_str());
-        if runs_scripts && argv.iter().skip(1).any(|w| w.dynamic && DOWNLOADERS.iter().any(|d| w.text.contains(d)) && (w.text.contains("<(") || w.text.contains("$(") || w.text.contains('`'))) {
+        let runs_scripts = SHELLS.contains(&cmd.program.as_str())
+            || matches!(cmd.program.as_str(), "source" | "." | "eval")
+            || INTERPRETERS.contains(&cmd.program.as_str());
+        if runs_scripts
+            && argv.iter().skip(1).any(|w| {
+                w.dynamic
+                    && DOWNLOADERS.iter().any(|d| w.text.contains(d))
+                    && (w.text.contains("<(") || w.text.contains("$(") || w.text.contains('`'))
+            })
+        {
             cmd.effects.insert("pipe.to_shell".to_owned());
         }
         if let Some(why) = &opaque {
@@ -434,7 +575,8 @@ impl Builder {
                 Inner::Rest(_) => {}
                 Inner::Script(word) => self.script(&word, &chain, index),
                 Inner::Stdin => {
-                    let text = Word { text: raw.stdin.clone().unwrap_or_default(), ..Default::default() };
+                    let text =
+                        Word { text: raw.stdin.clone().unwrap_or_default(), ..Default::default() };
                     self.script(&text, &chain, index);
                 }
                 Inner::Argv(argv, dynamic) => {
@@ -486,7 +628,10 @@ impl Builder {
             }
             let extra: Vec<String> = c.paths.iter().flat_map(|p| classes_from(p)).collect();
             c.path_classes.extend(extra);
-            if dynamic && c.effects.contains("fs.delete") && c.paths.iter().any(|p| !p.starts_with('/') && !p.starts_with('~')) {
+            if dynamic
+                && c.effects.contains("fs.delete")
+                && c.paths.iter().any(|p| !p.starts_with('/') && !p.starts_with('~'))
+            {
                 c.path_classes.insert("dynamic".to_owned());
             }
         }
@@ -501,7 +646,10 @@ impl Builder {
         if word.dynamic {
             let c = &mut self.line.commands[owner];
             c.opaque = true;
-            c.opaque_reason = Some(format!("{} runs a script only known at run time", chain.last().map_or("a wrapper", String::as_str)));
+            c.opaque_reason = Some(format!(
+                "{} runs a script only known at run time",
+                chain.last().map_or("a wrapper", String::as_str)
+            ));
             return;
         }
         let sub = parse_at(&word.text, self.depth + 1);
