@@ -54,6 +54,7 @@
 #![deny(missing_docs)]
 
 mod allowlist;
+mod audit;
 mod bundle;
 mod cache;
 mod canonical;
@@ -80,6 +81,7 @@ mod value;
 pub mod cedar_parity;
 
 pub use allowlist::AllowlistView;
+pub use audit::{AuditRecord, append_audit_record};
 pub use bundle::{
     BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
     PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, UPSTREAM_HARD_DENY_POLICIES,

@@ -3,4 +3,5 @@
 #![deny(missing_docs)]
 
 pub mod contracts;
+pub mod hook;
 pub mod replay;

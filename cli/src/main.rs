@@ -159,6 +159,10 @@ enum Command {
         /// The shell command, e.g. "sudo rm -fr /".
         command: String,
     },
+    /// Answer one agent-host hook event read from stdin (docs/hosts.md); exit 2 blocks.
+    Hook(cedar_hitl_cli::hook::HookArgs),
+    /// Write a starter .cedar-hitl.toml and register the hook with an agent host.
+    Init(cedar_hitl_cli::hook::init::InitArgs),
     /// Run a contracts folder (cedar-parity/, decisions/, functions/) and report per file.
     Parity {
         /// The contracts folder, e.g. ./contracts.
@@ -430,10 +434,10 @@ fn main() -> ExitCode {
                 b
             });
             let result = cedar_hitl_cli::replay::replay(reader, base, other, &cfg, |n| {
-                if let Some(b) = &bar {
-                    if n & 0xffff < 200 {
-                        b.set_position(n);
-                    }
+                if let Some(b) = &bar
+                    && n & 0xffff < 200
+                {
+                    b.set_position(n);
                 }
             });
             if let Some(b) = bar {
@@ -461,6 +465,8 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Hook(args) => cedar_hitl_cli::hook::main(args),
+        Command::Init(args) => cedar_hitl_cli::hook::init::main(args),
         Command::Parity { dir } => match cedar_hitl_cli::contracts::run_all(&dir) {
             Err(e) => usage(e),
             Ok(reports) => {

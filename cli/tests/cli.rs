@@ -208,15 +208,14 @@ fn replay_streams_in_bounded_memory() {
     // Sample the child's peak resident set while it runs.
     let mut peak_kib = 0u64;
     while child.try_wait().unwrap().is_none() {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
-            if let Some(v) = status
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            && let Some(v) = status
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
-            {
-                peak_kib = peak_kib.max(v);
-            }
+        {
+            peak_kib = peak_kib.max(v);
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
