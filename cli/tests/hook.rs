@@ -475,7 +475,7 @@ fn post_tool_use_records_the_approval_of_an_asked_call() {
 }
 
 #[test]
-fn initial_approvals_and_session_state_carry_across_processes() {
+fn initial_approvals_from_the_config_let_a_gated_call_through() {
     let dir = scratch("approvals");
     let cfg =
         config(&dir, "initial_approvals = [\"rule:force_push_any\", \"rule:force_push_main\"]\n");
@@ -609,4 +609,32 @@ fn init_print_writes_nothing() {
         let o = init(&dir, &["--host", host, "--print"]);
         assert!(text(&o.stdout).contains(needle), "{host}");
     }
+}
+
+#[test]
+fn a_path_shaped_session_id_stays_inside_the_state_folder() {
+    let dir = scratch("traversal");
+    let cfg = config(&dir, "");
+    let id = "../../escape";
+    let o = hook(&dir, &cfg, "claude", &claude_pre(id, "t", "ls"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("state"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let stem = sha256_hex(id);
+    assert_eq!(names, [format!("{stem}.json"), format!("{stem}.lock")]);
+    assert!(!dir.join("escape").exists() && !dir.parent().unwrap().join("escape.json").exists());
+}
+
+#[test]
+fn an_oversized_event_is_refused_not_cut() {
+    let dir = scratch("huge");
+    let cfg = config(&dir, "");
+    // A valid event padded past 8 MiB: cutting it would decide a different call.
+    let ev = claude_pre("s", "t", &format!("ls {}", "a".repeat(9 * 1024 * 1024)));
+    let o = hook(&dir, &cfg, "claude", &ev);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("larger than 8388608 bytes"), "{}", text(&o.stderr));
 }

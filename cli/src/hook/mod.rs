@@ -260,6 +260,8 @@ fn writes_protected_file(cfg: &HookConfig, bundle: &PolicyBundle, call: &ToolCal
     let p = Path::new(path);
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let parent = p.parent().and_then(|d| d.file_name()).and_then(|n| n.to_str()).unwrap_or("");
+    // Case-insensitive: on a case-insensitive file system `.CEDAR-HITL.TOML` is the same file.
+    let (name, parent) = (name.to_ascii_lowercase(), parent.to_ascii_lowercase());
     if name == config::CONFIG_FILE_NAME
         || (parent == ".claude" && name.starts_with("settings") && name.ends_with(".json"))
     {
