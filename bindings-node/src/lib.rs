@@ -2082,10 +2082,24 @@ pub fn denial_envelope(env: Env, entries: Unknown<'_>) -> Result<String> {
     Ok(core::denial_envelope(&out))
 }
 
-/// The preview stored on an approval row.
-#[napi(catch_unwind, ts_args_type = "toolInput: ToolInput | string")]
-pub fn tool_input_preview(env: Env, tool_input: Unknown<'_>) -> String {
-    core::tool_input_preview(&convert::to_json_value(js_of(&env), tool_input.raw()))
+/// The preview for the person approving a call; with `toolName`, a write tool's path or a shell
+/// tool's command leads (default tool maps).
+#[napi(catch_unwind, ts_args_type = "toolInput: ToolInput | string, toolName?: string | null")]
+pub fn tool_input_preview(
+    env: Env,
+    tool_input: Unknown<'_>,
+    tool_name: Option<Unknown<'_>>,
+) -> Result<String> {
+    let js = js_of(&env);
+    let v = convert::to_json_value(js, tool_input.raw());
+    let tool = match tool_name {
+        Some(t) => js.opt_str_arg(t.raw(), "toolName", Surrogates::Replace)?,
+        None => None,
+    };
+    Ok(match tool {
+        Some(t) => core::tool_input_preview_for(&t, &v),
+        None => core::tool_input_preview(&v),
+    })
 }
 
 /// `BLOCKED[<kind>]: <detail>` (+ ` (resource: <r>)`).

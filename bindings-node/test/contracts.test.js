@@ -411,6 +411,8 @@ const FUNCTIONS = {
   },
   strip_controls: (t) => h.stripControls(t),
   redact_secrets: (t) => h.redactSecrets(t),
+  scan_secrets: (t) => h.scanSecrets(t),
+  tool_input_preview: (tool, v) => h.toolInputPreview(v, tool),
   scan_deny_reason: (t) => h.scanDenyReason(t),
   denial_envelope: (entries) => h.denialEnvelope(entries.map((e) => ({ requestId: e.request_id, reason: e.reason, decidedAt: e.decided_at }))),
   fingerprints_equal: (a, b) => bundleOf(a).fingerprint === bundleOf(b).fingerprint,

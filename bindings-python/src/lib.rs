@@ -1757,11 +1757,21 @@ fn denial_envelope(py: Python<'_>, entries: &Bound<'_, PyAny>) -> PyResult<Strin
     run(py, move || hitl::denial_envelope(&entries))
 }
 
+/// The preview for the person approving a call; with `tool_name`, a write tool's path or a shell
+/// tool's command leads (default tool maps).
 #[pyfunction]
-#[pyo3(signature = (tool_input))]
-fn tool_input_preview(py: Python<'_>, tool_input: &Bound<'_, PyAny>) -> PyResult<String> {
+#[pyo3(signature = (tool_input, tool_name=None))]
+fn tool_input_preview(
+    py: Python<'_>,
+    tool_input: &Bound<'_, PyAny>,
+    tool_name: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
     let v = to_json(tool_input);
-    run(py, move || hitl::tool_input_preview(&v))
+    let tool = opt_str_arg(py, tool_name, "tool_name")?;
+    run(py, move || match tool {
+        Some(t) => hitl::tool_input_preview_for(&t, &v),
+        None => hitl::tool_input_preview(&v),
+    })
 }
 
 #[pyfunction]

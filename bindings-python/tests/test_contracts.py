@@ -383,6 +383,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "strip_controls": ch.strip_controls,
     "denial_envelope": ch.denial_envelope,
     "redact_secrets": ch.redact_secrets,
+    "scan_secrets": lambda t: dict(zip(("text", "findings"), ch.scan_secrets(t))),
+    "tool_input_preview": lambda tool, v: ch.tool_input_preview(v, tool),
     "scan_deny_reason": ch.scan_deny_reason,
     "fingerprints_equal": fingerprints_equal,
 }

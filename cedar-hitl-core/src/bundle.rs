@@ -233,6 +233,20 @@ fn default_shell_tools() -> Vec<(String, String)> {
     vec![("Bash".to_owned(), "command".to_owned())]
 }
 
+/// The member a preview of `tool_name` leads with under the default tool maps.
+pub(crate) fn default_lead_key(tool_name: &str) -> Option<String> {
+    lead_key(&default_write_tools(), &default_shell_tools(), tool_name).map(str::to_owned)
+}
+
+/// A write tool's path key, else a shell tool's command key.
+fn lead_key<'a>(
+    write: &'a [(String, String)],
+    shell: &'a [(String, String)],
+    tool_name: &str,
+) -> Option<&'a str> {
+    write.iter().chain(shell).find(|(t, _)| t == tool_name).map(|(_, k)| k.as_str())
+}
+
 pub(crate) fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
     S.get_or_init(|| {
@@ -559,7 +573,7 @@ fn build_tier(
                 severity: None,
                 approval_timeout_s: None,
                 category: None,
-                summary: crate::sanitize::truncate(
+                summary: crate::text::truncate(
                     &raw.text.split_whitespace().collect::<Vec<_>>().join(" "),
                     constants().rule_summary_max_chars,
                 ),
@@ -819,6 +833,20 @@ impl PolicyBundle {
     /// ```
     pub fn write_tools(&self) -> &[(String, String)] {
         &self.write_tools
+    }
+
+    /// The preview of a call to `tool_name` for the person approving it, with this bundle's tool
+    /// maps: a write tool's path or a shell tool's command leads (see
+    /// [`tool_input_preview_for`](crate::tool_input_preview_for) for the layout).
+    ///
+    /// ```
+    /// use cedar_hitl_core::{JsonValue, PolicyBundle};
+    /// let b = PolicyBundle::builder().shell_tools([("Shell", "cmd")]).build().unwrap();
+    /// let v = JsonValue::from(serde_json::json!({"cwd": "/tmp", "cmd": "make"}));
+    /// assert_eq!(b.tool_input_preview("Shell", &v), r#"{"cmd": "make", "cwd": "/tmp"}"#);
+    /// ```
+    pub fn tool_input_preview(&self, tool_name: &str, input: &crate::JsonValue) -> String {
+        crate::text::preview(input, lead_key(&self.write_tools, &self.shell_tools, tool_name))
     }
 
     /// Shell tools and their command keys.

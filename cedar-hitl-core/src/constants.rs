@@ -87,6 +87,9 @@ pub struct Constants {
     pub tool_input_preview_max_chars: usize,
     /// Truncation marker.
     pub ellipsis: String,
+    /// What replaces the middle of a text elided to keep its start and end (previews of long
+    /// commands); `{n}` is the number of characters removed.
+    pub elision_marker: String,
     /// Cap on a stored deny reason after redaction, in characters.
     pub deny_reason_max_chars: usize,
     /// Most scopes accepted in `initial_approvals`.

@@ -210,11 +210,20 @@ pub struct ShadowDecision {
     pub policy_fingerprint: String,
 }
 
+/// Every reason and detail a decision carries goes through the text pipeline (docs/text.md), so no
+/// caller has to remember to sanitise a cached reviewer's words or an error's text.
+fn cleaned(text: String) -> String {
+    match crate::text::clean_reason(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
 impl Decision {
     pub(crate) fn new(outcome: Outcome, reason: impl Into<String>) -> Self {
         Self {
             outcome,
-            reason: reason.into(),
+            reason: cleaned(reason.into()),
             tier: None,
             matching_rule_ids: Vec::new(),
             timeout_s: None,
@@ -235,7 +244,7 @@ impl Decision {
 
     pub(crate) fn failing(cause: FailClosedCause, detail: impl Into<String>) -> Self {
         let mut d = Self::new(Outcome::Deny, format!("fail-closed: {}", cause.as_str()));
-        d.fail_closed = Some(Box::new(FailClosed { cause, detail: detail.into() }));
+        d.fail_closed = Some(Box::new(FailClosed { cause, detail: cleaned(detail.into()) }));
         d
     }
 

@@ -118,7 +118,8 @@ impl Explanation {
         })
     }
 
-    /// The explanation as people read it, one line a step.
+    /// The explanation as people read it, one line a step; controls, invisible characters and
+    /// secrets are removed as in every text the engine shows (the JSON form keeps the raw facts).
     ///
     /// ```
     /// use cedar_hitl_core::*; use std::sync::Arc;
@@ -204,6 +205,8 @@ impl Explanation {
             };
             out.push_str(&format!("  - {line}\n"));
         }
-        out
+        // What people read goes through the text pipeline (docs/text.md): the command text is
+        // the agent's, so it may carry escapes or secrets.
+        crate::text::clean_reason(&out).into_owned()
     }
 }

@@ -2,7 +2,7 @@
 //! the ceiling-shrinking latch, and the effective-timeout function.
 
 use crate::constants;
-use crate::sanitize::DenialEntry;
+use crate::text::DenialEntry;
 use std::collections::VecDeque;
 
 /// Why an effective timeout differs from the task default.

@@ -71,11 +71,11 @@ mod pipeline;
 mod prefilter;
 mod request;
 mod rules;
-mod sanitize;
 mod scope;
 mod session;
 pub mod shell;
 mod snapshot;
+mod text;
 mod value;
 
 pub mod cedar_parity;
@@ -104,11 +104,15 @@ pub use rules::{
     LoadWarning, Rule, RuleEffect, concat_policies, is_hard_deny_rule, is_valid_rule_id,
     is_well_formed_rule_id, matching_rule_ids, parse_rules,
 };
-pub use sanitize::*;
 pub use scope::{
     ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES, is_degenerate_pattern, parse_approval_scope,
 };
 pub use session::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, Session, SessionConfig};
+pub use text::{
+    DenialEntry, Redaction, SecretKind, agent_deny_reason, blocker_reason, denial_envelope,
+    is_invisible, redact_secrets, scan_deny_reason, scan_secrets, strip_controls,
+    tool_input_preview, tool_input_preview_for, truncate,
+};
 pub use value::{BigInteger, JsonValue, ToolCall};
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

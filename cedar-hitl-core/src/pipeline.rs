@@ -471,16 +471,18 @@ fn cache_hit(
         tool_name: call.tool_name().to_owned(),
         tool_input_sha256,
         cached_decision: entry.decision,
-        cached_reason: entry.reason,
+        // The reviewer's own words: shown, so sanitised like the reason built from them.
+        cached_reason: entry.reason.map(|r| crate::text::scan_deny_reason(&r)),
         original_decision_ts: entry.original_decision_ts,
         matched_rule_ids,
     })
 }
 
-/// A cached reason as shown to the agent; a missing one gets a fixed phrase (SPEC §15.10).
-pub(crate) fn shown_reason(reason: Option<&str>) -> &str {
-    match reason {
+/// A cached reason as shown to the agent: the reviewer's words through the text pipeline (capped
+/// like a stored deny reason); a missing or empty one gets a fixed phrase (docs/text.md).
+pub(crate) fn shown_reason(reason: Option<&str>) -> String {
+    match reason.map(crate::text::scan_deny_reason) {
         Some(r) if !r.is_empty() => r,
-        _ => "(no reason given)",
+        _ => "(no reason given)".to_owned(),
     }
 }

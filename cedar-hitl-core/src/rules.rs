@@ -402,7 +402,7 @@ fn summary_of(p: &RawPolicy, ann: &Annotations<'_>) -> String {
             flatten(strip_annotations(&body))
         }
     };
-    crate::sanitize::truncate(&text, max)
+    crate::text::truncate(&text, max)
 }
 
 /// Collects problems while rules are read, so `check` can report all of them.

@@ -7,8 +7,8 @@ use crate::cache::{CacheEntry, InputCache, RuleCache};
 use crate::clock::iso8601_utc;
 use crate::error::{ConfigError, Error, ScopeError};
 use crate::gates::{GateAdmission, GateRefusal, GateState, effective_timeout};
-use crate::sanitize::{DenialEntry, agent_deny_reason, strip_controls};
 use crate::scope::{ApprovalScope, ToolTypes, parse_scope};
+use crate::text::{DenialEntry, agent_deny_reason, strip_controls};
 use crate::{
     CachedDecision, Clock, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle,
     SystemClock, ToolCall, canonical, constants,

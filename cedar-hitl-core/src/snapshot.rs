@@ -4,8 +4,8 @@
 
 use crate::cache::CacheEntry;
 use crate::error::{ConfigError, Error};
-use crate::sanitize::DenialEntry;
 use crate::session::{Session, SessionConfig};
+use crate::text::DenialEntry;
 use crate::{CachedDecision, Clock, PolicyBundle, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

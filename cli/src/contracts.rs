@@ -485,6 +485,18 @@ fn run_functions_file(f: &Value) -> Checks {
             }
             "strip_controls" => Ok(json!(strip_controls(&text(0)))),
             "redact_secrets" => Ok(json!(redact_secrets(&text(0)))),
+            "scan_secrets" => {
+                let r = scan_secrets(&text(0));
+                let labels: Vec<&str> = r.findings.iter().map(|k| k.label()).collect();
+                Ok(json!({"text": r.text, "findings": labels}))
+            }
+            "tool_input_preview" => {
+                let input = JsonValue::from(a(1));
+                Ok(json!(match a(0).as_str() {
+                    Some(tool) => tool_input_preview_for(tool, &input),
+                    None => tool_input_preview(&input),
+                }))
+            }
             "scan_deny_reason" => Ok(json!(scan_deny_reason(&text(0)))),
             "denial_envelope" => serde_json::from_value::<Vec<DenialEntry>>(a(0))
                 .map(|e| json!(denial_envelope(&e)))

@@ -1,6 +1,7 @@
 """Type stub of cedar_hitl (façade in __init__.py, native API from the Rust extension)."""
 
 import enum
+import os
 from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final
 
 __version__: str
@@ -657,7 +658,7 @@ def truncate(text: Optional[str], max_chars: int) -> str: ...
 def scan_deny_reason(text: Optional[str]) -> str: ...
 def agent_deny_reason(reason: Optional[str] = None) -> str: ...
 def denial_envelope(entries: Iterable[Union[DenialEntry, DenialEntryInput, Mapping[str, Optional[str]], Tuple[str, Optional[str], Optional[str]]]]) -> str: ...
-def tool_input_preview(tool_input: object) -> str: ...
+def tool_input_preview(tool_input: object, tool_name: Optional[str] = None) -> str: ...
 def blocker_reason(kind: str, detail: str, resource: Optional[str] = None) -> str: ...
 def effective_timeout(decision_timeout_s: Optional[int], task_default_timeout_s: int, remaining_lifetime_s: Optional[int] = None) -> EffectiveTimeout: ...
 def tool_input_sha256(tool_input: JsonValue) -> str: ...
@@ -669,6 +670,21 @@ def cedar_parity_evaluate(
     resource: Mapping[str, str],
     context: Optional[Mapping[str, JsonValue]] = None,
 ) -> ParityResult: ...
+def append_audit_record(
+    path: Union[str, "os.PathLike[str]"],
+    session: Session,
+    tool_name: str,
+    tool_input: Mapping[str, object],
+    decision: Decision,
+    *,
+    session_id: Optional[str] = None,
+    action: Optional[str] = None,
+) -> None:
+    """Append the core's audit record for ``decision`` as one JSON line to ``path`` (one
+    ``O_APPEND`` write: concurrent processes never interleave inside a line). The record holds the
+    input's SHA-256 and redacted preview, never the raw input. ``action``: what the host was told
+    when it differs from the outcome. Raises ``OSError`` when the line cannot be written."""
+    ...
 def parse_command(command: str) -> dict[str, Any]:
     """How the engine reads a shell command: the core's parsed ``CommandLine`` as JSON-shaped
     Python objects (``commands``, ``writes``, ``opaque``)."""

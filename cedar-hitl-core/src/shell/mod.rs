@@ -290,7 +290,7 @@ fn opaque_command(command: &str, why: &str) -> SimpleCommand {
     SimpleCommand {
         opaque: true,
         opaque_reason: Some(why.to_owned()),
-        normalized: crate::sanitize::truncate(command, 256),
+        normalized: crate::text::truncate(command, 256),
         origin: Origin::Shell,
         ..Default::default()
     }

@@ -1,0 +1,131 @@
+//! Stripping what a terminal interprets or a reader cannot see (docs/text.md, "Cleaning").
+
+/// Remove every terminal escape sequence, control character and invisible format character,
+/// keeping tab and newline. This is the first step of every text the engine shows.
+///
+/// Removed: CSI (`ESC [` or 8-bit `U+009B`, parameters 0x30–0x3F, intermediates 0x20–0x2F,
+/// final 0x40–0x7E); OSC (`ESC ]` up to BEL or `ESC \`, or to the end when unterminated);
+/// DCS/SOS/PM/APC (`ESC P`/`X`/`^`/`_` up to `ESC \`, or to the end); other escapes (`ESC`,
+/// intermediates, one final byte 0x30–0x7E, e.g. `ESC c`, `ESC 7`, `ESC ( B`); a lone `ESC`;
+/// every other C0 control, DEL and every C1 control (U+0080–U+009F); and the invisible format
+/// characters listed at [`is_invisible`] (bidi controls, zero-width characters, the soft hyphen,
+/// tag characters). All other characters are kept. Runs in linear time.
+///
+/// ```
+/// use cedar_hitl_core::strip_controls;
+/// assert_eq!(strip_controls("\x1b[31mred\x1b[0m\r\n\tok\x07\u{9b}2Jx"), "red\n\tokx");
+/// assert_eq!(strip_controls("\x1b]0;title\x07after"), "after");
+/// // A right-to-left override and a zero-width space: what is shown is what runs.
+/// assert_eq!(strip_controls("rm -rf /\u{202e}txt.exe\u{200b}"), "rm -rf /txt.exe");
+/// ```
+pub fn strip_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {}
+            c if is_invisible(c) => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The invisible format characters removed by [`strip_controls`]: characters that change how
+/// text is displayed, or hide in it, without showing themselves.
+///
+/// | range | what |
+/// |---|---|
+/// | U+00AD | soft hyphen |
+/// | U+061C | Arabic letter mark |
+/// | U+180E | Mongolian vowel separator |
+/// | U+200B–U+200F | zero-width space, non-joiner, joiner; left-to-right and right-to-left marks |
+/// | U+202A–U+202E | bidi embeddings and overrides (LRE, RLE, PDF, LRO, RLO) |
+/// | U+2060–U+2064 | word joiner and the invisible operators |
+/// | U+2066–U+206F | bidi isolates (LRI, RLI, FSI, PDI) and the deprecated format characters |
+/// | U+FEFF | zero-width no-break space (byte-order mark) |
+/// | U+FFF9–U+FFFB | interlinear annotation controls |
+/// | U+1D173–U+1D17A | musical symbol format controls |
+/// | U+E0000–U+E007F | tag characters (invisible ASCII look-alikes) |
+///
+/// Variation selectors are kept: they only choose a glyph's form.
+///
+/// ```
+/// use cedar_hitl_core::is_invisible;
+/// assert!(is_invisible('\u{200b}') && is_invisible('\u{202e}') && is_invisible('\u{e0041}'));
+/// assert!(!is_invisible('a') && !is_invisible('\u{fe0f}') && !is_invisible('é'));
+/// ```
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+/// Does the text hold anything [`strip_controls`] would remove? (No allocation.)
+pub(crate) fn needs_stripping(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}') || is_invisible(c)
+    })
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// Called just after an `ESC`.
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.peek() {
+        None => {}
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']') => {
+            chars.next();
+            skip_control_string(chars, true);
+        }
+        Some('P' | 'X' | '^' | '_') => {
+            chars.next();
+            skip_control_string(chars, false);
+        }
+        Some(_) => {
+            while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+            // Anything else (another ESC, a control, non-ASCII) is not part of the sequence and
+            // is handled by the main loop.
+            chars.next_if(|c| ('\u{30}'..='\u{7e}').contains(c));
+        }
+    }
+}
+
+/// Called just after `ESC [` or `U+009B`. A malformed sequence ends at the first byte that does
+/// not fit; that byte is left to the main loop.
+fn skip_csi(chars: &mut Chars<'_>) {
+    while chars.next_if(|c| ('\u{30}'..='\u{3f}').contains(c)).is_some() {}
+    while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+    chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
+}
+
+/// Skips a control string up to and including its terminator (`ESC \`, or BEL for OSC); an
+/// unterminated string runs to the end of the text, which is what a terminal would swallow.
+fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) {
+    while let Some(c) = chars.next() {
+        if c == '\u{7}' && bel_terminates {
+            return;
+        }
+        if c == '\u{1b}' && chars.next_if_eq(&'\\').is_some() {
+            return;
+        }
+    }
+}

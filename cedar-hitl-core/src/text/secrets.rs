@@ -1,0 +1,255 @@
+//! Secret scanning and redaction (docs/text.md, "Secrets").
+//!
+//! # Secret patterns
+//!
+//! One pattern set, the union of the two upstream scanners (SPEC §10.4 and §10.5), one label per
+//! kind. Every match is replaced by `[REDACTED-<LABEL>]`. The patterns are applied in this order:
+//!
+//! | # | label | shape |
+//! |---|---|---|
+//! | 1 | `PRIVATE_KEY` | `-----BEGIN <A-Z and spaces>PRIVATE KEY-----` … (lazily, across lines) … `-----END <A-Z and spaces>PRIVATE KEY-----`, or to the end of the text when the block is not closed (a cut-off key is still a key) |
+//! | 2 | `AWS_SECRET` | case-insensitive `aws_secret_access_key`, `secret_access_key` or `secretaccesskey`, one or more of whitespace `=` `:` `"` `'`, then 40 of `[A-Za-z0-9/+=]`; the keyword is part of the replaced span |
+//! | 3 | `GITHUB_PAT` | `github_pat_` + at least 22 of `[A-Za-z0-9_]` |
+//! | 4 | `GITHUB_TOKEN` | `ghp_` `gho_` `ghu_` `ghs_` `ghr_` + at least 36 of `[A-Za-z0-9]` |
+//! | 5 | `SLACK_TOKEN` | `xoxb-` `xoxa-` `xoxp-` `xoxr-` `xoxs-` + at least 10 of `[A-Za-z0-9-]` |
+//! | 6 | `BEARER_TOKEN` | case-insensitive `bearer`, whitespace, at least 20 of `[A-Za-z0-9._~+/=-]` |
+//! | 7 | `GITHUB_URL_TOKEN` | `x-access-token:` + at least one character other than whitespace `@` `"` `'`, then `@` |
+//! | 8 | `CONNECTION_STRING` | scheme (a letter + up to 20 of `[A-Za-z0-9+.-]`) `://` user (no whitespace `:` `@` `/`; may be empty) `:` password (no whitespace or `@`) `@` host (no whitespace or quotes) |
+//! | 9 | `AWS_KEY` | `AKIA` or `ASIA` + 16 of `[0-9A-Z]` |
+//!
+//! No pattern requires a word boundary, so each accepts everything either upstream scanner
+//! accepted, with one documented exception: upstream's output scanner let the connection-string
+//! user and password run across spaces and newlines (so a URL followed, much later, by any
+//! `a:b@c` text was redacted as one span); here none of the three parts may contain whitespace.
+//!
+//! The order makes redaction idempotent: the only patterns that can match across an earlier
+//! marker are `GITHUB_URL_TOKEN` and `CONNECTION_STRING`, and they run after every pattern whose
+//! replacement could remove a character that blocks them (whitespace, quotes, `@`, `:`, `/`).
+//! Specific shapes run before `AWS_KEY` so a key embedded in, say, a bearer token is reported as
+//! the larger secret. No pattern matches a marker.
+
+use super::controls::strip_controls;
+use super::cut::{Ellipsis, cut};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A kind of secret the scanner recognises; each has one stable label.
+///
+/// ```
+/// use cedar_hitl_core::SecretKind;
+/// assert_eq!(SecretKind::AwsKey.label(), "AWS_KEY");
+/// assert_eq!(SecretKind::all().len(), 9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretKind {
+    /// A PEM private key block (`-----BEGIN … PRIVATE KEY-----` … `-----END … PRIVATE KEY-----`).
+    PrivateKey,
+    /// An AWS access key id (`AKIA…` / `ASIA…`).
+    AwsKey,
+    /// An AWS secret access key written after its keyword.
+    AwsSecret,
+    /// A classic GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`).
+    GithubToken,
+    /// A fine-grained GitHub personal access token (`github_pat_…`).
+    GithubPat,
+    /// A token in a GitHub clone URL (`x-access-token:…@`).
+    GithubUrlToken,
+    /// A Slack token (`xoxb-…` and friends).
+    SlackToken,
+    /// An HTTP bearer token (`Bearer …`).
+    BearerToken,
+    /// A URL with an embedded password (`scheme://user:password@host`).
+    ConnectionString,
+}
+
+impl SecretKind {
+    /// The stable label used in `[REDACTED-<LABEL>]` markers.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_core::SecretKind::ConnectionString.label(), "CONNECTION_STRING");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::PrivateKey => "PRIVATE_KEY",
+            SecretKind::AwsKey => "AWS_KEY",
+            SecretKind::AwsSecret => "AWS_SECRET",
+            SecretKind::GithubToken => "GITHUB_TOKEN",
+            SecretKind::GithubPat => "GITHUB_PAT",
+            SecretKind::GithubUrlToken => "GITHUB_URL_TOKEN",
+            SecretKind::SlackToken => "SLACK_TOKEN",
+            SecretKind::BearerToken => "BEARER_TOKEN",
+            SecretKind::ConnectionString => "CONNECTION_STRING",
+        }
+    }
+
+    /// Every kind, in declaration order (the scan order is documented on the module).
+    ///
+    /// ```
+    /// use cedar_hitl_core::SecretKind;
+    /// assert!(SecretKind::all().contains(&SecretKind::SlackToken));
+    /// ```
+    pub fn all() -> &'static [SecretKind] {
+        &[
+            SecretKind::PrivateKey,
+            SecretKind::AwsKey,
+            SecretKind::AwsSecret,
+            SecretKind::GithubToken,
+            SecretKind::GithubPat,
+            SecretKind::GithubUrlToken,
+            SecretKind::SlackToken,
+            SecretKind::BearerToken,
+            SecretKind::ConnectionString,
+        ]
+    }
+
+    fn pattern(self) -> &'static str {
+        match self {
+            SecretKind::PrivateKey => {
+                r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)"
+            }
+            SecretKind::AwsKey => r"(?:AKIA|ASIA)[0-9A-Z]{16}",
+            SecretKind::AwsSecret => {
+                r#"(?i:(?:aws_)?secret_?access_?key)[\s=:"']+[A-Za-z0-9/+=]{40}"#
+            }
+            SecretKind::GithubToken => r"gh[pousr]_[A-Za-z0-9]{36,}",
+            SecretKind::GithubPat => r"github_pat_[A-Za-z0-9_]{22,}",
+            SecretKind::GithubUrlToken => r#"x-access-token:[^\s@"']+@"#,
+            SecretKind::SlackToken => r"xox[baprs]-[A-Za-z0-9-]{10,}",
+            // `=` anywhere in the token (deny-reason scanner) and trailing `=` padding (output
+            // scanner) are both covered by one class.
+            SecretKind::BearerToken => r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]{20,}",
+            SecretKind::ConnectionString => {
+                r#"[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s:@/]*:[^\s@]+@[^\s"']+"#
+            }
+        }
+    }
+}
+
+/// Order matters for idempotence; see the module documentation.
+pub(super) const SCAN_ORDER: [SecretKind; 9] = [
+    SecretKind::PrivateKey,
+    SecretKind::AwsSecret,
+    SecretKind::GithubPat,
+    SecretKind::GithubToken,
+    SecretKind::SlackToken,
+    SecretKind::BearerToken,
+    SecretKind::GithubUrlToken,
+    SecretKind::ConnectionString,
+    SecretKind::AwsKey,
+];
+
+pub(super) struct Patterns {
+    pub(super) secrets: Vec<(SecretKind, Regex, String)>,
+    /// Every pattern at once: the fast "anything to redact?" check.
+    any: Regex,
+    pub(super) marker: Regex,
+    pub(super) longest_marker: usize,
+}
+
+pub(super) fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let secrets = SCAN_ORDER
+            .iter()
+            .map(|&kind| {
+                let re = Regex::new(kind.pattern()).expect("built-in secret pattern compiles");
+                (kind, re, marker(kind))
+            })
+            .collect();
+        let labels: Vec<&str> = SecretKind::all().iter().map(|k| k.label()).collect();
+        let marker_re = Regex::new(&format!(r"\[REDACTED-(?:{})\]", labels.join("|")))
+            .expect("marker pattern compiles");
+        let longest_marker = SecretKind::all().iter().map(|k| marker(*k).len()).max().unwrap_or(0);
+        let any = SCAN_ORDER.iter().map(|k| format!("(?:{})", k.pattern())).collect::<Vec<_>>();
+        let any = Regex::new(&any.join("|")).expect("the union of the secret patterns compiles");
+        Patterns { secrets, any, marker: marker_re, longest_marker }
+    })
+}
+
+pub(super) fn marker(kind: SecretKind) -> String {
+    format!("[REDACTED-{}]", kind.label())
+}
+
+/// The result of [`scan_secrets`]: the redacted text and which kinds were found.
+///
+/// ```
+/// use cedar_hitl_core::{scan_secrets, SecretKind};
+/// let r = scan_secrets("key AKIAABCDEFGHIJKLMNOP");
+/// assert_eq!(r.text, "key [REDACTED-AWS_KEY]");
+/// assert_eq!(r.findings, vec![SecretKind::AwsKey]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    /// The text with every secret replaced by `[REDACTED-<LABEL>]`.
+    pub text: String,
+    /// Each kind found, once, in scan order.
+    pub findings: Vec<SecretKind>,
+}
+
+/// The output scanner: the one pipeline for text a model or a person will read — strip controls,
+/// escape sequences and invisible format characters ([`strip_controls`]), then replace every
+/// secret (module table) with `[REDACTED-<LABEL>]`, then cut to `output_scan_max_chars`
+/// characters, never inside a marker. Because the text is cleaned first, a secret split by an
+/// escape sequence, a control or a zero-width character is still found. Running it on its own
+/// output changes nothing.
+///
+/// ```
+/// use cedar_hitl_core::{scan_secrets, SecretKind};
+/// let r = scan_secrets("Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345");
+/// assert_eq!(r.text, "Authorization: [REDACTED-BEARER_TOKEN]");
+/// assert_eq!(r.findings, vec![SecretKind::BearerToken]);
+/// // `grep --color=always` output: the key is split by colour escapes.
+/// let r = scan_secrets("KEY=\x1b[01;31mAKIA\x1b[m\x1b[KIOSFODNN7EXAMPLE");
+/// assert_eq!(r.text, "KEY=[REDACTED-AWS_KEY]");
+/// // A zero-width space inside a token.
+/// assert_eq!(scan_secrets("ghp_\u{200b}abcdefghijklmnopqrstuvwxyz0123456789").findings,
+///            vec![SecretKind::GithubToken]);
+/// assert!(scan_secrets("nothing here").findings.is_empty());
+/// ```
+pub fn scan_secrets(text: &str) -> Redaction {
+    scan_capped(text, crate::constants().output_scan_max_chars)
+}
+
+/// How far past the cap the text is still scanned, so a secret that straddles the cut is seen
+/// whole and redacted rather than left half-visible before the cut.
+const SCAN_MARGIN_CHARS: usize = 64 * 1024;
+
+pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
+    let cleaned = strip_controls(text);
+    // Bound the regex work on huge outputs; the margin keeps straddling secrets whole.
+    let window = cut(&cleaned, max_chars.saturating_add(SCAN_MARGIN_CHARS), Ellipsis::No);
+    let Redaction { text, findings } = redact_clean(&window);
+    Redaction { text: cut(&text, max_chars, Ellipsis::No).into_owned(), findings }
+}
+
+/// Redaction only, on text that is already clean.
+pub(super) fn redact_clean(text: &str) -> Redaction {
+    let mut current = text.to_owned();
+    let mut findings = Vec::new();
+    for (kind, re, marker) in &patterns().secrets {
+        // `NoExpand`: the marker is literal text, never a `$group` reference.
+        if let std::borrow::Cow::Owned(replaced) = re.replace_all(&current, regex::NoExpand(marker))
+        {
+            current = replaced;
+            findings.push(*kind);
+        }
+    }
+    Redaction { text: current, findings }
+}
+
+/// Does a clean text contain anything to redact? (A fast check for short texts.)
+pub(super) fn has_secret(text: &str) -> bool {
+    patterns().any.is_match(text)
+}
+
+/// [`scan_secrets`] without the findings.
+///
+/// ```
+/// assert_eq!(
+///     cedar_hitl_core::redact_secrets("postgres://app:hunter2@db:5432/prod"),
+///     "[REDACTED-CONNECTION_STRING]"
+/// );
+/// ```
+pub fn redact_secrets(text: &str) -> String {
+    scan_secrets(text).text
+}
