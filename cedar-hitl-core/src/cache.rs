@@ -65,6 +65,12 @@ impl InputCache {
         self.map.len()
     }
 
+    /// Whether any entry (live or not yet swept) is keyed by `tool`: only then is the input hash
+    /// worth computing.
+    pub fn has_tool(&self, tool: &str) -> bool {
+        self.map.iter().any(|((t, _), _)| t == tool)
+    }
+
     /// Entries from least to most recently used.
     pub fn entries(&self) -> Vec<(&(String, String), &CacheEntry)> {
         self.map.iter().rev().collect()
@@ -154,6 +160,16 @@ mod tests {
         );
         assert!(c.get("Bash", "h", 60.5).is_none());
         assert_eq!(c.len(), 0, "expired entries are deleted on read");
+    }
+
+    #[test]
+    fn has_tool_is_per_tool() {
+        let mut c = InputCache::new();
+        assert!(!c.has_tool("Bash"));
+        c.record("Bash", "h", entry(0.0));
+        assert!(c.has_tool("Bash"));
+        assert!(!c.has_tool("Edit"));
+        assert!(!c.has_tool("Bas"));
     }
 
     #[test]

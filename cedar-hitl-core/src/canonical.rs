@@ -38,13 +38,7 @@ impl std::error::Error for Unhashable {}
 /// ```
 pub fn canonical_json(value: &JsonValue) -> Result<String, Unhashable> {
     let mut out = String::new();
-    write_python_json(
-        &mut out,
-        value,
-        JsonStyle::Canonical,
-        0,
-        crate::constants().tool_input_max_depth,
-    )?;
+    write_json(&mut out, value, JsonStyle::Canonical, 0, crate::constants().tool_input_max_depth)?;
     Ok(out)
 }
 
@@ -59,14 +53,65 @@ pub fn canonical_json(value: &JsonValue) -> Result<String, Unhashable> {
 /// );
 /// ```
 pub fn tool_input_sha256(value: &JsonValue) -> Result<String, Unhashable> {
-    let text = canonical_json(value)?;
-    let digest = Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
+    // The canonical text goes straight into the hasher through a small buffer: no String of the
+    // whole input is built, and the hasher sees few, large updates.
+    let mut sink = HashSink { hasher: Sha256::new(), buf: [0; HASH_BUF], len: 0 };
+    write_json(&mut sink, value, JsonStyle::Canonical, 0, crate::constants().tool_input_max_depth)?;
+    sink.flush();
+    Ok(lower_hex(&sink.hasher.finalize()))
+}
+
+/// Lower-case hex of `bytes`, table-driven.
+pub(crate) fn lower_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 0xf)]);
     }
-    Ok(hex)
+    // Only ASCII hex digits were pushed.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Where canonical JSON is written: a `String`, or the SHA-256 of the text.
+pub(crate) trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+const HASH_BUF: usize = 256;
+
+struct HashSink {
+    hasher: Sha256,
+    buf: [u8; HASH_BUF],
+    len: usize,
+}
+
+impl HashSink {
+    fn flush(&mut self) {
+        self.hasher.update(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl Sink for HashSink {
+    fn put(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        if self.len + bytes.len() > HASH_BUF {
+            self.flush();
+            if bytes.len() > HASH_BUF {
+                self.hasher.update(bytes);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
 }
 
 /// How [`write_python_json`] renders: the canonical form (sorted keys, refuses what JSON cannot
@@ -89,23 +134,34 @@ pub(crate) fn write_python_json(
     depth: usize,
     max_depth: usize,
 ) -> Result<(), Unhashable> {
+    write_json(out, value, style, depth, max_depth)
+}
+
+fn write_json<S: Sink>(
+    out: &mut S,
+    value: &JsonValue,
+    style: JsonStyle,
+    depth: usize,
+    max_depth: usize,
+) -> Result<(), Unhashable> {
     let strict = style == JsonStyle::Canonical;
     match value {
-        JsonValue::Null => out.push_str("null"),
-        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JsonValue::Null => out.put("null"),
+        JsonValue::Bool(b) => out.put(if *b { "true" } else { "false" }),
         JsonValue::Integer(i) => {
-            let _ = write!(out, "{i}");
+            let mut buf = [0u8; 20];
+            out.put(format_i64(*i, &mut buf));
         }
-        JsonValue::BigInteger(b) => out.push_str(b.as_str()),
+        JsonValue::BigInteger(b) => out.put(b.as_str()),
         JsonValue::Float(f) => match python_float_repr(*f) {
-            Some(text) => out.push_str(&text),
+            Some(text) => out.put(&text),
             None if strict => {
                 return Err(Unhashable(format!(
                     "float {} is not JSON (NaN and Infinity have no canonical form)",
                     python_nonfinite_name(*f)
                 )));
             }
-            None => out.push_str(python_nonfinite_name(*f)),
+            None => out.put(python_nonfinite_name(*f)),
         },
         JsonValue::String(s) => write_json_string(out, s),
         JsonValue::Unsupported(what) if strict => {
@@ -120,14 +176,14 @@ pub(crate) fn write_python_json(
             write_json_string(out, "\u{2026}");
         }
         JsonValue::Array(items) => {
-            out.push('[');
+            out.put("[");
             for (n, item) in items.iter().enumerate() {
                 if n > 0 {
-                    out.push_str(", ");
+                    out.put(", ");
                 }
-                write_python_json(out, item, style, depth + 1, max_depth)?;
+                write_json(out, item, style, depth + 1, max_depth)?;
             }
-            out.push(']');
+            out.put("]");
         }
         JsonValue::Object(members) => {
             let mut ordered: Vec<&(String, JsonValue)> = members.iter().collect();
@@ -135,16 +191,16 @@ pub(crate) fn write_python_json(
                 // Byte order of UTF-8 equals code point order, which is what Python sorts by.
                 ordered.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             }
-            out.push('{');
+            out.put("{");
             for (n, (key, item)) in ordered.into_iter().enumerate() {
                 if n > 0 {
-                    out.push_str(", ");
+                    out.put(", ");
                 }
                 write_json_string(out, key);
-                out.push_str(": ");
-                write_python_json(out, item, style, depth + 1, max_depth)?;
+                out.put(": ");
+                write_json(out, item, style, depth + 1, max_depth)?;
             }
-            out.push('}');
+            out.put("}");
         }
     }
     Ok(())
@@ -162,29 +218,100 @@ pub(crate) fn python_nonfinite_name(f: f64) -> &'static str {
 }
 
 /// Appends `s` as a JSON string literal the way Python's `json` does with `ensure_ascii=True`.
-pub(crate) fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            // Only printable ASCII is copied. DEL is escaped: real Python does so (its test is
-            // `' ' <= c <= '~'`), although SPEC §8.1 says DEL is literal; hashes must match Python.
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
+pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
+    out.put("\"");
+    let bytes = s.as_bytes();
+    let mut esc = [0u8; 6];
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Only printable ASCII other than `"` and `\` is copied, a whole run at a time. DEL is
+        // escaped: real Python does so (its test is `' ' <= c <= '~'`); hashes must match Python.
+        if ESCAPE[usize::from(b)] == 0 {
+            i += 1;
+            continue;
+        }
+        out.put(&s[run..i]);
+        if b < 0x80 {
+            match ESCAPE[usize::from(b)] {
+                b'u' => out.put(unicode_escape(u16::from(b), &mut esc)),
+                short => out.put(short_escape(short)),
             }
+            i += 1;
+        } else {
+            // A multi-byte character: `i` is on a boundary, since runs stop only at non-ASCII.
+            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.put(unicode_escape(*unit, &mut esc));
+            }
+            i += c.len_utf8();
+        }
+        run = i;
+    }
+    out.put(&s[run..]);
+    out.put("\"");
+}
+
+/// Per byte: 0 = copied as is; `u` = `\uXXXX`; otherwise the letter of a two-character escape.
+/// Bytes from 0x80 up start a multi-byte character (always `\uXXXX`, per UTF-16 unit).
+const ESCAPE: [u8; 256] = {
+    let mut t = [b'u'; 256];
+    let mut c = b' ';
+    while c <= b'~' {
+        t[c as usize] = 0;
+        c += 1;
+    }
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t
+};
+
+fn short_escape(letter: u8) -> &'static str {
+    match letter {
+        b'"' => "\\\"",
+        b'\\' => "\\\\",
+        b'n' => "\\n",
+        b'r' => "\\r",
+        b't' => "\\t",
+        b'b' => "\\b",
+        _ => "\\f",
+    }
+}
+
+/// `\uXXXX` (lower-case hex) of one UTF-16 unit, without the formatting machinery.
+fn unicode_escape(unit: u16, buf: &mut [u8; 6]) -> &str {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    *buf = *b"\\u0000";
+    for (k, shift) in [12u16, 8, 4, 0].into_iter().enumerate() {
+        buf[2 + k] = HEX[usize::from((unit >> shift) & 0xf)];
+    }
+    std::str::from_utf8(buf).unwrap_or("\\ufffd")
+}
+
+/// Decimal text of `i` in `buf`, as `{i}` would write it.
+fn format_i64(i: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    out.push('"');
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
 }
 
 /// Python `repr(float)` for a finite float; `None` for NaN and the infinities.
@@ -325,6 +452,10 @@ mod tests {
     fn scalars_and_nesting() {
         assert_eq!(canon(json!([true, false, null, -3, "x"])), r#"[true, false, null, -3, "x"]"#);
         assert_eq!(canon(json!(18446744073709551615u64)), "18446744073709551615");
+        assert_eq!(
+            canon(json!([i64::MIN, 0, i64::MAX])),
+            format!("[{}, 0, {}]", i64::MIN, i64::MAX)
+        );
         assert_eq!(canon(json!({"z": {"b": [], "a": {}}})), r#"{"z": {"a": {}, "b": []}}"#);
         // Code point order: upper case before lower case, ASCII before non-ASCII.
         assert_eq!(
@@ -422,6 +553,55 @@ mod tests {
             }
             expected.push('}');
             prop_assert_eq!(text, expected);
+        }
+
+        #[test]
+        fn streamed_hash_is_the_hash_of_the_canonical_text(v in arb_json()) {
+            let v = JsonValue::from(v);
+            let text = canonical_json(&v).unwrap();
+            let want: String =
+                Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert_eq!(tool_input_sha256(&v).unwrap(), want);
+        }
+
+        #[test]
+        fn string_escapes_match_a_char_by_char_reference(s in any::<String>(), long in 0usize..400) {
+            // Long runs cross the hash buffer; the reference escapes one char at a time the way
+            // Python's `json` does with ensure_ascii.
+            let s = format!("{s}{}{s}", "x".repeat(long));
+            let mut want = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => want.push_str("\\\""),
+                    '\\' => want.push_str("\\\\"),
+                    '\n' => want.push_str("\\n"),
+                    '\r' => want.push_str("\\r"),
+                    '\t' => want.push_str("\\t"),
+                    '\u{8}' => want.push_str("\\b"),
+                    '\u{c}' => want.push_str("\\f"),
+                    ' '..='~' => want.push(c),
+                    _ => {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            want.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                }
+            }
+            want.push('"');
+            let mut got = String::new();
+            write_json_string(&mut got, &s);
+            prop_assert_eq!(&got, &want);
+            let v = JsonValue::String(s);
+            let hash: String =
+                Sha256::digest(want.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert_eq!(tool_input_sha256(&v).unwrap(), hash);
+        }
+
+        #[test]
+        fn integers_print_as_display(i in any::<i64>()) {
+            let mut buf = [0u8; 20];
+            prop_assert_eq!(format_i64(i, &mut buf), i.to_string());
         }
 
         #[test]

@@ -66,6 +66,7 @@ mod examples;
 mod explain;
 mod gates;
 mod glob;
+mod like;
 mod lint;
 mod pipeline;
 mod prefilter;

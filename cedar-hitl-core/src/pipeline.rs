@@ -290,7 +290,9 @@ pub(crate) fn decide_traced(
         return Decision::new(Outcome::Deny, reason).with_rules(Tier::Hard, ids);
     }
 
-    // 2. Tool scopes; 2.5 input-hash cache. The hash is computed only when a cache lookup needs it.
+    // 2. Tool scopes; 2.5 input-hash cache. The hash is computed only when the cache holds an
+    // entry for this tool, and outside the session lock, so threads sharing a session do not
+    // queue behind each other's hashing.
     let mut hash: Option<String> = None;
     let hash_of = |hash: &mut Option<String>| -> Result<String, Decision> {
         if let Some(h) = hash {
@@ -301,8 +303,8 @@ pub(crate) fn decide_traced(
         *hash = Some(h.clone());
         Ok(h)
     };
-    {
-        let mut state = match session.lock_state() {
+    let lookup = {
+        let state = match session.lock_state() {
             Ok(s) => s,
             Err(d) => return d,
         };
@@ -314,26 +316,41 @@ pub(crate) fn decide_traced(
         if pre_approved {
             return Decision::new(Outcome::Allow, "Pre-approved by allowlist");
         }
-        if state.input_cache.len() > 0 {
+        if state.input_cache.len() == 0 {
+            None
+        } else {
+            Some(state.input_cache.has_tool(call.tool_name()))
+        }
+    };
+    if let Some(for_tool) = lookup {
+        let found = if for_tool {
             let h = match hash_of(&mut hash) {
                 Ok(h) => h,
                 Err(d) => return d,
             };
-            let found = state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s());
-            tr.step(|| Step::CacheLookup { cache: "input".into(), hit: found.is_some() });
-            if let Some(entry) = found {
-                let mut d = Decision::new(
-                    Outcome::Deny,
-                    format!(
-                        "Recent {} within {}s: {}",
-                        entry.decision,
-                        constants().cache_ttl_s,
-                        shown_reason(entry.reason.as_deref())
-                    ),
-                );
-                d.cache_hit = Some(cache_hit(call, h, entry, None));
-                return d;
-            }
+            let found = match session.lock_state() {
+                Ok(mut state) => {
+                    state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s())
+                }
+                Err(d) => return d,
+            };
+            found.map(|entry| (h, entry))
+        } else {
+            None
+        };
+        tr.step(|| Step::CacheLookup { cache: "input".into(), hit: found.is_some() });
+        if let Some((h, entry)) = found {
+            let mut d = Decision::new(
+                Outcome::Deny,
+                format!(
+                    "Recent {} within {}s: {}",
+                    entry.decision,
+                    constants().cache_ttl_s,
+                    shown_reason(entry.reason.as_deref())
+                ),
+            );
+            d.cache_hit = Some(cache_hit(call, h, entry, None));
+            return d;
         }
     }
 

@@ -9,9 +9,10 @@
 //! on a string context attribute, `context.read_only == true`), so skipping a non-candidate never
 //! hides an evaluation error Cedar would have raised.
 
-use aho_corasick::AhoCorasick;
+use crate::like::{LikePattern, condition, context_attr};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use cedar_policy::Policy;
-use serde_json::Value;
+use cedar_policy_core::ast::{self, BinaryOp, ExprKind, Literal};
 
 /// What must hold for a policy to be satisfiable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,45 +25,18 @@ pub(crate) enum Guard {
     ReadOnly,
 }
 
-fn context_attr(e: &Value) -> Option<&str> {
-    let dot = e.get(".")?;
-    (dot.get("left")?.get("Var")?.as_str()? == "context").then_some(())?;
-    dot.get("attr")?.as_str()
-}
-
-/// The longest run of literal characters in a `like` pattern (EST form).
-fn longest_literal(pattern: &[Value]) -> String {
-    let (mut best, mut run) = (String::new(), String::new());
-    for elem in pattern {
-        match elem.get("Literal").and_then(Value::as_str) {
-            Some(s) => run.push_str(s),
-            None => {
-                if run.chars().count() > best.chars().count() {
-                    best = std::mem::take(&mut run);
+fn guard_of(e: &ast::Expr) -> Guard {
+    match e.expr_kind() {
+        ExprKind::Like { expr, pattern } => {
+            let lit = LikePattern::new(pattern.iter()).longest_literal().to_owned();
+            match context_attr(expr) {
+                Some(a) if !lit.is_empty() => {
+                    Guard::Contains { attr: a.to_owned(), literals: vec![lit] }
                 }
-                run.clear();
+                _ => Guard::Always,
             }
         }
-    }
-    if run.chars().count() > best.chars().count() {
-        best = run;
-    }
-    best
-}
-
-fn guard_of(e: &Value) -> Guard {
-    if let Some(like) = e.get("like") {
-        let attr = like.get("left").and_then(context_attr);
-        let lit = like.get("pattern").and_then(Value::as_array).map(|p| longest_literal(p));
-        return match (attr, lit) {
-            (Some(a), Some(l)) if !l.is_empty() => {
-                Guard::Contains { attr: a.to_owned(), literals: vec![l] }
-            }
-            _ => Guard::Always,
-        };
-    }
-    if let Some(or) = e.get("||") {
-        return match (guard_of(&or["left"]), guard_of(&or["right"])) {
+        ExprKind::Or { left, right } => match (guard_of(left), guard_of(right)) {
             (
                 Guard::Contains { attr: a, literals: mut l },
                 Guard::Contains { attr: b, literals: r },
@@ -72,34 +46,28 @@ fn guard_of(e: &Value) -> Guard {
             }
             (Guard::ReadOnly, Guard::ReadOnly) => Guard::ReadOnly,
             _ => Guard::Always,
-        };
-    }
-    if let Some(and) = e.get("&&") {
-        // Cedar evaluates the left side first; if it is false the right side never runs.
-        return guard_of(&and["left"]);
-    }
-    if let Some(eq) = e.get("==") {
-        let is_true = |v: &Value| v.get("Value") == Some(&Value::Bool(true));
-        let ro = |v: &Value| context_attr(v) == Some("read_only");
-        if (ro(&eq["left"]) && is_true(&eq["right"])) || (ro(&eq["right"]) && is_true(&eq["left"]))
-        {
-            return Guard::ReadOnly;
+        },
+        // Cedar evaluates the left side first; if it is false the right side never runs. The
+        // parse joins several `when`/`unless` clauses as `first && (rest)`, so this also reads
+        // the first clause (an `unless` is a `!`, which guards nothing).
+        ExprKind::And { left, .. } => guard_of(left),
+        ExprKind::BinaryApp { op: BinaryOp::Eq, arg1, arg2 } => {
+            let is_true =
+                |v: &ast::Expr| matches!(v.expr_kind(), ExprKind::Lit(Literal::Bool(true)));
+            let ro = |v: &ast::Expr| context_attr(v) == Some("read_only");
+            if (ro(arg1) && is_true(arg2)) || (ro(arg2) && is_true(arg1)) {
+                Guard::ReadOnly
+            } else {
+                Guard::Always
+            }
         }
+        _ => Guard::Always,
     }
-    Guard::Always
 }
 
-/// The guard of a policy: from its first condition, when that is a `when`.
+/// The guard of a policy, from its condition as parsed (no re-parse of the text).
 pub(crate) fn policy_guard(policy: &Policy) -> Guard {
-    let Ok(json) = policy.to_json() else { return Guard::Always };
-    let Some(first) = json.get("conditions").and_then(Value::as_array).and_then(|c| c.first())
-    else {
-        return Guard::Always;
-    };
-    if first.get("kind").and_then(Value::as_str) != Some("when") {
-        return Guard::Always;
-    }
-    first.get("body").map_or(Guard::Always, guard_of)
+    condition(policy).map_or(Guard::Always, guard_of)
 }
 
 /// The context string values a request offers the guards.
@@ -148,7 +116,10 @@ impl Prefilter {
             }
         }
         for (attr, lits, owners) in literals {
-            match AhoCorasick::new(&lits) {
+            // A DFA: the overlapping scan (every literal that occurs must be found) is then one
+            // table step per byte of the text.
+            let built = AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&lits);
+            match built {
                 Ok(ac) => f.by_attr.push((attr, ac, owners)),
                 // Unreachable for plain literals; stay exact by making them always candidates.
                 Err(_) => f.always.extend(owners),

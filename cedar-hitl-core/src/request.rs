@@ -2,6 +2,7 @@
 //! exact), contexts from typed values, and each tier is pre-split by action so a call only
 //! evaluates policies whose action scope can match (Cedar has no policy index).
 
+use crate::like::{LikeCond, fast_condition};
 use crate::prefilter::{GuardFacts, Prefilter, policy_guard};
 use crate::rules::Rule;
 use crate::shell::{PathFacts, SimpleCommand};
@@ -99,12 +100,24 @@ pub(crate) struct TierSlices {
     by_tool: HashMap<String, IndexedSet>,
 }
 
-/// The policies of one slice: as one set, one set per policy, and a candidate index.
+/// The policies of one slice: as one set, one set per policy, a candidate index, and the
+/// conditions the engine decides without Cedar.
 #[derive(Debug, Clone, Default)]
 struct IndexedSet {
     all: PolicySet,
     singles: Vec<PolicySet>,
     prefilter: Prefilter,
+    /// Per policy: its pure-`like` condition ([`crate::like`]), when it has one.
+    fast: Vec<Option<LikeCond>>,
+    /// Per policy: its rule position (the policy id).
+    positions: Vec<usize>,
+}
+
+/// What a slice needs for one request: positions already decided as matched, and the sets
+/// Cedar must still evaluate.
+struct Plan<'a> {
+    matched: Vec<usize>,
+    sets: Vec<&'a PolicySet>,
 }
 
 impl IndexedSet {
@@ -118,17 +131,37 @@ impl IndexedSet {
             singles.push(one);
         }
         let guards: Vec<_> = policies.iter().map(policy_guard).collect();
-        Self { all, singles, prefilter: Prefilter::new(&guards) }
+        Self {
+            all,
+            singles,
+            prefilter: Prefilter::new(&guards),
+            fast: policies.iter().map(fast_condition).collect(),
+            positions: policies
+                .iter()
+                .map(|p| p.id().to_string().parse::<usize>().unwrap_or(usize::MAX))
+                .collect(),
+        }
     }
 
-    /// The sets Cedar must evaluate for a request: none when no policy can be satisfied, single
-    /// policies when only a few can, else the whole slice.
-    fn sets_for(&self, facts: &GuardFacts<'_>) -> Vec<&PolicySet> {
-        let candidates = self.prefilter.candidates(facts);
-        if candidates.len() > 2 && candidates.len() * 2 > self.prefilter.len() {
-            return vec![&self.all];
+    /// What a request needs: candidates with a pure-`like` condition are decided here; of the
+    /// rest, Cedar sees none when none is left, single policies when only a few are, else the
+    /// whole slice (a policy decided here and again by Cedar gets the same answer).
+    fn plan(&self, facts: &GuardFacts<'_>) -> Plan<'_> {
+        let mut matched = Vec::new();
+        let mut rest = Vec::new();
+        for i in self.prefilter.candidates(facts) {
+            match self.fast.get(i).and_then(|c| c.as_ref()).and_then(|c| c.eval(&facts.attrs)) {
+                Some(true) => matched.push(self.positions[i]),
+                Some(false) => {}
+                None => rest.push(i),
+            }
         }
-        candidates.into_iter().map(|i| &self.singles[i]).collect()
+        let sets = if rest.len() > 2 && rest.len() * 2 > self.prefilter.len() {
+            vec![&self.all]
+        } else {
+            rest.into_iter().map(|i| &self.singles[i]).collect()
+        };
+        Plan { matched, sets }
     }
 }
 
@@ -346,15 +379,17 @@ pub(crate) fn evaluate_tier(
             read_only: facts.read_only,
             attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded],
         };
-        let sets = slices.set_for(action, facts.tool_name).sets_for(&guard_facts);
-        if sets.is_empty() {
+        let plan = slices.set_for(action, facts.tool_name).plan(&guard_facts);
+        out.positions.extend(&plan.matched);
+        if plan.sets.is_empty() {
+            // Nothing left for Cedar: no request is built (no copy of the command).
             if traced {
-                out.per_subject.push((index, Vec::new()));
+                out.per_subject.push((index, out.positions[before..].to_vec()));
             }
             continue;
         }
         let request = build_request(subject, facts)?;
-        for set in sets {
+        for set in plan.sets {
             let response = authorizer.is_authorized(&request, set, &names().entities);
             for id in response.diagnostics().reason() {
                 if let Ok(pos) = id.to_string().parse::<usize>() {
@@ -422,13 +457,51 @@ mod tests {
     const BLUEPRINT_SOFT: &str = r#"@tier("soft") @rule_id("bash_tool") forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"Bash");
 @tier("soft") @rule_id("any_push") forbid (principal, action in [Agent::Action::"execute_bash"], resource) when { context.command like "*push*" };
 @tier("soft") @rule_id("ro_any") forbid (principal, action, resource) when { context.read_only };
-@tier("soft") @rule_id("docs") forbid (principal, action == Agent::Action::"write_file", resource) when { context.file_path like "docs/*" };"#;
+@tier("soft") @rule_id("docs") forbid (principal, action == Agent::Action::"write_file", resource) when { context.file_path like "docs/*" };
+@tier("soft") @rule_id("like_or") forbid (principal, action == Agent::Action::"execute_bash", resource) when { context.command like "*rm -rf /*" || context.command like "git*--force*" };
+@tier("soft") @rule_id("like_and") forbid (principal, action in [Agent::Action::"execute_bash"], resource) when { context.command like "*DROP*" && context.command like "*TABLE" };
+@tier("soft") @rule_id("like_star") forbid (principal, action == Agent::Action::"write_file", resource) when { context.file_path like "*\**" || context.file_path like "*é*/*" };
+@tier("soft") @rule_id("like_whole") forbid (principal, action == Agent::Action::"write_file", resource) when { context.file_path like ".env" };"#;
+
+    #[test]
+    fn pure_like_rules_are_decided_without_cedar() {
+        // Without `ro_any`, whose `context.read_only` condition only Cedar decides.
+        let blueprint: Vec<_> = BLUEPRINT_SOFT.lines().filter(|l| !l.contains("ro_any")).collect();
+        let bundle = PolicyBundle::builder()
+            .builtins(crate::BuiltinProfile::Upstream)
+            .blueprint_soft(blueprint.join("\n"))
+            .build()
+            .unwrap();
+        let set = bundle.soft.slices.set_for(Action::ExecuteBash, "Bash");
+        let plan = |command| {
+            set.plan(&GuardFacts {
+                read_only: false,
+                attrs: [("task_type", "new_task"), ("repo", "o/r"), ("command", command)],
+            })
+        };
+        let ids = |positions: &[usize]| {
+            let mut ids: Vec<_> =
+                positions.iter().map(|&p| bundle.soft.rules[p].rule_id.as_str()).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let p = plan("git push -f origin main; echo DROP TABLE");
+        assert!(p.sets.is_empty(), "every candidate is a pure `like` rule");
+        assert_eq!(ids(&p.matched), ["any_push", "force_push_any", "force_push_main", "like_and"]);
+        let p = plan("git push --force");
+        assert_eq!(ids(&p.matched), ["any_push", "force_push_any", "like_or"]);
+        let p = plan("git push -f origin mainline");
+        assert_eq!(ids(&p.matched), ["any_push", "force_push_any", "force_push_main"]);
+        // Candidates by literal that the exact match then refuses: no match, and still no Cedar.
+        let p = plan("echo DROP TABLE t");
+        assert!(p.sets.is_empty() && p.matched.is_empty(), "{:?}", ids(&p.matched));
+    }
 
     proptest! {
         #[test]
         fn sliced_evaluation_matches_whole_tier(
             tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read"), Just("mcp__x"), Just("Wr\"ite")],
-            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials")], 0..4),
+            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials"), Just("*"), Just("é/"), Just("TABLE")], 0..4),
             read_only in any::<bool>(),
         ) {
             let bundle = PolicyBundle::builder().blueprint_soft(BLUEPRINT_SOFT).build().unwrap();

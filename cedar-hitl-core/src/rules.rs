@@ -294,7 +294,10 @@ pub(crate) fn split_policies(
         })
         .collect();
     policies.sort_by_key(|(n, _)| *n);
+    // Line numbers are counted incrementally: only the text since the previous policy is
+    // scanned, so the whole pass is linear in the text.
     let mut cursor = 0;
+    let (mut counted_to, mut line_no) = (0usize, 1u32);
     Ok(policies
         .into_iter()
         .map(|(_, policy)| {
@@ -302,7 +305,11 @@ pub(crate) fn split_policies(
             let line = text[cursor..].find(&ptext).map(|off| {
                 let start = cursor + off;
                 cursor = start + ptext.len();
-                1 + text[..start].matches('\n').count() as u32
+                line_no +=
+                    text.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count()
+                        as u32;
+                counted_to = start;
+                line_no
             });
             RawPolicy { policy, text: ptext, source, line }
         })
