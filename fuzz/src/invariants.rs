@@ -6,10 +6,13 @@ use cedar_hitl_core::{
     is_well_formed_rule_id,
 };
 
-/// A character no agent- or human-facing text may contain (SPEC §15.13): every C0 control except
-/// tab and newline, DEL, and every C1 control. (ESC is a C0 control, so it is covered.)
+/// A character no agent- or human-facing text may contain (docs/text.md): every C0 control except
+/// tab and newline, DEL, every C1 control (ESC is a C0 control, so it is covered) and every
+/// invisible format character.
 pub fn is_forbidden_control(c: char) -> bool {
-    (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
+    (c < ' ' && c != '\t' && c != '\n')
+        || ('\u{7f}'..='\u{9f}').contains(&c)
+        || cedar_hitl_core::is_invisible(c)
 }
 
 /// Panics if `text` (produced by `what`) holds a forbidden control character.

@@ -923,6 +923,22 @@ pub fn make_secret(kind: u8, seed: &[u8]) -> Option<String> {
     })
 }
 
+/// What can split a secret without showing: each is removed by the cleaning step.
+pub const SPLITTERS: [&str; 12] = [
+    "\x1b[0m",
+    "\x1b[01;31m\x1b[K",
+    "\x07",
+    "\x00",
+    "\r",
+    "\u{85}",
+    "\x1b]0;t\x07",
+    "\u{200b}",
+    "\u{202e}",
+    "\u{ad}",
+    "\u{feff}",
+    "\u{e0041}",
+];
+
 fn check_envelope(entries: &[DenialEntry]) {
     let env = denial_envelope(entries);
     assert_clean("denial_envelope", &env);
@@ -938,14 +954,16 @@ fn check_envelope(entries: &[DenialEntry]) {
 /// Input: 3 parameter bytes, then text. Byte 0 is a truncation cap (0–255); byte 1 selects a
 /// secret shape spliced into the text (`% 6`: 0 none, 1 `AKIA…`, 2 `ghp_…`, 3 RSA private key
 /// block, 4 `xoxb-…`, 5 `postgres://app:<pw>@…`), its characters drawn from the text; byte 2
-/// places it (fraction of the text's length).
+/// places it (fraction of the text's length); `byte 1 / 6` optionally splits it with one of
+/// [`SPLITTERS`] (an escape sequence, a control or an invisible character).
 ///
 /// Checks: `strip_controls`, `scan_deny_reason`, `agent_deny_reason`, `denial_envelope`,
-/// `tool_input_preview` and `blocker_reason` output no C0 control but tab/newline, no DEL, no C1
-/// (and so no ESC); `strip_controls`, `redact_secrets` and `scan_deny_reason` are idempotent and a
+/// `tool_input_preview(_for)`, `scan_secrets` and `blocker_reason` output no C0 control but
+/// tab/newline, no DEL, no C1 (and so no ESC), no invisible format character; `strip_controls`, `redact_secrets` and `scan_deny_reason` are idempotent and a
 /// redacted text has nothing left to find; findings are empty iff nothing changed; caps hold
 /// (deny reason 2000, agent reason 500, preview 256, `truncate` its argument) and truncation
-/// keeps a character prefix plus `...`; no redaction marker is cut in half; the envelope has
+/// keeps a character prefix plus `...`; findings are empty iff the scan changed nothing but the
+/// cleaning; no redaction marker is cut in half; the envelope has
 /// exactly one element per entry with every `<`/`>` of the content escaped; a spliced secret
 /// never survives any redacting path.
 pub fn sanitize(data: &[u8]) {
@@ -955,11 +973,27 @@ pub fn sanitize(data: &[u8]) {
     let place = params.get(2).copied().unwrap_or(0) as usize;
     let base = String::from_utf8_lossy(rest).into_owned();
     let secret = make_secret(kind, rest);
+    // `kind / 6` picks what splits the secret (none, or an escape, control or invisible
+    // character inside it): the pipeline cleans before scanning, so it must still be caught.
+    let splitter = match (kind / 6) as usize % (SPLITTERS.len() + 1) {
+        0 => None,
+        i => Some(SPLITTERS[i - 1]),
+    };
     let text = match &secret {
         Some(s) => {
             let n = base.chars().count();
             let at = base.char_indices().nth(place * n / 255).map_or(base.len(), |(i, _)| i);
-            format!("{}{}{}", &base[..at], s, &base[at..])
+            let shown = match splitter {
+                Some(sp) => {
+                    let k = s
+                        .char_indices()
+                        .nth(1 + place % (s.chars().count() - 1))
+                        .map_or(0, |(i, _)| i);
+                    format!("{}{sp}{}", &s[..k], &s[k..])
+                }
+                None => s.clone(),
+            };
+            format!("{}{}{}", &base[..at], shown, &base[at..])
         }
         None => base,
     };
@@ -980,9 +1014,13 @@ pub fn sanitize(data: &[u8]) {
         } else if max <= 3 {
             assert_eq!(t, text.chars().take(max).collect::<String>());
         } else {
-            assert_eq!(t.chars().count(), max, "truncate({max}) length");
             let kept = t.strip_suffix("...").expect("a cut text ends with the ellipsis");
             assert!(text.starts_with(kept), "truncate did not keep a prefix");
+            // Exactly the cap unless a redaction marker at the cut was dropped whole.
+            if !text.contains('[') {
+                assert_eq!(t.chars().count(), max, "truncate({max}) length");
+            }
+            assert_max_chars("truncate", &t, max);
         }
     }
 
@@ -990,12 +1028,14 @@ pub fn sanitize(data: &[u8]) {
     let r = scan_secrets(text);
     let redacted = redact_secrets(text);
     assert_eq!(redacted, r.text);
+    // The scanner cleans first, so "nothing found" means "only cleaning changed the text".
     assert_eq!(
         r.findings.is_empty(),
-        redacted == text,
+        redacted == stripped,
         "findings {:?} disagree with the change",
         r.findings
     );
+    assert_clean("scan_secrets", &r.text);
     let mut seen = r.findings.clone();
     seen.dedup();
     assert_eq!(seen.len(), r.findings.len(), "duplicate findings {:?}", r.findings);
@@ -1016,6 +1056,8 @@ pub fn sanitize(data: &[u8]) {
         tool_input_preview(&JsonValue::String(text.to_owned())),
         tool_input_preview(&obj("command", text)),
         tool_input_preview(&parse_value(text)),
+        tool_input_preview_for("Bash", &obj("command", text)),
+        tool_input_preview_for("Write", &obj("file_path", text)),
     ];
     for p in &previews {
         assert_clean("tool_input_preview", p);
@@ -1062,11 +1104,15 @@ pub fn sanitize(data: &[u8]) {
             ("scan_deny_reason", &deny),
             ("agent_deny_reason", &agent),
             ("tool_input_preview(string)", &previews[0]),
+            ("tool_input_preview_for(Bash)", &previews[3]),
             ("denial_envelope", &env),
         ] {
             assert!(!out.contains(s.as_str()), "{what} leaked the secret {s:?}: {out:?}");
         }
-        assert!(!r.findings.is_empty(), "a spliced secret produced no finding");
+        assert!(
+            !r.findings.is_empty(),
+            "a spliced secret produced no finding (split by {splitter:?})"
+        );
     }
 }
 
