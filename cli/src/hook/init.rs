@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `cedar-hitl init`.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{init::InitArgs, hosts::Host};
+/// let a = InitArgs { host: Host::Claude, print: true, dir: None };
+/// assert!(a.print);
+/// ```
 #[derive(clap::Args, Debug, Clone)]
 pub struct InitArgs {
     /// The agent host to register with.
@@ -26,6 +32,11 @@ pub struct InitArgs {
 const MARK: &str = "cedar-hitl hook";
 
 /// The hook command line for `host`.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{init::command, hosts::Host};
+/// assert_eq!(command(Host::Gemini), "cedar-hitl hook --host gemini --config .cedar-hitl.toml");
+/// ```
 pub fn command(host: Host) -> String {
     match host {
         Host::Claude => {
@@ -36,6 +47,13 @@ pub fn command(host: Host) -> String {
 }
 
 /// The hook registration for `host`, as that host's settings file spells it.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{init::registration, hosts::Host};
+/// let r = registration(Host::Claude);
+/// assert_eq!(r["hooks"]["PreToolUse"][0]["matcher"], "*");
+/// assert_eq!(registration(Host::Cursor)["version"], 1);
+/// ```
 pub fn registration(host: Host) -> Value {
     let hook = json!({"type": "command", "command": command(host)});
     match host {
@@ -70,6 +88,15 @@ fn settings_file(host: Host) -> &'static str {
 
 /// Merge `reg` into the settings object `existing`: each event's list gains the hook group
 /// unless a group there already runs `cedar-hitl hook`. Returns whether anything changed.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{init::{merge, registration}, hosts::Host};
+/// let mut settings = serde_json::json!({"model": "opus", "hooks": {"Stop": []}});
+/// assert!(merge(&mut settings, &registration(Host::Claude)).unwrap());
+/// assert!(!merge(&mut settings, &registration(Host::Claude)).unwrap()); // once only
+/// assert_eq!(settings["model"], "opus");
+/// assert!(merge(&mut serde_json::json!([]), &registration(Host::Claude)).is_err());
+/// ```
 pub fn merge(existing: &mut Value, reg: &Value) -> Result<bool, String> {
     let root = existing.as_object_mut().ok_or("the settings file is not a JSON object")?;
     let hooks = root.entry("hooks").or_insert_with(|| json!({}));
@@ -87,7 +114,12 @@ pub fn merge(existing: &mut Value, reg: &Value) -> Result<bool, String> {
     Ok(changed)
 }
 
-/// Run `cedar-hitl init`.
+/// Run `cedar-hitl init`: print what was done, exit 1 on an error.
+///
+/// ```no_run
+/// use cedar_hitl_cli::hook::{init::{main, InitArgs}, hosts::Host};
+/// main(InitArgs { host: Host::Claude, print: true, dir: None });
+/// ```
 pub fn main(args: InitArgs) -> ExitCode {
     match run(&args) {
         Ok(text) => {
@@ -102,6 +134,12 @@ pub fn main(args: InitArgs) -> ExitCode {
 }
 
 /// Do what `cedar-hitl init` does; returns what it prints.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{init::{run, InitArgs}, hosts::Host};
+/// let out = run(&InitArgs { host: Host::Codex, print: true, dir: None }).unwrap();
+/// assert!(out.contains("host = \"codex\"") && out.contains("PreToolUse"));
+/// ```
 pub fn run(args: &InitArgs) -> Result<String, String> {
     let reg = registration(args.host);
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();

@@ -13,15 +13,21 @@ use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-pub mod config;
+pub(crate) mod config;
 pub mod hosts;
 pub mod init;
-pub mod state;
+pub(crate) mod state;
 
 use config::{AllowOutput, HookConfig};
 use hosts::{Answer, Event, Host, PostEvent, PreEvent, Reply};
 
 /// Arguments of `cedar-hitl hook`.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{HookArgs, hosts::Host};
+/// let args = HookArgs { host: Some(Host::Codex), config: None };
+/// assert_eq!(args.host.unwrap().as_str(), "codex");
+/// ```
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct HookArgs {
     /// The agent host speaking (default: the config's `host`, else claude).
@@ -35,7 +41,12 @@ pub struct HookArgs {
 /// Largest event read from stdin; a larger one is refused, not cut.
 const MAX_EVENT_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Run the hook on the process's stdin and print the reply; returns the exit code.
+/// Run the hook on the process's stdin and print the reply; returns the exit code (what
+/// `cedar-hitl hook` does).
+///
+/// ```no_run
+/// let code = cedar_hitl_cli::hook::main(cedar_hitl_cli::hook::HookArgs::default());
+/// ```
 pub fn main(args: HookArgs) -> std::process::ExitCode {
     // The block message names the panic; the default hook's backtrace would only be noise in
     // the reason the host shows.
@@ -53,7 +64,7 @@ pub fn main(args: HookArgs) -> std::process::ExitCode {
 }
 
 /// Print a reply; a reply that cannot be printed in full is a block.
-pub fn emit(reply: &Reply) -> std::process::ExitCode {
+fn emit(reply: &Reply) -> std::process::ExitCode {
     use std::io::Write;
     let out = std::io::stdout().lock().write_all(reply.stdout.as_bytes());
     let mut err = std::io::stderr().lock();
@@ -68,6 +79,14 @@ pub fn emit(reply: &Reply) -> std::process::ExitCode {
 }
 
 /// Decide one event (`input` is the raw stdin). Never panics: a panic inside becomes a block.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{run, HookArgs, hosts::Host};
+/// let args = HookArgs { host: Some(Host::Claude), config: Some("/nonexistent.toml".into()) };
+/// let reply = run(&args, b"not json");
+/// assert_eq!(reply.code, 2); // every failure blocks
+/// assert!(reply.stderr.contains("cannot read config /nonexistent.toml"));
+/// ```
 pub fn run(args: &HookArgs, input: &[u8]) -> Reply {
     let fallback = args.host.unwrap_or(Host::Claude);
     let host = std::cell::Cell::new(fallback);

@@ -115,7 +115,7 @@ pub fn open(
         .open(&lock_path)
         .map_err(|e| format!("cannot open state lock {}: {e}", lock_path.display()))?;
     lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
-    let path = dir.join(format!("{stem}.json"));
+    let path = state_path(dir, session_id);
     let (session, pending) = match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let s = Session::new(bundle, config.clone()).map_err(|e| e.to_string())?;
@@ -207,6 +207,7 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 
 impl Locked {
     /// The state file.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -5,12 +5,17 @@
 use cedar_hitl_core::{JsonValue, ToolCall, strip_controls, truncate};
 use serde_json::{Map, Value, json};
 
-pub mod claude;
-pub mod codex;
-pub mod cursor;
-pub mod gemini;
+pub(crate) mod claude;
+pub(crate) mod codex;
+pub(crate) mod cursor;
+pub(crate) mod gemini;
 
 /// Which agent host speaks to the hook.
+///
+/// ```
+/// use cedar_hitl_cli::hook::hosts::Host;
+/// assert_eq!(Host::ALL.map(Host::as_str), ["claude", "codex", "gemini", "cursor"]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Host {
     /// Claude Code (`PreToolUse` / `PostToolUse`).
@@ -25,6 +30,10 @@ pub enum Host {
 
 impl Host {
     /// The host's name as the config and `--host` spell it.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_cli::hook::hosts::Host::Gemini.as_str(), "gemini");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Host::Claude => "claude",
@@ -35,9 +44,19 @@ impl Host {
     }
 
     /// Every host, in `--host` order.
+    ///
+    /// ```
+    /// assert_eq!(cedar_hitl_cli::hook::hosts::Host::ALL.len(), 4);
+    /// ```
     pub const ALL: [Host; 4] = [Host::Claude, Host::Codex, Host::Gemini, Host::Cursor];
 
     /// The host named `s`, if any.
+    ///
+    /// ```
+    /// use cedar_hitl_cli::hook::hosts::Host;
+    /// assert_eq!(Host::parse("cursor"), Some(Host::Cursor));
+    /// assert_eq!(Host::parse("Claude"), None);
+    /// ```
     pub fn parse(s: &str) -> Option<Host> {
         Host::ALL.into_iter().find(|h| h.as_str() == s)
     }
@@ -45,7 +64,7 @@ impl Host {
 
 /// A call the host is about to make, as the engine sees it.
 #[derive(Debug, Clone)]
-pub struct PreEvent {
+pub(crate) struct PreEvent {
     /// The host's session (conversation) id: keys the persisted state.
     pub session_id: String,
     /// The host's id for this tool call, when it gives one (links a later PostToolUse).
@@ -60,7 +79,7 @@ pub struct PreEvent {
 
 /// A call that ran, with its output.
 #[derive(Debug, Clone)]
-pub struct PostEvent {
+pub(crate) struct PostEvent {
     /// The host's session id.
     pub session_id: String,
     /// The host's id for the call, when it gives one.
@@ -73,7 +92,7 @@ pub struct PostEvent {
 
 /// One hook event.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     /// Before a tool runs.
     Pre(PreEvent),
     /// After a tool ran.
@@ -82,7 +101,7 @@ pub enum Event {
 
 /// What the hook decided, before it is written in a host's terms.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// Let the call through; `explicit` prints an allow decision (config `allow_output`).
     Allow {
         /// Print an allow decision instead of nothing.
@@ -112,6 +131,13 @@ pub enum Answer {
 }
 
 /// What the process prints and exits with.
+///
+/// ```
+/// use cedar_hitl_cli::hook::{run, HookArgs, hosts::Host};
+/// let reply = run(&HookArgs { host: Some(Host::Cursor), config: Some("/nonexistent.toml".into()) }, b"");
+/// assert_eq!(reply.code, 2);
+/// assert!(reply.stdout.contains(r#""permission":"deny""#)); // Cursor's own deny, too
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     /// Exit code (2 blocks on every host).
@@ -135,7 +161,7 @@ impl Reply {
 }
 
 /// Parse one event for `host`.
-pub fn parse(host: Host, v: &Value) -> Result<Event, String> {
+pub(crate) fn parse(host: Host, v: &Value) -> Result<Event, String> {
     let obj = v
         .as_object()
         .ok_or_else(|| format!("the hook event must be a JSON object, got {}", kind(v)))?;
@@ -148,7 +174,7 @@ pub fn parse(host: Host, v: &Value) -> Result<Event, String> {
 }
 
 /// Write `answer` in `host`'s terms.
-pub fn render(host: Host, answer: &Answer) -> Reply {
+pub(crate) fn render(host: Host, answer: &Answer) -> Reply {
     match host {
         Host::Claude => claude::render(answer),
         Host::Codex => codex::render(answer),
@@ -158,7 +184,7 @@ pub fn render(host: Host, answer: &Answer) -> Reply {
 }
 
 /// The reply for a hook that could not decide: a block in the host's terms.
-pub fn fail_closed(host: Host, message: &str) -> Reply {
+pub(crate) fn fail_closed(host: Host, message: &str) -> Reply {
     render(host, &Answer::Deny { reason: message.to_owned() })
 }
 
