@@ -304,11 +304,11 @@ fn post_tool(st: &mut state::Locked, post: &PostEvent) -> Answer {
     if kinds.is_empty() {
         return Answer::PostClean;
     }
-    let warning = format!(
+    let warning = agent_deny_reason(Some(&format!(
         "cedar-hitl: the output of {} contained secrets ({}); they were redacted. Do not repeat, store or use them.",
         hosts::echo(&post.host_tool),
         kinds.join(", ")
-    );
+    )));
     Answer::PostRedacted { redacted, warning, mcp: post.host_tool.starts_with("mcp__") }
 }
 
