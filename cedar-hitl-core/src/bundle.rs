@@ -18,14 +18,16 @@ use std::sync::OnceLock;
 /// ```
 /// assert!(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES.contains("rm_slash"));
 /// ```
-pub const BUILTIN_HARD_DENY_POLICIES: &str = include_str!("../../policies/hard_deny.cedar");
+pub const BUILTIN_HARD_DENY_POLICIES: &str =
+    include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/policies/hard_deny.cedar"));
 
 /// The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile).
 ///
 /// ```
 /// assert!(cedar_hitl_core::BUILTIN_SOFT_DENY_POLICIES.contains("force_push_main"));
 /// ```
-pub const BUILTIN_SOFT_DENY_POLICIES: &str = include_str!("../../policies/soft_deny.cedar");
+pub const BUILTIN_SOFT_DENY_POLICIES: &str =
+    include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/policies/soft_deny.cedar"));
 
 /// The upstream built-in hard tier (`policies/upstream/hard_deny.cedar`), byte-identical to the
 /// rules of the system this engine replaces.
@@ -34,7 +36,7 @@ pub const BUILTIN_SOFT_DENY_POLICIES: &str = include_str!("../../policies/soft_d
 /// assert!(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES.contains("*rm -rf /*"));
 /// ```
 pub const UPSTREAM_HARD_DENY_POLICIES: &str =
-    include_str!("../../policies/upstream/hard_deny.cedar");
+    include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/policies/upstream/hard_deny.cedar"));
 
 /// The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`).
 ///
@@ -42,7 +44,7 @@ pub const UPSTREAM_HARD_DENY_POLICIES: &str =
 /// assert!(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES.contains("*git push -f *"));
 /// ```
 pub const UPSTREAM_SOFT_DENY_POLICIES: &str =
-    include_str!("../../policies/upstream/soft_deny.cedar");
+    include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/policies/upstream/soft_deny.cedar"));
 
 /// Which built-in rules a bundle starts from.
 ///

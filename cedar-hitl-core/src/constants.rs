@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 /// ```
 /// assert!(cedar_hitl_core::CONSTANTS_JSON.contains("cache_ttl_s"));
 /// ```
-pub const CONSTANTS_JSON: &str = include_str!("../../contracts/constants.json");
+pub const CONSTANTS_JSON: &str =
+    include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/contracts/constants.json"));
 
 /// A `min` / `default` / `max` triple.
 ///
