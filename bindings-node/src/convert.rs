@@ -4,6 +4,9 @@
 //! * numbers: integral and within ±(2^53 − 1) → `Integer`, anything else (fractions, ±0 aside,
 //!   NaN, ±Infinity, larger magnitudes) → `Float`; the core refuses non-finite floats;
 //! * strings are read as UTF-16; an unpaired surrogate → `Unsupported`;
+//! * an object or array with a callable `toJSON` (own or inherited, enumerable or not) is replaced
+//!   by what `toJSON(key)` returns before anything else is read, exactly as `JSON.stringify` does,
+//!   so the engine judges what the host will send (docs/boundary.md);
 //! * plain objects (prototype `Object.prototype` or `null`) and arrays are walked; own enumerable
 //!   string keys only (symbol keys are ignored, as `JSON.stringify` does);
 //! * `undefined`, functions, symbols, BigInt, externals, cycles, non-plain objects (Date, Map,
@@ -27,6 +30,14 @@ struct Bad {
 }
 
 type Walk<T> = std::result::Result<T, Bad>;
+
+/// The key a value is held under, passed to `toJSON` as `JSON.stringify` passes it.
+#[derive(Clone, Copy)]
+enum Key {
+    Root,
+    Index(u32),
+    Name(Val),
+}
 
 fn bad<T>(what: impl Into<String>) -> Walk<T> {
     Err(Bad { what: what.into(), path: Vec::new() })
@@ -68,7 +79,7 @@ pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
             }
         }
     }
-    match w.value(v, 1) {
+    match w.value(v, 1, Key::Root) {
         Ok(j) => j,
         Err(Bad { what, mut path }) => {
             path.reverse();
@@ -124,8 +135,13 @@ impl Walker {
         Ok(())
     }
 
-    fn value(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
-        let t = self.napi(self.js.type_of(v), "value")?;
+    fn value(&mut self, v: Val, depth: usize, key: Key) -> Walk<JsonValue> {
+        let mut v = v;
+        let mut t = self.napi(self.js.type_of(v), "value")?;
+        if t == sys::ValueType::napi_object {
+            v = self.to_json(v, key)?;
+            t = self.napi(self.js.type_of(v), "value returned by toJSON")?;
+        }
         self.spend(1)?;
         match t {
             sys::ValueType::napi_null => Ok(JsonValue::Null),
@@ -149,6 +165,22 @@ impl Walker {
             sys::ValueType::napi_external => bad("external value"),
             _ => bad("value of unknown type"),
         }
+    }
+
+    /// `JSON.stringify`'s first step for an object: if `toJSON` (looked up like any property,
+    /// through the prototype chain) is callable, the value is what it returns for `key`.
+    fn to_json(&mut self, v: Val, key: Key) -> Walk<Val> {
+        let js = self.js;
+        let f = self.napi(js.get(v, "toJSON"), "toJSON getter")?;
+        if self.napi(js.type_of(f), "toJSON")? != sys::ValueType::napi_function {
+            return Ok(v);
+        }
+        let key = match key {
+            Key::Root => self.napi(js.string(""), "toJSON key")?,
+            Key::Index(i) => self.napi(js.string(&i.to_string()), "toJSON key")?,
+            Key::Name(k) => k,
+        };
+        self.napi(js.call_method(v, f, &[key]), "toJSON call")
     }
 
     fn string(&mut self, v: Val) -> Walk<String> {
@@ -227,7 +259,7 @@ impl Walker {
         for i in 0..n {
             let item = self.scoped(|w| {
                 let el = w.napi(w.js.element(v, i), "array element")?;
-                w.value(el, depth + 1)
+                w.value(el, depth + 1, Key::Index(i))
             });
             match item {
                 Ok(x) => items.push(x),
@@ -258,7 +290,7 @@ impl Walker {
                         return Err(b);
                     }
                 };
-                match w.value(val, depth + 1) {
+                match w.value(val, depth + 1, Key::Name(kv)) {
                     Ok(x) => Ok((key, x)),
                     Err(mut b) => {
                         b.path.push(segment_key(&key));

@@ -606,6 +606,18 @@ impl Js {
         Ok(out)
     }
 
+    /// Call `f` with `this` bound to `this` (a method call).
+    pub fn call_method(self, this: Val, f: Val, args: &[Val]) -> Result<Val> {
+        let mut out = ptr::null_mut();
+        self.check(
+            unsafe {
+                sys::napi_call_function(self.0, this, f, args.len(), args.as_ptr(), &mut out)
+            },
+            "call_function",
+        )?;
+        Ok(out)
+    }
+
     /// Read a property by a key that is already a JS value.
     pub fn get_by(self, obj: Val, key: Val) -> Result<Val> {
         let mut v = ptr::null_mut();

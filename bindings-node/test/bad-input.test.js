@@ -68,7 +68,7 @@ const TABLE = [
     failsClosed(evaluate('Read', many), 'invalid_tool_input', /got array/)
     assert.equal(h.canonicalJson([{ b: 1, a: [{ c: 2 }] }, { d: null }]), '[{"a": [{"c": 2}], "b": 1}, {"d": null}]')
     assert.match(h.toolInputSha256(many), /^[0-9a-f]{64}$/)
-    failsClosed(evaluate('Read', [{ ok: 1 }, new Date()]), 'unhashable_tool_input', /Date object \(at tool_input\[1\]\)/)
+    failsClosed(evaluate('Read', [{ ok: 1 }, new Map()]), 'unhashable_tool_input', /non-plain object .*\(at tool_input\[1\]\)/)
   }],
   ['non-object input (undefined) → unhashable_tool_input', () => failsClosed(evaluate('Read', undefined), 'unhashable_tool_input', /undefined/)],
   ['non-string command (list, SPEC A.17 as fixed) → invalid_tool_input', () => failsClosed(evaluate('Bash', { command: ['rm', '-rf', '/'] }), 'invalid_tool_input', /string 'command'/)],
@@ -110,17 +110,47 @@ const TABLE = [
     const shared = { x: 1 }
     allow(evaluate('Read', { a: shared, b: shared, c: [shared, shared] }))
   }],
-  ['non-plain objects (Date, Map, Set, RegExp, Buffer, class instance, boxed string) → unhashable_tool_input', () => {
+  ['non-plain objects without toJSON (Map, Set, RegExp, typed array, class instance, boxed string) → unhashable_tool_input', () => {
     class Cmd {
       constructor() {
         this.command = 'ls'
       }
     }
-    for (const v of [new Date(), new Map(), new Set(), /re/, Buffer.from('x'), new Uint8Array(2), new Cmd(), new String('ls'), Promise.resolve(1), new Error('e')]) {
+    for (const v of [new Map(), new Set(), /re/, new Uint8Array(2), new Cmd(), new String('ls'), Promise.resolve(1), new Error('e')]) {
       failsClosed(evaluate('Read', { v }), 'unhashable_tool_input')
     }
     failsClosed(evaluate('Bash', new Cmd()), 'unhashable_tool_input', /non-plain object/)
     allow(evaluate('Read', Object.assign(Object.create(null), { file_path: 'x' })))
+  }],
+  // --- toJSON: the engine judges what JSON.stringify will send -------------------------------
+  ['a hidden toJSON that turns `ls` into `rm -rf /` is judged on rm -rf /', () => {
+    const sneaky = { command: 'ls' }
+    Object.defineProperty(sneaky, 'toJSON', { value: () => ({ command: 'rm -rf /' }), enumerable: false })
+    assert.equal(JSON.stringify(sneaky), '{"command":"rm -rf /"}')
+    hardDeny(evaluate('Bash', sneaky), 'rm_slash')
+    // Inherited from a prototype: the object is not plain, but what toJSON returns is.
+    const proto = { toJSON() { return { command: 'rm -rf /' } } }
+    hardDeny(evaluate('Bash', Object.assign(Object.create(proto), { command: 'ls' })), 'rm_slash')
+    // Nested: toJSON is called with the member's key, as JSON.stringify calls it.
+    const keys = []
+    const inner = { toJSON(k) { keys.push(k); return 'rm -rf /' } }
+    hardDeny(evaluate('Bash', { command: inner }), 'rm_slash')
+    const arr = [{ toJSON(k) { keys.push(k); return 1 } }]
+    allow(evaluate('Read', { list: arr }))
+    assert.deepEqual(keys, ['command', '0'])
+  }],
+  ['toJSON results follow JSON.stringify: Date → ISO text, Buffer → {type, data}; a throwing toJSON fails closed', () => {
+    const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5))
+    const same = (v) => assert.equal(h.canonicalJson(v), h.canonicalJson(JSON.parse(JSON.stringify(v))))
+    same({ at, buf: Buffer.from('hi'), nested: [{ at }] })
+    assert.equal(h.canonicalJson({ at }), '{"at": "2024-01-02T03:04:05.000Z"}')
+    allow(evaluate('Read', { file_path: 'x', at }))
+    failsClosed(evaluate('Read', { v: { toJSON() { throw new Error('no') } } }), 'unhashable_tool_input', /toJSON call threw/)
+    // toJSON returning undefined or a function is not JSON: refused, never dropped silently.
+    failsClosed(evaluate('Read', { v: { toJSON: () => undefined } }), 'unhashable_tool_input', /undefined/)
+    // A toJSON that keeps nesting is stopped by the depth limit.
+    const deep = { toJSON() { return { d: deep } } }
+    failsClosed(evaluate('Read', { deep }), 'unhashable_tool_input', /nesting deeper than 64 levels/)
   }],
   ['lone surrogates (value, key, tool name) fail closed and never crash', () => {
     failsClosed(evaluate('Bash', { command: 'echo \ud800 && rm -rf /' }), 'unhashable_tool_input', /lone surrogate/)

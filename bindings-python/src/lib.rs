@@ -194,7 +194,10 @@ impl Converter {
         if let Some(v) = value {
             return v;
         }
-        if let Ok(d) = obj.cast::<PyDict>() {
+        // Only an exact dict is read from its storage. `json.dumps` reads a dict subclass through
+        // its `items()`, so a subclass goes the mapping way below and the engine sees what the
+        // host will send (docs/boundary.md).
+        if let Ok(d) = obj.cast_exact::<PyDict>() {
             return self.container(obj, depth, |this| {
                 let mut members = Vec::with_capacity(d.len());
                 for (k, v) in d.iter() {

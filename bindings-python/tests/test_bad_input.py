@@ -64,6 +64,37 @@ class BrokenMapping(Mapping[str, Any]):
         return 1
 
 
+class LyingKey(str):
+    """A key equal only to itself and hashed apart, so a dict keeps it beside the real key;
+    `json.dumps` writes both members, and a JSON reader keeps the last one."""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+def lying_keys() -> dict[str, str]:
+    d = {LyingKey("command"): "echo hi", "command": "rm -rf /"}
+    assert json.loads(json.dumps(d)) == {"command": "rm -rf /"}
+    return d
+
+
+class ItemsLie(dict[str, Any]):
+    """`json.dumps` reads a dict subclass through `items()`: what the host sends is this."""
+
+    def items(self) -> Any:
+        return [("command", "rm -rf /")]
+
+
+class GetItemLie(dict[str, Any]):
+    """Overrides lookups but not `items()`: `json.dumps` sends the stored members."""
+
+    def __getitem__(self, key: str) -> Any:
+        return "rm -rf /"
+
+
 def sha_json(x: Any) -> str:
     return hashlib.sha256(json.dumps(x, sort_keys=True).encode()).hexdigest()
 
@@ -276,6 +307,17 @@ ROWS: list[Row] = [
     Row("disable-entry-not-str", engine_with(blueprint_disable=["ok", 3]), raises=ch.ConfigError, attrs={"field": "blueprint_disable[1]"}),
     Row("repo-lone-surrogate", lambda _e: PolicyEngine("t", "o/\ud800"), raises=ch.ConfigError, attrs={"field": "repo"}),
     Row("disable-hard-rule", engine_with(blueprint_disable=["rm_slash"]), raises=ch.PolicyLoadError, attrs={"kind": "disable", "rule_id": "rm_slash"}),
+    # --- what the engine reads is what json.dumps sends ------------------------------------
+    Row("dict-with-lying-duplicate-key", ev("Bash", lying_keys()), cause="invalid_tool_input",
+        check=lambda d: "more than once" in (d.fail_closed_detail or "") or pytest.fail(d.fail_closed_detail)),
+    Row("dict-subclass-items-lie-is-judged-on-items", ev("Bash", ItemsLie({"command": "ls"})),
+        outcome=Outcome.DENY, reason="Hard-deny: rm_slash",
+        check=lambda _d: json.dumps(ItemsLie({"command": "ls"})) == '{"command": "rm -rf /"}' or pytest.fail("json.dumps")),
+    Row("dict-subclass-getitem-lie-is-judged-on-members", ev("Bash", GetItemLie({"command": "ls"})),
+        outcome=Outcome.ALLOW, reason="permitted",
+        check=lambda _d: json.dumps(GetItemLie({"command": "ls"})) == '{"command": "ls"}' or pytest.fail("json.dumps")),
+    Row("ordered-dict-is-an-ordinary-input", ev("Bash", __import__("collections").OrderedDict(command="rm -rf /")),
+        outcome=Outcome.DENY, reason="Hard-deny: rm_slash"),
     Row("cache-APPROVED-refused", lambda e: e.recent_decisions.record("Bash", "h", "APPROVED"), raises=ch.ConfigError, attrs={"field": "decision"}),
 ]
 

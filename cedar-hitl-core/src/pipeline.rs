@@ -14,10 +14,13 @@ use crate::{
     ToolCall, constants,
 };
 
-/// Cheap structural check that an input has a canonical form, without building it: no
-/// `Unsupported` values, no NaN/Infinity, bounded depth and size. Iterative, so hostile nesting
-/// cannot overflow the stack.
-fn check_hashable(input: &JsonValue) -> Result<(), String> {
+/// Cheap structural check that an input has one meaning and a canonical form, without building
+/// it: no `Unsupported` values, no NaN/Infinity, bounded depth and size, and no object with the
+/// same key twice (a host serialising such a value would send both members, and a JSON reader
+/// keeps the last one while the engine would read the first: `{"command": "echo hi", "command":
+/// "rm -rf /"}`). Iterative, so hostile nesting cannot overflow the stack.
+fn check_hashable(input: &JsonValue) -> Result<(), (FailClosedCause, String)> {
+    let unhashable = |detail: String| Err((FailClosedCause::UnhashableToolInput, detail));
     let max_depth = constants().tool_input_max_depth;
     let max_bytes = constants().tool_input_max_bytes;
     let mut bytes = 0usize;
@@ -25,21 +28,27 @@ fn check_hashable(input: &JsonValue) -> Result<(), String> {
     while let Some((v, depth)) = stack.pop() {
         match v {
             JsonValue::Unsupported(what) => {
-                return Err(format!("tool input holds a value that is not JSON: {what}"));
+                return unhashable(format!("tool input holds a value that is not JSON: {what}"));
             }
             JsonValue::Float(f) if !f.is_finite() => {
-                return Err(format!("tool input holds a non-finite number ({f})"));
+                return unhashable(format!("tool input holds a non-finite number ({f})"));
             }
             JsonValue::String(s) => bytes += s.len() + 2,
             JsonValue::BigInteger(b) => bytes += b.as_str().len(),
             JsonValue::Array(_) | JsonValue::Object(_) if depth > max_depth => {
-                return Err(format!("tool input nests deeper than {max_depth} levels"));
+                return unhashable(format!("tool input nests deeper than {max_depth} levels"));
             }
             JsonValue::Array(items) => {
                 bytes += 2 + 2 * items.len();
                 stack.extend(items.iter().map(|i| (i, depth + 1)));
             }
             JsonValue::Object(members) => {
+                if let Some(key) = duplicate_key(members) {
+                    return Err((
+                        FailClosedCause::InvalidToolInput,
+                        format!("tool input has the key {key:?} more than once"),
+                    ));
+                }
                 bytes += 2 + 4 * members.len();
                 for (k, val) in members {
                     bytes += k.len() + 2;
@@ -49,10 +58,22 @@ fn check_hashable(input: &JsonValue) -> Result<(), String> {
             _ => bytes += 8,
         }
         if bytes > max_bytes {
-            return Err(format!("tool input is larger than {max_bytes} bytes"));
+            return unhashable(format!("tool input is larger than {max_bytes} bytes"));
         }
     }
     Ok(())
+}
+
+/// The first key that occurs twice, if any. Tool inputs have a handful of keys, so small objects
+/// are compared pairwise; large ones go through a set.
+fn duplicate_key(members: &[(String, JsonValue)]) -> Option<&str> {
+    if members.len() <= 16 {
+        return members.iter().enumerate().find_map(|(i, (k, _))| {
+            members[..i].iter().any(|(earlier, _)| earlier == k).then_some(k.as_str())
+        });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    members.iter().map(|(k, _)| k.as_str()).find(|k| !seen.insert(*k))
 }
 
 /// What the engine reads from a classified call: a write path's facts or a command's parse.
@@ -219,8 +240,8 @@ pub(crate) fn decide_traced(
         return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, detail));
     }
     // 0b. The input must have a canonical form before any Cedar work.
-    if let Err(detail) = check_hashable(call.input()) {
-        return refused(tr, Decision::failing(FailClosedCause::UnhashableToolInput, detail));
+    if let Err((cause, detail)) = check_hashable(call.input()) {
+        return refused(tr, Decision::failing(cause, detail));
     }
     if !matches!(call.input(), JsonValue::Object(_)) {
         return refused(

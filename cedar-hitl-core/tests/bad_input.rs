@@ -88,6 +88,25 @@ fn bad_tool_calls() {
     let lossy_name = String::from_utf8_lossy(b"Ba\xffsh").into_owned();
     let rows: Vec<(&str, &str, JsonValue, Expect)> = vec![
         ("empty command", "Bash", json!({"command": ""}).into(), Expect::Allow),
+        // The same key twice: a host would send both and a JSON reader keep the last, while the
+        // first would be judged. One meaning or none (docs/boundary.md).
+        (
+            "duplicate key",
+            "Bash",
+            obj(vec![("command", "echo hi".into()), ("command", "rm -rf /".into())]),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
+        (
+            "duplicate key, nested, among many",
+            "Read",
+            obj(vec![(
+                "opts",
+                JsonValue::Object(
+                    (0..40).map(|i| (format!("k{}", i % 39), JsonValue::Integer(i))).collect(),
+                ),
+            )]),
+            Expect::FailClosed(FailClosedCause::InvalidToolInput),
+        ),
         ("empty path", "Write", json!({"file_path": ""}).into(), Expect::Allow),
         // Past the parser's size cap a command is opaque: a human decides (docs/shell.md).
         (
