@@ -545,7 +545,7 @@ export declare function denialEnvelope(entries: readonly DenialEntry[]): string
 /** The instruction appended to a human's deny before the agent sees it. */
 export declare const DENY_RETRY_INSTRUCTION: string
 
-/** Effective approval timeout (SPEC §9.3). Numbers convert saturating; `null` = unknown. */
+/** Effective approval timeout (docs/behaviour.md#effective-timeout). Numbers convert saturating; `null` = unknown. */
 export declare function effectiveTimeout(decisionTimeoutS: number | null | undefined, taskDefaultS: number, remainingS?: number | null): EffectiveTimeout
 
 /** Result of `effectiveTimeout`. */

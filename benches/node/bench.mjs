@@ -1,6 +1,6 @@
 // cedar-hitl's evaluateToolUse side by side with @cedar-policy/cedar-wasm on the 2,000-call
 // corpus, in one process: `bash benches/run.sh` (or `node benches/node/bench.mjs` after builds).
-// The references decide the way Lambdas do today: SPEC §4.2 routing (invoke_tool always,
+// The references decide the way Lambdas do today: docs/behaviour.md#cedar-requests routing (invoke_tool always,
 // write_file / execute_bash when the path / command is truthy, first Deny ends a tier), no
 // entities, policy text per call (stateless) or a pre-parsed set (statefulIsAuthorized).
 import { createRequire } from 'node:module';

@@ -1,7 +1,7 @@
 """cedar_hitl's evaluate_tool_use side by side with a cedarpy engine, in one process.
 
 Run with `bash benches/run.sh`. The reference decides the corpus the way the upstream Python agent
-does: both tiers' policy TEXT handed to cedarpy.is_authorized on every Cedar call, SPEC §4.2
+does: both tiers' policy TEXT handed to cedarpy.is_authorized on every Cedar call, docs/behaviour.md#cedar-requests
 routing (invoke_tool always; write_file / execute_bash when the path / command is truthy; the first
 Deny ends a tier), principal and resource entities with no attributes.
 """

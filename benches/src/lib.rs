@@ -98,7 +98,7 @@ pub fn measure<T>(items: &[T], passes: usize, mut f: impl FnMut(&T)) -> Stats {
 
 /// What a careful user of `cedar-policy` would write without this crate: both tiers parsed once,
 /// and for every call the Cedar requests built from JSON the straightforward way (UIDs from
-/// interpolated text, contexts from JSON values), routed as SPEC §4.2 (first denying action ends
+/// interpolated text, contexts from JSON values), routed as docs/behaviour.md#cedar-requests (first denying action ends
 /// a tier), rule ids resolved by scanning annotations.
 pub struct NaiveEngine {
     hard: PolicySet,

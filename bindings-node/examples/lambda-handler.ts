@@ -102,7 +102,7 @@ function approve(store: ApprovalStore, requestId: string, body: Record<string, u
   if (!row) return json(404, { error: `no approval request ${requestId}` })
   if (row.status !== 'PENDING') return json(409, { error: `request ${requestId} is already ${row.status}` })
   // An absent scope means "this call only"; any other value goes through the one validator
-  // (prefix, tool type, length, degenerate patterns — SPEC §15.8).
+  // (prefix, tool type, length, degenerate patterns — docs/behaviour.md#differences-from-upstream).
   const parsed = parseApprovalScope(body['scope'] ?? 'this_call')
   if (!parsed.ok) return json(400, { error: parsed.message })
   store.put({ ...row, status: 'APPROVED', scope: parsed.scope })

@@ -1889,7 +1889,7 @@ impl PolicyEngine {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lambda-side helpers (SPEC §7, §10, §11) — each one call into the core
+// Lambda-side helpers (docs/behaviour.md#scopes, docs/text.md, docs/behaviour.md#rule-listing) — each one call into the core
 // ---------------------------------------------------------------------------------------------
 
 /// Parse policy text into rule metadata (blank text → `[]`). Throws `POLICY_LOAD`.
@@ -2117,7 +2117,7 @@ pub fn blocker_reason(
     Ok(core::blocker_reason(&kind, &detail, resource.as_deref()))
 }
 
-/// Effective approval timeout (SPEC §9.3). Numbers convert saturating; `null` = unknown.
+/// Effective approval timeout (docs/behaviour.md#effective-timeout). Numbers convert saturating; `null` = unknown.
 #[napi(
     catch_unwind,
     ts_args_type = "decisionTimeoutS: number | null | undefined, taskDefaultS: number, remainingS?: number | null"

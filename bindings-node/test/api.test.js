@@ -1,6 +1,6 @@
 'use strict'
-// Every export of the binding, one describe block each. Expected values come from SPEC.md (§15
-// wins) and the built-in rule text; the core computes everything, these tests check that the
+// Every export of the binding, one describe block each. Expected values come from docs/behaviour.md
+// and the built-in rule text; the core computes everything, these tests check that the
 // binding carries it across faithfully.
 
 const { test, describe } = require('node:test')
@@ -33,7 +33,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     assert.equal(b.evaluateToolUse('Read', { file_path: 'x' }).reason, 'Pre-approved by allowlist')
   })
 
-  test('evaluateToolUse returns the full decision shape (SPEC A.1)', () => {
+  test('evaluateToolUse returns the full decision shape (docs/behaviour.md#decision-record)', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     const d = e.evaluateToolUse('Bash', PUSH_MAIN)
     assert.deepEqual(Object.keys(d), ['outcome', 'allowed', 'reason', 'tier', 'matchingRuleIds', 'timeoutS', 'severity', 'durationMs', 'failClosed', 'failClosedCause', 'failClosedDetail', 'cacheHit', 'policyFingerprint', 'shadowOutcome', 'shadowRuleIds'])
@@ -121,7 +121,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     assert.equal(e.allowlistAdd(' bash_pattern: git status* '), 'bash_pattern:git status*')
     assert.equal(e.allowlistMatches('Bash', { command: 'git status --short' }), true)
-    assert.equal(e.allowlistMatches('Bash', { command: 'git status; rm -rf ~' }), false, 'every segment must match (SPEC §15.9)')
+    assert.equal(e.allowlistMatches('Bash', { command: 'git status; rm -rf ~' }), false, 'every segment must match (docs/behaviour.md#differences-from-upstream)')
     assert.equal(e.allowlistMatches('Bash', 'not an object'), false)
     e.allowlistAdd('all_session')
     assert.equal(e.allowlistMatches('Anything', { x: () => 1 }), true)
@@ -134,7 +134,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     throwsTyped(() => e.allowlistAdd(5), 'CONFIG', { field: 'scope' })
   })
 
-  test('recordDecision / getDecision / recentDecisionsLen (input-hash cache, SPEC A.11, A.22)', () => {
+  test('recordDecision / getDecision / recentDecisionsLen (input-hash cache, docs/behaviour.md#caches)', () => {
     const clock = new h.ManualClock(EPOCH)
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', clock })
     const sha = h.toolInputSha256(PUSH_MAIN)
@@ -151,7 +151,7 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     throwsTyped(() => e.recordDecision('Bash', sha, 'APPROVED'), 'CONFIG', { message: /DENIED, TIMED_OUT/ })
   })
 
-  test('recordRuleDecision / getRuleDecision / recentRuleDecisionsLen (SPEC A.12)', () => {
+  test('recordRuleDecision / getRuleDecision / recentRuleDecisionsLen (docs/behaviour.md#caches)', () => {
     const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
     e.recordRuleDecision('Bash', 'force_push_any', 'DENIED', 'no force pushes')
     assert.equal(e.recentRuleDecisionsLen, 1)
@@ -661,7 +661,7 @@ describe('Lambda helpers', () => {
     }
   })
 
-  test('isDegeneratePattern (SPEC §7.3 examples)', () => {
+  test('isDegeneratePattern (docs/behaviour.md#scopes examples)', () => {
     covers('isDegeneratePattern')
     for (const p of ['*', '**', '?*', ' * ', 'ab', '***', '???*', 'a**?b', 'a**']) assert.equal(h.isDegeneratePattern(p), true, p)
     for (const p of ['docs/**', 'git status*', 'a*b*c', 'ab**']) assert.equal(h.isDegeneratePattern(p), false, p)
@@ -714,7 +714,7 @@ describe('Lambda helpers', () => {
     throwsTyped(() => h.denialEnvelope('x'), 'CONFIG', { field: 'entries' })
   })
 
-  test('effectiveTimeout (SPEC §9.3 table)', () => {
+  test('effectiveTimeout (docs/behaviour.md#effective-timeout table)', () => {
     covers('effectiveTimeout')
     const rows = [
       [300, 300, null, 300, null],
@@ -730,7 +730,7 @@ describe('Lambda helpers', () => {
     throwsTyped(() => h.effectiveTimeout(60, '300'), 'CONFIG', { field: 'task_default_s' })
   })
 
-  test('toolInputSha256 / canonicalJson (SPEC §8.1 vectors) / toolInputPreview / blockerReason', () => {
+  test('toolInputSha256 / canonicalJson (docs/behaviour.md#caches vectors) / toolInputPreview / blockerReason', () => {
     covers('toolInputSha256', 'canonicalJson', 'toolInputPreview', 'blockerReason')
     assert.equal(h.toolInputSha256({ command: 'git push --force origin feature' }), '83a0a884e346c85588227058ce555475fbdad9043cc61ac47ed3b98740ac403c')
     assert.equal(h.toolInputSha256({ b: 1, a: [1, 2.5, null, true], 'é': 'ü😀' }), '003e4217e5654da3ed98e63380aaa930e5080284c5349ca50a7681833bc31883')

@@ -1,7 +1,7 @@
 'use strict'
 // The bad-input table: every row is hostile or malformed input with the one answer it must get —
 // a typed error (construction / helpers) or a DENY with `failClosed` and its core cause
-// (evaluation, which never throws). Expected values follow SPEC §15.3–15.6 and §5.2.
+// (evaluation, which never throws). Expected values follow docs/behaviour.md#pipeline, docs/behaviour.md#loading
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
@@ -71,7 +71,7 @@ const TABLE = [
     failsClosed(evaluate('Read', [{ ok: 1 }, new Map()]), 'unhashable_tool_input', /non-plain object .*\(at tool_input\[1\]\)/)
   }],
   ['non-object input (undefined) → unhashable_tool_input', () => failsClosed(evaluate('Read', undefined), 'unhashable_tool_input', /undefined/)],
-  ['non-string command (list, SPEC A.17 as fixed) → invalid_tool_input', () => failsClosed(evaluate('Bash', { command: ['rm', '-rf', '/'] }), 'invalid_tool_input', /string 'command'/)],
+  ['non-string command (list; docs/behaviour.md#pipeline) → invalid_tool_input', () => failsClosed(evaluate('Bash', { command: ['rm', '-rf', '/'] }), 'invalid_tool_input', /string 'command'/)],
   ['non-string command / path (number, object, boolean, null) → invalid_tool_input', () => {
     for (const v of [1.5, 0, {}, false, null]) {
       failsClosed(evaluate('Bash', { command: v }), 'invalid_tool_input')
@@ -166,7 +166,7 @@ const TABLE = [
   ['tool name that is not a string → fail-closed, nothing thrown', () => {
     for (const name of [42, null, undefined, {}, Symbol('Bash')]) failsClosed(evaluate(name, { command: 'ls' }), 'invalid_tool_input', /tool name must be a string/)
   }],
-  // --- identifiers with quotes, backslashes, \u{74}, newlines (SPEC §13.15, UIDs built structurally)
+  // --- identifiers with quotes, backslashes, \u{74}, newlines (docs/behaviour.md#differences-from-upstream UIDs built structurally)
   ['tool names with quotes / backslashes / \\u{74} / newlines are exact ids, not Cedar syntax', () => {
     allow(evaluate('Wri\\u{74}e', { file_path: '.git/config' }), 'permitted')
     allow(evaluate('Write"', { file_path: '.git/config' }))
@@ -247,7 +247,7 @@ const TABLE = [
     throwsTyped(() => new h.PolicyEngine(), 'CONFIG', { field: 'task_type' })
     throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r' }, 'extra'), 'CONFIG', { field: 'options' })
     new h.PolicyEngine({ ...base, approvalGateCap: 1 }) // bounds are inclusive
-    new h.PolicyEngine({ ...base, approvalGateCap: 500, initialApprovalGateCount: 900 }) // count above the cap is accepted (SPEC §15.16)
+    new h.PolicyEngine({ ...base, approvalGateCap: 500, initialApprovalGateCount: 900 }) // count above the cap is accepted (docs/behaviour.md#differences-from-upstream)
   }],
   ['legacy extra policies that already declare annotations, or are empty, are refused', () => {
     throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', extraPolicies: ['@rule_id("x") forbid (principal, action, resource);'] }), 'POLICY_LOAD', { kind: 'legacy', field: 'extra_policies' })

@@ -359,7 +359,7 @@ fn opt_str_arg(
     obj.map(|o| str_arg(py, o, field)).transpose()
 }
 
-/// Text helpers accept `None` as the empty text (SPEC §10: absent input → `""`).
+/// Text helpers accept `None` as the empty text (docs/text.md: absent input → `""`).
 fn text_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<String> {
     Ok(opt_str_arg(py, obj, field)?.unwrap_or_default())
 }
@@ -1791,7 +1791,7 @@ fn blocker_reason(
     run(py, move || hitl::blocker_reason(&kind, &detail, resource.as_deref()))
 }
 
-/// SPEC §9.3: `{"effective_s", "clip", "requested_s"}`.
+/// docs/behaviour.md#effective-timeout: `{"effective_s", "clip", "requested_s"}`.
 #[pyfunction]
 #[pyo3(signature = (decision_timeout_s, task_default_timeout_s, remaining_lifetime_s=None))]
 fn effective_timeout<'py>(

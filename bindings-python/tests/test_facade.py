@@ -1,5 +1,5 @@
 """The upstream-compatible façade: Outcome, PolicyDecision, PolicyEngine, ApprovalAllowlist,
-RecentDecisionCache — including the verified vectors of SPEC Appendix A as settled by §15."""
+RecentDecisionCache — including the upstream vectors (docs/behaviour.md#upstream-vectors) with the documented differences applied."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_decision_is_immutable_picklable_and_has_a_useful_repr(engine: PolicyEng
 
 
 # --------------------------------------------------------------------------------------------
-# PolicyEngine: Appendix A vectors (as settled by SPEC §15)
+# PolicyEngine: Appendix A vectors (as settled by docs/behaviour.md#differences-from-upstream)
 # --------------------------------------------------------------------------------------------
 
 APPENDIX_A: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
@@ -222,7 +222,7 @@ def test_appendix_a_cache_vectors_11_12_13_14_22() -> None:
         "original_decision_ts": "2026-01-01T00:00:00Z",
         "matched_rule_ids": None,
     }
-    # 22: TIMED_OUT with no reason renders a fixed phrase (SPEC §15.10).
+    # 22: TIMED_OUT with no reason renders a fixed phrase (docs/behaviour.md#differences-from-upstream).
     quiet = {"command": "echo quiet"}
     rd.record("Bash", ch.tool_input_sha256(quiet), "TIMED_OUT")
     d = e.evaluate_tool_use("Bash", quiet)

@@ -61,7 +61,7 @@ def test_builtin_texts_and_vocabulary() -> None:
 
 
 def test_upstream_builtin_bundle_rules_and_listing() -> None:
-    # The upstream built-in rules (SPEC §3.3 table), now the `builtins="upstream"` profile.
+    # The upstream built-in rules (docs/behaviour.md#tiers-and-built-in-rules table), now the `builtins="upstream"` profile.
     b = PolicyBundle(builtins="upstream")
     rules = b.rules()
     assert len(rules) == 13 and all(isinstance(r, ch.Rule) for r in rules)

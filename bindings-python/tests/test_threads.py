@@ -138,7 +138,7 @@ HEAVY_CALLS: list[tuple[str, dict[str, Any]]] = [
 
 
 def test_one_session_8_threads_100k_with_outcomes_grants_and_snapshots() -> None:
-    """SPEC-level invariants under contention (issue 6): no error or deadlock, hard calls always
+    """Engine invariants under contention (issue 6): no error or deadlock, hard calls always
     denied, caches bounded, the gate counter exact, and snapshots restore to identical deciders.
     Upstream profile: HARD pins its `like` rules (`rm -rf /tmp/x` is a hard deny there)."""
     bundle = ch.PolicyBundle(builtins="upstream")

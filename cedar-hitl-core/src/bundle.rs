@@ -351,7 +351,7 @@ impl PolicyBundleBuilder {
         self
     }
 
-    /// Validate everything and build; the first problem (in SPEC §5.2 order) is returned.
+    /// Validate everything and build; the first problem (in docs/behaviour.md#loading order) is returned.
     ///
     /// ```
     /// let e = cedar_hitl_core::PolicyBundle::builder().disable(["nope"]).build().unwrap_err();
@@ -630,7 +630,7 @@ fn build_tier(
     Some(TierRules { rules, slices })
 }
 
-/// Refuse rules that could error at run time (SPEC §15.5): strict validation against the Agent
+/// Refuse rules that could error at run time (docs/behaviour.md#differences-from-upstream): strict validation against the Agent
 /// schema, one error per rule naming it.
 fn validate_schema(
     tier: Tier,
@@ -870,7 +870,7 @@ impl PolicyBundle {
         self.hard.rules.iter().any(|r| r.rule_id == rule_id && r.effect == RuleEffect::Forbid)
     }
 
-    /// Enforced rules, as listed to operators (SPEC §11 with §13.10 fixed: listed ⇔ enforced).
+    /// Enforced rules, as listed to operators (docs/behaviour.md#rule-listing: listed ⇔ enforced).
     ///
     /// ```
     /// let b = cedar_hitl_core::PolicyBundle::builder().disable(["write_credentials"]).build().unwrap();

@@ -1,4 +1,4 @@
-//! The two recent-decision caches (SPEC §8 as fixed by §15.10): input-hash level and rule level,
+//! The two recent-decision caches (docs/behaviour.md#caches): input-hash level and rule level,
 //! each an LRU of at most `cache_max_entries`, entries living `cache_ttl_s` from record time.
 
 use crate::{CachedDecision, constants};

@@ -25,7 +25,7 @@ impl fmt::Display for Unhashable {
 
 impl std::error::Error for Unhashable {}
 
-/// Canonical JSON text of `value` (SPEC §8.1), or why there is none (NaN/Infinity, an
+/// Canonical JSON text of `value` (docs/behaviour.md#caches), or why there is none (NaN/Infinity, an
 /// `Unsupported` value, nesting deeper than `tool_input_max_depth`).
 ///
 /// Object members are sorted by key (code point order, stable for duplicate keys); the text is

@@ -40,7 +40,7 @@ impl Bounds {
     }
 }
 
-/// Every number the engine uses (SPEC §2). Read it with [`constants()`].
+/// Every number the engine uses (docs/behaviour.md#constants). Read it with [`constants()`].
 ///
 /// ```
 /// let c = cedar_hitl_core::constants();

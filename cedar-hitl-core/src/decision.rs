@@ -270,7 +270,7 @@ impl Decision {
         self.outcome == Outcome::Allow
     }
 
-    /// The reason, in the upstream catalogue's wording (SPEC §6.2).
+    /// The reason, in the upstream catalogue's wording (docs/behaviour.md#pipeline).
     ///
     /// ```
     /// # use cedar_hitl_core::*; use std::sync::Arc;

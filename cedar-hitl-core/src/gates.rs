@@ -1,4 +1,4 @@
-//! Gate accounting (SPEC §9): the counter and cap, the approval-rate window, the denial queue,
+//! Gate accounting (docs/behaviour.md#gates): the counter and cap, the approval-rate window, the denial queue,
 //! the ceiling-shrinking latch, and the effective-timeout function.
 
 use crate::constants;
@@ -48,7 +48,7 @@ pub struct EffectiveTimeout {
     pub requested_s: i64,
 }
 
-/// The effective approval timeout (SPEC §9.3): the decision's timeout (or the task default),
+/// The effective approval timeout (docs/behaviour.md#effective-timeout): the decision's timeout (or the task default),
 /// clipped to `remaining − cleanup margin` when the remaining lifetime is known, floored at 30 s.
 ///
 /// ```
@@ -110,7 +110,7 @@ impl GateRefusal {
     }
 }
 
-/// What [`Session::begin_gate`](crate::Session::begin_gate) decided (SPEC §9.2 steps 2–6, 8).
+/// What [`Session::begin_gate`](crate::Session::begin_gate) decided (docs/behaviour.md#opening-a-gate steps 2–6, 8).
 ///
 /// ```
 /// use cedar_hitl_core::*; use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! The evaluation pipeline (SPEC §6 as fixed by §15), in exact precedence:
+//! The evaluation pipeline (docs/behaviour.md#pipeline), in exact precedence:
 //! input checks → hard tier → tool-scope allowlist → input-hash cache → soft tier → disable
 //! filter → rule scopes (ALL must cover) → rule cache → merged REQUIRE_APPROVAL → default ALLOW.
 

@@ -34,7 +34,7 @@ impl Action {
     }
 }
 
-/// The Cedar schema every tier is validated against (SPEC §15.5).
+/// The Cedar schema every tier is validated against (docs/behaviour.md#differences-from-upstream).
 pub(crate) const AGENT_SCHEMA: &str = r#"
 namespace Agent {
   entity TaskAgent;

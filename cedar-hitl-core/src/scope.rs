@@ -115,8 +115,8 @@ pub(crate) enum ToolTypes {
     Any,
 }
 
-/// Parse a scope the way the REST endpoints do: strict and normalising (SPEC §7.2), with the
-/// degenerate-pattern check applied on every path (SPEC §15.8).
+/// Parse a scope the way the REST endpoints do: strict and normalising (docs/behaviour.md#scopes), with the
+/// degenerate-pattern check applied on every path (docs/behaviour.md#differences-from-upstream).
 ///
 /// ```
 /// use cedar_hitl_core::parse_approval_scope;

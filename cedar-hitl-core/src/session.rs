@@ -18,7 +18,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-/// The fixed instruction appended to a human's deny before the agent sees it (SPEC §9.5).
+/// The fixed instruction appended to a human's deny before the agent sees it (docs/behaviour.md#resolutions).
 ///
 /// ```
 /// assert!(cedar_hitl_core::DENY_RETRY_INSTRUCTION.starts_with("Do not retry"));
@@ -66,7 +66,7 @@ impl Default for SessionConfig {
     }
 }
 
-/// How a gate ended (SPEC §9.5).
+/// How a gate ended (docs/behaviour.md#resolutions).
 ///
 /// ```
 /// let r = cedar_hitl_core::Resolution::Approved { scope: Some("tool_type_session".into()) };
@@ -476,7 +476,7 @@ impl Session {
     }
 
     /// Apply how a gate ended: widen the allowlist, fill the caches, queue the denial, and
-    /// return the agent-facing reason (SPEC §9.5, §8.3, §15.8, §15.10).
+    /// return the agent-facing reason (docs/behaviour.md#resolutions, docs/behaviour.md#caches, docs/behaviour.md#differences-from-upstream).
     ///
     /// `gate_rule_ids` are the gate decision's `matching_rule_ids`. An approval whose scope is
     /// refused returns the [`ScopeError`] and changes nothing; the approval itself still stands
@@ -813,7 +813,7 @@ impl Session {
         self.state().gates.latch_ceiling()
     }
 
-    /// Decide whether a REQUIRE_APPROVAL may open a gate (SPEC §9.2 steps 2–6 and 8): refuse on
+    /// Decide whether a REQUIRE_APPROVAL may open a gate (docs/behaviour.md#opening-a-gate steps 2–6 and 8): refuse on
     /// the cap, the rate limit or too little remaining lifetime; otherwise compute the effective
     /// timeout, fire the ceiling latch when due, count the gate and record its rate timestamp.
     ///

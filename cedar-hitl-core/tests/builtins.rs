@@ -115,7 +115,7 @@ fn write_rules() {
 fn read_only_sessions_merge_every_action() {
     let s = session(true);
     expect(&write(&s, "Write", "docs/x"), Outcome::Deny, &["read_only_forbid_write"]);
-    // §15.2: the write_file evaluation runs too, so both hard ids are reported.
+    // the write_file evaluation runs too, so both hard ids are reported.
     expect(
         &write(&s, "Edit", ".git/config"),
         Outcome::Deny,

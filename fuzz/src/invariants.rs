@@ -38,7 +38,7 @@ fn ids_known(bundle: &PolicyBundle, d: &Decision) -> bool {
         .all(|id| is_well_formed_rule_id(id) && rules.iter().any(|r| r.rule_id() == id))
 }
 
-/// The shape every decision must have (SPEC §6.1, §6.2, §15.6, §15.12), given the session that
+/// The shape every decision must have (docs/behaviour.md#decision-record, docs/behaviour.md#pipeline, docs/behaviour.md#differences-from-upstream), given the session that
 /// made it. Also refuses `internal_error`: that cause means the engine panicked inside
 /// `evaluate` (the panic was caught and turned into a fail-closed DENY).
 #[track_caller]

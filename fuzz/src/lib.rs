@@ -88,7 +88,7 @@ fn tool_key<'a>(tools: &'a [(String, String)], name: &str) -> Option<&'a str> {
     tools.iter().find(|(t, _)| t == name).map(|(_, k)| k.as_str())
 }
 
-/// An independent restatement of the built-in hard rules (SPEC §3.1) plus `extra_write_prefixes`:
+/// An independent restatement of the built-in hard rules (docs/behaviour.md#tiers-and-built-in-rules) plus `extra_write_prefixes`:
 /// whether the hard tier must deny `call`, whatever the session's history.
 pub fn hard_tier_matches(
     bundle: &PolicyBundle,

@@ -2,7 +2,7 @@
 //!
 //! # Secret patterns
 //!
-//! One pattern set, the union of the two upstream scanners (SPEC §10.4 and §10.5), one label per
+//! One pattern set, the union of the two upstream scanners (docs/text.md), one label per
 //! kind. Every match is replaced by `[REDACTED-<LABEL>]`. The patterns are applied in this order:
 //!
 //! | # | label | shape |

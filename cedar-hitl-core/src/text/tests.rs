@@ -205,7 +205,7 @@ fn connection_strings() {
 
 #[test]
 fn scanners_disagreements_all_redacted() {
-    // SPEC §10.5: each slipped past one of the two upstream scanners.
+    // docs/text.md: each slipped past one of the two upstream scanners.
     let inputs = [
         format!("{GHP}Z"),
         "BEARER abcdefghijklmnopqrstuvwxyz".to_owned(),
