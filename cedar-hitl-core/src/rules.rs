@@ -488,16 +488,16 @@ pub(crate) fn read_rule(
             }
         },
     };
-    if let Some(expected) = file_tier {
-        if tier != expected {
-            err(
-                found,
-                &shown,
-                "tier",
-                format!("policy '{shown}' has @tier('{tier}') but lives in the '{expected}' file"),
-            );
-            return None;
-        }
+    if let Some(expected) = file_tier
+        && tier != expected
+    {
+        err(
+            found,
+            &shown,
+            "tier",
+            format!("policy '{shown}' has @tier('{tier}') but lives in the '{expected}' file"),
+        );
+        return None;
     }
     rule.tier = Some(tier);
     let Some(id) = rule_id else {

@@ -181,10 +181,10 @@ impl Lowerer<'_> {
                 }
             }
             "subscript" => {
-                if let Some(i) = node.child_by_field_name("index") {
-                    if words::has_variable_reference(i, self.src) {
-                        self.opaque("an array subscript evaluates arithmetic over variables");
-                    }
+                if let Some(i) = node.child_by_field_name("index")
+                    && words::has_variable_reference(i, self.src)
+                {
+                    self.opaque("an array subscript evaluates arithmetic over variables");
                 }
             }
             _ => {}
@@ -391,10 +391,10 @@ impl Lowerer<'_> {
                 // the redirection; to bash they are the command's arguments.
                 let mut prev = if closes { None } else { Some(dest.end_byte()) };
                 for extra in &dests[usize::from(!closes)..] {
-                    if let Some(end) = prev {
-                        if self.check_gap(end, extra.start_byte()) {
-                            self.opaque("the grammar split a word that bash reads as one");
-                        }
+                    if let Some(end) = prev
+                        && self.check_gap(end, extra.start_byte())
+                    {
+                        self.opaque("the grammar split a word that bash reads as one");
                     }
                     prev = Some(extra.end_byte());
                     self.check_word(*extra);

@@ -82,11 +82,11 @@ fn parse_flags(args: &[Word], spec: &FlagSpec) -> Parsed {
                 .map_or(flag.clone(), |(_, to)| (*to).to_owned());
             if let Some(v) = inline {
                 p.values.push((flag.clone(), Word { text: v.to_owned(), ..w.clone() }));
-            } else if spec.long_valued.contains(&format!("--{name}").as_str()) {
-                if let Some(v) = args.get(i) {
-                    p.values.push((flag.clone(), v.clone()));
-                    i += 1;
-                }
+            } else if spec.long_valued.contains(&format!("--{name}").as_str())
+                && let Some(v) = args.get(i)
+            {
+                p.values.push((flag.clone(), v.clone()));
+                i += 1;
             }
             p.flags.insert(flag);
             continue;
@@ -592,12 +592,11 @@ fn find(cmd: &mut SimpleCommand, args: &[Word], path_words: &mut Vec<Word>) {
         if t == "-delete" {
             deletes = true;
         }
-        if matches!(t, "-exec" | "-execdir" | "-ok" | "-okdir") {
-            if let Some(next) = args.get(j + 1) {
-                if matches!(super::program_name(&next.text), "rm" | "unlink" | "rmdir" | "shred") {
-                    deletes = true;
-                }
-            }
+        if matches!(t, "-exec" | "-execdir" | "-ok" | "-okdir")
+            && let Some(next) = args.get(j + 1)
+            && matches!(super::program_name(&next.text), "rm" | "unlink" | "rmdir" | "shred")
+        {
+            deletes = true;
         }
         if t.starts_with('-') {
             cmd.flags.insert(t.to_owned());
@@ -676,22 +675,20 @@ fn git(cmd: &mut SimpleCommand, args: &[Word]) {
             break;
         }
         cmd.flags.insert(t.split('=').next().unwrap_or(t).to_owned());
-        if t == "-c" || t.starts_with("--config-env") {
-            if let Some(v) = args.get(i + 1) {
-                let key = v.text.split('=').next().unwrap_or("").to_lowercase();
-                let value = v.text.split_once('=').map_or("", |(_, v)| v);
-                // A plain pager such as `cat` or `less` runs nothing else.
-                let harmless = matches!(
-                    value,
-                    "" | "cat" | "less" | "more" | "less -R" | "less -FRX" | "true"
-                );
-                if (GIT_EXEC_KEYS.contains(&key.as_str()) && !harmless)
-                    || (key.starts_with("alias.") && value.trim_start().starts_with('!'))
-                {
-                    cmd.opaque = true;
-                    cmd.opaque_reason =
-                        Some(format!("git -c {key} makes git run a configured command"));
-                }
+        if (t == "-c" || t.starts_with("--config-env"))
+            && let Some(v) = args.get(i + 1)
+        {
+            let key = v.text.split('=').next().unwrap_or("").to_lowercase();
+            let value = v.text.split_once('=').map_or("", |(_, v)| v);
+            // A plain pager such as `cat` or `less` runs nothing else.
+            let harmless =
+                matches!(value, "" | "cat" | "less" | "more" | "less -R" | "less -FRX" | "true");
+            if (GIT_EXEC_KEYS.contains(&key.as_str()) && !harmless)
+                || (key.starts_with("alias.") && value.trim_start().starts_with('!'))
+            {
+                cmd.opaque = true;
+                cmd.opaque_reason =
+                    Some(format!("git -c {key} makes git run a configured command"));
             }
         }
         i += if GIT_VALUED_GLOBALS.contains(&t) { 2 } else { 1 };
@@ -949,12 +946,12 @@ fn sql(cmd: &mut SimpleCommand, args: &[Word], stdin: Option<&str>) {
             "sqlcmd" => &["-Q", "-q"],
             _ => &[],
         };
-        if let Some((flag, v)) = t.split_once('=') {
-            if valued.contains(&flag) {
-                texts.push(v);
-                i += 1;
-                continue;
-            }
+        if let Some((flag, v)) = t.split_once('=')
+            && valued.contains(&flag)
+        {
+            texts.push(v);
+            i += 1;
+            continue;
         }
         if valued.contains(&t) {
             if let Some(v) = next {
