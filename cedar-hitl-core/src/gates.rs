@@ -150,8 +150,10 @@ pub(crate) struct GateState {
 }
 
 impl GateState {
-    pub fn record_rate(&mut self, now: f64) {
-        self.rate.push_back(now);
+    /// Record a gate opened at `at`, pruning by the session clock's `now`: one clock decides what
+    /// is in the window, so a caller's far-future `at` cannot clear it (it only counts longer).
+    pub fn record_rate(&mut self, at: f64, now: f64) {
+        self.rate.push_back(at);
         self.prune(now);
     }
 
@@ -199,10 +201,23 @@ mod tests {
     #[test]
     fn rate_window_keeps_entries_exactly_60s_old() {
         let mut g = GateState::default();
-        g.record_rate(0.0);
-        g.record_rate(10.0);
+        g.record_rate(0.0, 0.0);
+        g.record_rate(10.0, 10.0);
         assert_eq!(g.rate_count(60.0), 2);
         assert_eq!(g.rate_count(60.5), 1);
+    }
+
+    #[test]
+    fn a_far_future_timestamp_does_not_empty_the_window() {
+        let mut g = GateState::default();
+        for t in 0..19 {
+            g.record_rate(f64::from(t), f64::from(t));
+        }
+        // Pruned by the session clock (20.0), not by the caller's 1e12.
+        g.record_rate(1e12, 20.0);
+        assert_eq!(g.rate_count(20.0), 20);
+        // Past the window, the old entries leave; the future one still counts (fail-safe).
+        assert_eq!(g.rate_count(100.0), 1);
     }
 
     #[test]

@@ -753,17 +753,21 @@ impl Session {
         st.gates.count
     }
 
-    /// Record a gate in the rate window at `now` (session monotonic seconds; `None` = now).
+    /// Record a gate in the rate window at `now` (session monotonic seconds; `None` = now). What
+    /// stays in the window is always decided by the session clock, so a caller's timestamp in the
+    /// far future cannot empty the window (docs/behaviour.md#session-counters).
     ///
     /// ```
     /// # use cedar_hitl_core::*; use std::sync::Arc;
     /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
     /// s.record_gate_timestamp(None);
-    /// assert_eq!(s.approvals_in_window(), 1);
+    /// s.record_gate_timestamp(Some(1e12));
+    /// assert_eq!(s.approvals_in_window(), 2);
     /// ```
     pub fn record_gate_timestamp(&self, now: Option<f64>) {
-        let t = now.filter(|t| t.is_finite()).unwrap_or_else(|| self.clock.monotonic_s());
-        self.state().gates.record_rate(t);
+        let clock_now = self.clock.monotonic_s();
+        let t = now.filter(|t| t.is_finite()).unwrap_or(clock_now);
+        self.state().gates.record_rate(t, clock_now);
     }
 
     /// Gates recorded within the last rate window (an entry exactly 60 s old counts).
@@ -866,7 +870,7 @@ impl Session {
             }
         }
         st.gates.count += 1;
-        st.gates.record_rate(now);
+        st.gates.record_rate(now, now);
         GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count: st.gates.count }
     }
 }
