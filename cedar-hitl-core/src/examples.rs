@@ -8,7 +8,7 @@
 
 use crate::bundle::{PolicyBundle, TierRules};
 use crate::error::{LoadError, LoadErrorKind};
-use crate::pipeline::{CallFacts, classify};
+use crate::pipeline::{CallFacts, admit};
 use crate::request::{RequestFacts, TierSlices, evaluate_tier};
 use crate::rules::{Annotations, Rule, RuleEffect};
 use crate::{JsonValue, Tier, ToolCall};
@@ -62,7 +62,7 @@ fn matches(
     ex: &Example,
 ) -> Result<bool, String> {
     let classified =
-        classify(bundle, &ex.call).map_err(|d| format!("example {:?}: {}", ex.text, d.reason()))?;
+        admit(bundle, &ex.call).map_err(|d| format!("example {:?}: {}", ex.text, d.reason()))?;
     let read = CallFacts::read(&classified);
     let subjects = read.subjects(&classified);
     let facts = RequestFacts {

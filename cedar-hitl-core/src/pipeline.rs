@@ -93,6 +93,15 @@ impl CallFacts {
         Self { path, line, placeholder: SimpleCommand::default() }
     }
 
+    /// What the allowlist matches the call as: a write path, a parsed command line, or neither.
+    pub(crate) fn call_kind<'a>(&'a self, classified: &Classified<'a>) -> CallKind<'a> {
+        match (classified, &self.line) {
+            (Classified::Write { path }, _) => CallKind::Write { path },
+            (Classified::Shell { .. }, Some(line)) => CallKind::Shell { line },
+            _ => CallKind::Other,
+        }
+    }
+
     /// The Cedar evaluations of the call, in order.
     pub(crate) fn subjects<'a>(&'a self, classified: &Classified<'a>) -> Vec<Subject<'a>> {
         let mut subjects = vec![Subject::Tool];
@@ -125,10 +134,30 @@ pub(crate) enum Classified<'a> {
     Other,
 }
 
-pub(crate) fn classify<'a>(
+/// Step 0, the input checks every path shares (evaluate, explain, `allowlist_matches`): a valid
+/// tool name, an input with one meaning and a canonical form, an object root, and a write or
+/// shell tool's member present as a string. `Err` is the fail-closed decision.
+pub(crate) fn admit<'a>(
     bundle: &PolicyBundle,
     call: &'a ToolCall,
 ) -> Result<Classified<'a>, Decision> {
+    if let Some(detail) = call.name_error() {
+        return Err(Decision::failing(FailClosedCause::InvalidToolInput, detail));
+    }
+    // The input must have a canonical form before any Cedar work.
+    if let Err((cause, detail)) = check_hashable(call.input()) {
+        return Err(Decision::failing(cause, detail));
+    }
+    if !matches!(call.input(), JsonValue::Object(_)) {
+        return Err(Decision::failing(
+            FailClosedCause::InvalidToolInput,
+            format!("tool_input must be an object, got {}", call.input().kind()),
+        ));
+    }
+    classify(bundle, call)
+}
+
+fn classify<'a>(bundle: &PolicyBundle, call: &'a ToolCall) -> Result<Classified<'a>, Decision> {
     let name = call.tool_name();
     let (is_write, key) = match bundle.write_tools.iter().find(|(t, _)| t == name) {
         Some((_, k)) => (true, k),
@@ -232,29 +261,12 @@ pub(crate) fn decide_traced(
     if call.tool_name() == crate::test_hooks::PANIC_TOOL {
         panic!("test hook: forced panic inside evaluate");
     }
-    let refused = |tr: &mut Tracer, d: Decision| {
-        tr.step(|| Step::InputChecks { passed: false, classification: "unknown".into() });
-        d
-    };
-    if let Some(detail) = call.name_error() {
-        return refused(tr, Decision::failing(FailClosedCause::InvalidToolInput, detail));
-    }
-    // 0b. The input must have a canonical form before any Cedar work.
-    if let Err((cause, detail)) = check_hashable(call.input()) {
-        return refused(tr, Decision::failing(cause, detail));
-    }
-    if !matches!(call.input(), JsonValue::Object(_)) {
-        return refused(
-            tr,
-            Decision::failing(
-                FailClosedCause::InvalidToolInput,
-                format!("tool_input must be an object, got {}", call.input().kind()),
-            ),
-        );
-    }
-    let classified = match classify(bundle, call) {
+    let classified = match admit(bundle, call) {
         Ok(c) => c,
-        Err(d) => return refused(tr, d),
+        Err(d) => {
+            tr.step(|| Step::InputChecks { passed: false, classification: "unknown".into() });
+            return d;
+        }
     };
     tr.step(|| Step::InputChecks {
         passed: true,
@@ -273,11 +285,7 @@ pub(crate) fn decide_traced(
         tr.command = read.line.clone();
     }
     let subjects = read.subjects(&classified);
-    let kind = match (&classified, &read.line) {
-        (Classified::Write { path }, _) => CallKind::Write { path },
-        (Classified::Shell { .. }, Some(line)) => CallKind::Shell { line },
-        _ => CallKind::Other,
-    };
+    let kind = read.call_kind(&classified);
     let is_write_tool = matches!(kind, CallKind::Write { .. });
     let cfg = session.config();
     let facts = RequestFacts {

@@ -10,8 +10,8 @@ use crate::gates::{GateAdmission, GateRefusal, GateState, effective_timeout};
 use crate::scope::{ApprovalScope, ToolTypes, parse_scope};
 use crate::text::{DenialEntry, agent_deny_reason, strip_controls};
 use crate::{
-    CachedDecision, Clock, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle,
-    SystemClock, ToolCall, canonical, constants,
+    CachedDecision, Clock, Decision, FailClosedCause, Outcome, PolicyBundle, SystemClock, ToolCall,
+    canonical, constants,
 };
 use serde::{Deserialize, Serialize};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -450,28 +450,19 @@ impl Session {
     /// s.add_scope("write_path:docs/**").unwrap();
     /// assert!(s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"file_path": "docs/a/b.md"}))));
     /// assert!(!s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"file_path": "docs/../.env"}))));
+    /// // What evaluate refuses is never pre-approved, even by a tool scope.
+    /// s.add_scope("tool_type:Edit").unwrap();
+    /// assert!(!s.allowlist_matches(&ToolCall::new("Edit", serde_json::json!({"path": "docs/a.md"}))));
     /// ```
     pub fn allowlist_matches(&self, call: &ToolCall) -> bool {
-        let key_of = |tools: &[(String, String)]| {
-            tools.iter().find(|(t, _)| t == call.tool_name()).map(|(_, k)| k.clone())
+        // The same input checks, classification and parse as `evaluate`: a call evaluate would
+        // refuse (e.g. a write tool without a string path) is never pre-approved.
+        let Ok(classified) = crate::pipeline::admit(&self.bundle, call) else {
+            return false;
         };
-        let text =
-            |k: &str| call.input().get(k).and_then(JsonValue::as_str).unwrap_or("").to_owned();
-        let write_key = key_of(&self.bundle.write_tools);
-        let (subject, is_write) = match (&write_key, key_of(&self.bundle.shell_tools)) {
-            (Some(k), _) => (Some(text(k)), true),
-            (None, Some(k)) => (Some(text(&k)), false),
-            (None, None) => (None, false),
-        };
-        let line = match &subject {
-            Some(c) if !is_write => Some(crate::shell::parse(c)),
-            _ => None,
-        };
-        let kind = match (&subject, &line) {
-            (Some(p), _) if is_write => CallKind::Write { path: p },
-            (_, Some(line)) => CallKind::Shell { line },
-            _ => CallKind::Other,
-        };
+        let read = crate::pipeline::CallFacts::read(&classified);
+        let kind = read.call_kind(&classified);
+        let is_write = matches!(kind, CallKind::Write { .. });
         self.state().allowlist.matches_tool(call.tool_name(), &kind, is_write)
     }
 
