@@ -22,14 +22,39 @@ export PATH="$VENV/bin:$PATH"
 echo "==> installing build and test tools"
 "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.8"
 
-echo "==> building and installing cedar_hitl (release, abi3 wheel)"
-# A previous `maturin develop` leaves the extension inside the source tree; drop it so the wheel
-# and the installed package carry exactly the freshly built module.
+echo "==> building the sdist, then installing cedar_hitl from it (release, abi3 wheel)"
+# The package under test is built from the sdist, exactly as on a platform without a prebuilt
+# wheel: proof that the sdist is complete (the core carries its embedded rules). One build, not
+# two. The licence shipped in the wheel and sdist is a copy of the repository's LICENSE.
+cmp "$ROOT/LICENSE" "$HERE/LICENSE"
+# A previous `maturin develop` leaves the extension inside the source tree; drop it so neither
+# the sdist nor the installed package carries a stale module.
 rm -f "$HERE"/python/cedar_hitl/_cedar_hitl*.so "$HERE"/python/cedar_hitl/_cedar_hitl*.pyd
-"$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$HERE"
+SDIST_DIR="$(mktemp -d)"
+trap 'rm -rf "$SDIST_DIR"' EXIT
+maturin sdist --manifest-path "$HERE/Cargo.toml" --out "$SDIST_DIR" >/dev/null
+# The workspace target dir keeps the dependencies cached across runs; naming the host triple
+# puts them where the Node build (napi always passes --target) reuses them instead of compiling
+# every dependency a second time.
+HOST_TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
+CARGO_TARGET_DIR="$ROOT/target" CARGO_BUILD_TARGET="$HOST_TRIPLE" \
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall \
+    --no-deps "$SDIST_DIR"/cedar_hitl-*.tar.gz
+"$PY" - <<'EOF'
+from importlib.metadata import distribution
+
+dist = distribution("cedar-hitl")
+assert dist.metadata["License-Expression"] == "Apache-2.0", dist.metadata["License-Expression"]
+licences = [f for f in dist.files or [] if f.name == "LICENSE"]
+assert licences and "Apache License" in licences[0].read_text(), "LICENSE missing from the wheel"
+EOF
 
 echo "==> mypy --strict examples/agent_hook.py"
 (cd "$HERE/examples" && "$PY" -m mypy --strict agent_hook.py)
+
+echo "==> mypy.stubtest: the stub matches the installed module (no stub-only names)"
+# Run outside python/ so the installed package is the one inspected.
+(cd "$HERE" && "$PY" -m mypy.stubtest cedar_hitl --allowlist stubtest-allowlist.txt)
 
 echo "==> pytest"
 cd "$HERE"

@@ -62,6 +62,33 @@ from ._cedar_hitl import (
     truncate,
 )
 
+from ._types import (
+    BuiltinsValue,
+    CacheHitMetadata,
+    CacheLookupStep,
+    CachedDecisionValue,
+    CedarEvaluationStep,
+    ClipValue,
+    DecisionDict,
+    DenialEntry,
+    DenialEntryInput,
+    DisableFilterStep,
+    EffectiveTimeout,
+    ExplainStep,
+    Explanation,
+    FailClosedCauseValue,
+    InputChecksStep,
+    JsonValue,
+    MergeStep,
+    OutcomeValue,
+    ParityResult,
+    RuleListing,
+    RuleScopesStep,
+    RuleSummary,
+    SeverityValue,
+    TierValue,
+    ToolScopesStep,
+)
 __all__ = [
     # façade
     "Outcome",
@@ -115,6 +142,32 @@ __all__ = [
     "__version__",
 ]
 
+    # typed shapes of returned dicts (TypedDicts, Literal aliases)
+    "JsonValue",
+    "OutcomeValue",
+    "TierValue",
+    "SeverityValue",
+    "FailClosedCauseValue",
+    "CachedDecisionValue",
+    "ClipValue",
+    "BuiltinsValue",
+    "CacheHitMetadata",
+    "DenialEntry",
+    "DenialEntryInput",
+    "EffectiveTimeout",
+    "ParityResult",
+    "RuleSummary",
+    "RuleListing",
+    "DecisionDict",
+    "InputChecksStep",
+    "CedarEvaluationStep",
+    "ToolScopesStep",
+    "CacheLookupStep",
+    "DisableFilterStep",
+    "RuleScopesStep",
+    "MergeStep",
+    "ExplainStep",
+    "Explanation",
 
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):

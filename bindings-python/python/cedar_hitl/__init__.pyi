@@ -4,6 +4,81 @@ import enum
 import os
 from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final
 
+# The same list as the runtime __all__ (stubtest compares them).
+__all__ = [
+    "Outcome",
+    "PolicyDecision",
+    "PolicyEngine",
+    "ApprovalAllowlist",
+    "RecentDecisionCache",
+    "CedarHitlError",
+    "PolicyLoadError",
+    "ScopeError",
+    "ConfigError",
+    "PolicyBundle",
+    "Session",
+    "ManualClock",
+    "Decision",
+    "Rule",
+    "LoadWarning",
+    "CacheEntry",
+    "AllowlistView",
+    "GateAdmission",
+    "ResolutionEffect",
+    "parse_rules",
+    "parse_approval_scope",
+    "is_degenerate_pattern",
+    "redact_secrets",
+    "scan_secrets",
+    "strip_controls",
+    "truncate",
+    "scan_deny_reason",
+    "agent_deny_reason",
+    "denial_envelope",
+    "tool_input_preview",
+    "blocker_reason",
+    "effective_timeout",
+    "tool_input_sha256",
+    "canonical_json",
+    "cedar_parity_evaluate",
+    "parse_command",
+    "append_audit_record",
+    "BUILTIN_HARD_DENY_POLICIES",
+    "BUILTIN_SOFT_DENY_POLICIES",
+    "UPSTREAM_HARD_DENY_POLICIES",
+    "UPSTREAM_SOFT_DENY_POLICIES",
+    "CONSTANTS",
+    "DENY_RETRY_INSTRUCTION",
+    "FILE_WRITE_GROUP",
+    "VALID_TOOL_TYPES",
+    "__version__",
+    "JsonValue",
+    "OutcomeValue",
+    "TierValue",
+    "SeverityValue",
+    "FailClosedCauseValue",
+    "CachedDecisionValue",
+    "ClipValue",
+    "BuiltinsValue",
+    "CacheHitMetadata",
+    "DenialEntry",
+    "DenialEntryInput",
+    "EffectiveTimeout",
+    "ParityResult",
+    "RuleSummary",
+    "RuleListing",
+    "DecisionDict",
+    "InputChecksStep",
+    "CedarEvaluationStep",
+    "ToolScopesStep",
+    "CacheLookupStep",
+    "DisableFilterStep",
+    "RuleScopesStep",
+    "MergeStep",
+    "ExplainStep",
+    "Explanation",
+]
+
 __version__: str
 
 # ---------------------------------------------------------------------------------------------
@@ -22,133 +97,33 @@ DENY_RETRY_INSTRUCTION: str
 FILE_WRITE_GROUP: str
 VALID_TOOL_TYPES: Tuple[str, ...]
 
-#: A JSON value as a tool input carries it.
-JsonValue = Union[None, bool, int, float, str, Sequence["JsonValue"], Mapping[str, "JsonValue"]]
-
-OutcomeValue = Literal["allow", "deny", "require_approval"]
-TierValue = Literal["hard", "soft"]
-SeverityValue = Literal["low", "medium", "high"]
-FailClosedCauseValue = Literal["unhashable_tool_input", "invalid_tool_input", "cedar_evaluation_error", "internal_error"]
-CachedDecisionValue = Literal["DENIED", "TIMED_OUT"]
-ClipValue = Literal["rule_annotation", "maxLifetime_ceiling"]
-#: The built-in profile a bundle starts from (``hardened`` is the default).
-BuiltinsValue = Literal["hardened", "upstream"]
-
-class CacheHitMetadata(TypedDict):
-    tool_name: str
-    tool_input_sha256: str
-    cached_decision: CachedDecisionValue
-    cached_reason: Optional[str]
-    original_decision_ts: str
-    matched_rule_ids: Optional[list[str]]
-
-class DenialEntry(TypedDict):
-    request_id: str
-    reason: str
-    decided_at: Optional[str]
-
-class DenialEntryInput(TypedDict, total=False):
-    request_id: str
-    reason: Optional[str]
-    decided_at: Optional[str]
-
-class EffectiveTimeout(TypedDict):
-    effective_s: int
-    clip: Optional[ClipValue]
-    requested_s: int
-
-class ParityResult(TypedDict):
-    decision: Literal["allow", "deny"]
-    matching_rule_ids: list[str]
-    errors: bool
-
-class _RuleSummaryBase(TypedDict):
-    rule_id: str
-    summary: str
-    source: str
-
-class RuleSummary(_RuleSummaryBase, total=False):
-    category: str
-    severity: SeverityValue
-    approval_timeout_s: int
-
-class RuleListing(TypedDict):
-    hard: list[RuleSummary]
-    soft: list[RuleSummary]
-    profile: BuiltinsValue
-
-class DecisionDict(TypedDict):
-    outcome: OutcomeValue
-    reason: str
-    tier: Optional[TierValue]
-    matching_rule_ids: list[str]
-    timeout_s: Optional[int]
-    severity: Optional[SeverityValue]
-    fail_closed: bool
-    fail_closed_cause: Optional[FailClosedCauseValue]
-    fail_closed_detail: Optional[str]
-    cache_hit: Optional[CacheHitMetadata]
-    duration_ms: float
-    #: SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``).
-    policy_fingerprint: Optional[str]
-    #: The shadow bundle's outcome and rule ids (``Session(shadow=...)``); ``None`` without one.
-    shadow_outcome: Optional[OutcomeValue]
-    shadow_rule_ids: Optional[list[str]]
-
-# One thing the pipeline did (``Session.explain``), tagged by ``step``, in pipeline order.
-class InputChecksStep(TypedDict):
-    step: Literal["input_checks"]
-    passed: bool
-    classification: Literal["write", "shell", "other"]
-
-class CedarEvaluationStep(TypedDict):
-    step: Literal["cedar_evaluation"]
-    tier: TierValue
-    action: Literal["invoke_tool", "write_file", "execute_bash"]
-    #: The tool name, the simple command's normalised text, or the written path.
-    subject: str
-    #: Rule ids that matched, positional order.
-    matched: list[str]
-
-class ToolScopesStep(TypedDict):
-    step: Literal["tool_scopes"]
-    granted: list[str]
-    matched: bool
-
-class CacheLookupStep(TypedDict):
-    step: Literal["cache_lookup"]
-    cache: Literal["input", "rule"]
-    hit: bool
-
-class DisableFilterStep(TypedDict):
-    step: Literal["disable_filter"]
-    disabled: list[str]
-    active: list[str]
-
-class RuleScopesStep(TypedDict):
-    step: Literal["rule_scopes"]
-    covered: list[str]
-    outstanding: list[str]
-
-class MergeStep(TypedDict):
-    step: Literal["merge"]
-    rules: list[str]
-    timeout_s: int
-    severity: SeverityValue
-    task_default_timeout_s: int
-
-ExplainStep = Union[InputChecksStep, CedarEvaluationStep, ToolScopesStep, CacheLookupStep, DisableFilterStep, RuleScopesStep, MergeStep]
-
-class Explanation(TypedDict):
-    """What ``Session.explain`` / ``PolicyEngine.explain`` return."""
-
-    #: The decision, identical to what ``evaluate`` returns (``Decision.to_dict()`` keys).
-    decision: DecisionDict
-    #: Shell tools: how the command was read (as ``parse_command`` returns it), else ``None``.
-    command: Optional[dict[str, Any]]
-    #: Write tools: the path facts (``path``, ``classes``, ...), else ``None``.
-    path: Optional[dict[str, Any]]
-    steps: list[ExplainStep]
+from ._types import (
+    JsonValue as JsonValue,
+    OutcomeValue as OutcomeValue,
+    TierValue as TierValue,
+    SeverityValue as SeverityValue,
+    FailClosedCauseValue as FailClosedCauseValue,
+    CachedDecisionValue as CachedDecisionValue,
+    ClipValue as ClipValue,
+    BuiltinsValue as BuiltinsValue,
+    CacheHitMetadata as CacheHitMetadata,
+    DenialEntry as DenialEntry,
+    DenialEntryInput as DenialEntryInput,
+    EffectiveTimeout as EffectiveTimeout,
+    ParityResult as ParityResult,
+    RuleSummary as RuleSummary,
+    RuleListing as RuleListing,
+    DecisionDict as DecisionDict,
+    InputChecksStep as InputChecksStep,
+    CedarEvaluationStep as CedarEvaluationStep,
+    ToolScopesStep as ToolScopesStep,
+    CacheLookupStep as CacheLookupStep,
+    DisableFilterStep as DisableFilterStep,
+    RuleScopesStep as RuleScopesStep,
+    MergeStep as MergeStep,
+    ExplainStep as ExplainStep,
+    Explanation as Explanation,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Errors
@@ -179,6 +154,8 @@ class ConfigError(CedarHitlError):
 # ---------------------------------------------------------------------------------------------
 
 class Outcome(str, enum.Enum):
+    # The runtime class is a plain enum: Outcome("allow"), not str's (object, encoding, errors).
+    def __new__(cls, value: str) -> Outcome: ...
     ALLOW = "allow"
     DENY = "deny"
     REQUIRE_APPROVAL = "require_approval"
@@ -458,8 +435,8 @@ class LoadWarning:
 
 @final
 class PolicyBundle:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         blueprint_hard: Optional[str] = None,
         blueprint_soft: Optional[str] = None,
@@ -467,8 +444,8 @@ class PolicyBundle:
         extra_policies: Optional[Iterable[str]] = None,
         write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-        builtins: str = "hardened",
-    ) -> None: ...
+        builtins: Optional[str] = None,
+    ) -> PolicyBundle: ...
     @staticmethod
     def builtin() -> PolicyBundle: ...
     @property
@@ -492,7 +469,7 @@ class PolicyBundle:
 
 @final
 class ManualClock:
-    def __init__(self, unix_s: Optional[float] = None) -> None: ...
+    def __new__(cls, unix_s: Optional[float] = None) -> ManualClock: ...
     def advance(self, seconds: float) -> None: ...
     @property
     def monotonic_s(self) -> float: ...
@@ -557,8 +534,8 @@ class ResolutionEffect:
 
 @final
 class Session:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         bundle: Optional[PolicyBundle] = None,
         *,
         clock: Optional[ManualClock] = None,
@@ -570,7 +547,7 @@ class Session:
         approval_gate_cap: int = ...,
         initial_approval_gate_count: int = ...,
         task_default_timeout_s: int = ...,
-    ) -> None: ...
+    ) -> Session: ...
     @staticmethod
     def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None, *, shadow: Optional[PolicyBundle] = None) -> Session: ...
     def snapshot(self) -> str: ...

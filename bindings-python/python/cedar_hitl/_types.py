@@ -1,0 +1,163 @@
+"""Typed shapes of what cedar_hitl returns as plain dicts and strings (TypedDicts and
+``Literal`` aliases). Real runtime objects, so ``from cedar_hitl import DecisionDict`` works
+wherever it type-checks; re-exported by the package."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
+
+__all__ = [
+    "JsonValue",
+    "OutcomeValue",
+    "TierValue",
+    "SeverityValue",
+    "FailClosedCauseValue",
+    "CachedDecisionValue",
+    "ClipValue",
+    "BuiltinsValue",
+    "CacheHitMetadata",
+    "DenialEntry",
+    "DenialEntryInput",
+    "EffectiveTimeout",
+    "ParityResult",
+    "RuleSummary",
+    "RuleListing",
+    "DecisionDict",
+    "InputChecksStep",
+    "CedarEvaluationStep",
+    "ToolScopesStep",
+    "CacheLookupStep",
+    "DisableFilterStep",
+    "RuleScopesStep",
+    "MergeStep",
+    "ExplainStep",
+    "Explanation",
+]
+
+#: A JSON value as a tool input carries it.
+JsonValue = Union[None, bool, int, float, str, Sequence["JsonValue"], Mapping[str, "JsonValue"]]
+
+OutcomeValue = Literal["allow", "deny", "require_approval"]
+TierValue = Literal["hard", "soft"]
+SeverityValue = Literal["low", "medium", "high"]
+FailClosedCauseValue = Literal["unhashable_tool_input", "invalid_tool_input", "cedar_evaluation_error", "internal_error"]
+CachedDecisionValue = Literal["DENIED", "TIMED_OUT"]
+ClipValue = Literal["rule_annotation", "maxLifetime_ceiling"]
+#: The built-in profile a bundle starts from (``hardened`` is the default).
+BuiltinsValue = Literal["hardened", "upstream"]
+
+class CacheHitMetadata(TypedDict):
+    tool_name: str
+    tool_input_sha256: str
+    cached_decision: CachedDecisionValue
+    cached_reason: Optional[str]
+    original_decision_ts: str
+    matched_rule_ids: Optional[list[str]]
+
+class DenialEntry(TypedDict):
+    request_id: str
+    reason: str
+    decided_at: Optional[str]
+
+class DenialEntryInput(TypedDict, total=False):
+    request_id: str
+    reason: Optional[str]
+    decided_at: Optional[str]
+
+class EffectiveTimeout(TypedDict):
+    effective_s: int
+    clip: Optional[ClipValue]
+    requested_s: int
+
+class ParityResult(TypedDict):
+    decision: Literal["allow", "deny"]
+    matching_rule_ids: list[str]
+    errors: bool
+
+class _RuleSummaryBase(TypedDict):
+    rule_id: str
+    summary: str
+    source: str
+
+class RuleSummary(_RuleSummaryBase, total=False):
+    category: str
+    severity: SeverityValue
+    approval_timeout_s: int
+
+class RuleListing(TypedDict):
+    hard: list[RuleSummary]
+    soft: list[RuleSummary]
+    profile: BuiltinsValue
+
+class DecisionDict(TypedDict):
+    outcome: OutcomeValue
+    reason: str
+    tier: Optional[TierValue]
+    matching_rule_ids: list[str]
+    timeout_s: Optional[int]
+    severity: Optional[SeverityValue]
+    fail_closed: bool
+    fail_closed_cause: Optional[FailClosedCauseValue]
+    fail_closed_detail: Optional[str]
+    cache_hit: Optional[CacheHitMetadata]
+    duration_ms: float
+    #: SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``).
+    policy_fingerprint: Optional[str]
+    #: The shadow bundle's outcome and rule ids (``Session(shadow=...)``); ``None`` without one.
+    shadow_outcome: Optional[OutcomeValue]
+    shadow_rule_ids: Optional[list[str]]
+
+# One thing the pipeline did (``Session.explain``), tagged by ``step``, in pipeline order.
+class InputChecksStep(TypedDict):
+    step: Literal["input_checks"]
+    passed: bool
+    classification: Literal["write", "shell", "other"]
+
+class CedarEvaluationStep(TypedDict):
+    step: Literal["cedar_evaluation"]
+    tier: TierValue
+    action: Literal["invoke_tool", "write_file", "execute_bash"]
+    #: The tool name, the simple command's normalised text, or the written path.
+    subject: str
+    #: Rule ids that matched, positional order.
+    matched: list[str]
+
+class ToolScopesStep(TypedDict):
+    step: Literal["tool_scopes"]
+    granted: list[str]
+    matched: bool
+
+class CacheLookupStep(TypedDict):
+    step: Literal["cache_lookup"]
+    cache: Literal["input", "rule"]
+    hit: bool
+
+class DisableFilterStep(TypedDict):
+    step: Literal["disable_filter"]
+    disabled: list[str]
+    active: list[str]
+
+class RuleScopesStep(TypedDict):
+    step: Literal["rule_scopes"]
+    covered: list[str]
+    outstanding: list[str]
+
+class MergeStep(TypedDict):
+    step: Literal["merge"]
+    rules: list[str]
+    timeout_s: int
+    severity: SeverityValue
+    task_default_timeout_s: int
+
+ExplainStep = Union[InputChecksStep, CedarEvaluationStep, ToolScopesStep, CacheLookupStep, DisableFilterStep, RuleScopesStep, MergeStep]
+
+class Explanation(TypedDict):
+    """What ``Session.explain`` / ``PolicyEngine.explain`` return."""
+
+    #: The decision, identical to what ``evaluate`` returns (``Decision.to_dict()`` keys).
+    decision: DecisionDict
+    #: Shell tools: how the command was read (as ``parse_command`` returns it), else ``None``.
+    command: Optional[dict[str, Any]]
+    #: Write tools: the path facts (``path``, ``classes``, ...), else ``None``.
+    path: Optional[dict[str, Any]]
+    steps: list[ExplainStep]
