@@ -139,7 +139,7 @@ impl Walker {
         let mut v = v;
         let mut t = self.napi(self.js.type_of(v), "value")?;
         if t == sys::ValueType::napi_object {
-            v = self.to_json(v, key)?;
+            v = self.apply_to_json(v, key)?;
             t = self.napi(self.js.type_of(v), "value returned by toJSON")?;
         }
         self.spend(1)?;
@@ -169,7 +169,7 @@ impl Walker {
 
     /// `JSON.stringify`'s first step for an object: if `toJSON` (looked up like any property,
     /// through the prototype chain) is callable, the value is what it returns for `key`.
-    fn to_json(&mut self, v: Val, key: Key) -> Walk<Val> {
+    fn apply_to_json(&mut self, v: Val, key: Key) -> Walk<Val> {
         let js = self.js;
         let f = self.napi(js.get(v, "toJSON"), "toJSON getter")?;
         if self.napi(js.type_of(f), "toJSON")? != sys::ValueType::napi_function {

@@ -221,35 +221,33 @@ impl Converter {
         if obj.cast::<PyString>().is_err()
             && obj.cast::<PyBytes>().is_err()
             && obj.cast::<PyByteArray>().is_err()
+            && let Ok(m) = obj.cast::<PyMapping>()
         {
-            if let Ok(m) = obj.cast::<PyMapping>() {
-                return self.container(obj, depth, |this| {
-                    let Ok(items) = m.items() else {
+            return self.container(obj, depth, |this| {
+                let Ok(items) = m.items() else {
+                    return JsonValue::Unsupported(format!(
+                        "{} whose items() failed",
+                        type_name(obj)
+                    ));
+                };
+                let mut members = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    if !members.is_empty() && !this.spend(2) {
+                        return this.too_large();
+                    }
+                    let Ok((k, v)) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() else {
                         return JsonValue::Unsupported(format!(
-                            "{} whose items() failed",
+                            "{} whose items() are not pairs",
                             type_name(obj)
                         ));
                     };
-                    let mut members = Vec::with_capacity(items.len());
-                    for item in items.iter() {
-                        if !members.is_empty() && !this.spend(2) {
-                            return this.too_large();
-                        }
-                        let Ok((k, v)) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()
-                        else {
-                            return JsonValue::Unsupported(format!(
-                                "{} whose items() are not pairs",
-                                type_name(obj)
-                            ));
-                        };
-                        match this.key(&k) {
-                            Ok(key) => members.push((key, this.convert(&v, depth + 1))),
-                            Err(u) => return u,
-                        }
+                    match this.key(&k) {
+                        Ok(key) => members.push((key, this.convert(&v, depth + 1))),
+                        Err(u) => return u,
                     }
-                    JsonValue::Object(members)
-                });
-            }
+                }
+                JsonValue::Object(members)
+            });
         }
         JsonValue::Unsupported(type_name(obj))
     }
