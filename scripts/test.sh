@@ -11,11 +11,18 @@ section "Rust: format and lint"
 # One style (rustfmt.toml); the fuzz crate is its own workspace, so it is checked separately.
 cargo fmt --all --check
 cargo fmt --manifest-path fuzz/Cargo.toml --check
-cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -p cedar-hitl-benches --features cedar-hitl-core/test-hooks -- -D warnings
+# Every crate, the bindings included (one invocation, so the core is checked once).
+cargo clippy --locked --all-targets -p cedar-hitl-core -p cedar-hitl-cli -p cedar-hitl-benches \
+  -p cedar-hitl-python -p cedar-hitl-node --features cedar-hitl-core/test-hooks -- -D warnings
 
 section "Rust: engine, CLI and contract fixtures"
 # test-hooks adds a forced-panic trigger used to prove panics never cross an FFI boundary.
 cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli --features cedar-hitl-core/test-hooks
+
+section "Rust: the published crates package and build from their packaged sources"
+# Each crate must carry what it embeds (cedar-hitl-core/data/); verification builds the packaged
+# core and CLI on their own, reusing the dependencies compiled above.
+cargo package --locked --allow-dirty -p cedar-hitl-core -p cedar-hitl-cli
 
 section "Rust: fuzz corpus replay and fuzz regressions (stable; no fuzzing here)"
 # The fuzz crate is its own workspace (cargo-fuzz needs its own profile); share the build cache.
