@@ -478,14 +478,28 @@ impl PolicyBundleBuilder {
         if !both.is_empty() {
             let mut both = both;
             both.sort_unstable();
-            found.errors.push(
-                LoadError::new(
-                    LoadErrorKind::CrossTierDuplicate,
-                    format!("duplicate @rule_id across tiers: [{}]", both.join(", ")),
-                )
-                .rule(both[0])
-                .with_field("rule_id"),
-            );
+            // Locate the clash at the user's rule, and say when the other one is built in.
+            let find = |t: &TierRules| {
+                t.rules.iter().find(|r| r.rule_id == both[0]).map(|r| (r.source, r.line))
+            };
+            let (h, s) = (find(&hard), find(&soft));
+            let builtin = match (h, s) {
+                (Some((PolicySource::BuiltIn, _)), _) => "; it is a built-in hard rule",
+                (_, Some((PolicySource::BuiltIn, _))) => "; it is a built-in soft rule",
+                _ => "",
+            };
+            let mut e = LoadError::new(
+                LoadErrorKind::CrossTierDuplicate,
+                format!("duplicate @rule_id across tiers: [{}]{builtin}", both.join(", ")),
+            )
+            .rule(both[0])
+            .with_field("rule_id");
+            if let Some((source, line)) =
+                [s, h].into_iter().flatten().find(|(source, _)| *source != PolicySource::BuiltIn)
+            {
+                e = e.at(source, line);
+            }
+            found.errors.push(e);
         }
         if !found.errors.is_empty() {
             return fail(found);
@@ -559,7 +573,9 @@ fn build_tier(
     let errors_before = found.errors.len();
     let mut rules = Vec::with_capacity(raws.len());
     let mut policies = Vec::with_capacity(raws.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Where each rule id was first seen: a repeat names that place, or the built-in it clashes
+    // with (the user cannot see built-in positions).
+    let mut seen: HashMap<String, (PolicySource, Option<u32>)> = HashMap::new();
     for (position, (raw, legacy_id)) in raws.into_iter().enumerate() {
         let rule = match legacy_id {
             Some(id) => Some(Rule {
@@ -588,19 +604,30 @@ fn build_tier(
         let Some(rule) = rule else { continue };
         if rule.is_base_permit() {
             // Several exempt base permits are tolerated; they never affect an outcome.
-        } else if let Some(prev) = seen.insert(rule.rule_id.clone(), position) {
-            found.errors.push(
-                LoadError::new(
-                    LoadErrorKind::DuplicateRuleId,
-                    format!(
-                        "{prefix}duplicate @rule_id '{}' (policy{prev} and policy{position})",
-                        rule.rule_id
-                    ),
+        } else if let Some(prev) = seen.insert(rule.rule_id.clone(), (rule.source, rule.line)) {
+            let at = |(source, line): (PolicySource, Option<u32>)| match line {
+                Some(l) => format!("{source}:{l}"),
+                None => source.to_string(),
+            };
+            let message = if prev.0 == PolicySource::BuiltIn {
+                format!(
+                    "{prefix}@rule_id '{}' clashes with the built-in {tier} rule of the same id; choose another id",
+                    rule.rule_id
                 )
-                .tier(tier)
-                .rule(&rule.rule_id)
-                .with_field("rule_id")
-                .at(rule.source, rule.line),
+            } else {
+                format!(
+                    "{prefix}duplicate @rule_id '{}' (first at {}, again at {})",
+                    rule.rule_id,
+                    at(prev),
+                    at((rule.source, rule.line))
+                )
+            };
+            found.errors.push(
+                LoadError::new(LoadErrorKind::DuplicateRuleId, message)
+                    .tier(tier)
+                    .rule(&rule.rule_id)
+                    .with_field("rule_id")
+                    .at(rule.source, rule.line),
             );
         }
         if rule.effect == RuleEffect::Permit && !rule.is_base_permit() {

@@ -1,8 +1,17 @@
 //! `cedar-hitl`: evaluate a tool call, check a blueprint, list rules, run parity fixtures.
 //! The embedded built-in policies are always loaded; blueprint options add to them.
+//!
+//! Conventions (docs/cli.md): errors are located in the user's files and drawn with a source
+//! snippet, or with `--json` are one `{"error": ...}` object on stdout; a closed stdout ends the
+//! command quietly with exit 0; `hook` keeps its own protocol (exit 2 on every failure) and is
+//! handed over before any of this applies.
 
+use cedar_hitl_cli::input::{InputSource, parse_json, read_text};
+use cedar_hitl_cli::report::{CliError, Files, Problem};
 use cedar_hitl_core::*;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -40,8 +49,8 @@ struct CallArgs {
     /// Tool name, e.g. Bash, Write, Read.
     #[arg(long = "tool", value_name = "NAME")]
     tool: String,
-    /// Tool input as a JSON object.
-    #[arg(long = "input", value_name = "JSON")]
+    /// Tool input as a JSON object: the text itself, `-` for standard input, or `@FILE`.
+    #[arg(long = "input", value_name = "JSON|-|@FILE")]
     input: String,
     /// Task type (Cedar principal).
     #[arg(long, default_value = "new_task")]
@@ -57,31 +66,9 @@ struct CallArgs {
     approve: Vec<String>,
     #[command(flatten)]
     blueprint: Blueprint,
-    /// Print exactly one JSON object.
+    /// Print exactly one JSON object (an error too, as {"error": ...}).
     #[arg(long)]
     json: bool,
-}
-
-/// The session and call `CallArgs` describe, or the exit code for bad arguments.
-fn session_and_call(a: CallArgs) -> Result<(Session, ToolCall), ExitCode> {
-    let input: serde_json::Value = match serde_json::from_str(&a.input) {
-        Ok(v @ serde_json::Value::Object(_)) => v,
-        Ok(_) => return Err(usage("--input must be a JSON object")),
-        Err(e) => return Err(usage(format!("--input is not valid JSON: {e}"))),
-    };
-    let bundle = match builder(&a.blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) | Err(e) => return Err(usage(e)),
-    };
-    let cfg = SessionConfig {
-        principal: a.principal,
-        repo: a.repo,
-        read_only: a.read_only,
-        initial_approvals: a.approve,
-        ..Default::default()
-    };
-    let session = Session::new(Arc::new(bundle), cfg).map_err(usage)?;
-    Ok((session, ToolCall::new(a.tool, input)))
 }
 
 #[derive(Subcommand)]
@@ -97,10 +84,14 @@ enum Command {
         #[command(flatten)]
         call: CallArgs,
     },
-    /// Validate blueprint files; print every error and warning with rule id and file:line.
+    /// Validate blueprint files; print every error and warning located in the file (exit 1 on
+    /// errors).
     Check {
         #[command(flatten)]
         blueprint: Blueprint,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Lint blueprint rules: rules that can never match or never take effect (errors), likely
     /// mistakes (warnings), and rules a fact would express more robustly (hints). Exit 1 on
@@ -109,16 +100,21 @@ enum Command {
         #[command(flatten)]
         blueprint: Blueprint,
         /// The task default timeout the rules run under, in seconds.
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, alias = "task-default-timeout", value_name = "SECONDS", default_value_t = 300)]
         task_default_timeout_s: i64,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
     },
-    /// List the enforced hard and soft rules.
+    /// List the enforced hard and soft rules, with each soft rule's annotated timeout and the
+    /// timeout it gets under the task default.
     Rules {
         #[command(flatten)]
         blueprint: Blueprint,
+        /// The task default approval timeout, in seconds (a rule's @approval_timeout_s can only
+        /// shorten it).
+        #[arg(long, alias = "task-default-timeout", value_name = "SECONDS", default_value_t = 300)]
+        task_default_timeout_s: i64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -158,6 +154,9 @@ enum Command {
     Facts {
         /// The shell command, e.g. "sudo rm -fr /".
         command: String,
+        /// Print one JSON object on one line (the default output is the same object, indented).
+        #[arg(long)]
+        json: bool,
     },
     /// Answer one agent-host hook event read from stdin (docs/hosts.md); exit 2 blocks.
     Hook(cedar_hitl_cli::hook::HookArgs),
@@ -167,43 +166,292 @@ enum Command {
     Parity {
         /// The contracts folder, e.g. ./contracts.
         dir: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script, e.g. `cedar-hitl completions bash > ~/.local/share/bash-completion/completions/cedar-hitl`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `cedar-hitl man > cedar-hitl.1`; with --out-dir, write
+    /// it and one page per subcommand (cedar-hitl-rules.1, ...) there.
+    Man {
+        /// Write every page into this folder instead of printing the main one.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
-/// Exit code 2: bad arguments or a blueprint that fails to load.
-fn usage(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("cedar-hitl: {msg}");
-    ExitCode::from(2)
-}
-
-fn read(path: &Option<PathBuf>) -> Result<String, String> {
-    match path {
-        None => Ok(String::new()),
-        Some(p) => {
-            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+impl Command {
+    /// Whether the user asked for JSON output (errors then are JSON too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Eval { call } | Command::Explain { call } => call.json,
+            Command::Check { json, .. }
+            | Command::Lint { json, .. }
+            | Command::Rules { json, .. }
+            | Command::Replay { json, .. }
+            | Command::Facts { json, .. }
+            | Command::Parity { json, .. } => *json,
+            Command::Hook(_)
+            | Command::Init(_)
+            | Command::Completions { .. }
+            | Command::Man { .. } => false,
         }
     }
 }
 
-fn builder(b: &Blueprint) -> Result<PolicyBundleBuilder, String> {
-    Ok(PolicyBundle::builder()
-        .builtins(b.builtins)
-        .blueprint_hard(read(&b.blueprint_hard)?)
-        .blueprint_soft(read(&b.blueprint_soft)?)
-        .disable(b.disable.clone()))
+/// Why a command stopped early.
+enum Stop {
+    /// Standard output was closed (`cedar-hitl rules --json | head -1`): nothing more to say.
+    ClosedPipe,
+    /// A problem to report.
+    Failed(CliError),
 }
 
-/// `file:line` for a problem, naming the file the user passed.
-fn location(b: &Blueprint, source: Option<PolicySource>, line: Option<u32>) -> String {
+impl From<CliError> for Stop {
+    fn from(e: CliError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+type Run = Result<ExitCode, Stop>;
+
+/// Write `text` to stdout now. A closed pipe is [`Stop::ClosedPipe`], not a panic (which is
+/// what `println!` does).
+fn emit(text: &str) -> Result<(), Stop> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Stop::ClosedPipe
+        } else {
+            Stop::Failed(CliError::usage(Problem::new("io", format!("cannot write output: {e}"))))
+        }
+    })
+}
+
+/// `text` and a newline.
+fn emitln(text: impl std::fmt::Display) -> Result<(), Stop> {
+    emit(&format!("{text}\n"))
+}
+
+fn usage(kind: &str, message: impl Into<String>) -> Stop {
+    Stop::Failed(CliError::usage(Problem::new(kind, message)))
+}
+
+/// Colours only for a person at a terminal who has not asked for none.
+fn color(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(e, &args),
+    };
+    let json = cli.command.json();
+    let command = match cli.command {
+        // The hook protocol (exit 2 on every failure, its own output) is the hook's own.
+        Command::Hook(args) => return cedar_hitl_cli::hook::main(args),
+        Command::Init(args) => return cedar_hitl_cli::hook::init::main(args),
+        other => other,
+    };
+    match run(command) {
+        Ok(code) => code,
+        Err(Stop::ClosedPipe) => ExitCode::SUCCESS,
+        Err(Stop::Failed(e)) => {
+            if json {
+                // One object on stdout, where the result would have been; nothing on stderr.
+                let _ = emitln(e.to_json());
+            } else {
+                let _ = std::io::stderr().write_all(e.render(color(&std::io::stderr())).as_bytes());
+            }
+            ExitCode::from(e.exit_code)
+        }
+    }
+}
+
+/// A command line clap refuses: clap's own message (exit 2), or with `--json` one error object.
+/// Help and version requests print as usual. `hook` keeps clap's plain message and exit 2.
+fn argument_error(e: clap::Error, args: &[OsString]) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let is_hook = args.get(1).is_some_and(|a| a == "hook");
+    let wants_json = !is_hook && args.iter().skip(1).any(|a| a == "--json");
+    let display_only = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !wants_json || display_only {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let mut problem = Problem::new("usage", message);
+    if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+        // "--builtins <PROFILE>" names the flag with its value placeholder.
+        problem = problem.flag(arg.split_whitespace().next().unwrap_or(arg));
+    }
+    if let Some(tip) = text.lines().find_map(|l| l.trim().strip_prefix("tip: ")) {
+        problem = problem.help(tip);
+    }
+    let _ = emitln(CliError::usage(problem).to_json());
+    ExitCode::from(2)
+}
+
+/// Read the blueprint files named on the command line (each with its text, for locating
+/// errors) and the builder for them.
+fn files(b: &Blueprint) -> Result<(Files, PolicyBundleBuilder), Stop> {
+    let read = |p: &Option<PathBuf>, flag: &str| -> Result<Option<(String, Arc<str>)>, Stop> {
+        let Some(p) = p else { return Ok(None) };
+        let name = p.display().to_string();
+        let text = std::fs::read_to_string(p).map_err(|e| {
+            Stop::Failed(CliError::usage(
+                Problem::new("io", format!("cannot read {name}: {e}")).flag(flag).file(&name),
+            ))
+        })?;
+        Ok(Some((name, text.into())))
+    };
+    let files = Files {
+        hard: read(&b.blueprint_hard, "--blueprint-hard")?,
+        soft: read(&b.blueprint_soft, "--blueprint-soft")?,
+    };
+    let builder = builder(&files, b);
+    Ok((files, builder))
+}
+
+/// A builder for the blueprint options, with the files' texts as read.
+fn builder(files: &Files, b: &Blueprint) -> PolicyBundleBuilder {
+    let text =
+        |f: &Option<(String, Arc<str>)>| f.as_ref().map_or(String::new(), |(_, t)| t.to_string());
+    PolicyBundle::builder()
+        .builtins(b.builtins)
+        .blueprint_hard(text(&files.hard))
+        .blueprint_soft(text(&files.soft))
+        .disable(b.disable.clone())
+}
+
+/// The problems a load error stands for, with flags named (`--disable`) and every problem the
+/// files have listed (a build stops at the first).
+fn load_failure(files: &Files, b: &Blueprint, first: &LoadError) -> CliError {
+    let report = builder(files, b).check();
+    let errors = if report.errors.is_empty() { vec![first.clone()] } else { report.errors };
+    CliError::many(errors.iter().flat_map(|e| load_problems(files, e)).collect())
+}
+
+fn load_problems(files: &Files, e: &LoadError) -> Vec<Problem> {
+    let problems = files.load_problems(e);
+    if e.kind() != LoadErrorKind::Disable {
+        return problems;
+    }
+    problems
+        .into_iter()
+        .map(|mut p| {
+            if let Some(id) = e.rule_id() {
+                p.message = p
+                    .message
+                    .replace(&format!("blueprint disable['{id}']"), &format!("--disable {id}"));
+            }
+            p.flag("--disable")
+        })
+        .collect()
+}
+
+/// Build the bundle the blueprint options describe.
+fn load(b: &Blueprint) -> Result<(Files, PolicyBundle), Stop> {
+    let (files, builder) = files(b)?;
+    match builder.build() {
+        Ok(bundle) => Ok((files, bundle)),
+        Err(e) => Err(Stop::Failed(load_failure(&files, b, &e))),
+    }
+}
+
+/// The `--input` value parsed into the engine's JSON value (big integers and key order kept).
+fn tool_input(arg: &str) -> Result<JsonValue, Stop> {
+    let source = InputSource::of(arg);
+    let text = read_text(arg)
+        .map_err(|m| Stop::Failed(CliError::usage(Problem::new("input", m).flag("--input"))))?;
+    let value = parse_json(&text).map_err(|e| {
+        Stop::Failed(CliError::usage(
+            Problem::new("input", format!("--input is not valid JSON: {}", e.message))
+                .flag("--input")
+                .in_file(source.name(), text.as_str().into(), e.offset, 1, Some(e.message.clone())),
+        ))
+    })?;
+    match &value {
+        JsonValue::Object(_) | JsonValue::Unsupported(_) => Ok(value),
+        other => Err(Stop::Failed(CliError::usage(
+            Problem::new("input", format!("--input must be a JSON object, got {}", other.kind()))
+                .flag("--input"),
+        ))),
+    }
+}
+
+/// A session refused: the setting's flag named instead of the engine's field.
+fn session_error(e: Error) -> CliError {
+    let problem = match e {
+        Error::Scope(s) => {
+            let field = s.field().unwrap_or_default();
+            let detail = s.message().strip_prefix(&format!("{field}: ")).unwrap_or(s.message());
+            let message = if s.scope().is_empty() {
+                format!("--approve: {detail}")
+            } else {
+                format!("--approve {}: {detail}", s.scope())
+            };
+            Problem::new("scope", message).flag("--approve")
+        }
+        Error::Config(c) => {
+            let flag = format!("--{}", c.field().replace('_', "-"));
+            Problem::new("config", c.message().replacen(c.field(), &flag, 1)).flag(flag)
+        }
+        Error::Load(l) => Problem::new(l.kind().as_str(), l.message().to_owned()),
+    };
+    CliError::usage(problem)
+}
+
+/// The session and call `CallArgs` describe.
+fn session_and_call(a: CallArgs) -> Result<(Session, ToolCall), Stop> {
+    let input = tool_input(&a.input)?;
+    let (_, bundle) = load(&a.blueprint)?;
+    let cfg = SessionConfig {
+        principal: a.principal,
+        repo: a.repo,
+        read_only: a.read_only,
+        initial_approvals: a.approve,
+        ..Default::default()
+    };
+    let session = Session::new(Arc::new(bundle), cfg).map_err(session_error)?;
+    Ok((session, ToolCall::new(a.tool, input)))
+}
+
+/// A `PolicySource` as the user knows it: their file name, or `builtin`.
+fn source_name(files: &Files, b: &Blueprint, source: &str) -> String {
+    let named = |p: &Option<PathBuf>| p.as_deref().map(Path::display).map(|d| d.to_string());
+    match source {
+        "blueprint_hard" => named(&b.blueprint_hard),
+        "blueprint_soft" => named(&b.blueprint_soft),
+        _ => None,
+    }
+    .or_else(|| {
+        [PolicySource::BlueprintHard, PolicySource::BlueprintSoft]
+            .into_iter()
+            .find(|s| s.to_string() == source)
+            .and_then(|s| files.name(s).map(str::to_owned))
+    })
+    .unwrap_or_else(|| source.to_owned())
+}
+
+/// `file:line` for a lint finding, naming the file the user passed.
+fn location(b: &Blueprint, source: PolicySource, line: Option<u32>) -> String {
     let file = match source {
-        Some(PolicySource::BlueprintHard) => {
-            b.blueprint_hard.as_deref().map(Path::display).map(|d| d.to_string())
-        }
-        Some(PolicySource::BlueprintSoft) => {
-            b.blueprint_soft.as_deref().map(Path::display).map(|d| d.to_string())
-        }
-        Some(other) => Some(other.to_string()),
-        None => None,
+        PolicySource::BlueprintHard => b.blueprint_hard.as_deref().map(|p| p.display().to_string()),
+        PolicySource::BlueprintSoft => b.blueprint_soft.as_deref().map(|p| p.display().to_string()),
+        other => Some(other.to_string()),
     };
     match (file, line) {
         (Some(f), Some(l)) => format!("{f}:{l}"),
@@ -212,96 +460,115 @@ fn location(b: &Blueprint, source: Option<PolicySource>, line: Option<u32>) -> S
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+/// The task default flag checked against the engine's range, naming the flag.
+fn task_default(seconds: i64) -> Result<i64, Stop> {
+    let range = constants().approval_timeout_s;
+    if (range.min..=range.max).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Stop::Failed(CliError::usage(
+            Problem::new(
+                "config",
+                format!(
+                    "--task-default-timeout-s must be an integer in [{}, {}], got {seconds}",
+                    range.min, range.max
+                ),
+            )
+            .flag("--task-default-timeout-s"),
+        )))
+    }
+}
+
+/// A soft rule's effective approval timeout under `task_default`, and why it differs from the
+/// annotation (the same merge the engine applies: the shortest of the annotations and the task
+/// default, never below the floor; docs/rules.md).
+fn effective_timeout(annotated: Option<u32>, task_default: i64) -> (i64, Option<String>) {
+    let floor = constants().approval_timeout_s.min;
+    match annotated.map(i64::from) {
+        None => (
+            task_default,
+            Some(format!("no @approval_timeout_s: the task default ({task_default} s)")),
+        ),
+        Some(t) if t > task_default => (
+            task_default,
+            Some(format!(
+                "@approval_timeout_s(\"{t}\") is longer than the task default ({task_default} s): a rule can only shorten it"
+            )),
+        ),
+        Some(t) => (t.max(floor), None),
+    }
+}
+
+fn run(command: Command) -> Run {
+    match command {
         Command::Explain { call } => {
             let json = call.json;
-            let (session, call) = match session_and_call(call) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
+            let (session, call) = session_and_call(call)?;
             let e = session.explain(&call);
             if json {
-                println!("{}", e.to_json());
+                emitln(e.to_json())?
             } else {
-                print!("{}", e.render());
+                emit(&e.render())?
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
         Command::Eval { call } => {
             let json = call.json;
-            let (session, call) = match session_and_call(call) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
+            let (session, call) = session_and_call(call)?;
             let d = session.evaluate(&call);
             if json {
+                // Every decision field, and the input's hash (the same as Python's
+                // `tool_input_sha256` of `json.loads` of the same text).
                 let mut j = d.to_json();
-                if let Some(o) = j.as_object_mut() {
-                    o.retain(|k, _| {
-                        [
-                            "outcome",
-                            "reason",
-                            "tier",
-                            "matching_rule_ids",
-                            "timeout_s",
-                            "severity",
-                            "fail_closed",
-                            "fail_closed_cause",
-                        ]
-                        .contains(&k.as_str())
-                    });
-                }
-                println!("{j}");
+                j["tool_input_sha256"] = tool_input_sha256(call.input()).ok().into();
+                emitln(j)?;
             } else {
-                println!("{}: {}", d.outcome().as_str().to_uppercase(), d.reason());
+                let mut out = format!("{}: {}\n", d.outcome().as_str().to_uppercase(), d.reason());
                 if !d.matching_rule_ids().is_empty() {
-                    println!("  rules:    {}", d.matching_rule_ids().join(", "));
+                    out.push_str(&format!("  rules:    {}\n", d.matching_rule_ids().join(", ")));
                 }
                 if let Some(t) = d.tier() {
-                    println!("  tier:     {t}");
+                    out.push_str(&format!("  tier:     {t}\n"));
                 }
                 if let (Some(t), Some(s)) = (d.timeout_s(), d.severity()) {
-                    println!("  timeout:  {t}s\n  severity: {s}");
+                    out.push_str(&format!("  timeout:  {t}s\n  severity: {s}\n"));
                 }
                 if let Some(f) = d.fail_closed() {
-                    println!("  fail-closed: {} ({})", f.cause, f.detail);
+                    out.push_str(&format!("  fail-closed: {} ({})\n", f.cause, f.detail));
                 }
+                emit(&out)?;
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Check { blueprint } => {
-            let report = match builder(&blueprint) {
-                Ok(b) => b.check(),
-                Err(e) => return usage(e),
-            };
-            for e in &report.errors {
-                println!(
-                    "error: {}: [{}] {}{}",
-                    location(&blueprint, e.origin(), e.line()),
-                    e.kind().as_str(),
-                    e.rule_id().map(|r| format!("rule '{r}': ")).unwrap_or_default(),
-                    e.message()
-                );
+        Command::Check { blueprint, json } => {
+            let (files, builder) = files(&blueprint)?;
+            let report = builder.check();
+            let errors: Vec<Problem> =
+                report.errors.iter().flat_map(|e| load_problems(&files, e)).collect();
+            let warnings: Vec<Problem> =
+                report.warnings.iter().map(|w| files.warning_problem(w)).collect();
+            if json {
+                emitln(serde_json::json!({
+                    "ok": errors.is_empty(),
+                    "errors": errors.iter().map(Problem::to_json).collect::<Vec<_>>(),
+                    "warnings": warnings.iter().map(Problem::to_json).collect::<Vec<_>>(),
+                }))?;
+            } else {
+                let c = color(&std::io::stdout());
+                let all: Vec<Problem> = errors.iter().chain(&warnings).cloned().collect();
+                let mut out = cedar_hitl_cli::report::render_all(&all, c);
+                out.push_str(&format!(
+                    "{} error(s), {} warning(s)\n",
+                    errors.len(),
+                    warnings.len()
+                ));
+                emit(&out)?;
             }
-            for w in &report.warnings {
-                println!(
-                    "warning: {}: rule '{}' ({}): {}",
-                    location(&blueprint, Some(w.source()), w.line()),
-                    w.rule_id(),
-                    w.field(),
-                    w.message()
-                );
-            }
-            println!("{} error(s), {} warning(s)", report.errors.len(), report.warnings.len());
-            if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Lint { blueprint, task_default_timeout_s, json } => {
-            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) | Err(e) => return usage(e),
-            };
+            let task_default_timeout_s = task_default(task_default_timeout_s)?;
+            let (_, bundle) = load(&blueprint)?;
             let findings = bundle.lint_with(task_default_timeout_s);
             let errors = findings.iter().filter(|f| f.level == LintLevel::Error).count();
             if json {
@@ -309,67 +576,32 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|f| {
                         let mut v = serde_json::to_value(f).unwrap_or_default();
-                        v["location"] = location(&blueprint, Some(f.source), f.line).into();
+                        v["location"] = location(&blueprint, f.source, f.line).into();
                         v
                     })
                     .collect();
-                println!("{}", serde_json::json!({"findings": list, "errors": errors}));
+                emitln(serde_json::json!({"findings": list, "errors": errors}))?;
             } else {
+                let mut out = String::new();
                 for f in &findings {
-                    println!(
-                        "{}: {}: rule '{}' [{}] {}",
+                    out.push_str(&format!(
+                        "{}: {}: rule '{}' [{}] {}\n",
                         f.level.as_str(),
-                        location(&blueprint, Some(f.source), f.line),
+                        location(&blueprint, f.source, f.line),
                         f.rule_id,
                         f.kind,
                         f.message
-                    );
+                    ));
                 }
-                println!("{} finding(s), {errors} error(s)", findings.len());
+                out.push_str(&format!("{} finding(s), {errors} error(s)\n", findings.len()));
+                emit(&out)?;
             }
-            if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Rules { blueprint, json } => {
-            let bundle = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) | Err(e) => return usage(e),
-            };
-            let listing = bundle.listing();
-            if !json {
-                println!(
-                    "built-in profile: {}\npolicy fingerprint: {}",
-                    listing.profile,
-                    bundle.fingerprint()
-                );
-            }
-            if json {
-                let mut v = serde_json::to_value(&listing).unwrap_or_default();
-                v["policy_fingerprint"] = bundle.fingerprint().into();
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-            } else {
-                println!(
-                    "{:<28} {:<5} {:<8} {:>8} {:<12} source",
-                    "rule_id", "tier", "severity", "timeout", "category"
-                );
-                for (tier, rules) in [("hard", &listing.hard), ("soft", &listing.soft)] {
-                    for r in rules {
-                        let t = r
-                            .approval_timeout_s
-                            .map(|t| format!("{t}s"))
-                            .unwrap_or_else(|| "-".into());
-                        println!(
-                            "{:<28} {:<5} {:<8} {:>8} {:<12} {}",
-                            r.rule_id,
-                            tier,
-                            r.severity.as_deref().unwrap_or("-"),
-                            t,
-                            r.category.as_deref().unwrap_or("-"),
-                            r.source
-                        );
-                    }
-                }
-            }
-            ExitCode::SUCCESS
+        Command::Rules { blueprint, task_default_timeout_s, json } => {
+            let task_default = task_default(task_default_timeout_s)?;
+            let (files, bundle) = load(&blueprint)?;
+            rules(&files, &blueprint, &bundle, task_default, json)
         }
         Command::Replay {
             log,
@@ -382,10 +614,8 @@ fn main() -> ExitCode {
             json,
             fail_on_diff,
         } => {
-            let base = match builder(&blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-                Ok(Ok(b)) => Arc::new(b),
-                Ok(Err(e)) | Err(e) => return usage(e),
-            };
+            let (_, base) = load(&blueprint)?;
+            let base = Arc::new(base);
             let wants_other = against.is_some()
                 || against_hard.is_some()
                 || against_soft.is_some()
@@ -401,86 +631,230 @@ fn main() -> ExitCode {
                     },
                     builtins: against.unwrap_or(blueprint.builtins),
                 };
-                match builder(&other_blueprint).map(|b| b.build().map_err(|e| e.to_string())) {
-                    Ok(Ok(b)) => Some(Arc::new(b)),
-                    Ok(Err(e)) | Err(e) => return usage(format!("--against: {e}")),
-                }
+                let (_, b) = load(&other_blueprint).map_err(|stop| match stop {
+                    Stop::Failed(mut e) => {
+                        for p in &mut e.problems {
+                            p.message = format!("--against: {}", p.message);
+                        }
+                        Stop::Failed(e)
+                    }
+                    other => other,
+                })?;
+                Some(Arc::new(b))
             } else {
                 None
             };
-            let cfg = SessionConfig { principal, ..Default::default() };
-            let (reader, size): (Box<dyn std::io::BufRead>, Option<u64>) = if log.as_os_str() == "-"
-            {
-                (Box::new(std::io::BufReader::new(std::io::stdin())), None)
+            replay(&log, base, other, principal, json, fail_on_diff)
+        }
+        Command::Facts { command, json } => {
+            let facts = shell::parse(&command);
+            let text = if json {
+                serde_json::to_string(&facts)
             } else {
-                match std::fs::File::open(&log) {
-                    Ok(f) => {
-                        let size = f.metadata().ok().map(|m| m.len());
-                        (Box::new(std::io::BufReader::new(f)), size)
-                    }
-                    Err(e) => return usage(format!("cannot read {}: {e}", log.display())),
-                }
+                serde_json::to_string_pretty(&facts)
             };
-            // A progress bar only for a person watching (stderr is a terminal).
-            let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
-                let b = size
-                    .map_or_else(indicatif::ProgressBar::new_spinner, indicatif::ProgressBar::new);
-                b.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} {bytes}/{total_bytes} {bar:30} {eta}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                b
-            });
-            let result = cedar_hitl_cli::replay::replay(reader, base, other, &cfg, |n| {
-                if let Some(b) = &bar
-                    && n & 0xffff < 200
-                {
-                    b.set_position(n);
-                }
-            });
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
-            let summary = match result {
-                Ok(s) => s,
-                Err(e) => return usage(e),
-            };
+            emitln(text.unwrap_or_default())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Parity { dir, json } => {
+            let reports = cedar_hitl_cli::contracts::run_all(&dir).map_err(|e| {
+                Stop::Failed(CliError::usage(Problem::new("io", e).file(dir.display().to_string())))
+            })?;
+            let failed = reports.iter().filter(|r| !r.failures.is_empty()).count();
             if json {
-                println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+                let list: Vec<serde_json::Value> = reports
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "path": r.path.display().to_string(),
+                            "checks": r.checked,
+                            "passed": r.failures.is_empty(),
+                            "failures": r.failures,
+                        })
+                    })
+                    .collect();
+                emitln(serde_json::json!({
+                    "files": list,
+                    "passed": reports.len() - failed,
+                    "failed": failed,
+                }))?;
             } else {
-                print!("{}", cedar_hitl_cli::replay::render(&summary));
-            }
-            if fail_on_diff && summary.differences > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Facts { command } => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&shell::parse(&command)).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
-        Command::Hook(args) => cedar_hitl_cli::hook::main(args),
-        Command::Init(args) => cedar_hitl_cli::hook::init::main(args),
-        Command::Parity { dir } => match cedar_hitl_cli::contracts::run_all(&dir) {
-            Err(e) => usage(e),
-            Ok(reports) => {
-                let failed = reports.iter().filter(|r| !r.failures.is_empty()).count();
+                let mut out = String::new();
                 for r in &reports {
                     let status = if r.failures.is_empty() { "PASS" } else { "FAIL" };
-                    println!("{status} {} ({} checks)", r.path.display(), r.checked);
+                    out.push_str(&format!(
+                        "{status} {} ({} checks)\n",
+                        r.path.display(),
+                        r.checked
+                    ));
                     for f in &r.failures {
-                        println!("    {f}");
+                        out.push_str(&format!("    {f}\n"));
                     }
                 }
-                println!("{} passed, {} failed", reports.len() - failed, failed);
-                if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                out.push_str(&format!("{} passed, {} failed\n", reports.len() - failed, failed));
+                emit(&out)?;
             }
-        },
+            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cedar-hitl", &mut out);
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { out_dir: Some(dir) } => {
+            clap_mangen::generate_to(Cli::command(), &dir).map_err(|e| {
+                Stop::Failed(CliError::usage(
+                    Problem::new(
+                        "io",
+                        format!("cannot write the manual pages to {}: {e}", dir.display()),
+                    )
+                    .flag("--out-dir"),
+                ))
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { out_dir: None } => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| usage("io", format!("cannot render the manual page: {e}")))?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hook(_) | Command::Init(_) => {
+            unreachable!("handed to the hook module in main before run")
+        }
     }
+}
+
+fn rules(
+    files: &Files,
+    blueprint: &Blueprint,
+    bundle: &PolicyBundle,
+    task_default: i64,
+    json: bool,
+) -> Run {
+    let listing = bundle.listing();
+    if json {
+        let mut v = serde_json::to_value(&listing).unwrap_or_default();
+        v["policy_fingerprint"] = bundle.fingerprint().into();
+        v["task_default_timeout_s"] = task_default.into();
+        if let Some(soft) = v["soft"].as_array_mut() {
+            for (r, summary) in soft.iter_mut().zip(&listing.soft) {
+                let (effective, why) = effective_timeout(summary.approval_timeout_s, task_default);
+                r["effective_timeout_s"] = effective.into();
+                r["timeout_note"] = why.into();
+            }
+        }
+        for tier in ["hard", "soft"] {
+            if let Some(list) = v[tier].as_array_mut() {
+                for r in list {
+                    if let Some(s) = r["source"].as_str() {
+                        r["source"] = source_name(files, blueprint, s).into();
+                    }
+                }
+            }
+        }
+        emitln(serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!(
+        "built-in profile: {}\npolicy fingerprint: {}\ntask default timeout: {task_default}s\n",
+        listing.profile,
+        bundle.fingerprint()
+    );
+    out.push_str(&format!(
+        "{:<28} {:<5} {:<8} {:>8} {:>9} {:<12} source\n",
+        "rule_id", "tier", "severity", "timeout", "effective", "category"
+    ));
+    let mut notes = Vec::new();
+    for (tier, rules) in [("hard", &listing.hard), ("soft", &listing.soft)] {
+        for r in rules {
+            let annotated =
+                r.approval_timeout_s.map(|t| format!("{t}s")).unwrap_or_else(|| "-".into());
+            let effective = if tier == "soft" {
+                let (t, why) = effective_timeout(r.approval_timeout_s, task_default);
+                if let (Some(why), Some(_)) = (why, r.approval_timeout_s) {
+                    notes.push(format!("  {}: {why}", r.rule_id));
+                }
+                format!("{t}s")
+            } else {
+                "-".into()
+            };
+            out.push_str(&format!(
+                "{:<28} {:<5} {:<8} {:>8} {:>9} {:<12} {}\n",
+                r.rule_id,
+                tier,
+                r.severity.as_deref().unwrap_or("-"),
+                annotated,
+                effective,
+                r.category.as_deref().unwrap_or("-"),
+                source_name(files, blueprint, &r.source)
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        out.push_str(&format!(
+            "effective timeouts that differ from the annotation:\n{}\n",
+            notes.join("\n")
+        ));
+    }
+    emit(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay(
+    log: &Path,
+    base: Arc<PolicyBundle>,
+    other: Option<Arc<PolicyBundle>>,
+    principal: String,
+    json: bool,
+    fail_on_diff: bool,
+) -> Run {
+    let cfg = SessionConfig { principal, ..Default::default() };
+    let (reader, size): (Box<dyn std::io::BufRead>, Option<u64>) = if log.as_os_str() == "-" {
+        (Box::new(std::io::BufReader::new(std::io::stdin())), None)
+    } else {
+        match std::fs::File::open(log) {
+            Ok(f) => {
+                let size = f.metadata().ok().map(|m| m.len());
+                (Box::new(std::io::BufReader::new(f)), size)
+            }
+            Err(e) => {
+                return Err(Stop::Failed(CliError::usage(
+                    Problem::new("io", format!("cannot read {}: {e}", log.display()))
+                        .file(log.display().to_string()),
+                )));
+            }
+        }
+    };
+    // A progress bar only for a person watching (stderr is a terminal).
+    let bar = (std::io::stderr().is_terminal()).then(|| {
+        let b = size.map_or_else(indicatif::ProgressBar::new_spinner, indicatif::ProgressBar::new);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bar:30} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let result = cedar_hitl_cli::replay::replay(reader, base, other, &cfg, |n| {
+        if let Some(b) = &bar
+            && n & 0xffff < 200
+        {
+            b.set_position(n);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = result.map_err(|e| usage("replay", e))?;
+    if json {
+        emitln(serde_json::to_string(&summary).unwrap_or_default())?;
+    } else {
+        emit(&cedar_hitl_cli::replay::render(&summary))?;
+    }
+    Ok(if fail_on_diff && summary.differences > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
