@@ -554,3 +554,23 @@ fn completions_and_man_page_come_from_the_command_definition() {
     let rules = std::fs::read_to_string(dir.join("cedar-hitl-rules.1")).unwrap();
     assert!(rules.contains("task\\-default\\-timeout\\-s"), "{rules}");
 }
+
+#[test]
+fn a_parse_error_at_the_end_of_the_file_says_what_was_expected() {
+    let f = tmp("eof.cedar", "forbid (\n");
+    let o = run(&["check", "--blueprint-soft", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = out(&o);
+    assert!(text.contains(&format!("[{f}:1:9]")), "{text}");
+    assert!(text.contains("help: expected `)` or identifier"), "{text}");
+    let v = json_out(&run(&["check", "--blueprint-soft", &f, "--json"]));
+    let e = &v["errors"][0];
+    assert_eq!(
+        (e["message"].as_str(), e["label"].clone(), e["help"].as_str()),
+        (
+            Some("Cedar policy parse failed: unexpected end of input"),
+            Value::Null,
+            Some("expected `)` or identifier")
+        )
+    );
+}
