@@ -346,6 +346,19 @@ fn load_failure(files: &Files, b: &Blueprint, first: &LoadError) -> CliError {
 
 fn load_problems(files: &Files, e: &LoadError) -> Vec<Problem> {
     let problems = files.load_problems(e);
+    if e.kind() == LoadErrorKind::SizeCap {
+        // The engine's field is the host's `cedar_policies`; here it is the two files.
+        return problems
+            .into_iter()
+            .map(|mut p| {
+                p.message = p.message.replace(
+                    "cedar_policies exceeds",
+                    "--blueprint-hard and --blueprint-soft together exceed",
+                );
+                p
+            })
+            .collect();
+    }
     if e.kind() != LoadErrorKind::Disable {
         return problems;
     }

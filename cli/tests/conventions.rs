@@ -574,3 +574,17 @@ fn a_parse_error_at_the_end_of_the_file_says_what_was_expected() {
         )
     );
 }
+
+#[test]
+fn the_size_cap_names_the_files_flags() {
+    let big = tmp("big.cedar", &format!("// {}\n", "x".repeat(70_000)));
+    let v = json_out(&run(&["rules", "--blueprint-soft", &big, "--json"]));
+    let e = &v["error"];
+    assert_eq!(e["kind"], "size_cap");
+    assert!(
+        e["message"].as_str().unwrap().starts_with(
+            "--blueprint-hard and --blueprint-soft together exceed 64 KB cap (70004 bytes)"
+        ),
+        "{e}"
+    );
+}
