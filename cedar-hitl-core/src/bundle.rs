@@ -679,7 +679,10 @@ fn validate_schema(
         std::collections::BTreeMap::new();
     for e in result.validation_errors() {
         let pos: usize = e.policy_id().to_string().parse().unwrap_or(usize::MAX);
-        by_rule.entry(pos).or_default().push(e.to_string());
+        // Cedar names the policy by the engine's positional id; the message names the rule.
+        let text = e.to_string();
+        let text = text.replacen(&format!("for policy `{}`, ", e.policy_id()), "", 1);
+        by_rule.entry(pos).or_default().push(text);
     }
     for (pos, mut details) in by_rule {
         let Some(rule) = rules.iter().find(|r| r.position == pos) else { continue };

@@ -581,7 +581,7 @@ fn run(command: Command) -> Run {
         }
         Command::Lint { blueprint, task_default_timeout_s, json } => {
             let task_default_timeout_s = task_default(task_default_timeout_s)?;
-            let (_, bundle) = load(&blueprint)?;
+            let (files, bundle) = load(&blueprint)?;
             let findings = bundle.lint_with(task_default_timeout_s);
             let errors = findings.iter().filter(|f| f.level == LintLevel::Error).count();
             if json {
@@ -590,6 +590,7 @@ fn run(command: Command) -> Run {
                     .map(|f| {
                         let mut v = serde_json::to_value(f).unwrap_or_default();
                         v["location"] = location(&blueprint, f.source, f.line).into();
+                        v["source"] = source_name(&files, &blueprint, &f.source.to_string()).into();
                         v
                     })
                     .collect();

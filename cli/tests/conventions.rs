@@ -588,3 +588,33 @@ fn the_size_cap_names_the_files_flags() {
         "{e}"
     );
 }
+
+#[test]
+fn schema_errors_and_lint_findings_name_the_rule_and_file() {
+    let f = tmp(
+        "schema.cedar",
+        "@tier(\"soft\") @rule_id(\"bad_attr\")\nforbid (principal, action == Agent::Action::\"execute_bash\", resource) when { context.nope == \"x\" };\n",
+    );
+    let v = json_out(&run(&["check", "--blueprint-soft", &f, "--json"]));
+    let e = &v["errors"][0];
+    assert_eq!(
+        (e["kind"].as_str(), e["rule_id"].as_str(), e["line"].as_u64()),
+        (Some("schema"), Some("bad_attr"), Some(1))
+    );
+    assert!(
+        e["message"].as_str().unwrap().starts_with(
+            "rule 'bad_attr' could error at run time: attribute `nope` in context for Agent::Action::\"execute_bash\" not found;"
+        ),
+        "{e}"
+    );
+    let slow = tmp(
+        "lint-source.cedar",
+        "@tier(\"soft\") @rule_id(\"slow\") @approval_timeout_s(\"600\")\nforbid (principal, action == Agent::Action::\"execute_bash\", resource) when { context.program == \"terraform\" };\n",
+    );
+    let v = json_out(&run(&["lint", "--blueprint-soft", &slow, "--json"]));
+    let finding = &v["findings"][0];
+    assert_eq!(
+        (finding["source"].as_str(), finding["location"].clone()),
+        (Some(slow.as_str()), json!(format!("{slow}:1")))
+    );
+}
