@@ -537,9 +537,13 @@ impl Files {
             };
             message = message.replace(&format!("'{id}'"), &at);
         }
-        if let (Some(source), Some(line)) = (err.origin(), err.line()) {
-            let prefix = format!("{source}:{line}: ");
-            if let Some(rest) = message.strip_prefix(&prefix) {
+        // The location is reported on its own; the engine's message starts with it.
+        if let Some(source) = err.origin() {
+            let prefixes =
+                [err.line().map(|l| format!("{source}:{l}: ")), Some(format!("{source}: "))];
+            if let Some(rest) =
+                prefixes.iter().flatten().find_map(|p| message.strip_prefix(p.as_str()))
+            {
                 message = rest.to_owned();
             }
         }

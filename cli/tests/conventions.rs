@@ -618,3 +618,18 @@ fn schema_errors_and_lint_findings_name_the_rule_and_file() {
         (Some(slow.as_str()), json!(format!("{slow}:1")))
     );
 }
+
+#[test]
+fn a_problem_without_a_line_still_names_the_file_once() {
+    let f = tmp(
+        "template.cedar",
+        "@tier(\"soft\") @rule_id(\"t\") forbid (principal == ?principal, action, resource);\n",
+    );
+    let o = run(&["check", "--blueprint-soft", &f]);
+    assert_eq!(
+        out(&o),
+        format!(
+            "error: {f}: Cedar policy parse failed: templates (?principal / ?resource slots) are not supported\n1 error(s), 0 warning(s)\n"
+        )
+    );
+}
