@@ -62,6 +62,8 @@ from ._cedar_hitl import (
     truncate,
 )
 
+# Typed shapes of returned dicts (TypedDicts, Literal aliases): importable for annotations,
+# deliberately outside __all__ (types, not API to call).
 from ._types import (
     BuiltinsValue,
     CacheHitMetadata,
@@ -142,32 +144,6 @@ __all__ = [
     "__version__",
 ]
 
-    # typed shapes of returned dicts (TypedDicts, Literal aliases)
-    "JsonValue",
-    "OutcomeValue",
-    "TierValue",
-    "SeverityValue",
-    "FailClosedCauseValue",
-    "CachedDecisionValue",
-    "ClipValue",
-    "BuiltinsValue",
-    "CacheHitMetadata",
-    "DenialEntry",
-    "DenialEntryInput",
-    "EffectiveTimeout",
-    "ParityResult",
-    "RuleSummary",
-    "RuleListing",
-    "DecisionDict",
-    "InputChecksStep",
-    "CedarEvaluationStep",
-    "ToolScopesStep",
-    "CacheLookupStep",
-    "DisableFilterStep",
-    "RuleScopesStep",
-    "MergeStep",
-    "ExplainStep",
-    "Explanation",
 
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
