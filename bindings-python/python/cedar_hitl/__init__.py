@@ -61,7 +61,6 @@ from ._cedar_hitl import (
     tool_input_sha256,
     truncate,
 )
-
 # Typed shapes of returned dicts (TypedDicts, Literal aliases): importable for annotations,
 # deliberately outside __all__ (types, not API to call).
 from ._types import (
@@ -91,6 +90,7 @@ from ._types import (
     TierValue,
     ToolScopesStep,
 )
+
 __all__ = [
     # façade
     "Outcome",
