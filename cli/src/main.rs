@@ -278,7 +278,9 @@ fn main() -> ExitCode {
 /// Help and version requests print as usual. `hook` keeps clap's plain message and exit 2.
 fn argument_error(e: clap::Error, args: &[OsString]) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    let is_hook = args.get(1).is_some_and(|a| a == "hook");
+    // Any `hook` word on the line keeps clap's plain message: a host reads stderr (it may be
+    // the subcommand after a stray flag); elsewhere the cost is only a plain message.
+    let is_hook = args.iter().skip(1).any(|a| a == "hook");
     let wants_json = !is_hook && args.iter().skip(1).any(|a| a == "--json");
     let display_only = matches!(
         e.kind(),

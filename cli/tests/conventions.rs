@@ -407,9 +407,11 @@ fn check_parity_and_facts_answer_json() {
 /// `--json` on the line (docs/hosts.md).
 #[test]
 fn hook_keeps_its_exit_code_and_plain_errors() {
-    let o = run(&["hook", "--bogus", "--json"]);
-    assert_eq!((o.status.code(), out(&o).as_str()), (Some(2), ""));
-    assert!(err(&o).starts_with("error: unexpected argument '--bogus' found"), "{}", err(&o));
+    for args in [["hook", "--bogus", "--json"], ["--json", "hook", "--bogus"]] {
+        let o = run(&args);
+        assert_eq!((o.status.code(), out(&o).as_str()), (Some(2), ""), "{args:?}");
+        assert!(err(&o).starts_with("error: unexpected argument '"), "{}", err(&o));
+    }
 }
 
 /// Run with stdout a pipe whose read end is already closed: every write fails with EPIPE.
