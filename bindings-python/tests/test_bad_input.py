@@ -308,8 +308,9 @@ ROWS: list[Row] = [
     Row("repo-lone-surrogate", lambda _e: PolicyEngine("t", "o/\ud800"), raises=ch.ConfigError, attrs={"field": "repo"}),
     Row("disable-hard-rule", engine_with(blueprint_disable=["rm_slash"]), raises=ch.PolicyLoadError, attrs={"kind": "disable", "rule_id": "rm_slash"}),
     # --- what the engine reads is what json.dumps sends ------------------------------------
-    Row("dict-with-lying-duplicate-key", ev("Bash", lying_keys()), cause="invalid_tool_input",
-        check=lambda d: "more than once" in (d.fail_closed_detail or "") or pytest.fail(d.fail_closed_detail)),
+    Row("dict-with-lying-duplicate-key", ev("Bash", lying_keys()), cause="invalid_tool_input"),
+    Row("dict-with-lying-duplicate-key-detail", lambda e: e.session.evaluate("Bash", lying_keys()),
+        check=lambda d: "has the key \"command\" more than once" in d.fail_closed_detail or pytest.fail(d.fail_closed_detail)),
     Row("dict-subclass-items-lie-is-judged-on-items", ev("Bash", ItemsLie({"command": "ls"})),
         outcome=Outcome.DENY, reason="Hard-deny: rm_slash",
         check=lambda _d: json.dumps(ItemsLie({"command": "ls"})) == '{"command": "rm -rf /"}' or pytest.fail("json.dumps")),
