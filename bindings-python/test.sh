@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the Python binding and run its checks: mypy --strict on the example hook, then pytest.
+# Build the Python binding and run its checks: mypy --strict on the Agent SDK module and its
+# example, then pytest.
 # Self-contained and idempotent; works from any directory on a fresh clone. Exits non-zero on any
 # failure. The virtualenv is <repo>/.venv (created with `python3 -m venv` when missing); set
 # PYTHON to choose the interpreter that creates it.
@@ -20,7 +21,10 @@ export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"
 
 echo "==> installing build and test tools"
-"$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.8"
+# claude-agent-sdk: cedar_hitl.agent_sdk and its example are tested against the SDK's own types
+# (no CLI, no network). 0.2.189 is the release they were written against (HookMatcher.on_failure).
+"$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.8" \
+    "claude-agent-sdk>=0.2.189,<0.3"
 
 echo "==> building the sdist, then installing cedar_hitl from it (release, abi3 wheel)"
 # The package under test is built from the sdist, exactly as on a platform without a prebuilt
@@ -49,8 +53,9 @@ licences = [f for f in dist.files or [] if f.name == "LICENSE"]
 assert licences and "Apache License" in licences[0].read_text(), "LICENSE missing from the wheel"
 EOF
 
-echo "==> mypy --strict examples/agent_hook.py"
-(cd "$HERE/examples" && "$PY" -m mypy --strict agent_hook.py)
+echo "==> mypy --strict examples/claude_agent_sdk_gate.py and cedar_hitl/agent_sdk.py"
+(cd "$HERE/examples" && "$PY" -m mypy --strict claude_agent_sdk_gate.py)
+(cd "$HERE/python" && "$PY" -m mypy --strict cedar_hitl/agent_sdk.py)
 
 echo "==> mypy.stubtest: the stub matches the installed module (no stub-only names)"
 # Run outside python/ so the installed package is the one inspected.

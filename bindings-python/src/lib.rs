@@ -4,6 +4,8 @@
 //! exceptions, and releases the GIL while the core works. It holds no policy logic: every
 //! decision, validation rule, message and number comes from `cedar-hitl-core`.
 
+mod audit;
+
 use cedar_hitl_core as hitl;
 use hitl::cedar_parity::{self, EntityRef};
 use hitl::{BigInteger, BuiltinProfile, CachedDecision, Clock, JsonValue, ToolCall};
@@ -1929,6 +1931,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(cedar_parity_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_command, m)?)?;
+    audit::register(m)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
 
     m.add("CONSTANTS_JSON", hitl::CONSTANTS_JSON)?;

@@ -44,6 +44,7 @@ from ._cedar_hitl import (
     Session,
     __version__,
     agent_deny_reason,
+    append_audit_record,
     blocker_reason,
     canonical_json,
     cedar_parity_evaluate,
@@ -132,6 +133,7 @@ __all__ = [
     "canonical_json",
     "cedar_parity_evaluate",
     "parse_command",
+    "append_audit_record",
     # data
     "BUILTIN_HARD_DENY_POLICIES",
     "BUILTIN_SOFT_DENY_POLICIES",
