@@ -1215,6 +1215,38 @@ impl Session {
         evaluate_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
     }
 
+    /// `evaluate`, then append the decision to the audit log `log.path` as one JSON line (the
+    /// core's record: time, `log.sessionId`, tool, input SHA-256 and redacted preview, outcome,
+    /// tier, rule ids, fail-closed cause, cache hit, profile, fingerprint, engine version). A
+    /// decision that cannot be logged becomes a fail-closed DENY (`internal_error`). Throws only
+    /// `CONFIG` for a malformed `log`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "toolName: string, toolInput: ToolInput, log: { path: string, sessionId?: string }",
+        ts_return_type = "Decision"
+    )]
+    pub fn evaluate_audited(
+        &self,
+        env: Env,
+        tool_name: Unknown<'_>,
+        tool_input: Unknown<'_>,
+        log: Unknown<'_>,
+    ) -> Result<Raw> {
+        let js = js_of(&env);
+        let obj = js.options(log.raw(), "log", &["path", "sessionId"])?;
+        let path = match js.member(obj, "path")? {
+            Some(p) => js.str_arg(p, "log.path", Surrogates::Refuse)?,
+            None => return Err(errors::config_msg(js, "log.path", "log.path must be a string")),
+        };
+        let session_id = match js.member(obj, "sessionId")? {
+            Some(v) => js.opt_str_arg(v, "log.sessionId", Surrogates::Replace)?.unwrap_or_default(),
+            None => String::new(),
+        };
+        let log = core::AuditLog { path: path.into(), session_id };
+        let call = tool_call(js, tool_name.raw(), tool_input.raw());
+        decision_value(js, &self.inner.evaluate_audited(&call, &log)).map(Raw)
+    }
+
     /// Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
     /// recording every step. Never throws.
     #[napi(

@@ -124,7 +124,10 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     assert.equal(e.allowlistMatches('Bash', { command: 'git status; rm -rf ~' }), false, 'every segment must match (docs/behaviour.md#differences-from-upstream)')
     assert.equal(e.allowlistMatches('Bash', 'not an object'), false)
     e.allowlistAdd('all_session')
-    assert.equal(e.allowlistMatches('Anything', { x: () => 1 }), true)
+    assert.equal(e.allowlistMatches('Anything', { x: 1 }), true)
+    // What evaluate refuses (a function is not JSON) is never pre-approved, even by all_session.
+    assert.equal(e.allowlistMatches('Anything', { x: () => 1 }), false)
+    assert.equal(e.evaluateToolUse('Anything', { x: () => 1 }).failClosedCause, 'unhashable_tool_input')
     throwsTyped(() => e.allowlistMatches(42, {}), 'CONFIG', { field: 'tool_name' })
     e.allowlistAdd('rule:force_push_any')
     assert.deepEqual(e.allowlistRuleIds, ['force_push_any'])

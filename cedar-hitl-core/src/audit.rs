@@ -2,13 +2,13 @@
 //! host writes the same record (docs/hosts.md, "Audit log").
 //!
 //! A record never holds a raw tool input: only its SHA-256 and the redacted preview
-//! ([`tool_input_preview`](crate::tool_input_preview)), and every free text goes through the same
+//! ([`PolicyBundle::tool_input_preview`]), and every free text goes through the same
 //! sanitiser the agent sees.
 
 use crate::clock::iso8601_utc;
 use crate::{
     Clock, Decision, FailClosedCause, Outcome, PolicyBundle, SystemClock, Tier, ToolCall,
-    agent_deny_reason, strip_controls, tool_input_preview, tool_input_sha256, truncate,
+    agent_deny_reason, strip_controls, tool_input_sha256, truncate,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -103,7 +103,8 @@ impl AuditRecord {
             session: truncate(&strip_controls(session), SESSION_MAX_CHARS),
             tool: truncate(&strip_controls(call.tool_name()), SESSION_MAX_CHARS),
             tool_input_sha256: tool_input_sha256(call.input()).ok(),
-            tool_input_preview: tool_input_preview(call.input()),
+            // The reviewer's layout: a write tool's path or a shell tool's command first.
+            tool_input_preview: bundle.tool_input_preview(call.tool_name(), call.input()),
             outcome: decision.outcome(),
             tier: decision.tier(),
             rule_ids: decision.matching_rule_ids().to_vec(),
@@ -134,6 +135,49 @@ impl AuditRecord {
         let mut line = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned());
         line.push('\n');
         line
+    }
+}
+
+/// Where a session's decisions are logged: the file and the host's session id written in each
+/// record.
+///
+/// ```
+/// let log = cedar_hitl_core::AuditLog { path: "/tmp/audit.jsonl".into(), session_id: "s1".into() };
+/// assert_eq!(log.session_id, "s1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLog {
+    /// The JSON-lines file appended to.
+    pub path: std::path::PathBuf,
+    /// The host's session id recorded with every decision.
+    pub session_id: String,
+}
+
+impl crate::Session {
+    /// [`evaluate`](crate::Session::evaluate) and append the decision's [`AuditRecord`] to `log`.
+    /// A decision that cannot be logged is not given: it becomes a fail-closed DENY
+    /// (`internal_error`) naming the file, so an unwritable log never lets a call through
+    /// unrecorded.
+    ///
+    /// ```
+    /// use cedar_hitl_core::*; use std::sync::Arc;
+    /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let call = ToolCall::new("Read", serde_json::json!({"file_path": "a.txt"}));
+    /// let bad = AuditLog { path: "/nonexistent-dir/audit.jsonl".into(), session_id: "s".into() };
+    /// let d = s.evaluate_audited(&call, &bad);
+    /// assert_eq!(d.fail_closed().map(|f| f.cause), Some(FailClosedCause::InternalError));
+    /// assert!(d.fail_closed().unwrap().detail.contains("/nonexistent-dir/audit.jsonl"));
+    /// ```
+    pub fn evaluate_audited(&self, call: &ToolCall, log: &AuditLog) -> Decision {
+        let decision = self.evaluate(call);
+        let record = AuditRecord::new(&log.session_id, call, &decision, self.bundle());
+        match append_audit_record(&log.path, &record) {
+            Ok(()) => decision,
+            Err(e) => Decision::failing(
+                FailClosedCause::InternalError,
+                format!("audit log {}: {e}", log.path.display()),
+            ),
+        }
     }
 }
 

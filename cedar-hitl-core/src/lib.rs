@@ -82,7 +82,7 @@ mod value;
 pub mod cedar_parity;
 
 pub use allowlist::AllowlistView;
-pub use audit::{AuditRecord, append_audit_record};
+pub use audit::{AuditLog, AuditRecord, append_audit_record};
 pub use bundle::{
     BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
     PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, UPSTREAM_HARD_DENY_POLICIES,
