@@ -595,15 +595,7 @@ impl Js {
 
     /// Call `f` with `undefined` as `this`.
     pub fn call(self, f: Val, args: &[Val]) -> Result<Val> {
-        let this = self.undefined()?;
-        let mut out = ptr::null_mut();
-        self.check(
-            unsafe {
-                sys::napi_call_function(self.0, this, f, args.len(), args.as_ptr(), &mut out)
-            },
-            "call_function",
-        )?;
-        Ok(out)
+        self.call_method(self.undefined()?, f, args)
     }
 
     /// Call `f` with `this` bound to `this` (a method call).

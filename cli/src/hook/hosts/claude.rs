@@ -5,17 +5,14 @@
 //! replacement is `updatedToolOutput` (and the older MCP-only `updatedMCPToolOutput`).
 
 use super::{
-    Answer, Event, PostEvent, PreEvent, Reply, call, event_name, opt_str, req_object, req_str,
+    Answer, Event, PostEvent, PreEvent, Reply, ToolEvent, call, tool_event, tool_response,
 };
 use serde_json::{Map, Value};
 
 /// Parse a Claude Code hook event.
 pub fn parse(obj: &Map<String, Value>) -> Result<Event, String> {
-    let name = event_name(obj, &["PreToolUse", "PostToolUse"])?;
-    let session_id = req_str(obj, "session_id")?;
-    let tool = req_str(obj, "tool_name")?;
-    let input = req_object(obj, "tool_input")?;
-    let tool_use_id = opt_str(obj, "tool_use_id")?;
+    let ToolEvent { name, session_id, tool, input, tool_use_id } =
+        tool_event(obj, &["PreToolUse", "PostToolUse"])?;
     if name == "PreToolUse" {
         Ok(Event::Pre(PreEvent {
             session_id,
@@ -25,10 +22,7 @@ pub fn parse(obj: &Map<String, Value>) -> Result<Event, String> {
             can_ask: true,
         }))
     } else {
-        let output = obj
-            .get("tool_response")
-            .cloned()
-            .ok_or_else(|| "the hook event has no `tool_response` field".to_owned())?;
+        let output = tool_response(obj)?.clone();
         Ok(Event::Post(PostEvent { session_id, tool_use_id, host_tool: tool, output }))
     }
 }

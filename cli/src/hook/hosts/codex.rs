@@ -7,23 +7,17 @@
 //! `tool_input.command`, which the hook splits into one write per file the patch touches.
 
 use super::{
-    Answer, Event, PostEvent, PreEvent, Reply, call, echo, event_name, kind, opt_str, req_object,
-    req_str,
+    Answer, Event, PostEvent, PreEvent, Reply, ToolEvent, call, echo, kind, tool_event,
+    tool_response,
 };
 use serde_json::{Map, Value};
 
 /// Parse a Codex hook event.
 pub fn parse(obj: &Map<String, Value>) -> Result<Event, String> {
-    let name = event_name(obj, &["PreToolUse", "PostToolUse"])?;
-    let session_id = req_str(obj, "session_id")?;
-    let tool = req_str(obj, "tool_name")?;
-    let input = req_object(obj, "tool_input")?;
-    let tool_use_id = opt_str(obj, "tool_use_id")?;
+    let ToolEvent { name, session_id, tool, input, tool_use_id } =
+        tool_event(obj, &["PreToolUse", "PostToolUse"])?;
     if name == "PostToolUse" {
-        let output = obj
-            .get("tool_response")
-            .cloned()
-            .ok_or_else(|| "the hook event has no `tool_response` field".to_owned())?;
+        let output = tool_response(obj)?.clone();
         return Ok(Event::Post(PostEvent { session_id, tool_use_id, host_tool: tool, output }));
     }
     let calls = match tool.as_str() {

@@ -6,22 +6,17 @@
 //! exit 2 with the reason on stderr, and the JSON `decision: "deny"` on stdout as well.
 
 use super::{
-    Answer, Event, PostEvent, PreEvent, Reply, call, event_name, opt_str, req_object, req_str,
+    Answer, Event, PostEvent, PreEvent, Reply, ToolEvent, call, tool_event, tool_response,
 };
 use serde_json::{Map, Value, json};
 
 /// Parse a Gemini CLI hook event.
 pub fn parse(obj: &Map<String, Value>) -> Result<Event, String> {
-    let name = event_name(obj, &["BeforeTool", "AfterTool"])?;
-    let session_id = req_str(obj, "session_id")?;
-    let tool = req_str(obj, "tool_name")?;
-    let input = req_object(obj, "tool_input")?;
-    // Gemini gives no per-call id in its documented schema; accept one if present.
-    let tool_use_id = opt_str(obj, "tool_use_id")?;
+    // Gemini gives no per-call id in its documented schema; one is accepted if present.
+    let ToolEvent { name, session_id, tool, input, tool_use_id } =
+        tool_event(obj, &["BeforeTool", "AfterTool"])?;
     if name == "AfterTool" {
-        let response = obj
-            .get("tool_response")
-            .ok_or_else(|| "the hook event has no `tool_response` field".to_owned())?;
+        let response = tool_response(obj)?;
         // The text the model sees is `llmContent`; scan the whole response if it has none.
         let output = response.get("llmContent").cloned().unwrap_or_else(|| response.clone());
         return Ok(Event::Post(PostEvent { session_id, tool_use_id, host_tool: tool, output }));

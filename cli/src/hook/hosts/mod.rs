@@ -256,6 +256,36 @@ pub(crate) fn event_name<'a>(
     })
 }
 
+/// The members every tool event carries in the Claude Code wire format (also Codex's and Gemini
+/// CLI's): the event name (one of `supported`), session id, tool name and input, and the
+/// optional tool-use id.
+pub(crate) struct ToolEvent<'a> {
+    pub name: &'a str,
+    pub session_id: String,
+    pub tool: String,
+    pub input: Map<String, Value>,
+    pub tool_use_id: Option<String>,
+}
+
+/// Read the shared members of a tool event (see [`ToolEvent`]).
+pub(crate) fn tool_event<'a>(
+    obj: &Map<String, Value>,
+    supported: &[&'a str],
+) -> Result<ToolEvent<'a>, String> {
+    Ok(ToolEvent {
+        name: event_name(obj, supported)?,
+        session_id: req_str(obj, "session_id")?,
+        tool: req_str(obj, "tool_name")?,
+        input: req_object(obj, "tool_input")?,
+        tool_use_id: opt_str(obj, "tool_use_id")?,
+    })
+}
+
+/// The required `tool_response` of a post-tool event.
+pub(crate) fn tool_response(obj: &Map<String, Value>) -> Result<&Value, String> {
+    obj.get("tool_response").ok_or_else(|| "the hook event has no `tool_response` field".to_owned())
+}
+
 pub(crate) fn call(tool: &str, input: Map<String, Value>) -> ToolCall {
     ToolCall::new(tool, JsonValue::from(Value::Object(input)))
 }
