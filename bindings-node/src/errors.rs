@@ -50,6 +50,8 @@ pub(crate) fn any(js: Js, e: &core::Error) -> Error {
         core::Error::Load(l) => load(js, l),
         core::Error::Scope(s) => scope(js, s),
         core::Error::Config(c) => config(js, c),
+        // `Error` is non-exhaustive: a kind added later is still a typed error with its message.
+        other => config_msg(js, "", &other.to_string()),
     }
 }
 

@@ -88,6 +88,8 @@ fn map_error(py: Python<'_>, e: &hitl::Error) -> PyErr {
         hitl::Error::Load(l) => map_load(py, l),
         hitl::Error::Scope(s) => map_scope(py, s),
         hitl::Error::Config(c) => map_config(py, c),
+        // `Error` is non-exhaustive: a kind added later is still a typed error with its message.
+        other => config_error(py, "", other.to_string()),
     }
 }
 

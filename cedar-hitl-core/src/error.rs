@@ -329,6 +329,7 @@ impl ConfigError {
 /// assert!(matches!(Session::new(Arc::new(PolicyBundle::builtin()), cfg), Err(Error::Scope(_))));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Policy text or bundle settings refused.
     #[error(transparent)]

@@ -166,6 +166,8 @@ fn error_json(e: &Error) -> Value {
         Error::Config(cf) => {
             json!({"type": "config", "field": cf.field(), "message": cf.message()})
         }
+        // `Error` is non-exhaustive: a kind added later still reports its message.
+        other => json!({"type": "other", "message": other.to_string()}),
     }
 }
 

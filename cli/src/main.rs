@@ -425,6 +425,8 @@ fn session_error(e: Error) -> CliError {
             Problem::new("config", c.message().replacen(c.field(), &flag, 1)).flag(flag)
         }
         Error::Load(l) => Problem::new(l.kind().as_str(), l.message().to_owned()),
+        // `Error` is non-exhaustive: a kind added later still reports its message.
+        other => Problem::new("error", other.to_string()),
     };
     CliError::usage(problem)
 }
