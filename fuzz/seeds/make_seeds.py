@@ -156,3 +156,16 @@ CA = {
 }
 for k, v in CA.items():
     write("canonical", k, v)
+
+# ---------------------------------------------------------------- shell grammar (scope, shell_parse)
+# First byte >= 0xF8 selects the grammar (src/shell_grammar.rs); the other bytes are choices.
+# Deterministic pseudo-random choices, so the files stay the same on every run.
+import random
+rng = random.Random(20261201)
+for target in ("scope", "shell_parse"):
+    for i in range(8):
+        n = rng.randrange(24, 160)
+        write(target, f"grammar-{i}", bytes([0xF8 + i]) + bytes(rng.randrange(256) for _ in range(n)))
+# session_evaluate: `sh <bytes>` lines (the rest of the line drives the grammar).
+write("session_evaluate", "grammar-sh-lines", "scope bash_pattern:ls *\nscope write_path:src/*\n" + "".join(
+    "sh " + "".join(chr(rng.randrange(33, 127)) for _ in range(rng.randrange(10, 60))) + "\n" for _ in range(6)))

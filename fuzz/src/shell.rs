@@ -1,6 +1,8 @@
 //! **shell_parse** — `cedar_hitl_core::shell::parse` on arbitrary text.
 //!
-//! Input: the command line, as lossy UTF-8 (invalid bytes become U+FFFD; NUL bytes stay).
+//! Input: the command line, as lossy UTF-8 (invalid bytes become U+FFFD; NUL bytes stay); or,
+//! when the first byte is ≥ 0xF8, choices of the shell grammar (`crate::shell_grammar`), whose
+//! generated line gets the same checks plus `check_generated` (sentinels found by the parser).
 //!
 //! Checks (each one implied by the API's documentation, never by how the parser happens to work):
 //! - `parse` never panics, and is deterministic (a second call returns an equal `CommandLine`:
@@ -22,15 +24,26 @@
 //! the parser or be wrong; `cedar-hitl-core/tests/bash_differential.rs` checks that against
 //! bash instead.
 
+use crate::shell_grammar::{Gen, Generated, SENTINEL_CMD, SENTINEL_PATH, is_grammar_mode};
 use cedar_hitl_core::shell::{self, CommandLine, MAX_COMMAND_BYTES, MAX_SIMPLE_COMMANDS, Origin};
 
 /// The fuzz target: see the module documentation.
 pub fn shell_parse(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    let line = shell::parse(&text);
+    if is_grammar_mode(data) {
+        let generated = Gen::new(&data[1..]).command_line();
+        let line = check_text(&generated.text);
+        check_generated(&generated, &line);
+    } else {
+        check_text(&String::from_utf8_lossy(data));
+    }
+}
+
+/// Every check that holds for any text; returns the parse.
+fn check_text(text: &str) -> CommandLine {
+    let line = shell::parse(text);
     check_line(&text, &line);
 
-    let again = shell::parse(&text);
+    let again = shell::parse(text);
     assert!(again == line, "parse is not deterministic for {text:?}:\n{line:?}\n{again:?}");
     serde_json::to_string(&line).expect("a CommandLine serialises");
 
@@ -41,7 +54,30 @@ pub fn shell_parse(data: &[u8]) {
         assert!(line.opaque.is_some(), "a command with a NUL byte is not opaque: {text:?}");
     }
 
-    check_wrapped(&text, &line);
+    check_wrapped(text, &line);
+    line
+}
+
+/// What the generator knows by construction: in a well-formed line, a sentinel command is one
+/// of the parsed commands, and a redirection to the sentinel path one of the writes — unless the
+/// parser refuses the whole line (opaque), which is always allowed.
+fn check_generated(generated: &Generated, line: &CommandLine) {
+    if !generated.well_formed || line.is_opaque() {
+        return;
+    }
+    let text = &generated.text;
+    if generated.sentinel_cmd {
+        assert!(
+            line.commands.iter().any(|c| c.argv.first().is_some_and(|a| a == SENTINEL_CMD)),
+            "the parser missed the command {SENTINEL_CMD} in {text:?}:\n{line:?}"
+        );
+    }
+    if generated.sentinel_write {
+        assert!(
+            line.writes.iter().any(|w| w.path.ends_with(SENTINEL_PATH)),
+            "the parser missed the write to {SENTINEL_PATH} in {text:?}:\n{line:?}"
+        );
+    }
 }
 
 /// Invariants of one parse result.
