@@ -367,6 +367,12 @@ fn simple_segments(cmd: &str) -> Option<Vec<&str>> {
     Some(cmd.split([';', '&', '|', '\n', '\r']).map(str::trim).filter(|s| !s.is_empty()).collect())
 }
 
+/// Bash's reserved words: one in command position changes the grammar (or is a syntax error).
+const RESERVED_WORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for",
+    "in", "select", "function", "time", "coproc",
+];
+
 /// Whether `path` is already lexically normal (no empty, `.` or `..` segments except the
 /// leading `/`), so normalisation leaves it unchanged.
 fn is_normal_path(path: &str) -> bool {
@@ -505,9 +511,19 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
             });
             let all_match =
                 !segs.is_empty() && segs.iter().all(|s| globs.iter().any(|g| g.matches(s)));
+            // Only complete, valid lines must be approved: an operator with nothing on one side
+            // (`ls ||`, `; ls`, `ls ;; ls`) or a reserved word (`if; ls`) is a syntax error,
+            // which the parser rightly refuses (found-trailing-or-operator).
+            let collapsed = cmd.replace("&&", ";").replace("||", ";");
+            let complete =
+                collapsed.split([';', '&', '|', '\n', '\r']).all(|p| !p.trim().is_empty())
+                    && !segs.iter().any(|s| {
+                        let w = s.split_whitespace().next().unwrap_or("");
+                        RESERVED_WORDS.contains(&w)
+                    });
             // A carriage return makes the line opaque (the grammar reads it as a blank).
             assert!(
-                !(plain && all_match && !cmd.contains('\r')),
+                !(plain && all_match && complete && !cmd.contains('\r')),
                 "{cmd:?} (segments {segs:?}) should be pre-approved: {view:?}"
             );
         }
