@@ -31,7 +31,8 @@ function measure(fn, calls, n) {
   const totalS = Number(process.hrtime.bigint() - start) / 1e9;
   samples.sort();
   const pick = (q) => samples[Math.round((samples.length - 1) * q)];
-  return { median: pick(0.5), p99: pick(0.99), perSecond: samples.length / totalS };
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  return { median: pick(0.5), mean, p99: pick(0.99), p999: pick(0.999), perSecond: samples.length / totalS };
 }
 
 const truthy = (v) => !(v === undefined || v === null || v === false || v === 0 || v === '' ||
@@ -90,7 +91,7 @@ const rows = [
   ['cedar-wasm stateless (`isAuthorized`, policy text per call)', measure(stateless, corpus, 1)],
 ];
 console.log(`node ${process.version}, corpus ${corpus.length} calls; outcome disagreements with cedar-wasm: ${disagree}\n`);
-console.log('| engine | median µs | p99 µs | decisions/s |\n| --- | --- | --- | --- |');
-for (const [name, s] of rows) console.log(`| ${name} | ${s.median.toFixed(2)} | ${s.p99.toFixed(2)} | ${Math.round(s.perSecond)} |`);
+console.log('| engine | median µs | mean µs | p99 µs | p99.9 µs | decisions/s |\n| --- | --- | --- | --- | --- | --- |');
+for (const [name, s] of rows) console.log(`| ${name} | ${s.median.toFixed(2)} | ${s.mean.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.p999.toFixed(2)} | ${Math.round(s.perSecond)} |`);
 const base = rows[0][1].median;
 console.log(`\nratio (median): pre-parsed ${(rows[1][1].median / base).toFixed(1)}x, stateless ${(rows[2][1].median / base).toFixed(1)}x slower than cedar-hitl`);

@@ -2,8 +2,12 @@
 //! generators and statistics.
 
 use cedar_hitl_core::{JsonValue, PolicyBundle, Session, SessionConfig, ToolCall};
-use cedar_policy::{Authorizer, Context, Decision, Entities, EntityUid, PolicySet, Request};
+use cedar_policy::{
+    Authorizer, Context, Decision, Entities, EntityId, EntityTypeName, EntityUid, PolicyId,
+    PolicySet, Request, RestrictedExpression,
+};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,7 +61,7 @@ pub fn blueprint_of_size(bytes: usize) -> String {
 }
 
 /// Per-call timing statistics.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Stats {
     /// Median per call, µs.
     pub median_us: f64,
@@ -82,7 +86,14 @@ pub fn measure<T>(items: &[T], passes: usize, mut f: impl FnMut(&T)) -> Stats {
             samples.push(t.elapsed());
         }
     }
-    let total = start.elapsed();
+    summarise(samples, start.elapsed())
+}
+
+/// Statistics of per-call `samples` taken over `total` wall time.
+pub fn summarise(mut samples: Vec<Duration>, total: Duration) -> Stats {
+    if samples.is_empty() {
+        return Stats::default();
+    }
     samples.sort_unstable();
     let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     let us = |d: Duration| d.as_secs_f64() * 1e6;
@@ -217,6 +228,211 @@ impl NaiveEngine {
                 )
             }
         }
+    }
+}
+
+/// What a careful user of `cedar-policy` writes without this crate: both upstream tiers parsed
+/// once, entity type names, action UIDs and the rule id of every policy looked up once, and for
+/// each call the Cedar requests built once (typed context values, UIDs from type and id) and
+/// reused for both tiers. Routing and merging as [`NaiveEngine`], so both answer the same.
+pub struct ParseOnceEngine {
+    hard: PolicySet,
+    soft: PolicySet,
+    hard_ids: HashMap<PolicyId, String>,
+    soft_ids: HashMap<PolicyId, String>,
+    /// Per soft rule id: approval timeout and severity rank.
+    soft_meta: HashMap<String, (Option<i64>, usize)>,
+    principal: EntityUid,
+    tool_type: EntityTypeName,
+    actions: [EntityUid; 3],
+    file: EntityUid,
+    command: EntityUid,
+    task_type: String,
+    repo: String,
+}
+
+const SEVERITIES: [&str; 3] = ["low", "medium", "high"];
+
+impl ParseOnceEngine {
+    /// Parse both upstream tiers once and index what the decisions read.
+    pub fn builtin() -> Self {
+        let parse = |text: &str| PolicySet::from_str(text).expect("tier parses");
+        let hard = parse(cedar_hitl_core::UPSTREAM_HARD_DENY_POLICIES);
+        let soft = parse(cedar_hitl_core::UPSTREAM_SOFT_DENY_POLICIES);
+        let ids = |set: &PolicySet| {
+            set.policies()
+                .filter_map(|p| Some((p.id().clone(), p.annotation("rule_id")?.to_owned())))
+                .collect::<HashMap<_, _>>()
+        };
+        let soft_meta = soft
+            .policies()
+            .filter_map(|p| {
+                let timeout = p.annotation("approval_timeout_s").and_then(|t| t.parse().ok());
+                let sev = p.annotation("severity").unwrap_or("medium");
+                let rank = SEVERITIES.iter().position(|x| *x == sev).unwrap_or(1);
+                Some((p.annotation("rule_id")?.to_owned(), (timeout, rank)))
+            })
+            .collect();
+        let ty = |s: &str| EntityTypeName::from_str(s).expect("type name");
+        let uid = |t: &str, id: &str| EntityUid::from_type_name_and_id(ty(t), EntityId::new(id));
+        Self {
+            hard_ids: ids(&hard),
+            soft_ids: ids(&soft),
+            hard,
+            soft,
+            soft_meta,
+            principal: uid("Agent::TaskAgent", "new_task"),
+            tool_type: ty("Agent::Tool"),
+            actions: ["invoke_tool", "write_file", "execute_bash"].map(|a| uid("Agent::Action", a)),
+            file: uid("Agent::File", "file"),
+            command: uid("Agent::BashCommand", "command"),
+            task_type: "new_task".into(),
+            repo: "o/r".into(),
+        }
+    }
+
+    fn value(v: &Value) -> Option<RestrictedExpression> {
+        Some(match v {
+            Value::String(s) => RestrictedExpression::new_string(s.clone()),
+            Value::Bool(b) => RestrictedExpression::new_bool(*b),
+            Value::Number(n) => RestrictedExpression::new_long(n.as_i64()?),
+            _ => return None,
+        })
+    }
+
+    fn requests(&self, tool: &str, input: &Value) -> Option<Vec<Request>> {
+        let truthy = |v: Option<&Value>| match v {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Object(o)) => !o.is_empty(),
+            Some(_) => true,
+        };
+        let base = || {
+            vec![
+                ("task_type".to_owned(), RestrictedExpression::new_string(self.task_type.clone())),
+                ("repo".to_owned(), RestrictedExpression::new_string(self.repo.clone())),
+                ("read_only".to_owned(), RestrictedExpression::new_bool(false)),
+            ]
+        };
+        let request = |action: usize, resource: EntityUid, pairs| {
+            Request::new(
+                self.principal.clone(),
+                self.actions[action].clone(),
+                resource,
+                Context::from_pairs(pairs).ok()?,
+                None,
+            )
+            .ok()
+        };
+        let tool_uid =
+            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(tool));
+        let mut out = vec![request(0, tool_uid, base())?];
+        let mut extra = |action, resource: &EntityUid, key: &str| -> Option<()> {
+            // A value Cedar cannot hold as a scalar makes every `like` on it an error, so the
+            // route can match nothing (the naive engine sends it and gets that error).
+            let Some(value) = Self::value(&input[key]) else { return Some(()) };
+            let mut pairs = base();
+            pairs.push((key.to_owned(), value));
+            out.push(request(action, resource.clone(), pairs)?);
+            Some(())
+        };
+        if (tool == "Write" || tool == "Edit") && truthy(input.get("file_path")) {
+            extra(1, &self.file, "file_path")?;
+        }
+        if tool == "Bash" && truthy(input.get("command")) {
+            extra(2, &self.command, "command")?;
+        }
+        Some(out)
+    }
+
+    fn tier(
+        set: &PolicySet,
+        ids: &HashMap<PolicyId, String>,
+        requests: &[Request],
+    ) -> Option<Vec<String>> {
+        let authorizer = Authorizer::new();
+        for request in requests {
+            let response = authorizer.is_authorized(request, set, &Entities::empty());
+            if response.decision() == Decision::Deny {
+                let mut out: Vec<String> =
+                    response.diagnostics().reason().filter_map(|id| ids.get(id).cloned()).collect();
+                out.sort();
+                return Some(out);
+            }
+        }
+        None
+    }
+
+    /// Decide one call.
+    pub fn decide(&self, tool: &str, input: &Value) -> NaiveOutcome {
+        let Some(requests) = self.requests(tool, input) else { return NaiveOutcome::Allow };
+        if let Some(ids) = Self::tier(&self.hard, &self.hard_ids, &requests) {
+            return NaiveOutcome::Deny(ids);
+        }
+        let Some(ids) = Self::tier(&self.soft, &self.soft_ids, &requests) else {
+            return NaiveOutcome::Allow;
+        };
+        let meta: Vec<_> = ids.iter().filter_map(|i| self.soft_meta.get(i)).collect();
+        let timeout = meta.iter().filter_map(|m| m.0).chain([300]).min().unwrap_or(300).max(30);
+        let sev = meta.iter().map(|m| m.1).max().unwrap_or(1);
+        NaiveOutcome::RequireApproval(ids, timeout, SEVERITIES[sev].to_owned())
+    }
+}
+
+/// Heap accounting for the benchmarks: wraps the system allocator and, while
+/// [`HeapCounter::enable`] is on, keeps the exact number of live heap bytes. Off, it costs one
+/// relaxed load per allocation.
+pub struct HeapCounter;
+
+static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static LIVE: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
+
+impl HeapCounter {
+    /// Start counting from zero.
+    pub fn enable() {
+        LIVE.store(0, std::sync::atomic::Ordering::SeqCst);
+        COUNTING.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    /// Stop counting.
+    pub fn disable() {
+        COUNTING.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+    /// Live bytes allocated since [`enable`](Self::enable) (frees of older blocks count too, so
+    /// measure build-then-hold sequences).
+    pub fn live() -> isize {
+        LIVE.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn add(n: usize, sign: isize) {
+        if COUNTING.load(std::sync::atomic::Ordering::Relaxed) {
+            LIVE.fetch_add(sign * n as isize, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+unsafe impl std::alloc::GlobalAlloc for HeapCounter {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        Self::add(layout.size(), 1);
+        // SAFETY: same contract as ours.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        Self::add(layout.size(), -1);
+        // SAFETY: same contract as ours.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        Self::add(layout.size(), 1);
+        // SAFETY: same contract as ours.
+        unsafe { std::alloc::System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        Self::add(layout.size(), -1);
+        Self::add(new, 1);
+        // SAFETY: same contract as ours.
+        unsafe { std::alloc::System.realloc(ptr, layout, new) }
     }
 }
 

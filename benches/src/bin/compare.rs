@@ -1,33 +1,194 @@
-//! Side-by-side figures for benches/RESULTS.md, all measured in one run:
-//! `cargo run --release -p cedar-hitl-benches --bin compare`.
+//! Every Rust figure of benches/RESULTS.md, measured side by side in one run:
+//! `bash benches/compare.sh` (or `cargo run --release -p cedar-hitl-benches --bin compare`).
+//!
+//! Each comparison is measured in `ROUNDS` interleaved rounds (A, B, A, B, ...) of `PASSES`
+//! passes over the corpus; a figure is the median over rounds, with the lowest and highest round
+//! in brackets. Ratios are taken within a round, then summarised the same way.
 
 use cedar_hitl_benches::*;
-use cedar_hitl_core::{BuiltinProfile, Outcome, PolicyBundle};
-use std::time::Instant;
+use cedar_hitl_core::{
+    BuiltinProfile, CachedDecision, Outcome, PolicyBundle, Session, ToolCall, tool_input_sha256,
+};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-fn row(name: &str, s: Stats) {
-    println!("| {name} | {:.2} | {:.2} | {:.0} |", s.median_us, s.p99_us, s.per_second);
+#[global_allocator]
+static HEAP: HeapCounter = HeapCounter;
+
+/// CPU time (user + system) of the calling thread so far, in ms, from `/proc/thread-self/stat`
+/// (clock ticks of 10 ms).
+fn thread_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|p| p.parse().ok()).unwrap_or(default)
+}
+
+/// Median over rounds, with the spread: "m [lo–hi]".
+fn spread(values: &[f64]) -> String {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let fmt = |x: f64| {
+        if x >= 1000.0 {
+            let s = format!("{x:.0}");
+            // Thousands separators for readability.
+            let mut out = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        } else if x >= 100.0 {
+            format!("{x:.1}")
+        } else {
+            format!("{x:.2}")
+        }
+    };
+    match v.len() {
+        0 => "-".into(),
+        1 => fmt(v[0]),
+        n => format!("{} [{}–{}]", fmt(v[n / 2]), fmt(v[0]), fmt(v[n - 1])),
+    }
+}
+
+/// Rows of per-round stats, printed as one table.
+struct Table {
+    rows: Vec<(String, Vec<Stats>)>,
+}
+
+impl Table {
+    fn new(names: &[&str]) -> Self {
+        Self { rows: names.iter().map(|n| (n.to_string(), Vec::new())).collect() }
+    }
+
+    fn print(&self, first: &str, with_rate: bool) {
+        let rate = if with_rate { " decisions/s |" } else { "" };
+        let dash = if with_rate { " --- |" } else { "" };
+        println!("| {first} | median µs | mean µs | p99 µs | p99.9 µs |{rate}");
+        println!("| --- | --- | --- | --- | --- |{dash}");
+        for (name, stats) in &self.rows {
+            let col = |f: fn(&Stats) -> f64| spread(&stats.iter().map(f).collect::<Vec<_>>());
+            let rate =
+                if with_rate { format!(" {} |", col(|s| s.per_second)) } else { String::new() };
+            println!(
+                "| {name} | {} | {} | {} | {} |{rate}",
+                col(|s| s.median_us),
+                col(|s| s.mean_us),
+                col(|s| s.p99_us),
+                col(|s| s.p999_us)
+            );
+        }
+    }
+
+    /// Per-round ratio `row a / row b` of each statistic.
+    fn ratios(&self, a: usize, b: usize) -> String {
+        let (x, y) = (&self.rows[a].1, &self.rows[b].1);
+        let r = |f: fn(&Stats) -> f64| {
+            let v: Vec<f64> = x.iter().zip(y).map(|(p, q)| f(p) / f(q)).collect();
+            spread(&v)
+        };
+        format!(
+            "median {}×, mean {}×, p99 {}×, p99.9 {}×",
+            r(|s| s.median_us),
+            r(|s| s.mean_us),
+            r(|s| s.p99_us),
+            r(|s| s.p999_us)
+        )
+    }
+}
+
+fn upstream() -> PolicyBundle {
+    PolicyBundle::builder().builtins(BuiltinProfile::Upstream).build().expect("upstream loads")
+}
+
+/// Fill both caches of `s` to capacity with entries for the corpus's tools (spread over them,
+/// most common first), so every call of a cached tool pays the hash and the lookup misses.
+fn fill_caches(s: &Session, calls: &[ToolCall]) {
+    let mut tools: Vec<(String, usize)> = Vec::new();
+    for c in calls {
+        match tools.iter_mut().find(|(t, _)| t == c.tool_name()) {
+            Some(t) => t.1 += 1,
+            None => tools.push((c.tool_name().to_owned(), 1)),
+        }
+    }
+    tools.sort_by_key(|t| std::cmp::Reverse(t.1));
+    let max = cedar_hitl_core::constants().cache_max_entries;
+    for i in 0..max {
+        let tool = &tools[i % tools.len()].0;
+        let fake = ToolCall::new(tool.clone(), serde_json::json!({ "never_seen": i }));
+        let hash = tool_input_sha256(fake.input()).expect("hashable");
+        s.record_input_decision(tool, &hash, CachedDecision::Denied, Some("no"), None);
+        s.record_rule_decision(
+            tool,
+            &[format!("rule_{i}")],
+            CachedDecision::Denied,
+            Some("no"),
+            None,
+        )
+        .expect("records");
+    }
+}
+
+/// `threads` threads, each evaluating the corpus `passes` times on its session; per-call stats
+/// over all threads, decisions/s over the wall time.
+fn threaded(sessions: &[Arc<Session>], calls: &[ToolCall], passes: usize) -> Stats {
+    let start = Instant::now();
+    let samples: Vec<Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sessions
+            .iter()
+            .map(|s| {
+                scope.spawn(move || {
+                    let mut v = Vec::with_capacity(calls.len() * passes);
+                    for _ in 0..passes {
+                        for c in calls {
+                            let t = Instant::now();
+                            std::hint::black_box(s.evaluate(c));
+                            v.push(t.elapsed());
+                        }
+                    }
+                    v
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("bench thread")).collect()
+    });
+    summarise(samples, start.elapsed())
+}
+
+/// Whether section `name` runs: `SECTIONS=refs,tools,threads,bash,scaling,build,memory` (all by
+/// default) picks some, e.g. for profiling one of them.
+fn section(name: &str) -> bool {
+    std::env::var("SECTIONS").map_or(true, |s| s.split(',').any(|x| x.trim() == name))
 }
 
 fn main() {
     let calls = corpus_calls();
     let raw = corpus();
-    let passes = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(20);
+    let passes = env("PASSES", 5);
+    let rounds = env("ROUNDS", 3).max(1);
+    println!(
+        "corpus: {} calls; {rounds} interleaved rounds of {passes} passes; figures are the median round [lowest–highest]\n",
+        calls.len()
+    );
 
-    // Agreement first: the naive reference (upstream rules on raw strings) must decide the corpus
-    // the same way as the core with the upstream profile.
+    // Agreement: both references (upstream rules on raw strings) against the core with the
+    // upstream profile, and against each other.
     let naive = NaiveEngine::builtin();
-    let upstream = || {
-        PolicyBundle::builder()
-            .builtins(BuiltinProfile::Upstream)
-            .build()
-            .expect("upstream profile loads")
-    };
+    let parse_once = ParseOnceEngine::builtin();
     let core = session(upstream());
-    let mut disagreements = 0;
+    let mut disagree = (0, 0);
     for (call, (tool, input)) in calls.iter().zip(&raw) {
         let d = core.evaluate(call);
         let n = naive.decide(tool, input);
+        let p = parse_once.decide(tool, input);
         let same = match (&n, d.outcome()) {
             (NaiveOutcome::Allow, Outcome::Allow) => true,
             (NaiveOutcome::Deny(ids), Outcome::Deny) => {
@@ -42,183 +203,300 @@ fn main() {
             }
             _ => false,
         };
-        if !same {
-            disagreements += 1;
-        }
+        disagree.0 += usize::from(!same);
+        disagree.1 += usize::from(n != p);
     }
     println!(
-        "corpus: {} calls, {passes} passes; naive reference disagrees on {disagreements} calls\n",
-        calls.len()
+        "agreement: the references disagree with the core (upstream profile) on {} calls; the parse-once and naive references disagree with each other on {} calls\n",
+        disagree.0, disagree.1
     );
 
-    println!("| engine | median µs | p99 µs | decisions/s |\n| --- | --- | --- | --- |");
-    let core_stats = measure(&calls, passes, |c| {
-        std::hint::black_box(core.evaluate(c));
-    });
-    let naive_stats = measure(&raw, passes, |(t, i)| {
-        std::hint::black_box(naive.decide(t, i));
-    });
-    row("cedar-hitl core `Session::evaluate`", core_stats);
-    row("naive cedar-policy reference", naive_stats);
-    println!("\nratio naive/core (median): {:.1}x\n", naive_stats.median_us / core_stats.median_us);
-
-    // Command facts: Bash calls under the hardened profile (parse + one evaluation per simple
-    // command + shell writes) against the upstream profile (raw string), side by side.
-    let bash: Vec<_> = calls.iter().filter(|c| c.tool_name() == "Bash").cloned().collect();
-    let others: Vec<_> = calls.iter().filter(|c| c.tool_name() != "Bash").cloned().collect();
     let hardened = session(PolicyBundle::builtin());
-    println!(
-        "| Bash calls ({}) | median µs | mean µs | p99 µs | p99.9 µs |\n| --- | --- | --- | --- | --- |",
-        bash.len()
-    );
-    let mut pairs = Vec::new();
-    for round in 0..2 {
-        let up = measure(&bash, passes, |c| {
-            std::hint::black_box(core.evaluate(c));
-        });
-        let hd = measure(&bash, passes, |c| {
-            std::hint::black_box(hardened.evaluate(c));
-        });
-        let parse = measure(&bash, passes, |c| {
-            let cmd =
-                c.input().get("command").and_then(cedar_hitl_core::JsonValue::as_str).unwrap_or("");
-            std::hint::black_box(cedar_hitl_core::shell::parse(cmd));
-        });
-        for (name, s) in [
-            ("upstream profile (raw string)", up),
-            ("hardened profile (command facts)", hd),
-            ("shell::parse alone", parse),
-        ] {
-            println!(
-                "| {name} (round {round}) | {:.2} | {:.2} | {:.2} | {:.2} |",
-                s.median_us, s.mean_us, s.p99_us, s.p999_us
-            );
+    // 1. The core against both references, upstream profile.
+    if section("refs") {
+        let mut t = Table::new(&[
+            "cedar-hitl core `Session::evaluate`, upstream profile",
+            "cedar-hitl core, hardened profile (default)",
+            "parse-once cedar-policy reference",
+            "naive cedar-policy reference (re-builds UIDs and contexts from text/JSON)",
+        ]);
+        let slow_passes = passes.div_ceil(5).max(1);
+        for _ in 0..rounds {
+            t.rows[0]
+                .1
+                .push(measure(&calls, passes, |c| drop(std::hint::black_box(core.evaluate(c)))));
+            t.rows[1].1.push(measure(&calls, passes, |c| {
+                drop(std::hint::black_box(hardened.evaluate(c)))
+            }));
+            t.rows[2].1.push(measure(&raw, slow_passes, |(tl, i)| {
+                drop(std::hint::black_box(parse_once.decide(tl, i)))
+            }));
+            t.rows[3].1.push(measure(&raw, slow_passes, |(tl, i)| {
+                drop(std::hint::black_box(naive.decide(tl, i)))
+            }));
         }
-        pairs.push((up, hd));
-    }
-    for (i, (up, hd)) in pairs.iter().enumerate() {
-        println!(
-            "round {i}: hardened/upstream median {:.2}x, mean {:.2}x, p99 {:.2}x, p99.9 {:.2}x",
-            hd.median_us / up.median_us,
-            hd.mean_us / up.mean_us,
-            hd.p99_us / up.p99_us,
-            hd.p999_us / up.p999_us
-        );
-    }
-    let up = measure(&others, passes, |c| {
-        std::hint::black_box(core.evaluate(c));
-    });
-    let hd = measure(&others, passes, |c| {
-        std::hint::black_box(hardened.evaluate(c));
-    });
-    println!(
-        "other tools ({}): upstream median {:.2} µs, hardened median {:.2} µs ({:.2}x)\n",
-        others.len(),
-        up.median_us,
-        hd.median_us,
-        hd.median_us / up.median_us
-    );
-
-    println!(
-        "| soft rules | median µs | p99 µs | decisions/s | median / built-ins |\n| --- | --- | --- | --- | --- |"
-    );
-    for n in [0usize, 10, 100, 500] {
-        let b = PolicyBundle::builder()
-            .builtins(BuiltinProfile::Upstream)
-            .blueprint_soft(blueprint_soft_rules(n))
-            .build()
-            .expect("generated blueprint loads");
-        let s = session(b);
-        let st = measure(&calls, passes.div_ceil(4), |c| {
-            std::hint::black_box(s.evaluate(c));
-        });
-        println!(
-            "| {n} | {:.2} | {:.2} | {:.0} | {:.2}x |",
-            st.median_us,
-            st.p99_us,
-            st.per_second,
-            st.median_us / core_stats.median_us
-        );
+        println!("## Core vs references (all 2,000 calls)\n");
+        t.print("engine", true);
+        println!("\n- parse-once reference / core (upstream): {}", t.ratios(2, 0));
+        println!("- naive reference / core (upstream): {}", t.ratios(3, 0));
+        println!("- naive / parse-once reference: {}", t.ratios(3, 2));
+        println!("- hardened / upstream core: {}\n", t.ratios(1, 0));
     }
 
+    // 1b. Per tool: where the time goes.
+    if section("tools") {
+        let mut tools: Vec<String> = Vec::new();
+        for c in &calls {
+            if !tools.iter().any(|t| t == c.tool_name()) {
+                tools.push(c.tool_name().to_owned());
+            }
+        }
+        let groups: Vec<(String, Vec<ToolCall>)> = tools
+            .iter()
+            .map(|t| {
+                let g: Vec<_> = calls.iter().filter(|c| c.tool_name() == t).cloned().collect();
+                (format!("{t} ({}), upstream", g.len()), g)
+            })
+            .collect();
+        let mut names = Vec::new();
+        for (n, _) in &groups {
+            names.push(n.clone());
+            names.push(n.replace("upstream", "hardened"));
+            names.push(n.replace("upstream", "`tool_input_sha256` alone"));
+        }
+        let mut t = Table::new(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        for _ in 0..rounds {
+            for (i, (_, g)) in groups.iter().enumerate() {
+                t.rows[3 * i]
+                    .1
+                    .push(measure(g, passes, |c| drop(std::hint::black_box(core.evaluate(c)))));
+                t.rows[3 * i + 1]
+                    .1
+                    .push(measure(g, passes, |c| drop(std::hint::black_box(hardened.evaluate(c)))));
+                t.rows[3 * i + 2].1.push(measure(g, passes, |c| {
+                    drop(std::hint::black_box(tool_input_sha256(c.input())))
+                }));
+            }
+        }
+        println!("## Per tool\n");
+        t.print("tool (calls), profile", false);
+        println!();
+    }
+
+    // 2. Caches and threads.
+    if section("threads") {
+        let mk = |full: bool| {
+            let s = Arc::new(session(upstream()));
+            if full {
+                fill_caches(&s, &calls);
+            }
+            s
+        };
+        let mut t = Table::new(&[
+            "1 thread, empty caches",
+            "1 thread, full caches (50 + 50 entries)",
+            "2 threads, separate sessions, empty caches",
+            "2 threads, one shared session, empty caches",
+            "2 threads, separate sessions, full caches",
+            "2 threads, one shared session, full caches",
+        ]);
+        for _ in 0..rounds {
+            for (row, (threads, shared, full)) in [
+                (1, false, false),
+                (1, false, true),
+                (2, false, false),
+                (2, true, false),
+                (2, false, true),
+                (2, true, true),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let sessions: Vec<Arc<Session>> = if shared {
+                    let s = mk(full);
+                    vec![s.clone(), s]
+                } else {
+                    (0..threads).map(|_| mk(full)).collect()
+                };
+                t.rows[row].1.push(threaded(&sessions, &calls, passes));
+            }
+        }
+        println!(
+            "## Caches and threads (upstream profile, all calls; decisions/s over all threads)\n"
+        );
+        t.print("configuration", true);
+        println!("\n- full / empty caches, 1 thread: {}", t.ratios(1, 0));
+        let thr = |a: usize, b: usize| {
+            let v: Vec<f64> = t.rows[a]
+                .1
+                .iter()
+                .zip(&t.rows[b].1)
+                .map(|(x, y)| x.per_second / y.per_second)
+                .collect();
+            spread(&v)
+        };
+        println!("- throughput, shared / separate sessions, empty caches: {}×", thr(3, 2));
+        println!("- throughput, shared / separate sessions, full caches: {}×", thr(5, 4));
+        println!("- throughput, 2 threads / 1 thread, empty caches: {}×\n", thr(2, 0));
+    }
+
+    // 3. Bash calls: hardened (command facts) against upstream (raw string).
+    if section("bash") {
+        let bash: Vec<_> = calls.iter().filter(|c| c.tool_name() == "Bash").cloned().collect();
+        let mut t = Table::new(&[
+            "upstream profile",
+            "hardened profile (command facts)",
+            "`shell::parse` alone",
+        ]);
+        for _ in 0..rounds {
+            t.rows[0]
+                .1
+                .push(measure(&bash, passes, |c| drop(std::hint::black_box(core.evaluate(c)))));
+            t.rows[1]
+                .1
+                .push(measure(&bash, passes, |c| drop(std::hint::black_box(hardened.evaluate(c)))));
+            t.rows[2].1.push(measure(&bash, passes, |c| {
+                let cmd = c
+                    .input()
+                    .get("command")
+                    .and_then(cedar_hitl_core::JsonValue::as_str)
+                    .unwrap_or("");
+                drop(std::hint::black_box(cedar_hitl_core::shell::parse(cmd)));
+            }));
+        }
+        println!("## Bash calls ({})\n", bash.len());
+        t.print("Bash calls", false);
+        println!("\n- hardened / upstream: {}\n", t.ratios(1, 0));
+    }
+
+    // 4. Scaling with blueprint size.
+    if section("scaling") {
+        let sizes = [0usize, 10, 100, 500];
+        let sessions: Vec<Session> = sizes
+            .iter()
+            .map(|&n| {
+                session(
+                    PolicyBundle::builder()
+                        .builtins(BuiltinProfile::Upstream)
+                        .blueprint_soft(blueprint_soft_rules(n))
+                        .build()
+                        .expect("generated blueprint loads"),
+                )
+            })
+            .collect();
+        let names: Vec<String> = sizes.iter().map(|n| format!("{n} soft rules")).collect();
+        let mut t = Table::new(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        for _ in 0..rounds {
+            for (i, s) in sessions.iter().enumerate() {
+                t.rows[i]
+                    .1
+                    .push(measure(&calls, passes, |c| drop(std::hint::black_box(s.evaluate(c)))));
+            }
+        }
+        println!("## Blueprint size (upstream profile + generated soft rules, all calls)\n");
+        t.print("blueprint", true);
+        println!("\n- 500 / 0 soft rules: {}\n", t.ratios(3, 0));
+    }
+
+    // 5. Bundle build.
     let text = blueprint_of_size(64 * 1024);
-    let builds = 20;
-    let t = Instant::now();
-    for _ in 0..builds {
-        std::hint::black_box(
-            PolicyBundle::builder()
-                .blueprint_soft(text.clone())
-                .build()
-                .expect("64 KB blueprint loads"),
+    if section("build") {
+        let mut cpu_ms: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        let builds = env("BUILDS", 20);
+        let mut t = Table::new(&[
+            "built-ins only (hardened)",
+            &format!(
+                "built-ins + {}-byte blueprint ({} rules)",
+                text.len(),
+                text.matches("@rule_id").count()
+            ),
+        ]);
+        for _ in 0..rounds {
+            let one = |blueprint: Option<&str>| {
+                let mut samples = Vec::with_capacity(builds);
+                let cpu_start = thread_cpu_ms();
+                let start = Instant::now();
+                for _ in 0..builds {
+                    let b = match blueprint {
+                        Some(t) => PolicyBundle::builder().blueprint_soft(t.to_owned()),
+                        None => PolicyBundle::builder(),
+                    };
+                    let at = Instant::now();
+                    drop(std::hint::black_box(b.build().expect("loads")));
+                    samples.push(at.elapsed());
+                }
+                let stats = summarise(samples, start.elapsed());
+                let cpu = thread_cpu_ms().zip(cpu_start).map(|(b, a)| (b - a) / builds as f64);
+                (stats, cpu)
+            };
+            for (row, blueprint) in [(0, None), (1, Some(text.as_str()))] {
+                let (stats, cpu) = one(blueprint);
+                t.rows[row].1.push(stats);
+                cpu_ms[row].extend(cpu);
+            }
+        }
+        println!("## Bundle build (µs per build, {builds} builds per round)\n");
+        t.print("bundle", false);
+        println!("\n- 64 KB blueprint / built-ins only: {}", t.ratios(1, 0));
+        println!(
+            "- CPU time of this thread per build (not counting time the scheduler gave to other processes; /proc, 10 ms ticks summed over a round's builds): built-ins {} ms, 64 KB blueprint {} ms\n",
+            spread(&cpu_ms[0]),
+            spread(&cpu_ms[1])
         );
     }
-    let per = t.elapsed().as_secs_f64() * 1000.0 / builds as f64;
-    let t = Instant::now();
-    for _ in 0..builds {
-        std::hint::black_box(PolicyBundle::builder().build().expect("built-ins load"));
+    if !section("memory") {
+        return;
     }
-    let builtin_ms = t.elapsed().as_secs_f64() * 1000.0 / builds as f64;
-    println!(
-        "\nbundle build: built-ins {builtin_ms:.2} ms; built-ins + {} byte blueprint {per:.2} ms",
-        text.len()
-    );
 
-    // Memory: one session, 1,000,000 decisions; resident set must stay flat.
-    let s = session(PolicyBundle::builtin());
-    let before = rss_kib().unwrap_or(0);
-    let mut after_100k = 0;
-    for i in 0..1_000_000usize {
-        std::hint::black_box(s.evaluate(&calls[i % calls.len()]));
-        if i == 100_000 {
-            after_100k = rss_kib().unwrap_or(0);
+    // 6. Memory: exact heap (counting allocator) and resident set.
+    println!("## Memory\n");
+    HeapCounter::enable();
+    let b = PolicyBundle::builder().blueprint_soft(text.clone()).build().expect("loads");
+    let bundle_64k = HeapCounter::live();
+    drop(b);
+    HeapCounter::enable();
+    // Built fresh: `PolicyBundle::builtin()` clones a bundle built once per process.
+    let b = PolicyBundle::builder().build().expect("built-ins load");
+    let bundle_builtin = HeapCounter::live();
+    let bundle = Arc::new(b);
+    HeapCounter::enable();
+    let s = Session::new(
+        bundle.clone(),
+        cedar_hitl_core::SessionConfig { repo: "o/r".into(), ..Default::default() },
+    )
+    .expect("session");
+    let session_empty = HeapCounter::live();
+    fill_caches(&s, &calls);
+    let session_full = HeapCounter::live();
+    HeapCounter::disable();
+    let rss_before = rss_kib().unwrap_or(0);
+    HeapCounter::enable();
+    let decisions = env("DECISIONS", 200_000);
+    let mut after_tenth = (0, 0);
+    for i in 0..decisions {
+        drop(std::hint::black_box(s.evaluate(&calls[i % calls.len()])));
+        if i == decisions / 10 {
+            after_tenth = (HeapCounter::live(), rss_kib().unwrap_or(0));
         }
     }
-    let after = rss_kib().unwrap_or(0);
+    let after = (HeapCounter::live(), rss_kib().unwrap_or(0));
+    HeapCounter::disable();
+    let kib = |b: isize| format!("{:.1} KiB", b as f64 / 1024.0);
+    println!("| what | exact heap | RSS |\n| --- | --- | --- |");
+    println!("| bundle, built-ins only (hardened) | {} | — |", kib(bundle_builtin));
+    println!("| bundle, built-ins + 64 KB blueprint | {} | — |", kib(bundle_64k));
+    println!("| session, empty caches | {} | — |", kib(session_empty));
+    println!("| session, both caches full | {} | — |", kib(session_full));
     println!(
-        "memory: RSS {before} KiB before, {after_100k} KiB after 100k, {after} KiB after 1,000,000 decisions on one session"
+        "| heap growth / RSS after {} decisions on that session (hardened, full caches) | {} | {} KiB (before: {rss_before} KiB) |",
+        decisions / 10,
+        kib(after_tenth.0),
+        after_tenth.1
     );
-
-    // Size of ten 64 KB bundles (RSS delta / 10) and of a session with both caches full.
-    let before = rss_kib().unwrap_or(0);
-    let bundles: Vec<PolicyBundle> = (0..10)
-        .map(|_| PolicyBundle::builder().blueprint_soft(text.clone()).build().expect("loads"))
-        .collect();
-    let per_bundle = (rss_kib().unwrap_or(0).saturating_sub(before)) / 10;
-    std::hint::black_box(&bundles);
-    let s = session(PolicyBundle::builtin());
-    let before = rss_kib().unwrap_or(0);
-    let sessions: Vec<_> = (0..100).map(|_| session(PolicyBundle::builtin())).collect();
-    for sess in &sessions {
-        for i in 0..cedar_hitl_core::constants().cache_max_entries {
-            sess.record_input_decision(
-                "Bash",
-                &format!("{i:064x}"),
-                cedar_hitl_core::CachedDecision::Denied,
-                Some("too risky for a Friday"),
-                None,
-            );
-            sess.record_rule_decision(
-                "Bash",
-                &[format!("rule_{i}")],
-                cedar_hitl_core::CachedDecision::Denied,
-                Some("no"),
-                None,
-            )
-            .expect("records");
-        }
-    }
-    let per_session = (rss_kib().unwrap_or(0).saturating_sub(before)) / 100;
-    for i in 0..cedar_hitl_core::constants().cache_max_entries {
-        s.record_input_decision(
-            "Bash",
-            &format!("{i:064x}"),
-            cedar_hitl_core::CachedDecision::Denied,
-            Some("too risky for a Friday"),
-            None,
-        );
-    }
     println!(
-        "size: ~{per_bundle} KiB per 64 KB-blueprint bundle (RSS delta over 10), ~{per_session} KiB per session with both caches full (RSS delta over 100), snapshot of a full input cache {} bytes",
-        s.snapshot().len()
+        "| heap growth / RSS after {decisions} decisions | {} | {} KiB |",
+        kib(after.0),
+        after.1
     );
+    println!("\nsnapshot of that session (full caches): {} bytes of JSON", s.snapshot().len());
 }
