@@ -117,8 +117,7 @@ impl Prefilter {
         }
         for (attr, lits, owners) in literals {
             // Always a DFA: the overlapping scan (every literal that occurs must be found) is
-            // then one table step per byte, and for a 64 KB blueprint's literals it also built
-            // faster than the automatic choice (46 vs 17 ms per bundle, benches/RESULTS.md).
+            // then one table step per byte of the text.
             let built = AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&lits);
             match built {
                 Ok(ac) => f.by_attr.push((attr, ac, owners)),
