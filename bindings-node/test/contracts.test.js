@@ -497,8 +497,14 @@ function runShell(file, f) {
 
 // ------------------------------------------------------------------------------------------------
 
+// Every folder is read before any suite is registered: a missing or empty folder must fail the
+// run, and Node 22 does not fail a run whose describe callback throws.
+const FIXTURES = Object.fromEntries(
+  ['cedar-parity', 'decisions', 'functions', 'shell'].map((sub) => [sub, fixtureFiles(sub)]),
+)
+
 describe('contracts/cedar-parity', () => {
-  const files = fixtureFiles('cedar-parity')
+  const files = FIXTURES['cedar-parity']
   const names = new Set()
   test('folder has fixtures', () => assert.ok(files.length > 0))
   for (const file of files) {
@@ -507,7 +513,7 @@ describe('contracts/cedar-parity', () => {
 })
 
 describe('contracts/decisions', () => {
-  const files = fixtureFiles('decisions')
+  const files = FIXTURES['decisions']
   const scenarioNames = new Set()
   test('folder has fixtures', () => assert.ok(files.length > 0))
   for (const file of files) {
@@ -534,7 +540,7 @@ describe('contracts/decisions', () => {
 })
 
 describe('contracts/functions', () => {
-  const files = fixtureFiles('functions')
+  const files = FIXTURES['functions']
   test('folder has fixtures', () => assert.ok(files.length > 0))
   for (const file of files) {
     test(path.basename(file), () => runFunctions(file, load(file)).assertClean(file))
@@ -542,7 +548,7 @@ describe('contracts/functions', () => {
 })
 
 describe('contracts/shell', () => {
-  const files = fixtureFiles('shell')
+  const files = FIXTURES['shell']
   test('folder has fixtures', () => assert.ok(files.length > 0))
   for (const file of files) {
     test(path.basename(file), () => runShell(file, load(file)).assertClean(file))
