@@ -1323,6 +1323,26 @@ impl PySession {
         self.decision(py, inner)
     }
 
+    /// `evaluate`, then append the decision to the audit log at `path` as one JSON line (the
+    /// core's record, with `session_id`). A decision that cannot be logged is a fail-closed DENY
+    /// (`internal_error`) naming the file. Never raises for bad input.
+    #[pyo3(signature = (tool_name, tool_input, path, session_id=None))]
+    fn evaluate_audited(
+        &self,
+        py: Python<'_>,
+        tool_name: &Bound<'_, PyAny>,
+        tool_input: &Bound<'_, PyAny>,
+        path: std::path::PathBuf,
+        session_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDecision> {
+        let session_id = opt_str_arg(py, session_id, "session_id")?.unwrap_or_default();
+        let log = hitl::AuditLog { path, session_id };
+        let call = tool_call(tool_name, tool_input);
+        let s = &self.inner;
+        let inner = py.detach(move || s.evaluate_audited(&call, &log));
+        Ok(self.decision(py, inner))
+    }
+
     /// The decision for the call with the path that produced it, as a dict: `decision` (the
     /// `to_dict()` keys), `command` (shell tools), `path` (write tools) and `steps`. The same
     /// pipeline as `evaluate` (the same decision), recording as it goes.

@@ -527,6 +527,13 @@ class Session:
     def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None, *, shadow: Optional[PolicyBundle] = None) -> Session: ...
     def snapshot(self) -> str: ...
     def evaluate(self, tool_name: str, tool_input: Mapping[str, object]) -> Decision: ...
+    def evaluate_audited(
+        self,
+        tool_name: str,
+        tool_input: Mapping[str, object],
+        path: Union[str, "os.PathLike[str]"],
+        session_id: Optional[str] = None,
+    ) -> Decision: ...
     def explain(self, tool_name: str, tool_input: Mapping[str, object]) -> Explanation:
         """The decision for the call (the same as ``evaluate``'s) with the path that produced
         it. Never raises for bad input."""
