@@ -381,6 +381,14 @@ export declare class Session {
   /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
   evaluate(toolName: string, toolInput: ToolInput): Decision
   /**
+   * `evaluate`, then append the decision to the audit log `log.path` as one JSON line (the
+   * core's record: time, `log.sessionId`, tool, input SHA-256 and redacted preview, outcome,
+   * tier, rule ids, fail-closed cause, cache hit, profile, fingerprint, engine version). A
+   * decision that cannot be logged becomes a fail-closed DENY (`internal_error`). Throws only
+   * `CONFIG` for a malformed `log`.
+   */
+  evaluateAudited(toolName: string, toolInput: ToolInput, log: { path: string, sessionId?: string }): Decision
+  /**
    * Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
    * recording every step. Never throws.
    */
@@ -726,8 +734,11 @@ export interface SessionConfig {
 /** Remove terminal escapes and control characters (tab and newline kept). */
 export declare function stripControls(text: string): string
 
-/** The preview stored on an approval row. */
-export declare function toolInputPreview(toolInput: ToolInput | string): string
+/**
+ * The preview for the person approving a call; with `toolName`, a write tool's path or a shell
+ * tool's command leads (default tool maps).
+ */
+export declare function toolInputPreview(toolInput: ToolInput | string, toolName?: string | null): string
 
 /**
  * SHA-256 (hex) of the canonical JSON of a tool input — the cache key and the approval row's
