@@ -115,7 +115,8 @@ impl LikeCond {
     pub fn eval(&self, attrs: &[(&str, &str)]) -> Option<bool> {
         match self {
             LikeCond::Like { attr, pattern } => {
-                let (_, text) = attrs.iter().find(|(k, _)| *k == attr)?;
+                // An empty name is the "no attribute" slot of a tool request, never a real one.
+                let (_, text) = attrs.iter().find(|(k, _)| !k.is_empty() && *k == attr)?;
                 Some(pattern.matches(text))
             }
             // Evaluated fully (no short cut) so a missing attribute on either side always sends
@@ -292,6 +293,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.eval(&[("command", "x")]), None);
+        let empty = fast_condition(
+            &Policy::from_str(
+                r#"forbid (principal, action, resource) when { context[""] like "*" };"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(empty.eval(&[("", "")]), None, "the empty slot is not an attribute");
         assert_eq!(c.eval(&[("command", "x"), ("file_path", "")]), Some(true));
     }
 
