@@ -521,9 +521,10 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
                         let w = s.split_whitespace().next().unwrap_or("");
                         RESERVED_WORDS.contains(&w)
                     });
-            // A carriage return makes the line opaque (the grammar reads it as a blank).
+            // A carriage return makes the line opaque (the grammar reads it as a blank), and so
+            // does a NUL byte (found-nul-in-command).
             assert!(
-                !(plain && all_match && complete && !cmd.contains('\r')),
+                !(plain && all_match && complete && !cmd.contains(['\r', '\0'])),
                 "{cmd:?} (segments {segs:?}) should be pre-approved: {view:?}"
             );
         }

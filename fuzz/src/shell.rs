@@ -44,7 +44,12 @@ fn check_text(text: &str) -> CommandLine {
     check_line(&text, &line);
 
     let again = shell::parse(text);
-    assert!(again == line, "parse is not deterministic for {text:?}:\n{line:?}\n{again:?}");
+    // The parser stops after a wall-clock budget (`PARSE_BUDGET_MS`) and then says so: under
+    // load one of the two calls may run out of time (found-parse-budget-under-load).
+    assert!(
+        again == line || over_budget(&line) || over_budget(&again),
+        "parse is not deterministic for {text:?}:\n{line:?}\n{again:?}"
+    );
     serde_json::to_string(&line).expect("a CommandLine serialises");
 
     if text.len() > MAX_COMMAND_BYTES {
@@ -78,6 +83,11 @@ fn check_generated(generated: &Generated, line: &CommandLine) {
             "the parser missed the write to {SENTINEL_PATH} in {text:?}:\n{line:?}"
         );
     }
+}
+
+/// Whether the parser ran out of its wall-clock budget (the result depends on machine load).
+fn over_budget(line: &CommandLine) -> bool {
+    line.opaque.as_deref().is_some_and(|r| r.contains("gave up"))
 }
 
 /// Invariants of one parse result.
@@ -129,6 +139,9 @@ fn check_wrapped(text: &str, line: &CommandLine) {
     let wrapped_text = format!("bash -c '{}'", text.replace('\'', r"'\''"));
     let wrapped = shell::parse(&wrapped_text);
     check_line(&wrapped_text, &wrapped);
+    if over_budget(line) || over_budget(&wrapped) {
+        return;
+    }
     if line.is_opaque() {
         assert!(
             wrapped.is_opaque(),
