@@ -46,8 +46,11 @@ fn check_text(text: &str) -> CommandLine {
     let again = shell::parse(text);
     // The parser stops after a wall-clock budget (`PARSE_BUDGET_MS`) and then says so: under
     // load one of the two calls may run out of time (found-parse-budget-under-load).
+    // A line opaque for another reason (a NUL byte) keeps that reason when the budget cuts
+    // its parse, so two opaque results may list different commands (found-nul-line-under-load).
+    let both_opaque = line.is_opaque() && again.is_opaque();
     assert!(
-        again == line || over_budget(&line) || over_budget(&again),
+        again == line || over_budget(&line) || over_budget(&again) || both_opaque,
         "parse is not deterministic for {text:?}:\n{line:?}\n{again:?}"
     );
     serde_json::to_string(&line).expect("a CommandLine serialises");
