@@ -36,6 +36,16 @@ fn parse_checked(input: &str) -> CommandLine {
     line
 }
 
+#[test]
+fn a_carriage_return_before_a_comment_is_still_an_opaque_command() {
+    // Found by `parse_never_panics_on_shellish_text`: with the CR read as a newline the rest is
+    // only a comment, which used to leave an opaque line with no command in it.
+    for input in ["\r\t#uvoha${))ojzeyhpsbwzvo EOFowhilecsheu", "\r#x", "ls\r"] {
+        let line = parse_checked(input);
+        assert!(line.opaque.is_some() && !line.commands.is_empty(), "{input:?}: {line:?}");
+    }
+}
+
 /// Shell-flavoured text: metacharacters, quotes, keywords and words.
 fn shellish() -> impl Strategy<Value = String> {
     let token = prop_oneof![

@@ -191,11 +191,17 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
     }
     if command.contains('\r') {
         // The grammar reads a carriage return as a blank; bash keeps it in the word.
+        let why = "the command holds a carriage return";
         let mut line = parse_at(&command.replace('\r', "\n"), depth);
-        line.opaque.get_or_insert_with(|| "the command holds a carriage return".to_owned());
+        line.opaque.get_or_insert_with(|| why.to_owned());
+        // An opaque line always holds a command (a line that is only a comment once the CR is
+        // a newline would otherwise be an opaque line with nothing in it).
+        if line.commands.is_empty() {
+            line.commands.push(opaque_command(command, why));
+        }
         for c in &mut line.commands {
             c.opaque = true;
-            c.opaque_reason.get_or_insert_with(|| "the command holds a carriage return".to_owned());
+            c.opaque_reason.get_or_insert_with(|| why.to_owned());
         }
         return line;
     }
