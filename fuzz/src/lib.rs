@@ -547,7 +547,9 @@ fn check_scope_call(session: &Session, call: &ToolCall) {
 
     let d = evaluate_checked(session, call, &[]);
     let hard = hard_tier_matches(bundle, session.config().read_only, call, &[]);
-    if m && !hard && call_is_valid(bundle, call) {
+    // The hard tier runs before the allowlist and its model here is deliberately narrow: a hard
+    // deny the model does not know (`rm .git/tmp/x`, found-hard-tier-beyond-model) is also right.
+    if m && !hard && call_is_valid(bundle, call) && d.tier() != Some(Tier::Hard) {
         assert_eq!(
             d.reason(),
             "Pre-approved by allowlist",
@@ -1049,9 +1051,9 @@ fn check_envelope(entries: &[DenialEntry]) {
 /// Checks: `strip_controls`, `scan_deny_reason`, `agent_deny_reason`, `denial_envelope`,
 /// `tool_input_preview(_for)`, `scan_secrets` and `blocker_reason` output no C0 control but
 /// tab/newline, no DEL, no C1 (and so no ESC), no invisible format character; `strip_controls`, `redact_secrets` and `scan_deny_reason` are idempotent and a
-/// redacted text has nothing left to find; findings are empty iff nothing changed; caps hold
+/// redacted text has nothing left to find; caps hold
 /// (deny reason 2000, agent reason 500, preview 256, `truncate` its argument) and truncation
-/// keeps a character prefix plus `...`; findings are empty iff the scan changed nothing but the
+/// keeps a character prefix plus `...`; no findings means the scan changed nothing but the
 /// cleaning; no redaction marker is cut in half; the envelope has
 /// exactly one element per entry with every `<`/`>` of the content escaped; a spliced secret
 /// never survives any redacting path.
@@ -1117,13 +1119,11 @@ pub fn sanitize(data: &[u8]) {
     let r = scan_secrets(text);
     let redacted = redact_secrets(text);
     assert_eq!(redacted, r.text);
-    // The scanner cleans first, so "nothing found" means "only cleaning changed the text".
-    assert_eq!(
-        r.findings.is_empty(),
-        redacted == stripped,
-        "findings {:?} disagree with the change",
-        r.findings
-    );
+    // The scanner cleans first, so "nothing found" means "only cleaning changed the text" (a
+    // secret hidden in a removed control string is reported without changing the text).
+    if r.findings.is_empty() {
+        assert_eq!(redacted, stripped, "redaction changed the text without a finding");
+    }
     assert_clean("scan_secrets", &r.text);
     let mut seen = r.findings.clone();
     seen.dedup();
