@@ -1103,7 +1103,9 @@ pub fn sanitize(data: &[u8]) {
         if n <= max {
             assert_eq!(t, text, "truncate changed a short text");
         } else if max <= 3 {
-            assert_eq!(t, text.chars().take(max).collect::<String>());
+            // A plain prefix, unless the cut would split a redaction marker (dropped whole).
+            let prefix = text.chars().take(max).collect::<String>();
+            assert!(t == prefix || (text.contains('[') && prefix.starts_with(&t)), "{t:?}");
         } else {
             let kept = t.strip_suffix("...").expect("a cut text ends with the ellipsis");
             assert!(text.starts_with(kept), "truncate did not keep a prefix");

@@ -20,18 +20,52 @@
 /// ```
 pub fn strip_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    clean_into(text, &mut out, &mut |_| {});
+    out
+}
+
+/// The cleaned text and, for each of its characters, the byte offset in `text` it came from, so
+/// what is found in another view of the text can be redacted where it shows.
+pub(crate) fn strip_controls_mapped(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len());
+    clean_into(text, &mut out, &mut |at| offsets.push(at));
+    (out, offsets)
+}
+
+/// The scanner's raw view: only the control and invisible characters themselves removed (an
+/// `ESC` alone, not the sequence it starts), with source offsets as in [`strip_controls_mapped`].
+/// A secret whose first character an escape would swallow (`ESC A` + `KIA…`) is whole here.
+pub(crate) fn drop_control_chars_mapped(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices().filter(|&(_, c)| shown(c)) {
+        out.push(c);
+        offsets.push(at);
+    }
+    (out, offsets)
+}
+
+/// `shown_at` is told the source offset of every character pushed by the main loop.
+fn clean_into(text: &str, out: &mut String, shown_at: &mut dyn FnMut(usize)) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         match c {
             '\u{1b}' => skip_escape(&mut chars),
             '\u{9b}' => skip_csi(&mut chars),
-            '\t' | '\n' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {}
-            c if is_invisible(c) => {}
-            _ => out.push(c),
+            c if shown(c) => {
+                out.push(c);
+                shown_at(at);
+            }
+            _ => {}
         }
     }
-    out
+}
+
+/// A character cleaning keeps: not a control (tab and newline aside), not invisible.
+fn shown(c: char) -> bool {
+    matches!(c, '\t' | '\n')
+        || !(matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}') || is_invisible(c))
 }
 
 /// The invisible format characters removed by [`strip_controls`]: characters that change how
@@ -82,11 +116,19 @@ pub(crate) fn needs_stripping(text: &str) -> bool {
     })
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+fn peek_char(chars: &mut Chars<'_>) -> Option<char> {
+    chars.peek().map(|&(_, c)| c)
+}
+
+fn next_in(chars: &mut Chars<'_>, lo: char, hi: char) -> bool {
+    chars.next_if(|&(_, c)| (lo..=hi).contains(&c)).is_some()
+}
 
 /// Called just after an `ESC`.
 fn skip_escape(chars: &mut Chars<'_>) {
-    match chars.peek() {
+    match peek_char(chars) {
         None => {}
         Some('[') => {
             chars.next();
@@ -101,10 +143,10 @@ fn skip_escape(chars: &mut Chars<'_>) {
             skip_control_string(chars, false);
         }
         Some(_) => {
-            while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+            while next_in(chars, '\u{20}', '\u{2f}') {}
             // Anything else (another ESC, a control, non-ASCII) is not part of the sequence and
             // is handled by the main loop.
-            chars.next_if(|c| ('\u{30}'..='\u{7e}').contains(c));
+            next_in(chars, '\u{30}', '\u{7e}');
         }
     }
 }
@@ -112,19 +154,19 @@ fn skip_escape(chars: &mut Chars<'_>) {
 /// Called just after `ESC [` or `U+009B`. A malformed sequence ends at the first byte that does
 /// not fit; that byte is left to the main loop.
 fn skip_csi(chars: &mut Chars<'_>) {
-    while chars.next_if(|c| ('\u{30}'..='\u{3f}').contains(c)).is_some() {}
-    while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
-    chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
+    while next_in(chars, '\u{30}', '\u{3f}') {}
+    while next_in(chars, '\u{20}', '\u{2f}') {}
+    next_in(chars, '\u{40}', '\u{7e}');
 }
 
 /// Skips a control string up to and including its terminator (`ESC \`, or BEL for OSC); an
 /// unterminated string runs to the end of the text, which is what a terminal would swallow.
 fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) {
-    while let Some(c) = chars.next() {
+    while let Some((_, c)) = chars.next() {
         if c == '\u{7}' && bel_terminates {
             return;
         }
-        if c == '\u{1b}' && chars.next_if_eq(&'\\').is_some() {
+        if c == '\u{1b}' && next_in(chars, '\\', '\\') {
             return;
         }
     }

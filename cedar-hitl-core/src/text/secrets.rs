@@ -28,7 +28,7 @@
 //! Specific shapes run before `AWS_KEY` so a key embedded in, say, a bearer token is reported as
 //! the larger secret. No pattern matches a marker.
 
-use super::controls::strip_controls;
+use super::controls::{drop_control_chars_mapped, strip_controls_mapped};
 use super::cut::{Ellipsis, cut};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -204,6 +204,9 @@ pub struct Redaction {
 /// // A zero-width space inside a token.
 /// assert_eq!(scan_secrets("ghp_\u{200b}abcdefghijklmnopqrstuvwxyz0123456789").findings,
 ///            vec![SecretKind::GithubToken]);
+/// // Hidden by an unterminated control string: not shown, still reported.
+/// let r = scan_secrets("ok \x1bX AKIAIOSFODNN7EXAMPLE");
+/// assert_eq!((r.text.as_str(), r.findings), ("ok ", vec![SecretKind::AwsKey]));
 /// assert!(scan_secrets("nothing here").findings.is_empty());
 /// ```
 pub fn scan_secrets(text: &str) -> Redaction {
@@ -215,11 +218,67 @@ pub fn scan_secrets(text: &str) -> Redaction {
 const SCAN_MARGIN_CHARS: usize = 64 * 1024;
 
 pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
-    let cleaned = strip_controls(text);
-    // Bound the regex work on huge outputs; the margin keeps straddling secrets whole.
-    let window = cut(&cleaned, max_chars.saturating_add(SCAN_MARGIN_CHARS), Ellipsis::No);
-    let Redaction { text, findings } = redact_clean(&window);
-    Redaction { text: cut(&text, max_chars, Ellipsis::No).into_owned(), findings }
+    let scanned = max_chars.saturating_add(SCAN_MARGIN_CHARS);
+    let (shown, shown_at) = strip_controls_mapped(text);
+    // Secrets in the raw view (only the control characters themselves dropped) are found even
+    // where an escape would swallow part of them (`ESC A` + `KIA…`) or a control string hides
+    // them (an OSC title, an unterminated `ESC X`). They are reported, and whatever of them still
+    // shows is replaced by their marker.
+    let (raw, raw_at) = drop_control_chars_mapped(text);
+    let mut findings = Vec::new();
+    let mut spans: Vec<(usize, usize, SecretKind)> = Vec::new();
+    // Without escape sequences the two views are the same text: the plain scan below is all.
+    let raw = if raw == shown { String::new() } else { raw };
+    let raw = cut(&raw, scanned, Ellipsis::No);
+    // Matches in scan order; a match overlapping an earlier one is part of that secret (as the
+    // plain scan, which replaces in this order, would see it).
+    let mut claimed: Vec<(usize, usize)> = Vec::new();
+    for (kind, re, _) in &patterns().secrets {
+        for m in re.find_iter(&raw) {
+            if claimed.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+                continue;
+            }
+            claimed.push((m.start(), m.end()));
+            let first = raw[..m.start()].chars().count();
+            let last = first + m.as_str().chars().count() - 1;
+            spans.push((raw_at[first], raw_at[last], *kind));
+            if !findings.contains(kind) {
+                findings.push(*kind);
+            }
+        }
+    }
+    let shown = if spans.is_empty() { shown } else { mark_spans(&shown, &shown_at, &spans) };
+    let window = cut(&shown, scanned, Ellipsis::No);
+    let Redaction { text: redacted, findings: more } = redact_clean(&window);
+    for kind in more {
+        if !findings.contains(&kind) {
+            findings.push(kind);
+        }
+    }
+    findings.sort_by_key(|k| SCAN_ORDER.iter().position(|o| o == k));
+    Redaction { text: cut(&redacted, max_chars, Ellipsis::No).into_owned(), findings }
+}
+
+/// `shown` with every run of characters whose source offset lies in a span replaced by that
+/// span's marker (one marker per run).
+fn mark_spans(shown: &str, shown_at: &[usize], spans: &[(usize, usize, SecretKind)]) -> String {
+    let mut out = String::with_capacity(shown.len());
+    let mut open: Option<usize> = None;
+    for (c, &at) in shown.chars().zip(shown_at) {
+        match spans.iter().position(|&(s, e, _)| s <= at && at <= e) {
+            Some(i) => {
+                if open != Some(i) {
+                    out.push_str(&marker(spans[i].2));
+                    open = Some(i);
+                }
+            }
+            None => {
+                out.push(c);
+                open = None;
+            }
+        }
+    }
+    out
 }
 
 /// Redaction only, on text that is already clean.

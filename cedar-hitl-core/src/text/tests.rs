@@ -711,3 +711,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn secrets_an_escape_hides_or_swallows_are_reported_and_never_shown() {
+    // `ESC A` would swallow the key's first letter and leave `KIAIOSFODNN7EXAMPLE` on screen.
+    let r = scan_secrets("key: \x1bAKIAIOSFODNN7EXAMPLE done");
+    assert_eq!(
+        (r.text.as_str(), r.findings.clone()),
+        ("key: [REDACTED-AWS_KEY] done", vec![SecretKind::AwsKey])
+    );
+    // Hidden in an OSC title or after an unterminated `ESC X` / `ESC P`: not shown, reported.
+    for hidden in [
+        "\x1b]0;AKIAIOSFODNN7EXAMPLE\x07ok",
+        "ok\x1bX AKIAIOSFODNN7EXAMPLE",
+        "ok\x1bPq\nAKIAIOSFODNN7EXAMPLE",
+    ] {
+        let r = scan_secrets(hidden);
+        assert_eq!(r.findings, vec![SecretKind::AwsKey], "{hidden:?}");
+        assert!(!r.text.contains("IOSFODNN7"), "{hidden:?} -> {:?}", r.text);
+    }
+    // Partly inside a CSI's parameters: whatever shows of it is the marker.
+    let r = scan_secrets("x \x1b[1AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(r.findings, vec![SecretKind::AwsKey]);
+    assert!(!r.text.contains("IOSFODNN7"), "{:?}", r.text);
+    // A bearer token holding an AWS key is one secret, as in clean text.
+    let r = scan_secrets("\x1b[0mBearer AKIAIOSFODNN7EXAMPLEabcdef");
+    assert_eq!(r.findings, scan_secrets("Bearer AKIAIOSFODNN7EXAMPLEabcdef").findings);
+    assert_eq!(scan_secrets(&r.text), Redaction { text: r.text.clone(), findings: vec![] });
+}
