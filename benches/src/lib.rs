@@ -143,14 +143,6 @@ impl NaiveEngine {
     }
 
     fn tier(&self, set: &PolicySet, tool: &str, input: &Value) -> Option<Vec<String>> {
-        let truthy = |v: Option<&Value>| match v {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(Value::Number(n)) => n.as_f64() != Some(0.0),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(Value::Object(o)) => !o.is_empty(),
-            Some(_) => true,
-        };
         let mut routes = vec![("invoke_tool", format!(r#"Agent::Tool::"{tool}""#), None)];
         if (tool == "Write" || tool == "Edit") && truthy(input.get("file_path")) {
             routes.push((
@@ -301,14 +293,6 @@ impl ParseOnceEngine {
     }
 
     fn requests(&self, tool: &str, input: &Value) -> Option<Vec<Request>> {
-        let truthy = |v: Option<&Value>| match v {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-            Some(Value::String(s)) => !s.is_empty(),
-            Some(Value::Number(n)) => n.as_f64() != Some(0.0),
-            Some(Value::Array(a)) => !a.is_empty(),
-            Some(Value::Object(o)) => !o.is_empty(),
-            Some(_) => true,
-        };
         let base = || {
             vec![
                 ("task_type".to_owned(), RestrictedExpression::new_string(self.task_type.clone())),
@@ -441,4 +425,17 @@ pub fn rss_kib() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4)
+}
+
+/// Python truthiness of a tool-input member, as upstream routing tests it (an absent, null,
+/// false, zero or empty member skips the action): shared by both references.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    }
 }
