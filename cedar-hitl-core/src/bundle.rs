@@ -220,24 +220,36 @@ pub struct PolicyBundleBuilder {
     profile: BuiltinProfile,
 }
 
+/// The default write tools and their path keys.
+const DEFAULT_WRITE_TOOLS: [(&str, &str); 4] = [
+    ("Write", "file_path"),
+    ("Edit", "file_path"),
+    ("MultiEdit", "file_path"),
+    ("NotebookEdit", "notebook_path"),
+];
+
+/// The default shell tools and their command keys.
+const DEFAULT_SHELL_TOOLS: [(&str, &str); 1] = [("Bash", "command")];
+
+fn owned(tools: &[(&str, &str)]) -> Vec<(String, String)> {
+    tools.iter().map(|&(t, k)| (t.to_owned(), k.to_owned())).collect()
+}
+
 fn default_write_tools() -> Vec<(String, String)> {
-    [
-        ("Write", "file_path"),
-        ("Edit", "file_path"),
-        ("MultiEdit", "file_path"),
-        ("NotebookEdit", "notebook_path"),
-    ]
-    .map(|(t, k)| (t.to_owned(), k.to_owned()))
-    .to_vec()
+    owned(&DEFAULT_WRITE_TOOLS)
 }
 
 fn default_shell_tools() -> Vec<(String, String)> {
-    vec![("Bash".to_owned(), "command".to_owned())]
+    owned(&DEFAULT_SHELL_TOOLS)
 }
 
-/// The member a preview of `tool_name` leads with under the default tool maps.
-pub(crate) fn default_lead_key(tool_name: &str) -> Option<String> {
-    lead_key(&default_write_tools(), &default_shell_tools(), tool_name).map(str::to_owned)
+/// The member a preview of `tool_name` leads with under the default tool maps (no allocation).
+pub(crate) fn default_lead_key(tool_name: &str) -> Option<&'static str> {
+    DEFAULT_WRITE_TOOLS
+        .iter()
+        .chain(&DEFAULT_SHELL_TOOLS)
+        .find(|(t, _)| *t == tool_name)
+        .map(|&(_, k)| k)
 }
 
 /// A write tool's path key, else a shell tool's command key.

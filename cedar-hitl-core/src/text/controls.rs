@@ -34,14 +34,15 @@ pub(crate) fn strip_controls_mapped(text: &str) -> (String, Vec<usize>) {
 }
 
 /// The scanner's raw view: only the control and invisible characters themselves removed (an
-/// `ESC` alone, not the sequence it starts), with source offsets as in [`strip_controls_mapped`].
-/// A secret whose first character an escape would swallow (`ESC A` + `KIA…`) is whole here.
-pub(crate) fn drop_control_chars_mapped(text: &str) -> (String, Vec<usize>) {
+/// `ESC` alone, not the sequence it starts), with, for each character, its byte offset in the
+/// view and in `text`. A secret whose first character an escape would swallow (`ESC A` +
+/// `KIA…`) is whole here.
+pub(crate) fn drop_control_chars_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut offsets = Vec::with_capacity(text.len());
     for (at, c) in text.char_indices().filter(|&(_, c)| shown(c)) {
+        offsets.push((out.len(), at));
         out.push(c);
-        offsets.push(at);
     }
     (out, offsets)
 }

@@ -45,8 +45,7 @@ pub fn tool_input_preview(input: &JsonValue) -> String {
 /// assert_eq!(shown.chars().count(), 256);
 /// ```
 pub fn tool_input_preview_for(tool_name: &str, input: &JsonValue) -> String {
-    let lead = crate::bundle::default_lead_key(tool_name);
-    preview(input, lead.as_deref())
+    preview(input, crate::bundle::default_lead_key(tool_name))
 }
 
 /// The preview with `lead_key` (the path or command member) first; see [`tool_input_preview_for`].

@@ -28,7 +28,9 @@
 //! Specific shapes run before `AWS_KEY` so a key embedded in, say, a bearer token is reported as
 //! the larger secret. No pattern matches a marker.
 
-use super::controls::{drop_control_chars_mapped, strip_controls_mapped};
+use super::controls::{
+    drop_control_chars_mapped, needs_stripping, strip_controls, strip_controls_mapped,
+};
 use super::cut::{Ellipsis, cut};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -219,35 +221,43 @@ const SCAN_MARGIN_CHARS: usize = 64 * 1024;
 
 pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
     let scanned = max_chars.saturating_add(SCAN_MARGIN_CHARS);
-    let (shown, shown_at) = strip_controls_mapped(text);
+    let shown = strip_controls(text);
+    let mut findings = Vec::new();
+    let mut spans: Vec<(usize, usize, SecretKind)> = Vec::new();
     // Secrets in the raw view (only the control characters themselves dropped) are found even
     // where an escape would swallow part of them (`ESC A` + `KIA…`) or a control string hides
     // them (an OSC title, an unterminated `ESC X`). They are reported, and whatever of them still
-    // shows is replaced by their marker.
-    let (raw, raw_at) = drop_control_chars_mapped(text);
-    let mut findings = Vec::new();
-    let mut spans: Vec<(usize, usize, SecretKind)> = Vec::new();
-    // Without escape sequences the two views are the same text: the plain scan below is all.
-    let raw = if raw == shown { String::new() } else { raw };
-    let raw = cut(&raw, scanned, Ellipsis::No);
-    // Matches in scan order; a match overlapping an earlier one is part of that secret (as the
-    // plain scan, which replaces in this order, would see it).
-    let mut claimed: Vec<(usize, usize)> = Vec::new();
-    for (kind, re, _) in &patterns().secrets {
-        for m in re.find_iter(&raw) {
-            if claimed.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
-                continue;
-            }
-            claimed.push((m.start(), m.end()));
-            let first = raw[..m.start()].chars().count();
-            let last = first + m.as_str().chars().count() - 1;
-            spans.push((raw_at[first], raw_at[last], *kind));
-            if !findings.contains(kind) {
-                findings.push(*kind);
+    // shows is replaced by their marker. Text without control characters has no second view.
+    if needs_stripping(text) {
+        let (raw, raw_at) = drop_control_chars_mapped(text);
+        if raw != shown {
+            let raw = cut(&raw, scanned, Ellipsis::No);
+            // Source offset of the raw character starting at `byte`.
+            let source = |byte: usize| raw_at[raw_at.partition_point(|&(b, _)| b < byte)].1;
+            // Matches in scan order; a match overlapping an earlier one is part of that secret
+            // (as the plain scan, which replaces in this order, would see it).
+            let mut claimed: Vec<(usize, usize)> = Vec::new();
+            for (kind, re, _) in &patterns().secrets {
+                for m in re.find_iter(&raw) {
+                    if claimed.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+                        continue;
+                    }
+                    claimed.push((m.start(), m.end()));
+                    let last = m.end() - m.as_str().chars().next_back().map_or(0, char::len_utf8);
+                    spans.push((source(m.start()), source(last), *kind));
+                    if !findings.contains(kind) {
+                        findings.push(*kind);
+                    }
+                }
             }
         }
     }
-    let shown = if spans.is_empty() { shown } else { mark_spans(&shown, &shown_at, &spans) };
+    let shown = if spans.is_empty() {
+        shown
+    } else {
+        let (shown, shown_at) = strip_controls_mapped(text);
+        mark_spans(&shown, &shown_at, &spans)
+    };
     let window = cut(&shown, scanned, Ellipsis::No);
     let Redaction { text: redacted, findings: more } = redact_clean(&window);
     for kind in more {
