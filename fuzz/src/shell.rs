@@ -44,8 +44,10 @@ fn check_text(text: &str) -> CommandLine {
     check_line(&text, &line);
 
     let again = shell::parse(text);
-    // The parser stops after a wall-clock budget (`PARSE_BUDGET_MS`) and then says so: under
-    // load one of the two calls may run out of time (found-parse-budget-under-load).
+    // The parser stops after a CPU-time budget (`PARSE_BUDGET_MS`) and then says so. It was a
+    // wall-clock budget, and under load one of the two calls ran out of time
+    // (found-parse-budget-under-load); CPU time still varies a little, so a line near the
+    // budget may be cut on one call only.
     // A line opaque for another reason (a NUL byte) keeps that reason when the budget cuts
     // its parse, so two opaque results may list different commands (found-nul-line-under-load).
     let both_opaque = line.is_opaque() && again.is_opaque();
@@ -88,7 +90,7 @@ fn check_generated(generated: &Generated, line: &CommandLine) {
     }
 }
 
-/// Whether the parser ran out of its wall-clock budget (the result depends on machine load).
+/// Whether the parser ran out of its CPU-time budget (a line near it may be cut on one call only).
 fn over_budget(line: &CommandLine) -> bool {
     line.opaque.as_deref().is_some_and(|r| r.contains("gave up"))
 }

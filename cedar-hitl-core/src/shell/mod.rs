@@ -9,6 +9,7 @@
 //! cannot fully see is **opaque**: no approval scope ever pre-approves it, and rules can test it.
 //! See `docs/shell.md` for what is understood and what is not.
 
+mod budget;
 mod lower;
 mod models;
 mod paths;
@@ -31,8 +32,10 @@ pub const MAX_COMMAND_BYTES: usize = 16 * 1024;
 pub const MAX_WRAPPER_DEPTH: usize = 8;
 /// The most simple commands one command line may lower to; past it the line is opaque.
 pub const MAX_SIMPLE_COMMANDS: usize = 512;
-/// The longest the grammar may work on one command, in milliseconds; past it the command is
-/// opaque. (The size cap keeps ordinary parses far below it: about 70 ns per byte.)
+/// The most CPU time the grammar may spend on one command, in milliseconds of the parsing
+/// thread's CPU time (wall time where the platform has no per-thread clock); past it the command
+/// is opaque. CPU time, so a loaded host does not change the result (docs/shell.md, "Time
+/// bound"). The size cap keeps ordinary parses far below it: about 70 ns per byte.
 pub const PARSE_BUDGET_MS: u64 = 250;
 
 /// Who runs a simple command.
@@ -220,10 +223,10 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         }
         let parser = slot.as_mut()?;
         parser.reset();
-        let started = std::time::Instant::now();
-        let budget = std::time::Duration::from_millis(PARSE_BUDGET_MS);
+        let mut budget =
+            budget::ParseBudget::new(std::time::Duration::from_millis(PARSE_BUDGET_MS));
         // The callback returns true to cancel the parse.
-        let mut over_budget = |_: &tree_sitter::ParseState| started.elapsed() > budget;
+        let mut over_budget = |_: &tree_sitter::ParseState| budget.spent();
         let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
         let bytes = command.as_bytes();
         parser.parse_with_options(
@@ -235,7 +238,9 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
     let Some(tree) = tree else {
         return opaque_line(
             command,
-            format!("the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms)"),
+            format!(
+                "the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms of CPU time)"
+            ),
         );
     };
     let lowered = lower::lower(tree.root_node(), command);
