@@ -246,6 +246,13 @@ const HAND: &[&str] = &[
     "a {fd}>out",
     "a >| out x",
     "a <> out",
+    // `<>` where the grammar has no such operator (fuzz finding 4): before the program word,
+    // after another redirection, with a descriptor, and inside `bash -c`.
+    ">out1 <>out2 a x",
+    "a <>out x",
+    "2<>out a x",
+    "bash -c 'a >out1 <>out2 x'",
+    "if >out1 <>out2 a; then b; fi",
     "a 2>&- x",
     "a >out1 x 2>out2 y",
     // --- wrappers and modelled programs (stubs: they never run their arguments)

@@ -9,6 +9,13 @@ fn main() {
         "session_evaluate" => cedar_hitl_fuzz::session_evaluate(&data),
         "sanitize" => cedar_hitl_fuzz::sanitize(&data),
         "canonical" => cedar_hitl_fuzz::canonical(&data),
+        "shell_parse" => {
+            if cedar_hitl_fuzz::shell_grammar::is_grammar_mode(&data) {
+                let generated = cedar_hitl_fuzz::shell_grammar::Gen::new(&data[1..]).command_line();
+                eprintln!("generated line: {:?}", generated.text);
+            }
+            cedar_hitl_fuzz::shell::shell_parse(&data)
+        }
         t => panic!("unknown target {t}"),
     }
     println!("ok");

@@ -49,7 +49,7 @@ struct Input {
 }
 
 pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
-    let mut l = Lowerer { src, out: Lowered::default() };
+    let mut l = Lowerer { src, out: Lowered::default(), read_write_at: Vec::new() };
     l.visit(root, Input::default(), 0);
     l.out
 }
@@ -57,6 +57,8 @@ pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
 struct Lowerer<'s> {
     src: &'s str,
     out: Lowered,
+    /// Start bytes of `>file` redirections that follow a stray `<`: bash's `<>file`.
+    read_write_at: Vec<usize>,
 }
 
 /// Reserved words that cannot start a simple command.
@@ -111,6 +113,7 @@ impl Lowerer<'_> {
                     .named_children(&mut cursor)
                     .filter(|c| c.kind() == "herestring_redirect")
                     .collect();
+                self.stray_redirect_errors(node, main, depth);
                 for r in redirects.into_iter().chain(extra) {
                     self.redirect(r, main, depth);
                 }
@@ -354,6 +357,44 @@ impl Lowerer<'_> {
         Some(index)
     }
 
+    /// Error nodes the grammar leaves beside a statement's redirections. The one bash form it
+    /// cannot read there is `cmd <>file`: an error holding `<` right before the `>file`
+    /// redirection, which `redirect` then records as `<>`. Anything else is unreadable, and
+    /// the redirections the grammar buried inside the error are still recorded.
+    fn stray_redirect_errors(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        for (i, c) in children.iter().enumerate() {
+            if !(c.is_error() || c.is_missing()) {
+                continue;
+            }
+            let next = children.get(i + 1);
+            let read_write = text(*c, self.src) == "<"
+                && next.is_some_and(|n| {
+                    n.kind() == "file_redirect"
+                        && n.start_byte() == c.end_byte()
+                        && text(*n, self.src).starts_with('>')
+                        && !text(*n, self.src).starts_with(">>")
+                        && !text(*n, self.src).starts_with(">&")
+                        && !text(*n, self.src).starts_with(">|")
+                });
+            match next {
+                Some(n) if read_write => self.read_write_at.push(n.start_byte()),
+                _ => {
+                    self.opaque("the bash parser could not read part of the command");
+                    let mut inner = c.walk();
+                    let buried: Vec<Node<'_>> = c
+                        .named_children(&mut inner)
+                        .filter(|r| matches!(r.kind(), "file_redirect" | "herestring_redirect"))
+                        .collect();
+                    for r in buried {
+                        self.redirect(r, owner, depth);
+                    }
+                }
+            }
+        }
+    }
+
     fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
         match node.kind() {
             "file_redirect" => {
@@ -374,12 +415,25 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                // The grammar has no `<>` (open for reading and writing): it reads the `<` or
+                // the `>` as an error node inside the redirection, so the operator is every
+                // token but the descriptor and the destination, error nodes included.
                 let mut op = String::new();
+                let mut unreadable = false;
                 let mut cursor = node.walk();
                 for c in node.children(&mut cursor) {
-                    if !c.is_named() {
+                    if c.is_error() || c.is_missing() {
+                        unreadable = true;
+                        op.push_str(text(c, self.src).trim());
+                    } else if !c.is_named() {
                         op.push_str(text(c, self.src));
                     }
+                }
+                if op == ">" && self.read_write_at.contains(&node.start_byte()) {
+                    op.insert(0, '<');
+                }
+                if unreadable && op != "<>" {
+                    self.opaque("the bash parser could not read a redirection");
                 }
                 let mut c = node.walk();
                 let dests: Vec<Node<'_>> =
