@@ -8,10 +8,12 @@ use crate::rules::Rule;
 use crate::shell::{PathFacts, SimpleCommand};
 use cedar_policy::{
     ActionConstraint, Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid, Policy,
-    PolicyId, PolicySet, Request, ResourceConstraint, RestrictedExpression,
+    PolicyId, PolicySet, Request, ResourceConstraint,
 };
-use std::collections::HashMap;
+use cedar_policy_core::ast;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// The three Cedar actions a tool call can trigger.
@@ -285,10 +287,9 @@ impl Subject<'_> {
     }
 }
 
-fn string_set<'a>(items: impl IntoIterator<Item = &'a String>) -> RestrictedExpression {
-    RestrictedExpression::new_set(
-        items.into_iter().map(|s| RestrictedExpression::new_string(s.clone())),
-    )
+/// A context string set as Cedar's own value (no expression to evaluate).
+fn string_set<'a>(items: impl IntoIterator<Item = &'a String>) -> ast::Value {
+    ast::Value::set_of_lits(items.into_iter().map(|s| ast::Literal::from(s.as_str())), None)
 }
 
 /// What one tier evaluation found.
@@ -315,45 +316,50 @@ fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request,
         Action::WriteFile => n.file.clone(),
         Action::ExecuteBash => n.command.clone(),
     };
-    let mut pairs = vec![
-        ("task_type".to_owned(), RestrictedExpression::new_string(f.principal.to_owned())),
-        ("repo".to_owned(), RestrictedExpression::new_string(f.repo.to_owned())),
-        ("read_only".to_owned(), RestrictedExpression::new_bool(f.read_only)),
-    ];
-    let s = |k: &str, v: &str| (k.to_owned(), RestrictedExpression::new_string(v.to_owned()));
+    // The context is built as Cedar values directly: `Context::from_pairs` would evaluate one
+    // restricted expression per attribute, which cost about a quarter of a Bash decision.
+    // `tests::direct_context_equals_from_pairs` proves both give the same context.
+    let mut attrs: BTreeMap<_, ast::Value> = BTreeMap::new();
+    let mut s = |k: &str, v: ast::Value| {
+        attrs.insert(k.into(), v);
+    };
+    let text = |v: &str| ast::Value::from(v);
+    s("task_type", text(f.principal));
+    s("repo", text(f.repo));
+    s("read_only", ast::Value::from(f.read_only));
     match subject {
         Subject::Tool => {}
-        Subject::Write { file_path, facts, via } => pairs.extend([
-            s("file_path", file_path),
-            s("tool", f.tool_name),
-            s("via", via),
-            s("path", &facts.path),
-            s("path_lower", &facts.path_lower),
-            s("basename", &facts.basename),
-            s("basename_lower", &facts.basename_lower),
-            s("extension", &facts.extension),
-            ("components".to_owned(), string_set(&facts.components)),
-            ("path_classes".to_owned(), string_set(&facts.classes)),
-        ]),
-        Subject::Bash { command, unit } => pairs.extend([
-            s("command", command),
-            s("program", &unit.program),
-            s("subcommand", &unit.subcommand),
-            ("args".to_owned(), string_set(unit.argv.iter().skip(1))),
-            ("flags".to_owned(), string_set(&unit.flags)),
-            ("positionals".to_owned(), string_set(&unit.positionals)),
-            ("paths".to_owned(), string_set(&unit.paths)),
-            ("path_classes".to_owned(), string_set(&unit.path_classes)),
-            ("effects".to_owned(), string_set(&unit.effects)),
-            ("refs".to_owned(), string_set(&unit.refs)),
-            ("wrappers".to_owned(), string_set(&unit.wrappers)),
-            ("assignments".to_owned(), string_set(&unit.assignments)),
-            ("dynamic".to_owned(), RestrictedExpression::new_bool(unit.dynamic)),
-            ("opaque".to_owned(), RestrictedExpression::new_bool(unit.opaque)),
-            s("normalized", &unit.normalized),
-        ]),
+        Subject::Write { file_path, facts, via } => {
+            s("file_path", text(file_path));
+            s("tool", text(f.tool_name));
+            s("via", text(via));
+            s("path", text(&facts.path));
+            s("path_lower", text(&facts.path_lower));
+            s("basename", text(&facts.basename));
+            s("basename_lower", text(&facts.basename_lower));
+            s("extension", text(&facts.extension));
+            s("components", string_set(&facts.components));
+            s("path_classes", string_set(&facts.classes));
+        }
+        Subject::Bash { command, unit } => {
+            s("command", text(command));
+            s("program", text(&unit.program));
+            s("subcommand", text(&unit.subcommand));
+            s("args", string_set(unit.argv.iter().skip(1)));
+            s("flags", string_set(&unit.flags));
+            s("positionals", string_set(&unit.positionals));
+            s("paths", string_set(&unit.paths));
+            s("path_classes", string_set(&unit.path_classes));
+            s("effects", string_set(&unit.effects));
+            s("refs", string_set(&unit.refs));
+            s("wrappers", string_set(&unit.wrappers));
+            s("assignments", string_set(&unit.assignments));
+            s("dynamic", ast::Value::from(unit.dynamic));
+            s("opaque", ast::Value::from(unit.opaque));
+            s("normalized", text(&unit.normalized));
+        }
     }
-    let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
+    let context = Context::from(ast::Context::Value(Arc::new(attrs)));
     Request::new(principal, n.actions[action as usize].clone(), resource, context, None)
         .map_err(|e| e.to_string())
 }
@@ -497,6 +503,53 @@ mod tests {
         assert!(p.sets.is_empty() && p.matched.is_empty(), "{:?}", ids(&p.matched));
     }
 
+    /// How the context was built before: one restricted expression per attribute, evaluated
+    /// by `Context::from_pairs`. The oracle of `direct_context_equals_from_pairs`.
+    fn context_by_pairs(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Context {
+        use cedar_policy::RestrictedExpression as R;
+        let set =
+            |items: Vec<&String>| R::new_set(items.into_iter().map(|s| R::new_string(s.clone())));
+        let s = |k: &str, v: &str| (k.to_owned(), R::new_string(v.to_owned()));
+        let mut pairs = vec![
+            s("task_type", f.principal),
+            s("repo", f.repo),
+            ("read_only".to_owned(), R::new_bool(f.read_only)),
+        ];
+        match subject {
+            Subject::Tool => {}
+            Subject::Write { file_path, facts, via } => pairs.extend([
+                s("file_path", file_path),
+                s("tool", f.tool_name),
+                s("via", via),
+                s("path", &facts.path),
+                s("path_lower", &facts.path_lower),
+                s("basename", &facts.basename),
+                s("basename_lower", &facts.basename_lower),
+                s("extension", &facts.extension),
+                ("components".to_owned(), set(facts.components.iter().collect())),
+                ("path_classes".to_owned(), set(facts.classes.iter().collect())),
+            ]),
+            Subject::Bash { command, unit } => pairs.extend([
+                s("command", command),
+                s("program", &unit.program),
+                s("subcommand", &unit.subcommand),
+                ("args".to_owned(), set(unit.argv.iter().skip(1).collect())),
+                ("flags".to_owned(), set(unit.flags.iter().collect())),
+                ("positionals".to_owned(), set(unit.positionals.iter().collect())),
+                ("paths".to_owned(), set(unit.paths.iter().collect())),
+                ("path_classes".to_owned(), set(unit.path_classes.iter().collect())),
+                ("effects".to_owned(), set(unit.effects.iter().collect())),
+                ("refs".to_owned(), set(unit.refs.iter().collect())),
+                ("wrappers".to_owned(), set(unit.wrappers.iter().collect())),
+                ("assignments".to_owned(), set(unit.assignments.iter().collect())),
+                ("dynamic".to_owned(), R::new_bool(unit.dynamic)),
+                ("opaque".to_owned(), R::new_bool(unit.opaque)),
+                s("normalized", &unit.normalized),
+            ]),
+        }
+        Context::from_pairs(pairs).unwrap()
+    }
+
     proptest! {
         #[test]
         fn sliced_evaluation_matches_whole_tier(
@@ -524,6 +577,32 @@ mod tests {
                 let sliced = evaluate_tier(&tier.slices, actions, &facts, false).unwrap();
                 prop_assert!(sliced.errors.is_empty());
                 prop_assert_eq!(sliced.positions, whole_tier(&tier.rules, &tier_policy_set(&text), actions, &facts));
+            }
+        }
+            /// The context built as Cedar values equals the one `Context::from_pairs` evaluates from
+        /// restricted expressions (the way it was built before): same keys, same values.
+        #[test]
+        fn direct_context_equals_from_pairs(
+            parts in prop::collection::vec(prop_oneof![
+                Just("git push --force origin main"), Just("rm -rf /"), Just(" > .env"),
+                Just("sudo env X=1 "), Just("'a b'"), Just("\"$(ls)\""), Just("é"), Just("\\"),
+                Just("\\*"), Just(";"), Just("|"), Just("-x"), Just("--y=z"), Just("~/.ssh/id"),
+                Just("\u{0}"), Just("\u{202e}"), Just(" a a a"), Just("tee -a f"),
+            ], 0..6),
+            read_only in any::<bool>(),
+            principal in "[a-z_é]{0,6}",
+        ) {
+            let command = parts.concat();
+            let line = crate::shell::parse(&command);
+            let path = PathFacts::of(&command);
+            let mut subjects: Vec<Subject<'_>> = vec![Subject::Tool, Subject::Write { file_path: &command, facts: &path, via: "tool" }];
+            subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command: &command, unit }));
+            subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: &w.via }));
+            let facts = RequestFacts { principal: &principal, repo: "o/r", read_only, tool_name: "Bash" };
+            for subject in &subjects {
+                let direct = build_request(subject, &facts).unwrap();
+                let reference = context_by_pairs(subject, &facts);
+                prop_assert_eq!(direct.context(), Some(&reference));
             }
         }
     }
