@@ -287,9 +287,78 @@ impl Subject<'_> {
     }
 }
 
-/// A context string set as Cedar's own value (no expression to evaluate).
-fn string_set<'a>(items: impl IntoIterator<Item = &'a String>) -> ast::Value {
-    ast::Value::set_of_lits(items.into_iter().map(|s| ast::Literal::from(s.as_str())), None)
+/// Receives a request's context attributes as typed values. The attribute list is written once
+/// (`context_attributes`); the engine builds Cedar values from it, and a test builds Cedar
+/// restricted expressions from it to prove both give the same context.
+pub(crate) trait ContextSink<'a> {
+    fn text(&mut self, key: &'static str, value: &'a str);
+    fn set(&mut self, key: &'static str, values: impl Iterator<Item = &'a String>);
+    fn flag(&mut self, key: &'static str, value: bool);
+}
+
+/// Every context attribute of one evaluation (docs/rules.md lists them for rule authors).
+pub(crate) fn context_attributes<'a>(
+    subject: &Subject<'a>,
+    f: &RequestFacts<'a>,
+    out: &mut impl ContextSink<'a>,
+) {
+    out.text("task_type", f.principal);
+    out.text("repo", f.repo);
+    out.flag("read_only", f.read_only);
+    match *subject {
+        Subject::Tool => {}
+        Subject::Write { file_path, facts, via } => {
+            out.text("file_path", file_path);
+            out.text("tool", f.tool_name);
+            out.text("via", via);
+            for (key, value) in [
+                ("path", &facts.path),
+                ("path_lower", &facts.path_lower),
+                ("basename", &facts.basename),
+                ("basename_lower", &facts.basename_lower),
+                ("extension", &facts.extension),
+            ] {
+                out.text(key, value);
+            }
+            out.set("components", facts.components.iter());
+            out.set("path_classes", facts.classes.iter());
+        }
+        Subject::Bash { command, unit } => {
+            out.text("command", command);
+            out.text("program", &unit.program);
+            out.text("subcommand", &unit.subcommand);
+            out.set("args", unit.argv.iter().skip(1));
+            out.set("flags", unit.flags.iter());
+            out.set("positionals", unit.positionals.iter());
+            out.set("paths", unit.paths.iter());
+            out.set("path_classes", unit.path_classes.iter());
+            out.set("effects", unit.effects.iter());
+            out.set("refs", unit.refs.iter());
+            out.set("wrappers", unit.wrappers.iter());
+            out.set("assignments", unit.assignments.iter());
+            out.flag("dynamic", unit.dynamic);
+            out.flag("opaque", unit.opaque);
+            out.text("normalized", &unit.normalized);
+        }
+    }
+}
+
+/// The context as Cedar values, built directly: `Context::from_pairs` would evaluate one
+/// restricted expression per attribute, which cost about a quarter of a Bash decision.
+/// (`K` is Cedar's attribute-name type, inferred where the context is made.)
+struct CedarValues<K>(BTreeMap<K, ast::Value>);
+
+impl<'a, K: Ord + From<&'static str>> ContextSink<'a> for CedarValues<K> {
+    fn text(&mut self, key: &'static str, value: &'a str) {
+        self.0.insert(key.into(), ast::Value::from(value));
+    }
+    fn set(&mut self, key: &'static str, values: impl Iterator<Item = &'a String>) {
+        let lits = values.map(|v| ast::Literal::from(v.as_str()));
+        self.0.insert(key.into(), ast::Value::set_of_lits(lits, None));
+    }
+    fn flag(&mut self, key: &'static str, value: bool) {
+        self.0.insert(key.into(), ast::Value::from(value));
+    }
 }
 
 /// What one tier evaluation found.
@@ -316,50 +385,10 @@ fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request,
         Action::WriteFile => n.file.clone(),
         Action::ExecuteBash => n.command.clone(),
     };
-    // The context is built as Cedar values directly: `Context::from_pairs` would evaluate one
-    // restricted expression per attribute, which cost about a quarter of a Bash decision.
-    // `tests::direct_context_equals_from_pairs` proves both give the same context.
-    let mut attrs: BTreeMap<_, ast::Value> = BTreeMap::new();
-    let mut s = |k: &str, v: ast::Value| {
-        attrs.insert(k.into(), v);
-    };
-    let text = |v: &str| ast::Value::from(v);
-    s("task_type", text(f.principal));
-    s("repo", text(f.repo));
-    s("read_only", ast::Value::from(f.read_only));
-    match subject {
-        Subject::Tool => {}
-        Subject::Write { file_path, facts, via } => {
-            s("file_path", text(file_path));
-            s("tool", text(f.tool_name));
-            s("via", text(via));
-            s("path", text(&facts.path));
-            s("path_lower", text(&facts.path_lower));
-            s("basename", text(&facts.basename));
-            s("basename_lower", text(&facts.basename_lower));
-            s("extension", text(&facts.extension));
-            s("components", string_set(&facts.components));
-            s("path_classes", string_set(&facts.classes));
-        }
-        Subject::Bash { command, unit } => {
-            s("command", text(command));
-            s("program", text(&unit.program));
-            s("subcommand", text(&unit.subcommand));
-            s("args", string_set(unit.argv.iter().skip(1)));
-            s("flags", string_set(&unit.flags));
-            s("positionals", string_set(&unit.positionals));
-            s("paths", string_set(&unit.paths));
-            s("path_classes", string_set(&unit.path_classes));
-            s("effects", string_set(&unit.effects));
-            s("refs", string_set(&unit.refs));
-            s("wrappers", string_set(&unit.wrappers));
-            s("assignments", string_set(&unit.assignments));
-            s("dynamic", ast::Value::from(unit.dynamic));
-            s("opaque", ast::Value::from(unit.opaque));
-            s("normalized", text(&unit.normalized));
-        }
-    }
-    let context = Context::from(ast::Context::Value(Arc::new(attrs)));
+    // `tests::direct_context_equals_from_pairs` proves this equals Cedar's own construction.
+    let mut values = CedarValues(BTreeMap::new());
+    context_attributes(subject, f, &mut values);
+    let context = Context::from(ast::Context::Value(Arc::new(values.0)));
     Request::new(principal, n.actions[action as usize].clone(), resource, context, None)
         .map_err(|e| e.to_string())
 }
@@ -505,49 +534,27 @@ mod tests {
 
     /// How the context was built before: one restricted expression per attribute, evaluated
     /// by `Context::from_pairs`. The oracle of `direct_context_equals_from_pairs`.
-    fn context_by_pairs(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Context {
-        use cedar_policy::RestrictedExpression as R;
-        let set =
-            |items: Vec<&String>| R::new_set(items.into_iter().map(|s| R::new_string(s.clone())));
-        let s = |k: &str, v: &str| (k.to_owned(), R::new_string(v.to_owned()));
-        let mut pairs = vec![
-            s("task_type", f.principal),
-            s("repo", f.repo),
-            ("read_only".to_owned(), R::new_bool(f.read_only)),
-        ];
-        match subject {
-            Subject::Tool => {}
-            Subject::Write { file_path, facts, via } => pairs.extend([
-                s("file_path", file_path),
-                s("tool", f.tool_name),
-                s("via", via),
-                s("path", &facts.path),
-                s("path_lower", &facts.path_lower),
-                s("basename", &facts.basename),
-                s("basename_lower", &facts.basename_lower),
-                s("extension", &facts.extension),
-                ("components".to_owned(), set(facts.components.iter().collect())),
-                ("path_classes".to_owned(), set(facts.classes.iter().collect())),
-            ]),
-            Subject::Bash { command, unit } => pairs.extend([
-                s("command", command),
-                s("program", &unit.program),
-                s("subcommand", &unit.subcommand),
-                ("args".to_owned(), set(unit.argv.iter().skip(1).collect())),
-                ("flags".to_owned(), set(unit.flags.iter().collect())),
-                ("positionals".to_owned(), set(unit.positionals.iter().collect())),
-                ("paths".to_owned(), set(unit.paths.iter().collect())),
-                ("path_classes".to_owned(), set(unit.path_classes.iter().collect())),
-                ("effects".to_owned(), set(unit.effects.iter().collect())),
-                ("refs".to_owned(), set(unit.refs.iter().collect())),
-                ("wrappers".to_owned(), set(unit.wrappers.iter().collect())),
-                ("assignments".to_owned(), set(unit.assignments.iter().collect())),
-                ("dynamic".to_owned(), R::new_bool(unit.dynamic)),
-                ("opaque".to_owned(), R::new_bool(unit.opaque)),
-                s("normalized", &unit.normalized),
-            ]),
+    struct RestrictedPairs(Vec<(String, cedar_policy::RestrictedExpression)>);
+
+    impl<'a> ContextSink<'a> for RestrictedPairs {
+        fn text(&mut self, key: &'static str, value: &'a str) {
+            let v = cedar_policy::RestrictedExpression::new_string(value.to_owned());
+            self.0.push((key.to_owned(), v));
         }
-        Context::from_pairs(pairs).unwrap()
+        fn set(&mut self, key: &'static str, values: impl Iterator<Item = &'a String>) {
+            use cedar_policy::RestrictedExpression as R;
+            let v = R::new_set(values.map(|s| R::new_string(s.clone())));
+            self.0.push((key.to_owned(), v));
+        }
+        fn flag(&mut self, key: &'static str, value: bool) {
+            self.0.push((key.to_owned(), cedar_policy::RestrictedExpression::new_bool(value)));
+        }
+    }
+
+    fn context_by_pairs(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Context {
+        let mut pairs = RestrictedPairs(Vec::new());
+        context_attributes(subject, f, &mut pairs);
+        Context::from_pairs(pairs.0).unwrap()
     }
 
     proptest! {
