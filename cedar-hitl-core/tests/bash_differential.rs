@@ -253,6 +253,11 @@ const HAND: &[&str] = &[
     "2<>out a x",
     "bash -c 'a >out1 <>out2 x'",
     "if >out1 <>out2 a; then b; fi",
+    "a x 0<>out",
+    "a x 0<>out && b",
+    "a x {fd}<>out",
+    "a x0<>out",
+    "a \"0\"<>out",
     "a 2>&- x",
     "a >out1 x 2>out2 y",
     // --- wrappers and modelled programs (stubs: they never run their arguments)

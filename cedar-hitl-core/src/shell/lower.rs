@@ -379,7 +379,10 @@ impl Lowerer<'_> {
                         && !text(*n, self.src).starts_with(">|")
                 });
             match next {
-                Some(n) if read_write => self.read_write_at.push(n.start_byte()),
+                Some(n) if read_write => {
+                    self.read_write_at.push(n.start_byte());
+                    self.drop_glued_descriptor(c.start_byte(), owner);
+                }
                 _ => {
                     self.opaque("the bash parser could not read part of the command");
                     let mut inner = c.walk();
@@ -392,6 +395,25 @@ impl Lowerer<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// In `cat 0<>f` / `cat {fd}<>f` the grammar reads the descriptor as the command's last
+    /// word; glued to the `<>` it is the redirection's descriptor, not an argument.
+    fn drop_glued_descriptor(&mut self, operator_start: usize, owner: Option<usize>) {
+        let Some(i) = owner else { return };
+        let before = &self.src[..operator_start];
+        let words = &mut self.out.commands[i].words;
+        let Some(last) = words.last() else { return };
+        let t = last.text.as_str();
+        let is_descriptor = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+            || t.len() > 2
+                && t.starts_with('{')
+                && t.ends_with('}')
+                && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let glued = before.strip_suffix(t).is_some_and(|rest| rest.ends_with([' ', '\t']));
+        if is_descriptor && glued && words.len() > 1 {
+            words.pop();
         }
     }
 
