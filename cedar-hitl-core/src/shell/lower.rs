@@ -61,6 +61,14 @@ struct Lowerer<'s> {
     read_write_at: Vec<usize>,
 }
 
+/// `{name}`: a descriptor bash allocates and stores in `name` (`cmd {fd}>out`).
+fn is_fd_name(t: &str) -> bool {
+    t.len() > 2
+        && t.starts_with('{')
+        && t.ends_with('}')
+        && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Reserved words that cannot start a simple command.
 const RESERVED: [&str; 9] = ["fi", "done", "then", "else", "elif", "do", "esac", "}", "in"];
 const WRITE_OPS: [&str; 6] = [">", ">>", ">|", "&>", "&>>", "<>"];
@@ -406,11 +414,7 @@ impl Lowerer<'_> {
         let words = &mut self.out.commands[i].words;
         let Some(last) = words.last() else { return };
         let t = last.text.as_str();
-        let is_descriptor = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
-            || t.len() > 2
-                && t.starts_with('{')
-                && t.ends_with('}')
-                && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let is_descriptor = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) || is_fd_name(t);
         let glued = before.strip_suffix(t).is_some_and(|rest| rest.ends_with([' ', '\t']));
         if is_descriptor && glued && words.len() > 1 {
             words.pop();
@@ -426,12 +430,7 @@ impl Lowerer<'_> {
                     let words = &mut self.out.commands[i].words;
                     if let Some(last) = words.last() {
                         let t = &last.text;
-                        let is_fd_name = t.len() > 2
-                            && t.starts_with('{')
-                            && t.ends_with('}')
-                            && t[1..t.len() - 1]
-                                .chars()
-                                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                        let is_fd_name = is_fd_name(t);
                         if is_fd_name && words.len() > 1 && before.ends_with(t.as_str()) {
                             words.pop();
                         }
