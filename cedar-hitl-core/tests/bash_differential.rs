@@ -260,6 +260,12 @@ const HAND: &[&str] = &[
     "a \"0\"<>out",
     "a 2>&- x",
     "a >out1 x 2>out2 y",
+    // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar
+    // runs past bash's closing quote (fuzz finding 5) it is opaque (exempt).
+    "a $'\\\\' x",
+    "a $'it\\'s' y",
+    "a $'x\\\\\\'y' z",
+    "a $'\\\\' x # it's\nb y",
     // --- wrappers and modelled programs (stubs: they never run their arguments)
     "sudo a x",
     "sudo -u root a",

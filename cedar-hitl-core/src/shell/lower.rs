@@ -51,7 +51,51 @@ struct Input {
 pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
     let mut l = Lowerer { src, out: Lowered::default(), read_write_at: Vec::new() };
     l.visit(root, Input::default(), 0);
+    if let Some(why) = misread_ansi_c_string(root, src) {
+        l.opaque(why);
+    }
     l.out
+}
+
+/// The grammar ends `$'…'` at the first `'` not preceded by a backslash, so `$'\\'` (an escaped
+/// backslash before the closing quote) runs on into the rest of the line, and whatever follows —
+/// `; curl >| out` — is read as text. Bash ends the string at the first quote not escaped by
+/// the escape rules (`\\` is one escaped backslash). Any `$'…'` node whose end differs from
+/// bash's makes the line opaque (fuzz finding 5, docs/shell.md).
+fn misread_ansi_c_string(root: Node<'_>, src: &str) -> Option<&'static str> {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "ansi_c_string" && !ends_where_bash_ends(text(node, src)) {
+            return Some("the grammar and bash disagree on where a $'…' string ends");
+        }
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
+/// Whether bash's `$'…'` starting at the beginning of `raw` closes exactly at its last byte.
+fn ends_where_bash_ends(raw: &str) -> bool {
+    let Some(body) = raw.strip_prefix("$'") else { return false };
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\'' => return i + 1 == bytes.len(),
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 struct Lowerer<'s> {
@@ -585,5 +629,28 @@ fn output_of(cmd: &RawCommand) -> Option<String> {
         }
         "cat" if args.is_empty() => cmd.stdin.clone(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_where_bash_ends;
+
+    #[test]
+    fn ansi_c_strings_end_at_bash_closing_quote() {
+        // Bash: `\` escapes the next character, so `\\` is one backslash and the quote after it
+        // closes the string; `\'` is a quote inside it.
+        for (raw, closes_last) in [
+            (r"$'abc'", true),
+            (r"$'\\'", true),
+            (r"$'it\'s'", true),
+            (r"$'x\\\'y'", true),
+            (r"$'\\' x # it'", false),
+            (r"$'\\\\'$'", false),
+            (r"$'unterminated", false),
+            (r"'not ansi-c'", false),
+        ] {
+            assert_eq!(ends_where_bash_ends(raw), closes_last, "{raw}");
+        }
     }
 }
