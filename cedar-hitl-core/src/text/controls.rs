@@ -33,18 +33,73 @@ pub(crate) fn strip_controls_mapped(text: &str) -> (String, Vec<usize>) {
     (out, offsets)
 }
 
-/// The scanner's raw view: only the control and invisible characters themselves removed (an
-/// `ESC` alone, not the sequence it starts), with, for each character, its byte offset in the
-/// view and in `text`. A secret whose first character an escape would swallow (`ESC A` +
-/// `KIA…`) is whole here.
-pub(crate) fn drop_control_chars_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
+/// A scanner view of `text`: `skip` sees each character (and may consume what follows it) and
+/// says whether to leave it out; every other shown character is kept. Returns the view and, for
+/// each of its characters, its byte offset in the view and in `text`.
+fn view_mapped(
+    text: &str,
+    mut skip: impl FnMut(char, &mut Chars<'_>) -> bool,
+) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut offsets = Vec::with_capacity(text.len());
-    for (at, c) in text.char_indices().filter(|&(_, c)| shown(c)) {
-        offsets.push((out.len(), at));
-        out.push(c);
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !skip(c, &mut chars) && shown(c) {
+            offsets.push((out.len(), at));
+            out.push(c);
+        }
     }
     (out, offsets)
+}
+
+/// The scanner's raw view: only the control and invisible characters themselves removed (an
+/// `ESC` alone, not the sequence it starts). A secret whose first character an escape would
+/// swallow (`ESC A` + `KIA…`) is whole here.
+pub(crate) fn drop_control_chars_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
+    view_mapped(text, |_, _| false)
+}
+
+/// The scanner's CSI-free view: 7-bit CSI sequences (`ESC [ … final`) and control characters
+/// removed, every other character kept — a control string (`ESC P`, `ESC ]`, …) swallows nothing
+/// and a lone `ESC` or 8-bit CSI swallows no letter here. A secret split by a colour code after
+/// an unterminated control string (which hides the rest of the text from the cleaned view), or
+/// right after an 8-bit CSI that would swallow its first letter, is whole here (fuzz finding 6).
+pub(crate) fn drop_csi_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
+    view_mapped(text, |c, chars| {
+        let csi = c == '\u{1b}' && peek_char(chars) == Some('[');
+        if csi {
+            chars.next();
+            skip_csi(chars);
+        }
+        csi
+    })
+}
+
+/// The scanner's closed-escapes view: cleaned as for display, except that a control string with
+/// no terminator swallows nothing (only its introducer is removed). A secret after an
+/// unterminated `ESC P` / `ESC X` split by a colour code or a closed OSC title is whole here
+/// (fuzz finding 6).
+pub(crate) fn drop_closed_escapes_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
+    view_mapped(text, |c, chars| match c {
+        '\u{1b}' => {
+            match peek_char(chars) {
+                Some(intro @ (']' | 'P' | 'X' | '^' | '_')) => {
+                    chars.next();
+                    let before = chars.clone();
+                    if !skip_control_string(chars, intro == ']') {
+                        *chars = before;
+                    }
+                }
+                _ => skip_escape(chars),
+            }
+            true
+        }
+        '\u{9b}' => {
+            skip_csi(chars);
+            true
+        }
+        _ => false,
+    })
 }
 
 /// `shown_at` is told the source offset of every character pushed by the main loop.
@@ -162,13 +217,15 @@ fn skip_csi(chars: &mut Chars<'_>) {
 
 /// Skips a control string up to and including its terminator (`ESC \`, or BEL for OSC); an
 /// unterminated string runs to the end of the text, which is what a terminal would swallow.
-fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) {
+/// Returns whether a terminator was found.
+fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) -> bool {
     while let Some((_, c)) = chars.next() {
         if c == '\u{7}' && bel_terminates {
-            return;
+            return true;
         }
         if c == '\u{1b}' && next_in(chars, '\\', '\\') {
-            return;
+            return true;
         }
     }
+    false
 }

@@ -29,7 +29,8 @@
 //! the larger secret. No pattern matches a marker.
 
 use super::controls::{
-    drop_control_chars_mapped, needs_stripping, strip_controls, strip_controls_mapped,
+    drop_closed_escapes_mapped, drop_control_chars_mapped, drop_csi_mapped, needs_stripping,
+    strip_controls, strip_controls_mapped,
 };
 use super::cut::{Ellipsis, cut};
 use regex::Regex;
@@ -226,10 +227,20 @@ pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
     let mut spans: Vec<(usize, usize, SecretKind)> = Vec::new();
     // Secrets in the raw view (only the control characters themselves dropped) are found even
     // where an escape would swallow part of them (`ESC A` + `KIA…`) or a control string hides
-    // them (an OSC title, an unterminated `ESC X`). They are reported, and whatever of them still
-    // shows is replaced by their marker. Text without control characters has no second view.
-    if needs_stripping(text) {
-        let (raw, raw_at) = drop_control_chars_mapped(text);
+    // them (an OSC title, an unterminated `ESC X`); the CSI-free view (colour codes removed,
+    // control strings kept) finds one split by a colour code inside such a hidden part, and the
+    // closed-escapes view (display cleaning, but an unterminated control string hides nothing)
+    // one split by any escape after an unterminated control string (fuzz finding 6). They
+    // are reported, and whatever of them still shows is replaced by their marker. Text without
+    // control characters has no other view.
+    type View = fn(&str) -> (String, Vec<(usize, usize)>);
+    let views: &[View] = if needs_stripping(text) {
+        &[drop_control_chars_mapped, drop_csi_mapped, drop_closed_escapes_mapped]
+    } else {
+        &[]
+    };
+    for view in views {
+        let (raw, raw_at) = view(text);
         if raw != shown {
             let raw = cut(&raw, scanned, Ellipsis::No);
             // Source offset of the raw character starting at `byte`.

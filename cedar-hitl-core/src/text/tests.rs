@@ -725,6 +725,14 @@ fn secrets_an_escape_hides_or_swallows_are_reported_and_never_shown() {
         "\x1b]0;AKIAIOSFODNN7EXAMPLE\x07ok",
         "ok\x1bX AKIAIOSFODNN7EXAMPLE",
         "ok\x1bPq\nAKIAIOSFODNN7EXAMPLE",
+        // ... and split by a colour code inside the hidden part (fuzz finding 6).
+        "ok\x1bPq AKIAIOSF\x1b[0mODNN7EXAMPLE tail",
+        "\x1b]0;AKIAIOSF\x1b[01;31m\x1b[KODNN7EXAMPLE\x07ok",
+        "ok\x1bX AKIA\u{9b}31mIOSFODNN7EXAMPLE",
+        "ok\x1bX AKIAIOSF\x1b]0;t\x07ODNN7EXAMPLE",
+        "ok\x1bP AKIAIO\x1b[01;31m\x1b[KSF\x1b]0;t\x07ODNN7EXAMPLE",
+        // An 8-bit CSI would swallow the key's first letter; a colour code splits the rest.
+        "x \u{9b}AKIAVJB\x1b[01;31m\x1b[KHELSZ6DKRY5CJ y",
     ] {
         let r = scan_secrets(hidden);
         assert_eq!(r.findings, vec![SecretKind::AwsKey], "{hidden:?}");
