@@ -131,12 +131,13 @@ pub struct RuleSummary {
     pub category: Option<String>,
     /// Effective severity, soft rules only (absent or empty annotations count as medium).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     /// `@approval_timeout_s`, soft rules only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_timeout_s: Option<u32>,
-    /// `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`.
-    pub source: String,
+    /// Where the rule came from; serialised as its text (`builtin`, `blueprint_hard`,
+    /// `blueprint_soft`, `extra_policies[i]`).
+    pub source: PolicySource,
 }
 
 /// Hard and soft rule summaries, computed from the same bundle the runtime enforces.
@@ -923,9 +924,9 @@ impl PolicyBundle {
             rule_id: r.rule_id.clone(),
             summary: r.summary.clone(),
             category: if soft { r.category.clone() } else { None },
-            severity: soft.then(|| r.severity.unwrap_or(Severity::Medium).as_str().to_owned()),
+            severity: soft.then(|| r.severity.unwrap_or(Severity::Medium)),
             approval_timeout_s: if soft { r.approval_timeout_s } else { None },
-            source: r.source.to_string(),
+            source: r.source,
         };
         let enforced = |r: &&Rule| r.effect == RuleEffect::Forbid;
         RuleListing {

@@ -28,23 +28,44 @@ pub struct CacheEntry {
     pub(crate) inserted_at: f64,
 }
 
-fn capacity() -> NonZeroUsize {
-    NonZeroUsize::new(constants().cache_max_entries.max(1)).unwrap_or(NonZeroUsize::MIN)
+/// Capacity and entry lifetime of one cache (the session's `cache_max_entries` and
+/// `cache_ttl_s`, validated by `Session::with_clock`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    capacity: NonZeroUsize,
+    ttl_s: f64,
 }
 
-fn expired(entry: &CacheEntry, now: f64) -> bool {
-    now - entry.inserted_at > constants().cache_ttl_s as f64
+impl Limits {
+    /// Out-of-range values are clamped to the smallest valid one; the session refuses them first.
+    pub fn new(max_entries: i64, ttl_s: i64) -> Self {
+        let capacity = usize::try_from(max_entries).ok().and_then(NonZeroUsize::new);
+        Self { capacity: capacity.unwrap_or(NonZeroUsize::MIN), ttl_s: ttl_s.max(1) as f64 }
+    }
+
+    /// An entry recorded at `inserted_at` is dead when strictly more than the TTL has passed.
+    fn expired(&self, entry: &CacheEntry, now: f64) -> bool {
+        now - entry.inserted_at > self.ttl_s
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let c = constants();
+        Self::new(c.cache_max_entries as i64, c.cache_ttl_s as i64)
+    }
 }
 
 /// `(tool_name, input sha256)` → entry.
 #[derive(Debug)]
 pub(crate) struct InputCache {
     map: LruCache<(String, String), CacheEntry>,
+    limits: Limits,
 }
 
 impl InputCache {
-    pub fn new() -> Self {
-        Self { map: LruCache::new(capacity()) }
+    pub fn new(limits: Limits) -> Self {
+        Self { map: LruCache::new(limits.capacity), limits }
     }
 
     pub fn record(&mut self, tool: &str, hash: &str, entry: CacheEntry) {
@@ -54,7 +75,7 @@ impl InputCache {
 
     pub fn get(&mut self, tool: &str, hash: &str, now: f64) -> Option<CacheEntry> {
         let key = (tool.to_owned(), hash.to_owned());
-        if expired(self.map.peek(&key)?, now) {
+        if self.limits.expired(self.map.peek(&key)?, now) {
             self.map.pop(&key);
             return None;
         }
@@ -83,11 +104,12 @@ impl InputCache {
 pub(crate) struct RuleCache {
     // Key ids are sorted (a set); the entry keeps them in the order they were given.
     map: LruCache<(String, Vec<String>), (Vec<String>, CacheEntry)>,
+    limits: Limits,
 }
 
 impl RuleCache {
-    pub fn new() -> Self {
-        Self { map: LruCache::new(capacity()) }
+    pub fn new(limits: Limits) -> Self {
+        Self { map: LruCache::new(limits.capacity), limits }
     }
 
     pub fn record(&mut self, tool: &str, ids: &[String], entry: CacheEntry) {
@@ -113,7 +135,7 @@ impl RuleCache {
             if key.0 != tool {
                 continue;
             }
-            if expired(entry, now) {
+            if self.limits.expired(entry, now) {
                 dead.push(key.clone());
             } else if hit.is_none() && key.1.iter().all(|id| active.contains(id)) {
                 hit = Some(key.clone());
@@ -151,7 +173,7 @@ mod tests {
 
     #[test]
     fn ttl_is_fixed_from_record_time_and_inclusive_at_60() {
-        let mut c = InputCache::new();
+        let mut c = InputCache::new(Limits::default());
         c.record("Bash", "h", entry(0.0));
         assert!(c.get("Bash", "h", 30.0).is_some());
         assert!(
@@ -164,7 +186,7 @@ mod tests {
 
     #[test]
     fn has_tool_is_per_tool() {
-        let mut c = InputCache::new();
+        let mut c = InputCache::new(Limits::default());
         assert!(!c.has_tool("Bash"));
         c.record("Bash", "h", entry(0.0));
         assert!(c.has_tool("Bash"));
@@ -174,7 +196,7 @@ mod tests {
 
     #[test]
     fn lru_evicts_least_recently_used() {
-        let mut c = InputCache::new();
+        let mut c = InputCache::new(Limits::default());
         for i in 0..50 {
             c.record("T", &i.to_string(), entry(0.0));
         }
@@ -186,8 +208,25 @@ mod tests {
     }
 
     #[test]
+    fn limits_set_capacity_and_lifetime() {
+        let mut c = InputCache::new(Limits::new(2, 5));
+        for k in ["a", "b", "c"] {
+            c.record("T", k, entry(0.0));
+        }
+        assert_eq!(c.len(), 2);
+        assert!(c.get("T", "a", 1.0).is_none(), "evicted past capacity 2");
+        assert!(c.get("T", "c", 5.0).is_some(), "exactly the TTL is live");
+        assert!(c.get("T", "c", 5.5).is_none());
+        let mut r = RuleCache::new(Limits::new(1, 1));
+        let ids = vec!["x".to_string()];
+        r.record("T", &ids, entry(0.0));
+        assert!(r.find("T", &ids, 1.0).is_some());
+        assert!(r.find("T", &ids, 1.5).is_none());
+    }
+
+    #[test]
     fn rule_entries_are_sets_matched_by_inclusion() {
-        let mut c = RuleCache::new();
+        let mut c = RuleCache::new(Limits::default());
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         c.record("Bash", &ids(&["force_push_any", "force_push_main"]), entry(0.0));
         assert!(c.find("Bash", &ids(&["force_push_any"]), 1.0).is_none());

@@ -60,6 +60,10 @@ pub struct Constants {
     pub cache_max_entries: usize,
     /// Lifetime of a cache entry, from record time.
     pub cache_ttl_s: u64,
+    /// Largest capacity a session may give its caches (`SessionConfig::cache_max_entries`).
+    pub cache_max_entries_limit: i64,
+    /// Longest lifetime a session may give cache entries (`SessionConfig::cache_ttl_s`).
+    pub cache_ttl_s_limit: i64,
     /// Cap on operator-supplied policy bytes (UTF-8).
     pub policies_max_bytes: usize,
     /// A new gate is refused when this many were recorded in the rate window.
@@ -115,12 +119,38 @@ pub struct Constants {
     pub protected_branches: Vec<String>,
 }
 
+impl Constants {
+    /// Accepted capacities of one recent-decision cache: 1 up to `cache_max_entries_limit`,
+    /// default `cache_max_entries`.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::constants().cache_max_entries_bounds();
+    /// assert_eq!((b.min, b.default, b.max), (1, 50, 100_000));
+    /// ```
+    pub fn cache_max_entries_bounds(&self) -> Bounds {
+        Bounds { min: 1, default: self.cache_max_entries as i64, max: self.cache_max_entries_limit }
+    }
+
+    /// Accepted cache lifetimes in seconds: 1 up to `cache_ttl_s_limit`, default `cache_ttl_s`.
+    ///
+    /// ```
+    /// let b = cedar_hitl_core::constants().cache_ttl_s_bounds();
+    /// assert_eq!((b.min, b.default, b.max), (1, 60, 86_400));
+    /// ```
+    pub fn cache_ttl_s_bounds(&self) -> Bounds {
+        Bounds { min: 1, default: self.cache_ttl_s as i64, max: self.cache_ttl_s_limit }
+    }
+}
+
 fn load() -> Constants {
     let c: Constants = serde_json::from_str(CONSTANTS_JSON)
         .expect("contracts/constants.json is embedded at compile time and checked by tests");
-    for (name, b) in
-        [("approval_gate_cap", c.approval_gate_cap), ("approval_timeout_s", c.approval_timeout_s)]
-    {
+    for (name, b) in [
+        ("approval_gate_cap", c.approval_gate_cap),
+        ("approval_timeout_s", c.approval_timeout_s),
+        ("cache_max_entries", c.cache_max_entries_bounds()),
+        ("cache_ttl_s", c.cache_ttl_s_bounds()),
+    ] {
         assert!(
             b.min > 0 && b.default >= b.min && b.max >= b.default,
             "constants.json: {name} must satisfy 0 < min <= default <= max"

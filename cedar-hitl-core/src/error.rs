@@ -74,6 +74,13 @@ pub enum PolicySource {
     Text,
 }
 
+/// Serialised as its text (`extra_policies[2]`), the form every language shows.
+impl serde::Serialize for PolicySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl std::fmt::Display for PolicySource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

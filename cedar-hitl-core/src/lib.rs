@@ -102,11 +102,12 @@ pub use gates::{ClipReason, EffectiveTimeout, GateAdmission, GateRefusal, effect
 pub use glob::Glob;
 pub use lint::{LintFinding, LintLevel};
 pub use rules::{
-    LoadWarning, Rule, RuleEffect, concat_policies, is_hard_deny_rule, is_valid_rule_id,
+    LoadWarning, Rule, RuleEffect, RuleIds, concat_policies, is_hard_deny_rule, is_valid_rule_id,
     is_well_formed_rule_id, matching_rule_ids, parse_rules,
 };
 pub use scope::{
-    ApprovalScope, FILE_WRITE_GROUP, VALID_TOOL_TYPES, is_degenerate_pattern, parse_approval_scope,
+    ApprovalScope, FILE_WRITE_GROUP, SCOPE_PREFIXES, VALID_TOOL_TYPES, is_degenerate_pattern,
+    parse_approval_scope,
 };
 pub use session::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, Session, SessionConfig};
 pub use text::{

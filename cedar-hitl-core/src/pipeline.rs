@@ -374,7 +374,7 @@ pub(crate) fn decide_traced(
                 format!(
                     "Recent {} within {}s: {}",
                     entry.decision,
-                    constants().cache_ttl_s,
+                    session.config().cache_ttl_s,
                     shown_reason(entry.reason.as_deref())
                 ),
             );
@@ -467,7 +467,7 @@ pub(crate) fn decide_traced(
                 format!(
                     "Recent DENIED on {noun} {} within {}s: {}",
                     quoted.join(", "),
-                    constants().cache_ttl_s,
+                    session.config().cache_ttl_s,
                     shown_reason(entry.reason.as_deref())
                 ),
             )

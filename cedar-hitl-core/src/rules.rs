@@ -655,17 +655,51 @@ pub fn parse_rules(text: &str) -> Result<Vec<Rule>, LoadError> {
     Ok(rules)
 }
 
+/// What [`matching_rule_ids`] and [`is_valid_rule_id`] read of a rule: its positional id and its
+/// `@rule_id`. Implemented by [`Rule`] and by `(policy_id, rule_id)` pairs, so rules described
+/// elsewhere (the upstream Lambda helpers' plain objects) are looked up by the same code.
+///
+/// ```
+/// use cedar_hitl_core::RuleIds;
+/// let pair = ("policy0".to_string(), "rm_slash".to_string());
+/// assert_eq!((pair.policy_id(), pair.rule_id()), ("policy0", "rm_slash"));
+/// ```
+pub trait RuleIds {
+    /// Positional id (`policy3`).
+    fn policy_id(&self) -> &str;
+    /// The `@rule_id`.
+    fn rule_id(&self) -> &str;
+}
+
+impl RuleIds for Rule {
+    fn policy_id(&self) -> &str {
+        &self.policy_id
+    }
+    fn rule_id(&self) -> &str {
+        &self.rule_id
+    }
+}
+
+impl RuleIds for (String, String) {
+    fn policy_id(&self) -> &str {
+        &self.0
+    }
+    fn rule_id(&self) -> &str {
+        &self.1
+    }
+}
+
 /// Map positional ids (`policy3`) to rule ids, keeping input order and dropping unknown ids.
 ///
 /// ```
 /// let rules = cedar_hitl_core::parse_rules(cedar_hitl_core::BUILTIN_HARD_DENY_POLICIES).unwrap();
 /// assert_eq!(cedar_hitl_core::matching_rule_ids(&rules, &["policy5", "policy99"]), ["rm_slash"]);
 /// ```
-pub fn matching_rule_ids<S: AsRef<str>>(rules: &[Rule], policy_ids: &[S]) -> Vec<String> {
+pub fn matching_rule_ids<R: RuleIds, S: AsRef<str>>(rules: &[R], policy_ids: &[S]) -> Vec<String> {
     policy_ids
         .iter()
         .filter_map(|pid| {
-            rules.iter().find(|r| r.policy_id == pid.as_ref()).map(|r| r.rule_id.clone())
+            rules.iter().find(|r| r.policy_id() == pid.as_ref()).map(|r| r.rule_id().to_owned())
         })
         .collect()
 }
@@ -677,8 +711,8 @@ pub fn matching_rule_ids<S: AsRef<str>>(rules: &[Rule], policy_ids: &[S]) -> Vec
 /// assert!(cedar_hitl_core::is_valid_rule_id(&rules, "write_env_files"));
 /// assert!(!cedar_hitl_core::is_valid_rule_id(&rules, "base_permit"));
 /// ```
-pub fn is_valid_rule_id(rules: &[Rule], rule_id: &str) -> bool {
-    rules.iter().any(|r| r.rule_id == rule_id)
+pub fn is_valid_rule_id<R: RuleIds>(rules: &[R], rule_id: &str) -> bool {
+    rules.iter().any(|r| r.rule_id() == rule_id)
 }
 
 /// Whether `text` holds a hard rule with id `rule_id` (false when the text does not parse).

@@ -20,6 +20,14 @@ pub const VALID_TOOL_TYPES: [&str; 8] =
 /// ```
 pub const FILE_WRITE_GROUP: &str = "file_write";
 
+/// The prefixes of the scopes that carry a value (`tool_type:Read`, `rule:force_push_any`).
+///
+/// ```
+/// assert_eq!(cedar_hitl_core::SCOPE_PREFIXES[0], "tool_type:");
+/// ```
+pub const SCOPE_PREFIXES: [&str; 5] =
+    ["tool_type:", "tool_group:", "bash_pattern:", "write_path:", "rule:"];
+
 /// A parsed, normalised approval scope. `Display` gives the normalised text.
 ///
 /// ```
@@ -149,7 +157,7 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
     }
     let Some(colon) = s.find(':') else {
         return err(format!(
-            "scope '{s}' missing prefix; allowed: this_call, all_session, tool_type_session, tool_group_session, tool_type:<tool>, tool_group:file_write, bash_pattern:<glob>, write_path:<glob>, rule:<rule_id>"
+            "unknown scope: '{s}': missing prefix; allowed: this_call, all_session, tool_type_session, tool_group_session, tool_type:<tool>, tool_group:file_write, bash_pattern:<glob>, write_path:<glob>, rule:<rule_id>"
         ));
     };
     let (prefix, value) = (&s[..=colon], s[colon + 1..].trim());
@@ -186,7 +194,8 @@ pub(crate) fn parse_scope(scope: &str, tool_types: ToolTypes) -> Result<Approval
         "write_path:" => Ok(ApprovalScope::WritePath(pattern_ok(value)?)),
         "rule:" => Ok(ApprovalScope::Rule(value.to_owned())),
         _ => err(format!(
-            "unknown prefix {prefix}; allowed: tool_type:, tool_group:, bash_pattern:, write_path:, rule:"
+            "unknown scope: '{s}': unknown prefix {prefix}; allowed: {}",
+            SCOPE_PREFIXES.join(", ")
         )),
     }
 }

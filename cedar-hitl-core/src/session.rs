@@ -49,6 +49,10 @@ pub struct SessionConfig {
     pub initial_approval_gate_count: i64,
     /// Task default approval timeout, in [30, 3600].
     pub task_default_timeout_s: i64,
+    /// Capacity of each recent-decision cache, in [1, 100000] (default 50).
+    pub cache_max_entries: i64,
+    /// Lifetime of a cached human decision in seconds, in [1, 86400] (default 60).
+    pub cache_ttl_s: i64,
 }
 
 impl Default for SessionConfig {
@@ -62,6 +66,8 @@ impl Default for SessionConfig {
             approval_gate_cap: c.approval_gate_cap.default,
             initial_approval_gate_count: 0,
             task_default_timeout_s: c.approval_timeout_s.default,
+            cache_max_entries: c.cache_max_entries as i64,
+            cache_ttl_s: c.cache_ttl_s as i64,
         }
     }
 }
@@ -184,6 +190,11 @@ pub struct Session {
     state: Mutex<State>,
 }
 
+/// The validated capacity and lifetime of a session's caches.
+fn cache_limits(config: &SessionConfig) -> crate::cache::Limits {
+    crate::cache::Limits::new(config.cache_max_entries, config.cache_ttl_s)
+}
+
 fn check_range(field: &str, value: i64, b: crate::Bounds) -> Result<(), ConfigError> {
     if b.contains(value) {
         Ok(())
@@ -226,13 +237,15 @@ impl Session {
             return Err(ConfigError::new(
                 "initial_approval_gate_count",
                 format!(
-                    "initial_approval_gate_count must be an integer >= 0, got {}",
+                    "initial_approval_gate_count must be >= 0 (an integer), got {}",
                     config.initial_approval_gate_count
                 ),
             )
             .into());
         }
         check_range("task_default_timeout_s", config.task_default_timeout_s, c.approval_timeout_s)?;
+        check_range("cache_max_entries", config.cache_max_entries, c.cache_max_entries_bounds())?;
+        check_range("cache_ttl_s", config.cache_ttl_s, c.cache_ttl_s_bounds())?;
         let max = c.initial_approvals_max_entries;
         if config.initial_approvals.len() > max {
             return Err(ScopeError::new(
@@ -259,8 +272,8 @@ impl Session {
             GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
         let state = State {
             allowlist,
-            input_cache: InputCache::new(),
-            rule_cache: RuleCache::new(),
+            input_cache: InputCache::new(cache_limits(&config)),
+            rule_cache: RuleCache::new(cache_limits(&config)),
             gates,
         };
         Ok(Self { bundle, shadow: None, config, clock, state: Mutex::new(state) })

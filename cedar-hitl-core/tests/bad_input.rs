@@ -290,6 +290,10 @@ fn bad_configuration() {
         ("gate cap above range", with_config(SessionConfig { approval_gate_cap: 501, ..Default::default() }), Expect::Config),
         ("negative gate count", with_config(SessionConfig { initial_approval_gate_count: -1, ..Default::default() }), Expect::Config),
         ("task default out of range", with_config(SessionConfig { task_default_timeout_s: i64::MAX, ..Default::default() }), Expect::Config),
+        ("cache capacity of zero", with_config(SessionConfig { cache_max_entries: 0, ..Default::default() }), Expect::Config),
+        ("cache capacity above range", with_config(SessionConfig { cache_max_entries: 100_001, ..Default::default() }), Expect::Config),
+        ("cache lifetime of zero", with_config(SessionConfig { cache_ttl_s: 0, ..Default::default() }), Expect::Config),
+        ("cache lifetime above a day", with_config(SessionConfig { cache_ttl_s: 86_401, ..Default::default() }), Expect::Config),
     ];
     for (name, result, expect) in rows {
         check_build(name, result, expect);

@@ -447,20 +447,15 @@ fn session_and_call(a: CallArgs) -> Result<(Session, ToolCall), Stop> {
 }
 
 /// A `PolicySource` as the user knows it: their file name, or `builtin`.
-fn source_name(files: &Files, b: &Blueprint, source: &str) -> String {
+fn source_name(files: &Files, b: &Blueprint, source: PolicySource) -> String {
     let named = |p: &Option<PathBuf>| p.as_deref().map(Path::display).map(|d| d.to_string());
     match source {
-        "blueprint_hard" => named(&b.blueprint_hard),
-        "blueprint_soft" => named(&b.blueprint_soft),
+        PolicySource::BlueprintHard => named(&b.blueprint_hard),
+        PolicySource::BlueprintSoft => named(&b.blueprint_soft),
         _ => None,
     }
-    .or_else(|| {
-        [PolicySource::BlueprintHard, PolicySource::BlueprintSoft]
-            .into_iter()
-            .find(|s| s.to_string() == source)
-            .and_then(|s| files.name(s).map(str::to_owned))
-    })
-    .unwrap_or_else(|| source.to_owned())
+    .or_else(|| files.name(source).map(str::to_owned))
+    .unwrap_or_else(|| source.to_string())
 }
 
 /// `file:line` for a lint finding, naming the file the user passed.
@@ -594,7 +589,7 @@ fn run(command: Command) -> Run {
                     .map(|f| {
                         let mut v = serde_json::to_value(f).unwrap_or_default();
                         v["location"] = location(&blueprint, f.source, f.line).into();
-                        v["source"] = source_name(&files, &blueprint, &f.source.to_string()).into();
+                        v["source"] = source_name(&files, &blueprint, f.source).into();
                         v
                     })
                     .collect();
@@ -765,12 +760,10 @@ fn rules(
                 r["timeout_note"] = why.into();
             }
         }
-        for tier in ["hard", "soft"] {
+        for (tier, summaries) in [("hard", &listing.hard), ("soft", &listing.soft)] {
             if let Some(list) = v[tier].as_array_mut() {
-                for r in list {
-                    if let Some(s) = r["source"].as_str() {
-                        r["source"] = source_name(files, blueprint, s).into();
-                    }
+                for (r, summary) in list.iter_mut().zip(summaries) {
+                    r["source"] = source_name(files, blueprint, summary.source).into();
                 }
             }
         }
@@ -804,11 +797,11 @@ fn rules(
                 "{:<28} {:<5} {:<8} {:>8} {:>9} {:<12} {}\n",
                 r.rule_id,
                 tier,
-                r.severity.as_deref().unwrap_or("-"),
+                r.severity.map_or("-", Severity::as_str),
                 annotated,
                 effective,
                 r.category.as_deref().unwrap_or("-"),
-                source_name(files, blueprint, &r.source)
+                source_name(files, blueprint, r.source)
             ));
         }
     }
