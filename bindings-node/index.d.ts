@@ -56,6 +56,10 @@ export interface SessionOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
+  cacheMaxEntries?: number
+  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
+  cacheTtlS?: number
   /** A second bundle every call is also decided against, without enforcing it (`Decision.shadowOutcome`, `shadowRuleIds`). */
   shadow?: PolicyBundle | null
 }
@@ -76,6 +80,10 @@ export interface PolicyEngineOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
+  cacheMaxEntries?: number
+  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
+  cacheTtlS?: number
   /** A prebuilt bundle (build once per cold start); excludes the policy options above. */
   bundle?: PolicyBundle | null
   /** A manual clock (tests); default the system clock. */
@@ -190,8 +198,6 @@ export interface EntityRef {
   id: string
 }
 
-/** Result of `parseApprovalScope`. */
-export type ScopeParseResult = { ok: true; scope: string } | { ok: false; message: string }
 
 /** Every error the binding throws on purpose. `field` is the core's snake_case name. */
 export interface CedarHitlError extends Error {
@@ -247,8 +253,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare class ManualClock {
   /**
-   * `unixS`: the wall-clock time to start at, in seconds since the epoch (default: now).
-   * Monotonic time starts at 0.
+   * `unixS`: the wall-clock time to start at, in seconds since the epoch (default: 0, as in
+   * Python, so a test that never passes a start is reproducible). Monotonic time starts at 0.
    */
   constructor(unixS?: number)
   /** Move both the monotonic and the wall clock forward (non-positive or non-finite: no-op). */
@@ -631,10 +637,11 @@ export interface ParityResult {
 }
 
 /**
- * The REST scope validator: `{ ok: true, scope }` (normalised) or `{ ok: false, message }`.
- * Never throws.
+ * Validate and normalise an approval scope (`"  rule: x "` → `"rule:x"`). Throws a `SCOPE`
+ * error naming the problem, as Python's `parse_approval_scope` raises `ScopeError`; the
+ * upstream `{ ok, scope | message }` shape is `parseApprovalScope` in `cedar-hitl/upstream`.
  */
-export declare function parseApprovalScope(scope: unknown): ScopeParseResult
+export declare function parseApprovalScope(scope: string): string
 
 /**
  * How the engine reads a shell command: the core's `shell::parse` (simple commands with their
@@ -729,6 +736,8 @@ export interface SessionConfig {
   approvalGateCap: number
   initialApprovalGateCount: number
   taskDefaultTimeoutS: number
+  cacheMaxEntries: number
+  cacheTtlS: number
 }
 
 /** Remove terminal escapes and control characters (tab and newline kept). */
@@ -757,3 +766,23 @@ export declare const UPSTREAM_HARD_DENY_POLICIES: string
 
 /** The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`, profile `'upstream'`). */
 export declare const UPSTREAM_SOFT_DENY_POLICIES: string
+
+/**
+ * A rule in the upstream `ParsedRule` shape. `None` members are left out of the object, as
+ * upstream leaves them out (not `null`).
+ */
+export interface UpstreamRule {
+  policy_id: string
+  rule_id: string
+  tier: string
+  severity?: string
+  approval_timeout_s?: number
+  category?: string
+  summary: string
+}
+
+/** What a rule-id lookup reads of an upstream rule object (other members are ignored). */
+export interface UpstreamRuleIds {
+  policy_id?: string
+  rule_id: string
+}

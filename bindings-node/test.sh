@@ -61,7 +61,8 @@ npx attw "$MAIN_TGZ"
 # The main tarball carries JS, types and the licence; binaries live in the platform packages.
 tar tzf "$MAIN_TGZ" | sort > "$STAGE/main.list"
 diff <(printf '%s\n' package/LICENSE package/README.md package/index.d.mts package/index.d.ts \
-  package/index.js package/index.mjs package/package.json) "$STAGE/main.list"
+  package/index.js package/index.mjs package/package.json package/upstream.d.mts package/upstream.d.ts \
+  package/upstream.js package/upstream.mjs) "$STAGE/main.list"
 # The platform package as the release workflow assembles it (napi artifacts + the licence).
 PLATFORM=linux-x64-gnu
 cp -r "npm/$PLATFORM" "$STAGE/$PLATFORM"
@@ -94,6 +95,10 @@ if (cjs.PolicyEngine !== PolicyEngine) throw new Error('CJS and ESM entry points
 const e = new PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
 const d = e.evaluateToolUse('Bash', { command: 'rm -rf /' })
 if (d.reason !== 'Hard-deny: rm_slash') throw new Error(`unexpected decision: ${d.reason}`)
+// The upstream subpath resolves from an installed package, in both module systems.
+import { parseApprovalScope } from 'cedar-hitl/upstream'
+if (require('cedar-hitl/upstream').parseApprovalScope !== parseApprovalScope) throw new Error('upstream CJS and ESM differ')
+if (parseApprovalScope('nope').ok !== false) throw new Error('upstream parseApprovalScope did not refuse')
 // The main package carries no .node, so the binding came from the platform package.
 const loaded = require.resolve('cedar-hitl-linux-x64-gnu')
 console.log(`scratch install on Node ${process.version}: ok (${loaded})`)

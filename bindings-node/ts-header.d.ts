@@ -56,6 +56,10 @@ export interface SessionOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
+  cacheMaxEntries?: number
+  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
+  cacheTtlS?: number
   /** A second bundle every call is also decided against, without enforcing it (`Decision.shadowOutcome`, `shadowRuleIds`). */
   shadow?: PolicyBundle | null
 }
@@ -76,6 +80,10 @@ export interface PolicyEngineOptions {
   approvalGateCap?: number
   initialApprovalGateCount?: number
   taskDefaultTimeoutS?: number
+  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
+  cacheMaxEntries?: number
+  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
+  cacheTtlS?: number
   /** A prebuilt bundle (build once per cold start); excludes the policy options above. */
   bundle?: PolicyBundle | null
   /** A manual clock (tests); default the system clock. */
@@ -190,8 +198,6 @@ export interface EntityRef {
   id: string
 }
 
-/** Result of `parseApprovalScope`. */
-export type ScopeParseResult = { ok: true; scope: string } | { ok: false; message: string }
 
 /** Every error the binding throws on purpose. `field` is the core's snake_case name. */
 export interface CedarHitlError extends Error {

@@ -97,13 +97,24 @@ function listPolicies(): ApiResult {
   return json(200, listing)
 }
 
+/** The normalised scope, or the validator's message (`SCOPE` for a bad scope, `CONFIG` for a
+ *  value that is not a string); anything else is a bug and propagates. */
+function checkScope(scope: unknown): { ok: true; scope: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, scope: parseApprovalScope(scope as string) }
+  } catch (e) {
+    if (isCedarHitlError(e) && (e.code === 'SCOPE' || e.code === 'CONFIG')) return { ok: false, message: e.message }
+    throw e
+  }
+}
+
 function approve(store: ApprovalStore, requestId: string, body: Record<string, unknown>): ApiResult {
   const row = store.get(requestId)
   if (!row) return json(404, { error: `no approval request ${requestId}` })
   if (row.status !== 'PENDING') return json(409, { error: `request ${requestId} is already ${row.status}` })
   // An absent scope means "this call only"; any other value goes through the one validator
   // (prefix, tool type, length, degenerate patterns — docs/behaviour.md#differences-from-upstream).
-  const parsed = parseApprovalScope(body['scope'] ?? 'this_call')
+  const parsed = checkScope(body['scope'] ?? 'this_call')
   if (!parsed.ok) return json(400, { error: parsed.message })
   store.put({ ...row, status: 'APPROVED', scope: parsed.scope })
   return json(200, { requestId, status: 'APPROVED', scope: parsed.scope })
@@ -127,7 +138,7 @@ function validatePendingScopes(body: Record<string, unknown>): ApiResult {
   const normalised: string[] = []
   const errors: { index: number; message: string }[] = []
   pending.forEach((entry: unknown, index: number) => {
-    const r = parseApprovalScope(entry)
+    const r = checkScope(entry)
     if (r.ok) normalised.push(r.scope)
     else errors.push({ index, message: r.message })
   })

@@ -12,6 +12,7 @@ mod args;
 mod convert;
 mod errors;
 mod js;
+pub mod upstream;
 
 use args::Surrogates;
 use cedar_hitl_core as core;
@@ -260,6 +261,8 @@ pub struct SessionConfig {
     pub approval_gate_cap: i64,
     pub initial_approval_gate_count: i64,
     pub task_default_timeout_s: i64,
+    pub cache_max_entries: i64,
+    pub cache_ttl_s: i64,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,9 +309,9 @@ fn summary_out(s: &core::RuleSummary) -> RuleSummary {
         rule_id: s.rule_id.clone(),
         summary: s.summary.clone(),
         category: s.category.clone(),
-        severity: s.severity.clone(),
+        severity: s.severity.map(|v| v.as_str().to_owned()),
         approval_timeout_s: s.approval_timeout_s,
-        source: s.source.clone(),
+        source: s.source.to_string(),
     }
 }
 
@@ -402,6 +405,8 @@ fn config_out(c: &core::SessionConfig) -> SessionConfig {
         approval_gate_cap: c.approval_gate_cap,
         initial_approval_gate_count: c.initial_approval_gate_count,
         task_default_timeout_s: c.task_default_timeout_s,
+        cache_max_entries: c.cache_max_entries,
+        cache_ttl_s: c.cache_ttl_s,
     }
 }
 
@@ -704,6 +709,12 @@ fn read_session_config(
     if let Some(v) = js.member(obj, "taskDefaultTimeoutS")? {
         cfg.task_default_timeout_s = js.int_arg(v, "task_default_timeout_s")?;
     }
+    if let Some(v) = js.member(obj, "cacheMaxEntries")? {
+        cfg.cache_max_entries = js.int_arg(v, "cache_max_entries")?;
+    }
+    if let Some(v) = js.member(obj, "cacheTtlS")? {
+        cfg.cache_ttl_s = js.int_arg(v, "cache_ttl_s")?;
+    }
     Ok(cfg)
 }
 
@@ -990,16 +1001,13 @@ pub struct ManualClock {
 
 #[napi]
 impl ManualClock {
-    /// `unixS`: the wall-clock time to start at, in seconds since the epoch (default: now).
-    /// Monotonic time starts at 0.
+    /// `unixS`: the wall-clock time to start at, in seconds since the epoch (default: 0, as in
+    /// Python, so a test that never passes a start is reproducible). Monotonic time starts at 0.
     #[napi(constructor, catch_unwind, ts_args_type = "unixS?: number")]
     pub fn new(env: Env, unix_s: Unknown<'_>) -> Result<Self> {
         let js = js_of(&env);
-        let start = if js.is_nullish(unix_s.raw())? {
-            core::SystemClock::new().unix_s()
-        } else {
-            js.f64_arg(unix_s.raw(), "unix_s")?
-        };
+        let start =
+            if js.is_nullish(unix_s.raw())? { 0.0 } else { js.f64_arg(unix_s.raw(), "unix_s")? };
         Ok(Self { inner: Arc::new(core::ManualClock::new(start)) })
     }
 
@@ -1143,6 +1151,8 @@ const SESSION_OPTIONS: &[&str] = &[
     "approvalGateCap",
     "initialApprovalGateCount",
     "taskDefaultTimeoutS",
+    "cacheMaxEntries",
+    "cacheTtlS",
     "shadow",
 ];
 
@@ -1515,6 +1525,8 @@ const ENGINE_OPTIONS: &[&str] = &[
     "approvalGateCap",
     "initialApprovalGateCount",
     "taskDefaultTimeoutS",
+    "cacheMaxEntries",
+    "cacheTtlS",
     "bundle",
     "clock",
     "shadowBundle",
@@ -1530,6 +1542,8 @@ const ENGINE_POSITIONAL_OPTIONS: &[&str] = &[
     "approvalGateCap",
     "initialApprovalGateCount",
     "taskDefaultTimeoutS",
+    "cacheMaxEntries",
+    "cacheTtlS",
     "bundle",
     "clock",
     "shadowBundle",
@@ -1980,32 +1994,14 @@ pub fn concat_policies(env: Env, builtin: Unknown<'_>, blueprint: Unknown<'_>) -
     Ok(core::concat_policies(&a, &b))
 }
 
-/// The REST scope validator: `{ ok: true, scope }` (normalised) or `{ ok: false, message }`.
-/// Never throws.
-#[napi(catch_unwind, ts_args_type = "scope: unknown", ts_return_type = "ScopeParseResult")]
-pub fn parse_approval_scope(env: Env, scope: Unknown<'_>) -> Result<Raw> {
+/// Validate and normalise an approval scope (`"  rule: x "` → `"rule:x"`). Throws a `SCOPE`
+/// error naming the problem, as Python's `parse_approval_scope` raises `ScopeError`; the
+/// upstream `{ ok, scope | message }` shape is `parseApprovalScope` in `cedar-hitl/upstream`.
+#[napi(catch_unwind, ts_args_type = "scope: string")]
+pub fn parse_approval_scope(env: Env, scope: Unknown<'_>) -> Result<String> {
     let js = js_of(&env);
-    let obj = js.object()?;
-    let parsed = match js.string_of(scope.raw())? {
-        Ok(s) => core::parse_approval_scope(&s)
-            .map(|p| p.to_string())
-            .map_err(|e| e.message().to_owned()),
-        Err(None) => Err(format!("scope must be a string, got {}", js.type_name(scope.raw()))),
-        Err(Some(_)) => {
-            Err("scope must be valid Unicode text, got a string with a lone surrogate".to_owned())
-        }
-    };
-    match parsed {
-        Ok(s) => {
-            js.set(obj, "ok", js.boolean(true)?)?;
-            js.set(obj, "scope", js.string(&s)?)?;
-        }
-        Err(m) => {
-            js.set(obj, "ok", js.boolean(false)?)?;
-            js.set(obj, "message", js.string(&m)?)?;
-        }
-    }
-    Ok(Raw(obj))
+    let text = js.str_arg(scope.raw(), "scope", Surrogates::Refuse)?;
+    core::parse_approval_scope(&text).map(|p| p.to_string()).map_err(|e| errors::scope(js, &e))
 }
 
 /// Whether a `bash_pattern` / `write_path` glob is too broad to pre-approve.

@@ -116,6 +116,8 @@ const SESSION_KEYS = {
   approval_gate_cap: 'approvalGateCap',
   initial_approval_gate_count: 'initialApprovalGateCount',
   task_default_timeout_s: 'taskDefaultTimeoutS',
+  cache_max_entries: 'cacheMaxEntries',
+  cache_ttl_s: 'cacheTtlS',
 }
 const ENGINE_POLICY_KEYS = { builtins: 'builtins', blueprint_hard: 'blueprintHardPolicies', blueprint_soft: 'blueprintSoftPolicies', disable: 'blueprintDisable', extra_policies: 'extraPolicies' }
 
@@ -400,11 +402,7 @@ const FUNCTIONS = {
   canonical_json: (input) => h.canonicalJson(input),
   truncate: (text, max) => h.truncate(text, max),
   is_degenerate_pattern: (p) => h.isDegeneratePattern(p),
-  parse_approval_scope: (s) => {
-    const r = h.parseApprovalScope(s)
-    if (!r.ok) throw new Error(r.message)
-    return r.scope
-  },
+  parse_approval_scope: (s) => h.parseApprovalScope(s),
   effective_timeout: (d, def, rem) => {
     const t = h.effectiveTimeout(d, def, rem)
     return { effective_s: t.effectiveS, clip: t.clip, requested_s: t.requestedS }

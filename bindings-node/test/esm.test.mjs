@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url)
 test('named and default ESM imports resolve through the package exports map', () => {
   const e = new PolicyEngine({ taskType: 'new_task', repo: 'o/r' })
   assert.equal(e.evaluateToolUse('Bash', { command: 'rm -rf /' }).reason, 'Hard-deny: rm_slash')
-  assert.deepEqual(parseApprovalScope('all_session'), { ok: true, scope: 'all_session' })
+  assert.equal(parseApprovalScope('all_session'), 'all_session')
   assert.equal(typeof constants.approval_rate_limit, 'number')
   assert.ok(BUILTIN_HARD_DENY_POLICIES.includes('rm_slash'))
   assert.ok(PolicyBundle.builtin() instanceof PolicyBundle)

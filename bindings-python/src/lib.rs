@@ -842,13 +842,13 @@ fn summary_dict<'py>(py: Python<'py>, r: &hitl::RuleSummary) -> PyResult<Bound<'
     if let Some(c) = &r.category {
         d.set_item("category", c)?;
     }
-    if let Some(s) = &r.severity {
-        d.set_item("severity", s)?;
+    if let Some(s) = r.severity {
+        d.set_item("severity", s.as_str())?;
     }
     if let Some(t) = r.approval_timeout_s {
         d.set_item("approval_timeout_s", t)?;
     }
-    d.set_item("source", &r.source)?;
+    d.set_item("source", r.source.to_string())?;
     Ok(d)
 }
 
@@ -1128,7 +1128,7 @@ struct PyGateAdmission {
     reason: Option<String>,
     effective_timeout_s: Option<i64>,
     clip: Option<&'static str>,
-    requested_s: Option<i64>,
+    requested_timeout_s: Option<i64>,
     ceiling_shrinking: bool,
     gate_count: Option<u64>,
 }
@@ -1223,7 +1223,8 @@ impl PySession {
 #[pymethods]
 impl PySession {
     /// `Session(bundle=None, *, principal, repo, read_only, initial_approvals, approval_gate_cap,
-    /// initial_approval_gate_count, task_default_timeout_s, clock=None, shadow=None)`: an omitted
+    /// initial_approval_gate_count, task_default_timeout_s, cache_max_entries, cache_ttl_s,
+    /// clock=None, shadow=None)`: an omitted
     /// setting takes the core's default; a setting passed as `None` is refused (except
     /// `initial_approvals`). `shadow`: a second `PolicyBundle` every call is also decided
     /// against, without enforcing it (`Decision.shadow_outcome`, `shadow_rule_ids`).
@@ -1261,6 +1262,10 @@ impl PySession {
                 "task_default_timeout_s" => {
                     cfg.task_default_timeout_s = int_arg(py, &value, "task_default_timeout_s")?
                 }
+                "cache_max_entries" => {
+                    cfg.cache_max_entries = int_arg(py, &value, "cache_max_entries")?
+                }
+                "cache_ttl_s" => cfg.cache_ttl_s = int_arg(py, &value, "cache_ttl_s")?,
                 other => {
                     return Err(PyTypeError::new_err(format!(
                         "Session() got an unexpected keyword argument '{other}'"
@@ -1612,7 +1617,7 @@ impl PySession {
                     reason: None,
                     effective_timeout_s: Some(timeout.effective_s),
                     clip: timeout.clip.map(hitl::ClipReason::as_str),
-                    requested_s: Some(timeout.requested_s),
+                    requested_timeout_s: Some(timeout.requested_s),
                     ceiling_shrinking,
                     gate_count: Some(gate_count),
                 }
@@ -1623,7 +1628,7 @@ impl PySession {
                 reason: Some(reason),
                 effective_timeout_s: None,
                 clip: None,
-                requested_s: None,
+                requested_timeout_s: None,
                 ceiling_shrinking: false,
                 gate_count: None,
             },
@@ -1666,6 +1671,16 @@ impl PySession {
     #[getter]
     fn task_default_timeout_s(&self) -> i64 {
         self.inner.config().task_default_timeout_s
+    }
+    /// Capacity of each recent-decision cache.
+    #[getter]
+    fn cache_max_entries(&self) -> i64 {
+        self.inner.config().cache_max_entries
+    }
+    /// Lifetime of a cached human decision, in seconds.
+    #[getter]
+    fn cache_ttl_s(&self) -> i64 {
+        self.inner.config().cache_ttl_s
     }
 
     fn __repr__(&self) -> String {

@@ -112,7 +112,7 @@ def test_cedar_parity(path: Optional[Path]) -> None:
 # --------------------------------------------------------------------------------------------
 
 BUNDLE_KEYS = {"blueprint_hard", "blueprint_soft", "disable", "extra_policies", "write_tools", "shell_tools", "builtins"}
-SESSION_KEYS = {"principal", "repo", "read_only", "initial_approvals", "approval_gate_cap", "initial_approval_gate_count", "task_default_timeout_s"}
+SESSION_KEYS = {"principal", "repo", "read_only", "initial_approvals", "approval_gate_cap", "initial_approval_gate_count", "task_default_timeout_s", "cache_max_entries", "cache_ttl_s"}
 SCENARIO_KEYS = {"name", "spec", "description", "bundle", "session", "expect_error", "expect_warnings", "steps"}
 DECISION_KEYS = {"outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "cache_hit"}
 CACHE_HIT_KEYS = {"cached_decision", "cached_reason", "original_decision_ts", "matched_rule_ids"}
@@ -294,10 +294,10 @@ class Scenario:
 
     def do_record_input_decision(self, at: str, arg: dict[str, Any], expect: Any) -> None:
         sha = ch.tool_input_sha256(arg.get("tool_input"))
-        ch.RecentDecisionCache(self.session).record(arg["tool_name"], sha, arg["decision"], arg.get("reason"), arg.get("decided_at"))
+        ch.RecentDecisionCache(session=self.session).record(arg["tool_name"], sha, arg["decision"], arg.get("reason"), arg.get("decided_at"))
 
     def do_record_rule_decision(self, at: str, arg: dict[str, Any], expect: Any) -> None:
-        ch.RecentDecisionCache(self.session).record_rule_decision(arg["tool_name"], arg["rule_ids"], "DENIED", arg.get("reason"), arg.get("decided_at"))
+        ch.RecentDecisionCache(session=self.session).record_rule_decision(arg["tool_name"], arg["rule_ids"], "DENIED", arg.get("reason"), arg.get("decided_at"))
 
     def do_advance_clock(self, at: str, arg: float, expect: Any) -> None:
         self.clock.advance(arg)

@@ -331,7 +331,7 @@ def test_session_gates(clock: ManualClock) -> None:
     s = Session(approval_gate_cap=2, clock=clock)
     g = s.begin_gate(60)
     assert isinstance(g, ch.GateAdmission)
-    assert (g.admitted, g.refusal, g.reason, g.effective_timeout_s, g.clip, g.requested_s, g.ceiling_shrinking, g.gate_count) == (
+    assert (g.admitted, g.refusal, g.reason, g.effective_timeout_s, g.clip, g.requested_timeout_s, g.ceiling_shrinking, g.gate_count) == (
         True, None, None, 60, "rule_annotation", 300, False, 1,
     )
     g = s.begin_gate(None, 200)

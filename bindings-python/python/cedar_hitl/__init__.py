@@ -17,8 +17,9 @@ from __future__ import annotations
 import enum
 import json
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+from ._cedar_hitl import scan_secrets as _scan_secrets
 from ._cedar_hitl import (
     BUILTIN_HARD_DENY_POLICIES,
     BUILTIN_SOFT_DENY_POLICIES,
@@ -56,7 +57,6 @@ from ._cedar_hitl import (
     parse_rules,
     redact_secrets,
     scan_deny_reason,
-    scan_secrets,
     strip_controls,
     tool_input_preview,
     tool_input_sha256,
@@ -134,6 +134,20 @@ __all__ = [
     "cedar_parity_evaluate",
     "parse_command",
     "append_audit_record",
+    "SecretScan",
+    # upstream module-level names (values from contracts/constants.json)
+    "APPROVAL_GATE_CAP_MIN",
+    "APPROVAL_GATE_CAP_MAX",
+    "DEFAULT_APPROVAL_GATE_CAP",
+    "FLOOR_TIMEOUT_S",
+    "DEFAULT_TASK_TIMEOUT_S",
+    "WARN_TIMEOUT_S",
+    "CACHE_MAX_ENTRIES",
+    "CACHE_TTL_S",
+    "POLICIES_MAX_BYTES",
+    "APPROVAL_RATE_LIMIT",
+    "APPROVAL_RATE_WINDOW_S",
+    "TOOL_GROUPS",
     # data
     "BUILTIN_HARD_DENY_POLICIES",
     "BUILTIN_SOFT_DENY_POLICIES",
@@ -157,6 +171,37 @@ def _freeze(value: Any) -> Any:
 
 #: Every shared number, parsed from the core's embedded ``contracts/constants.json``.
 CONSTANTS: Mapping[str, Any] = _freeze(json.loads(CONSTANTS_JSON))
+
+# The upstream engine's module-level names, read from the same constants (one source of truth).
+APPROVAL_GATE_CAP_MIN: int = CONSTANTS["approval_gate_cap"]["min"]
+APPROVAL_GATE_CAP_MAX: int = CONSTANTS["approval_gate_cap"]["max"]
+DEFAULT_APPROVAL_GATE_CAP: int = CONSTANTS["approval_gate_cap"]["default"]
+FLOOR_TIMEOUT_S: int = CONSTANTS["approval_timeout_s"]["min"]
+DEFAULT_TASK_TIMEOUT_S: int = CONSTANTS["approval_timeout_s"]["default"]
+WARN_TIMEOUT_S: int = CONSTANTS["warn_timeout_s"]
+CACHE_MAX_ENTRIES: int = CONSTANTS["cache_max_entries"]
+CACHE_TTL_S: int = CONSTANTS["cache_ttl_s"]
+POLICIES_MAX_BYTES: int = CONSTANTS["policies_max_bytes"]
+APPROVAL_RATE_LIMIT: int = CONSTANTS["approval_rate_limit"]
+APPROVAL_RATE_WINDOW_S: int = CONSTANTS["approval_rate_window_s"]
+#: Tool group name → the tools it covers (the core's default write-tool map).
+TOOL_GROUPS: Mapping[str, frozenset[str]] = MappingProxyType({FILE_WRITE_GROUP: frozenset(PolicyBundle.builtin().write_tools)})
+
+
+class SecretScan(NamedTuple):
+    """What :func:`scan_secrets` found: the cleaned, redacted ``text`` and the ``findings``
+    (labels of the secret kinds, once each, in scan order). A tuple, so ``text, findings =
+    scan_secrets(...)`` still works."""
+
+    text: str
+    findings: list[str]
+
+
+def scan_secrets(text: Optional[str]) -> SecretScan:
+    """Strip controls and invisible characters from ``text``, then find and redact secrets
+    (docs/text.md). ``None`` reads as ``""``."""
+    cleaned, findings = _scan_secrets(text)
+    return SecretScan(cleaned, findings)
 
 
 class Outcome(str, enum.Enum):
@@ -244,8 +289,10 @@ class PolicyDecision:
         shadow_outcome: Union[Outcome, str, None] = None,
         shadow_rule_ids: Optional[Iterable[str]] = None,
     ) -> None:
-        if (outcome is None) == (allowed is None):
-            raise TypeError("PolicyDecision() takes exactly one of outcome= or allowed=")
+        if outcome is None and allowed is None:
+            raise TypeError("PolicyDecision requires either outcome= or allowed=")
+        if outcome is not None and allowed is not None:
+            raise TypeError("PolicyDecision takes outcome= or allowed=, not both")
         if outcome is None:
             resolved = Outcome.ALLOW if allowed else Outcome.DENY
         else:
@@ -278,24 +325,34 @@ class PolicyDecision:
             object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:_SHADOW_OUTCOME] + (_OUTCOMES[shadow],) + f[_SHADOW_RULES:])
         return self
 
+    # The factories take the upstream positional parameters; the rest are keyword-only.
     @classmethod
-    def allow(cls, reason: str = "permitted", *, tier: Optional[str] = None, matching_rule_ids: Iterable[str] = ()) -> "PolicyDecision":
-        return cls(outcome=Outcome.ALLOW, reason=reason, tier=tier, matching_rule_ids=matching_rule_ids)
+    def allow(
+        cls,
+        reason: str = "permitted",
+        duration_ms: float = 0.0,
+        *,
+        tier: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+    ) -> "PolicyDecision":
+        return cls(outcome=Outcome.ALLOW, reason=reason, duration_ms=duration_ms, tier=tier, matching_rule_ids=matching_rule_ids)
 
     @classmethod
     def deny(
         cls,
         reason: str,
+        duration_ms: float = 0.0,
+        fail_closed: bool = False,
         *,
         tier: Optional[str] = None,
         matching_rule_ids: Iterable[str] = (),
-        fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
     ) -> "PolicyDecision":
         return cls(
             outcome=Outcome.DENY,
             reason=reason,
+            duration_ms=duration_ms,
             tier=tier,
             matching_rule_ids=matching_rule_ids,
             fail_closed=fail_closed,
@@ -307,18 +364,20 @@ class PolicyDecision:
     def require_approval(
         cls,
         reason: str,
-        *,
         timeout_s: Optional[int] = None,
         severity: str = "medium",
         matching_rule_ids: Iterable[str] = (),
+        duration_ms: float = 0.0,
+        *,
         tier: Optional[str] = "soft",
     ) -> "PolicyDecision":
         return cls(
             outcome=Outcome.REQUIRE_APPROVAL,
             reason=reason,
-            timeout_s=CONSTANTS["approval_timeout_s"]["default"] if timeout_s is None else timeout_s,
+            timeout_s=DEFAULT_TASK_TIMEOUT_S if timeout_s is None else timeout_s,
             severity=severity,
             matching_rule_ids=matching_rule_ids,
+            duration_ms=duration_ms,
             tier=tier,
         )
 
@@ -386,12 +445,13 @@ def _rebuild_decision(kwargs: dict[str, Any]) -> PolicyDecision:
 
 
 class ApprovalAllowlist:
-    """Live view of a session's approval allowlist."""
+    """A session's approval allowlist. ``ApprovalAllowlist()`` on its own (as upstream) owns a
+    private session over the built-in rules; ``PolicyEngine.allowlist`` is the engine's."""
 
     __slots__ = ("_session",)
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, session: Optional[Session] = None) -> None:
+        self._session = Session(PolicyBundle.builtin()) if session is None else session
 
     def add(self, scope: str) -> None:
         """Validate and add a scope (raises :class:`ScopeError`)."""
@@ -416,12 +476,37 @@ class ApprovalAllowlist:
 
 
 class RecentDecisionCache:
-    """Live view of a session's two recent-decision caches (input-hash and rule level)."""
+    """A session's two recent-decision caches (input-hash and rule level).
+
+    ``RecentDecisionCache(max_entries=50, ttl_s=60, clock=None)`` on its own (as upstream) owns a
+    private session with those limits; ``PolicyEngine.recent_decisions`` is the engine's. Out of
+    range limits raise :class:`ConfigError` naming the field and range."""
 
     __slots__ = ("_session",)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self,
+        max_entries: int = CACHE_MAX_ENTRIES,
+        ttl_s: int = CACHE_TTL_S,
+        clock: Optional[ManualClock] = None,
+        *,
+        session: Optional[Session] = None,
+    ) -> None:
+        if session is None:
+            session = Session(PolicyBundle.builtin(), cache_max_entries=max_entries, cache_ttl_s=ttl_s, clock=clock)
+        elif (max_entries, ttl_s, clock) != (CACHE_MAX_ENTRIES, CACHE_TTL_S, None):
+            raise _config_error("session", "pass either session= or max_entries=/ttl_s=/clock=, not both")
         self._session = session
+
+    @property
+    def max_entries(self) -> int:
+        """Capacity of each cache."""
+        return self._session.cache_max_entries
+
+    @property
+    def ttl_s(self) -> int:
+        """Lifetime of an entry in seconds, from record time."""
+        return self._session.cache_ttl_s
 
     def record(
         self,
@@ -475,8 +560,6 @@ class RecentDecisionCache:
         return f"RecentDecisionCache(len={self.len()}, rule_len={self.rule_len()})"
 
 
-_DEFAULT_GATE_CAP: int = CONSTANTS["approval_gate_cap"]["default"]
-_DEFAULT_TIMEOUT_S: int = CONSTANTS["approval_timeout_s"]["default"]
 
 
 def _config_error(field: str, message: str) -> ConfigError:
@@ -525,9 +608,11 @@ class PolicyEngine:
         blueprint_soft_policies: Optional[str] = None,
         blueprint_disable: Optional[Sequence[str]] = None,
         initial_approvals: Optional[Sequence[str]] = None,
-        approval_gate_cap: int = _DEFAULT_GATE_CAP,
+        approval_gate_cap: int = DEFAULT_APPROVAL_GATE_CAP,
         initial_approval_gate_count: int = 0,
-        task_default_timeout_s: int = _DEFAULT_TIMEOUT_S,
+        task_default_timeout_s: int = DEFAULT_TASK_TIMEOUT_S,
+        cache_max_entries: int = CACHE_MAX_ENTRIES,
+        cache_ttl_s: int = CACHE_TTL_S,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
         builtins: str = "hardened",
@@ -559,6 +644,8 @@ class PolicyEngine:
                 approval_gate_cap=approval_gate_cap,
                 initial_approval_gate_count=initial_approval_gate_count,
                 task_default_timeout_s=task_default_timeout_s,
+                cache_max_entries=cache_max_entries,
+                cache_ttl_s=cache_ttl_s,
                 clock=clock,
                 shadow=shadow_bundle,
             )
@@ -570,7 +657,7 @@ class PolicyEngine:
         self._bundle = bundle
         self._session = session
         self._allowlist = ApprovalAllowlist(self._session)
-        self._recent = RecentDecisionCache(self._session)
+        self._recent = RecentDecisionCache(session=self._session)
 
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision:
         """Decide one tool call. Never raises: malformed input is a fail-closed DENY."""

@@ -2,7 +2,7 @@
 
 import enum
 import os
-from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final
+from typing import Any, Iterable, Literal, Mapping, NamedTuple, Optional, Sequence, Tuple, TypedDict, Union, final
 
 # The same list as the runtime __all__ (stubtest compares them).
 __all__ = [
@@ -48,6 +48,19 @@ __all__ = [
     "UPSTREAM_HARD_DENY_POLICIES",
     "UPSTREAM_SOFT_DENY_POLICIES",
     "CONSTANTS",
+    "SecretScan",
+    "APPROVAL_GATE_CAP_MIN",
+    "APPROVAL_GATE_CAP_MAX",
+    "DEFAULT_APPROVAL_GATE_CAP",
+    "FLOOR_TIMEOUT_S",
+    "DEFAULT_TASK_TIMEOUT_S",
+    "WARN_TIMEOUT_S",
+    "CACHE_MAX_ENTRIES",
+    "CACHE_TTL_S",
+    "POLICIES_MAX_BYTES",
+    "APPROVAL_RATE_LIMIT",
+    "APPROVAL_RATE_WINDOW_S",
+    "TOOL_GROUPS",
     "DENY_RETRY_INSTRUCTION",
     "FILE_WRITE_GROUP",
     "VALID_TOOL_TYPES",
@@ -71,6 +84,20 @@ UPSTREAM_SOFT_DENY_POLICIES: str
 DENY_RETRY_INSTRUCTION: str
 FILE_WRITE_GROUP: str
 VALID_TOOL_TYPES: Tuple[str, ...]
+#: The upstream engine's module-level names (values from contracts/constants.json).
+APPROVAL_GATE_CAP_MIN: int
+APPROVAL_GATE_CAP_MAX: int
+DEFAULT_APPROVAL_GATE_CAP: int
+FLOOR_TIMEOUT_S: int
+DEFAULT_TASK_TIMEOUT_S: int
+WARN_TIMEOUT_S: int
+CACHE_MAX_ENTRIES: int
+CACHE_TTL_S: int
+POLICIES_MAX_BYTES: int
+APPROVAL_RATE_LIMIT: int
+APPROVAL_RATE_WINDOW_S: int
+#: Tool group name → the tools it covers.
+TOOL_GROUPS: Mapping[str, frozenset[str]]
 
 from ._types import (
     JsonValue as JsonValue,
@@ -190,15 +217,23 @@ class PolicyDecision:
         shadow_rule_ids: Optional[Iterable[str]] = None,
     ) -> None: ...
     @classmethod
-    def allow(cls, reason: str = "permitted", *, tier: Optional[str] = None, matching_rule_ids: Iterable[str] = ()) -> PolicyDecision: ...
+    def allow(
+        cls,
+        reason: str = "permitted",
+        duration_ms: float = 0.0,
+        *,
+        tier: Optional[str] = None,
+        matching_rule_ids: Iterable[str] = (),
+    ) -> PolicyDecision: ...
     @classmethod
     def deny(
         cls,
         reason: str,
+        duration_ms: float = 0.0,
+        fail_closed: bool = False,
         *,
         tier: Optional[str] = None,
         matching_rule_ids: Iterable[str] = (),
-        fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
     ) -> PolicyDecision: ...
@@ -206,10 +241,11 @@ class PolicyDecision:
     def require_approval(
         cls,
         reason: str,
-        *,
         timeout_s: Optional[int] = None,
         severity: str = "medium",
         matching_rule_ids: Iterable[str] = (),
+        duration_ms: float = 0.0,
+        *,
         tier: Optional[str] = "soft",
     ) -> PolicyDecision: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -218,7 +254,7 @@ class PolicyDecision:
 
 @final
 class ApprovalAllowlist:
-    def __init__(self, session: Session) -> None: ...
+    def __init__(self, session: Optional[Session] = None) -> None: ...
     def add(self, scope: str) -> None: ...
     def matches(self, tool_name: str, tool_input: Mapping[str, object]) -> bool: ...
     @property
@@ -228,7 +264,18 @@ class ApprovalAllowlist:
 
 @final
 class RecentDecisionCache:
-    def __init__(self, session: Session) -> None: ...
+    def __init__(
+        self,
+        max_entries: int = ...,
+        ttl_s: int = ...,
+        clock: Optional[ManualClock] = None,
+        *,
+        session: Optional[Session] = None,
+    ) -> None: ...
+    @property
+    def max_entries(self) -> int: ...
+    @property
+    def ttl_s(self) -> int: ...
     def record(
         self,
         tool_name: str,
@@ -267,6 +314,8 @@ class PolicyEngine:
         approval_gate_cap: int = ...,
         initial_approval_gate_count: int = 0,
         task_default_timeout_s: int = ...,
+        cache_max_entries: int = ...,
+        cache_ttl_s: int = ...,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
         builtins: str = "hardened",
@@ -492,7 +541,7 @@ class GateAdmission:
     @property
     def clip(self) -> Optional[ClipValue]: ...
     @property
-    def requested_s(self) -> Optional[int]: ...
+    def requested_timeout_s(self) -> Optional[int]: ...
     @property
     def ceiling_shrinking(self) -> bool: ...
     @property
@@ -522,6 +571,8 @@ class Session:
         approval_gate_cap: int = ...,
         initial_approval_gate_count: int = ...,
         task_default_timeout_s: int = ...,
+        cache_max_entries: int = ...,
+        cache_ttl_s: int = ...,
     ) -> Session: ...
     @staticmethod
     def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None, *, shadow: Optional[PolicyBundle] = None) -> Session: ...
@@ -602,6 +653,10 @@ class Session:
     def initial_approval_gate_count(self) -> int: ...
     @property
     def task_default_timeout_s(self) -> int: ...
+    @property
+    def cache_max_entries(self) -> int: ...
+    @property
+    def cache_ttl_s(self) -> int: ...
 
 # ---------------------------------------------------------------------------------------------
 # Module functions
@@ -611,7 +666,12 @@ def parse_rules(text: str) -> list[Rule]: ...
 def parse_approval_scope(scope: str) -> str: ...
 def is_degenerate_pattern(pattern: str) -> bool: ...
 def redact_secrets(text: Optional[str]) -> str: ...
-def scan_secrets(text: Optional[str]) -> Tuple[str, list[str]]: ...
+class SecretScan(NamedTuple):
+    """The cleaned, redacted text and the labels of the secret kinds found (a tuple)."""
+    text: str
+    findings: list[str]
+
+def scan_secrets(text: Optional[str]) -> SecretScan: ...
 def strip_controls(text: Optional[str]) -> str: ...
 def truncate(text: Optional[str], max_chars: int) -> str: ...
 def scan_deny_reason(text: Optional[str]) -> str: ...
