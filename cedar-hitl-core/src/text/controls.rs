@@ -75,22 +75,26 @@ pub(crate) fn drop_csi_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
     })
 }
 
-/// The scanner's closed-escapes view: cleaned as for display, except that a control string with
-/// no terminator swallows nothing (only its introducer is removed). A secret after an
-/// unterminated `ESC P` / `ESC X` split by a colour code or a closed OSC title is whole here
-/// (fuzz finding 6).
+/// The scanner's closed-escapes view: CSI sequences and closed control strings removed as for
+/// display, but a control string not closed before the next escape hides nothing (only its
+/// introducer is removed) and any other escape is the `ESC` alone. A secret after an unclosed
+/// `ESC P` / `ESC X` / OSC split by a colour code or a closed title, or one whose start an
+/// escape's intermediate bytes would swallow, is whole here (fuzz findings 6 and 7).
 pub(crate) fn drop_closed_escapes_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
     view_mapped(text, |c, chars| match c {
         '\u{1b}' => {
             match peek_char(chars) {
                 Some(intro @ (']' | 'P' | 'X' | '^' | '_')) => {
                     chars.next();
-                    let before = chars.clone();
-                    if !skip_control_string(chars, intro == ']') {
-                        *chars = before;
-                    }
+                    skip_closed_control_string(chars, intro == ']');
                 }
-                _ => skip_escape(chars),
+                Some('[') => {
+                    chars.next();
+                    skip_csi(chars);
+                }
+                // Any other escape: the `ESC` alone (the display view reads `ESC 7` as one
+                // sequence; here `ESC -` cannot swallow the dashes of a key's BEGIN line).
+                _ => {}
             }
             true
         }
@@ -217,15 +221,32 @@ fn skip_csi(chars: &mut Chars<'_>) {
 
 /// Skips a control string up to and including its terminator (`ESC \`, or BEL for OSC); an
 /// unterminated string runs to the end of the text, which is what a terminal would swallow.
-/// Returns whether a terminator was found.
-fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) -> bool {
-    while let Some((_, c)) = chars.next() {
+/// Skips a control string only when it is closed (`ESC \`, or BEL for OSC) before any other
+/// `ESC`: a string cut off by another escape, or never closed, hides nothing in the
+/// closed-escapes view, and only its introducer is removed.
+fn skip_closed_control_string(chars: &mut Chars<'_>, bel_terminates: bool) {
+    let mut probe = chars.clone();
+    while let Some((_, c)) = probe.next() {
         if c == '\u{7}' && bel_terminates {
-            return true;
+            *chars = probe;
+            return;
         }
-        if c == '\u{1b}' && next_in(chars, '\\', '\\') {
-            return true;
+        if c == '\u{1b}' {
+            if next_in(&mut probe, '\\', '\\') {
+                *chars = probe;
+            }
+            return;
         }
     }
-    false
+}
+
+fn skip_control_string(chars: &mut Chars<'_>, bel_terminates: bool) {
+    while let Some((_, c)) = chars.next() {
+        if c == '\u{7}' && bel_terminates {
+            return;
+        }
+        if c == '\u{1b}' && next_in(chars, '\\', '\\') {
+            return;
+        }
+    }
 }

@@ -732,7 +732,11 @@ fn secrets_an_escape_hides_or_swallows_are_reported_and_never_shown() {
         "ok\x1bX AKIAIOSF\x1b]0;t\x07ODNN7EXAMPLE",
         "ok\x1bP AKIAIO\x1b[01;31m\x1b[KSF\x1b]0;t\x07ODNN7EXAMPLE",
         // An 8-bit CSI would swallow the key's first letter; a colour code splits the rest.
-        "x \u{9b}AKIAVJB\x1b[01;31m\x1b[KHELSZ6DKRY5CJ y",
+        "x \u{9b}AKIAIOSF\x1b[01;31m\x1b[KODNN7EXAMPLE y",
+        // A title cut off by another escape hides nothing; an escape's intermediate bytes
+        // would swallow the key's start.
+        "x\x1b]title AKIAIOSF\x1b]0;t\x07ODNN7EXAMPLE y",
+        "x\x1b AKIAIOSF\x1b]0;t\x07ODNN7EXAMPLE y",
     ] {
         let r = scan_secrets(hidden);
         assert_eq!(r.findings, vec![SecretKind::AwsKey], "{hidden:?}");
