@@ -80,8 +80,23 @@ pub(crate) fn drop_csi_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
 /// introducer is removed) and any other escape is the `ESC` alone. A secret after an unclosed
 /// `ESC P` / `ESC X` / OSC split by a colour code or a closed title, or one whose start an
 /// escape's intermediate bytes would swallow, is whole here (fuzz findings 6 and 7).
-pub(crate) fn drop_closed_escapes_mapped(text: &str) -> (String, Vec<(usize, usize)>) {
-    view_mapped(text, |c, chars| match c {
+///
+/// Also returned: for every CSI the view removes, the source byte range of the parameter,
+/// intermediate and final bytes it swallows (empty ranges left out). A key whose first
+/// characters a CSI swallows (`ESC [` + `AKIA…`: "cursor up", then `KIA…`) and which is split
+/// again further on is whole when those bytes are read as text and the rest as this view reads
+/// it: the scanner tries that second reading at each CSI (fuzz finding 8).
+pub(crate) fn drop_closed_escapes_with_swallows(text: &str) -> ClosedEscapesView {
+    let mut swallows = Vec::new();
+    let mut swallow_csi = |chars: &mut Chars<'_>| {
+        let from = chars.peek().map_or(text.len(), |&(at, _)| at);
+        skip_csi(chars);
+        let to = chars.peek().map_or(text.len(), |&(at, _)| at);
+        if to > from {
+            swallows.push((from, to));
+        }
+    };
+    let (view, offsets) = view_mapped(text, |c, chars| match c {
         '\u{1b}' => {
             match peek_char(chars) {
                 Some(intro @ (']' | 'P' | 'X' | '^' | '_')) => {
@@ -90,7 +105,7 @@ pub(crate) fn drop_closed_escapes_mapped(text: &str) -> (String, Vec<(usize, usi
                 }
                 Some('[') => {
                     chars.next();
-                    skip_csi(chars);
+                    swallow_csi(chars);
                 }
                 // Any other escape: the `ESC` alone (the display view reads `ESC 7` as one
                 // sequence; here `ESC -` cannot swallow the dashes of a key's BEGIN line).
@@ -99,12 +114,16 @@ pub(crate) fn drop_closed_escapes_mapped(text: &str) -> (String, Vec<(usize, usi
             true
         }
         '\u{9b}' => {
-            skip_csi(chars);
+            swallow_csi(chars);
             true
         }
         _ => false,
-    })
+    });
+    (view, offsets, swallows)
 }
+
+/// The closed-escapes view, its offsets (view byte, source byte) and the CSI swallows.
+pub(crate) type ClosedEscapesView = (String, Vec<(usize, usize)>, Vec<(usize, usize)>);
 
 /// `shown_at` is told the source offset of every character pushed by the main loop.
 fn clean_into(text: &str, out: &mut String, shown_at: &mut dyn FnMut(usize)) {

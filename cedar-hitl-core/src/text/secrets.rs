@@ -29,7 +29,7 @@
 //! the larger secret. No pattern matches a marker.
 
 use super::controls::{
-    drop_closed_escapes_mapped, drop_control_chars_mapped, drop_csi_mapped, needs_stripping,
+    drop_closed_escapes_with_swallows, drop_control_chars_mapped, drop_csi_mapped, needs_stripping,
     strip_controls, strip_controls_mapped,
 };
 use super::cut::{Ellipsis, cut};
@@ -145,6 +145,10 @@ pub(super) struct Patterns {
     pub(super) secrets: Vec<(SecretKind, Regex, String)>,
     /// Every pattern at once: the fast "anything to redact?" check.
     any: Regex,
+    /// Each pattern, and every pattern at once, anchored at the start of the text: does a secret
+    /// start exactly here? (The CSI-swallow reading, [`scan_capped`].)
+    anchored: Vec<(SecretKind, Regex)>,
+    anchored_any: Regex,
     pub(super) marker: Regex,
     pub(super) longest_marker: usize,
 }
@@ -164,8 +168,17 @@ pub(super) fn patterns() -> &'static Patterns {
             .expect("marker pattern compiles");
         let longest_marker = SecretKind::all().iter().map(|k| marker(*k).len()).max().unwrap_or(0);
         let any = SCAN_ORDER.iter().map(|k| format!("(?:{})", k.pattern())).collect::<Vec<_>>();
-        let any = Regex::new(&any.join("|")).expect("the union of the secret patterns compiles");
-        Patterns { secrets, any, marker: marker_re, longest_marker }
+        let any = any.join("|");
+        let anchored_any = Regex::new(&format!("^(?:{any})")).expect("anchored union compiles");
+        let any = Regex::new(&any).expect("the union of the secret patterns compiles");
+        let anchored = SCAN_ORDER
+            .iter()
+            .map(|&kind| {
+                let re = Regex::new(&format!("^(?:{})", kind.pattern()));
+                (kind, re.expect("anchored secret pattern compiles"))
+            })
+            .collect();
+        Patterns { secrets, any, anchored, anchored_any, marker: marker_re, longest_marker }
     })
 }
 
@@ -223,46 +236,33 @@ const SCAN_MARGIN_CHARS: usize = 64 * 1024;
 pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
     let scanned = max_chars.saturating_add(SCAN_MARGIN_CHARS);
     let shown = strip_controls(text);
-    let mut findings = Vec::new();
-    let mut spans: Vec<(usize, usize, SecretKind)> = Vec::new();
+    let mut found = Found::default();
     // Secrets in the raw view (only the control characters themselves dropped) are found even
     // where an escape would swallow part of them (`ESC A` + `KIA…`) or a control string hides
     // them (an OSC title, an unterminated `ESC X`); the CSI-free view (colour codes removed,
     // control strings kept) finds one split by a colour code inside such a hidden part, and the
     // closed-escapes view (display cleaning, but an unterminated control string hides nothing)
-    // one split by any escape after an unterminated control string (fuzz finding 6). They
-    // are reported, and whatever of them still shows is replaced by their marker. Text without
-    // control characters has no other view.
-    type View = fn(&str) -> (String, Vec<(usize, usize)>);
-    let views: &[View] = if needs_stripping(text) {
-        &[drop_control_chars_mapped, drop_csi_mapped, drop_closed_escapes_mapped]
-    } else {
-        &[]
-    };
-    for view in views {
-        let (raw, raw_at) = view(text);
-        if raw != shown {
-            let raw = cut(&raw, scanned, Ellipsis::No);
-            // Source offset of the raw character starting at `byte`.
-            let source = |byte: usize| raw_at[raw_at.partition_point(|&(b, _)| b < byte)].1;
-            // Matches in scan order; a match overlapping an earlier one is part of that secret
-            // (as the plain scan, which replaces in this order, would see it).
-            let mut claimed: Vec<(usize, usize)> = Vec::new();
-            for (kind, re, _) in &patterns().secrets {
-                for m in re.find_iter(&raw) {
-                    if claimed.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
-                        continue;
-                    }
-                    claimed.push((m.start(), m.end()));
-                    let last = m.end() - m.as_str().chars().next_back().map_or(0, char::len_utf8);
-                    spans.push((source(m.start()), source(last), *kind));
-                    if !findings.contains(kind) {
-                        findings.push(*kind);
-                    }
-                }
+    // one split by any escape after an unterminated control string (fuzz finding 6); the
+    // swallow reading at each CSI of that view, one whose first characters a CSI swallows and
+    // which is split again further on (fuzz finding 8). They are reported, and whatever of them
+    // still shows is replaced by their marker. Text without control characters has no other
+    // view.
+    if needs_stripping(text) {
+        for view in [drop_control_chars_mapped, drop_csi_mapped] {
+            let (raw, raw_at) = view(text);
+            if raw != shown {
+                found.scan_view(&raw, &raw_at, scanned);
             }
         }
+        let (view, view_at, swallows) = drop_closed_escapes_with_swallows(text);
+        if view != shown {
+            found.scan_view(&view, &view_at, scanned);
+        }
+        for (from, to) in swallows {
+            found.scan_swallow(text, (from, to), &view, &view_at, scanned);
+        }
     }
+    let Found { mut findings, spans } = found;
     let shown = if spans.is_empty() {
         shown
     } else {
@@ -278,6 +278,99 @@ pub(super) fn scan_capped(text: &str, max_chars: usize) -> Redaction {
     }
     findings.sort_by_key(|k| SCAN_ORDER.iter().position(|o| o == k));
     Redaction { text: cut(&redacted, max_chars, Ellipsis::No).into_owned(), findings }
+}
+
+/// How much of the text after a CSI the swallow reading first looks at: a secret whose shortest
+/// form fits (every pattern's, unless a separator runs to hundreds of spaces) is recognised.
+const SWALLOW_PROBE_BYTES: usize = 1024;
+
+/// Secrets found in the scanner's other views: each kind once, and the source byte range
+/// (first byte, first byte of the last character) of every match.
+#[derive(Default)]
+struct Found {
+    findings: Vec<SecretKind>,
+    spans: Vec<(usize, usize, SecretKind)>,
+}
+
+impl Found {
+    fn add(&mut self, kind: SecretKind, first: usize, last: usize) {
+        self.spans.push((first, last, kind));
+        if !self.findings.contains(&kind) {
+            self.findings.push(kind);
+        }
+    }
+
+    /// Every match in a view, in scan order; a match overlapping an earlier one is part of that
+    /// secret (as the plain scan, which replaces in this order, would see it). `at` maps each
+    /// view character to (view byte, source byte).
+    fn scan_view(&mut self, view: &str, at: &[(usize, usize)], scanned: usize) {
+        let view = cut(view, scanned, Ellipsis::No);
+        let mut claimed: Vec<(usize, usize)> = Vec::new();
+        for (kind, re, _) in &patterns().secrets {
+            for m in re.find_iter(&view) {
+                if claimed.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+                    continue;
+                }
+                claimed.push((m.start(), m.end()));
+                let last = m.end() - last_char_len(m.as_str());
+                self.add(*kind, source_of(at, m.start()), source_of(at, last));
+            }
+        }
+    }
+
+    /// The second reading of one CSI: the bytes it swallows (`swallow`, a source range) read as
+    /// text, then the closed-escapes `view` from where the CSI ends. A secret that starts inside
+    /// the swallowed bytes is recorded (the first kind in scan order); one starting later is the
+    /// view's own.
+    fn scan_swallow(
+        &mut self,
+        text: &str,
+        (from, to): (usize, usize),
+        view: &str,
+        at: &[(usize, usize)],
+        scanned: usize,
+    ) {
+        let swallowed = &text[from..to]; // CSI bytes: ASCII, so every byte is a character.
+        let resume = at.partition_point(|&(_, source)| source < to);
+        let rest = &view[at.get(resume).map_or(view.len(), |&(byte, _)| byte)..];
+        let p = patterns();
+        let probe = format!("{swallowed}{}", cut_bytes(rest, SWALLOW_PROBE_BYTES));
+        let Some(k) = (0..swallowed.len()).find(|&k| p.anchored_any.is_match(&probe[k..])) else {
+            return;
+        };
+        let whole = format!("{swallowed}{rest}");
+        let whole = cut(&whole, scanned, Ellipsis::No);
+        let Some((kind, m)) =
+            p.anchored.iter().find_map(|(kind, re)| re.find(&whole[k..]).map(|m| (*kind, m)))
+        else {
+            return;
+        };
+        // Back to the source: swallowed bytes are where they were; the rest through the view.
+        let source = |byte: usize| match byte.checked_sub(swallowed.len()) {
+            None => from + byte,
+            Some(in_rest) => source_of(at, (view.len() - rest.len()) + in_rest),
+        };
+        let last = k + m.end() - last_char_len(m.as_str());
+        self.add(kind, source(k + m.start()), source(last));
+    }
+}
+
+/// Source offset of the view character starting at view byte `byte`.
+fn source_of(at: &[(usize, usize)], byte: usize) -> usize {
+    at[at.partition_point(|&(b, _)| b < byte)].1
+}
+
+fn last_char_len(s: &str) -> usize {
+    s.chars().next_back().map_or(0, char::len_utf8)
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn cut_bytes(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// `shown` with every run of characters whose source offset lies in a span replaced by that

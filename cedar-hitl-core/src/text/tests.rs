@@ -742,6 +742,25 @@ fn secrets_an_escape_hides_or_swallows_are_reported_and_never_shown() {
         assert_eq!(r.findings, vec![SecretKind::AwsKey], "{hidden:?}");
         assert!(!r.text.contains("IOSFODNN7"), "{hidden:?} -> {:?}", r.text);
     }
+    // A CSI swallows the key's first characters and a second escape splits the rest: each CSI
+    // is also read as its introducer alone (fuzz finding 8). On screen: 19 of 20 characters.
+    for swallowed in [
+        "x \x1b[AKIA\x1b[0mIOSFODNN7EXAMPLE y",
+        "x \u{9b}AKIAIOSF\x1b]0;t\x07ODNN7EXAMPLE y",
+        "x \x1b[1;AKIAIO\u{200b}SFODNN7EXAMPLE y",
+    ] {
+        let r = scan_secrets(swallowed);
+        assert_eq!(r.findings, vec![SecretKind::AwsKey], "{swallowed:?}");
+        assert!(!r.text.contains("IOSF") && !r.text.contains("ODNN7"), "{:?}", r.text);
+        assert!(r.text.starts_with("x ") && r.text.ends_with(" y"), "{:?}", r.text);
+    }
+    let r = scan_secrets("k \u{9b}-----BEGIN RSA PRIVATE KEY-----\nMII\x1b[0mEow\n");
+    assert_eq!(r.findings, vec![SecretKind::PrivateKey]);
+    assert!(!r.text.contains("MII") && !r.text.contains("RSA"), "{:?}", r.text);
+    // Colour codes around ordinary words are not secrets in either reading.
+    for clean in ["\x1b[01;31mAKIA\x1b[m is a prefix", "\x1b[1mmysql\x1b[0m://docs", "\x1b[Kghp_"] {
+        assert_eq!(scan_secrets(clean).findings, vec![], "{clean:?}");
+    }
     // Partly inside a CSI's parameters: whatever shows of it is the marker.
     let r = scan_secrets("x \x1b[1AKIAIOSFODNN7EXAMPLE");
     assert_eq!(r.findings, vec![SecretKind::AwsKey]);
