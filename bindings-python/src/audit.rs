@@ -1,7 +1,10 @@
 //! The audit log for Python hosts: the core's `AuditRecord` written by the core's appender
 //! (`cedar_hitl.append_audit_record`). The binding builds nothing of the record itself.
 
-use crate::{PyDecision, PySession, opt_str_arg, run, tool_call};
+use crate::convert::{opt_str_arg, tool_call};
+use crate::errors::run;
+use crate::records::PyDecision;
+use crate::session::PySession;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
 use std::path::PathBuf;

@@ -1,0 +1,171 @@
+//! `PolicyBundle`: parsed, validated policies, and the `bundle=` / `shadow=` arguments that take
+//! one.
+
+use crate::convert::{builtins_arg, str_list_arg, text_arg, tool_map_arg, type_name};
+use crate::errors::{config_error, map_load, run};
+use crate::records::{PyLoadWarning, PyRule, rules_list, summary_dict};
+use crate::repr::r_seq;
+use cedar_hitl_core as hitl;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use std::sync::Arc;
+
+/// Parsed, validated policies of both tiers; immutable and shareable between sessions and threads.
+#[pyclass(frozen, module = "cedar_hitl", name = "PolicyBundle")]
+pub(crate) struct PyPolicyBundle {
+    pub(crate) inner: Arc<hitl::PolicyBundle>,
+}
+
+pub(crate) fn pairs_dict<'py>(
+    py: Python<'py>,
+    pairs: &[(String, String)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in pairs {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+#[pymethods]
+impl PyPolicyBundle {
+    #[new]
+    #[pyo3(signature = (*, blueprint_hard=None, blueprint_soft=None, disable=None, extra_policies=None, write_tools=None, shell_tools=None, builtins=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        blueprint_hard: Option<&Bound<'_, PyAny>>,
+        blueprint_soft: Option<&Bound<'_, PyAny>>,
+        disable: Option<&Bound<'_, PyAny>>,
+        extra_policies: Option<&Bound<'_, PyAny>>,
+        write_tools: Option<&Bound<'_, PyAny>>,
+        shell_tools: Option<&Bound<'_, PyAny>>,
+        builtins: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let profile = builtins_arg(py, builtins)?;
+        let mut b = hitl::PolicyBundle::builder()
+            .builtins(profile)
+            .blueprint_hard(text_arg(py, blueprint_hard, "blueprint_hard")?)
+            .blueprint_soft(text_arg(py, blueprint_soft, "blueprint_soft")?)
+            .disable(str_list_arg(py, disable, "disable")?)
+            .extra_policies(str_list_arg(py, extra_policies, "extra_policies")?);
+        if let Some(w) = tool_map_arg(py, write_tools, "write_tools")? {
+            b = b.write_tools(w);
+        }
+        if let Some(s) = tool_map_arg(py, shell_tools, "shell_tools")? {
+            b = b.shell_tools(s);
+        }
+        let built = run(py, move || b.build())?;
+        built.map(|bundle| Self { inner: Arc::new(bundle) }).map_err(|e| map_load(py, &e))
+    }
+
+    /// The built-in policies alone (the default, hardened profile).
+    #[staticmethod]
+    fn builtin(py: Python<'_>) -> PyResult<Self> {
+        Ok(Self { inner: Arc::new(run(py, hitl::PolicyBundle::builtin)?) })
+    }
+
+    /// Every rule: hard tier then soft tier, positional order (permits included).
+    fn rules(&self) -> Vec<PyRule> {
+        rules_list(self.inner.rules())
+    }
+
+    /// Enforced rules as listed to operators: `{"hard": [...], "soft": [...], "profile": str}`.
+    fn listing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let l = self.inner.listing();
+        let d = PyDict::new(py);
+        d.set_item(
+            "hard",
+            l.hard.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
+        )?;
+        d.set_item(
+            "soft",
+            l.soft.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
+        )?;
+        d.set_item("profile", l.profile.as_str())?;
+        Ok(d)
+    }
+
+    /// The built-in profile the bundle starts from: `"hardened"` or `"upstream"`.
+    #[getter]
+    fn profile(&self) -> &'static str {
+        self.inner.profile().as_str()
+    }
+
+    #[getter]
+    fn warnings(&self) -> Vec<PyLoadWarning> {
+        self.inner.warnings().iter().map(PyLoadWarning::from).collect()
+    }
+
+    #[getter]
+    fn disabled<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.disabled())
+    }
+
+    #[getter]
+    fn write_tools<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        pairs_dict(py, self.inner.write_tools())
+    }
+
+    #[getter]
+    fn shell_tools<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        pairs_dict(py, self.inner.shell_tools())
+    }
+
+    /// SHA-256 (hex) over what decides: both tiers' policies in normalised form, the disable
+    /// list, the tool maps, the built-in profile and the schema. Equal in every language.
+    #[getter]
+    fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
+        let b = &self.inner;
+        // Computed once, on first use (possibly here), without the GIL.
+        run(py, move || b.fingerprint().to_owned())
+    }
+
+    fn __repr__(&self) -> String {
+        let rules = self.inner.rules();
+        let disabled: Vec<&String> = self.inner.disabled().iter().collect();
+        format!(
+            "PolicyBundle(rules={}, disabled={}, warnings={})",
+            rules.len(),
+            r_seq(&disabled),
+            self.inner.warnings().len()
+        )
+    }
+}
+
+/// The `shadow=` bundle: a `PolicyBundle`, or `None` (no shadow).
+pub(crate) fn shadow_arg<'py>(
+    py: Python<'py>,
+    shadow: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyPolicyBundle>>> {
+    match shadow {
+        None => Ok(None),
+        Some(s) if s.is_none() => Ok(None),
+        Some(s) => policy_bundle(py, s, "shadow").map(Some),
+    }
+}
+
+pub(crate) fn bundle_arg<'py>(
+    py: Python<'py>,
+    bundle: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyPolicyBundle>> {
+    match bundle {
+        None => Bound::new(py, PyPolicyBundle::builtin(py)?),
+        Some(b) => policy_bundle(py, b, "bundle"),
+    }
+}
+
+/// `obj` as a `PolicyBundle`; anything else is refused as the argument `field`.
+fn policy_bundle<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    field: &str,
+) -> PyResult<Bound<'py, PyPolicyBundle>> {
+    obj.cast::<PyPolicyBundle>().cloned().map_err(|_| {
+        config_error(
+            py,
+            field,
+            format!("{field} must be a PolicyBundle or None, got {}", type_name(obj)),
+        )
+    })
+}

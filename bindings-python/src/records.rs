@@ -1,0 +1,468 @@
+//! Output records: the core's results as Python objects — `Decision`, `Rule`, `LoadWarning`,
+//! `CacheEntry`, `AllowlistView`, `GateAdmission`, `ResolutionEffect` — and the dicts the API
+//! returns (cache hit, denial, effective timeout, rule summary).
+
+use crate::repr::{r_bool, r_opt, r_opt_str, r_seq, r_str};
+use cedar_hitl_core as hitl;
+use pyo3::IntoPyObjectExt;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+pub(crate) fn cache_hit_dict<'py>(
+    py: Python<'py>,
+    h: &hitl::CacheHit,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("tool_name", &h.tool_name)?;
+    d.set_item("tool_input_sha256", &h.tool_input_sha256)?;
+    d.set_item("cached_decision", h.cached_decision.as_str())?;
+    d.set_item("cached_reason", h.cached_reason.as_deref())?;
+    d.set_item("original_decision_ts", &h.original_decision_ts)?;
+    match &h.matched_rule_ids {
+        Some(ids) => d.set_item("matched_rule_ids", PyList::new(py, ids)?)?,
+        None => d.set_item("matched_rule_ids", py.None())?,
+    }
+    Ok(d)
+}
+
+pub(crate) fn denial_dict<'py>(
+    py: Python<'py>,
+    e: &hitl::DenialEntry,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("request_id", &e.request_id)?;
+    d.set_item("reason", &e.reason)?;
+    d.set_item("decided_at", e.decided_at.as_deref())?;
+    Ok(d)
+}
+
+pub(crate) fn effective_timeout_dict<'py>(
+    py: Python<'py>,
+    t: &hitl::EffectiveTimeout,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("effective_s", t.effective_s)?;
+    d.set_item("clip", t.clip.map(hitl::ClipReason::as_str))?;
+    d.set_item("requested_s", t.requested_s)?;
+    Ok(d)
+}
+
+/// One decision of the core, with every structured field.
+#[pyclass(frozen, module = "cedar_hitl", name = "Decision")]
+pub(crate) struct PyDecision {
+    pub(crate) inner: hitl::Decision,
+    /// The deciding bundle's fingerprint as a Python `str`, shared by every decision of a
+    /// session (one reference count instead of a new 64-character string per decision).
+    pub(crate) fingerprint: Option<Py<PyString>>,
+}
+
+#[pymethods]
+impl PyDecision {
+    #[getter]
+    fn outcome(&self) -> &'static str {
+        self.inner.outcome().as_str()
+    }
+    #[getter]
+    fn allowed(&self) -> bool {
+        self.inner.allowed()
+    }
+    #[getter]
+    fn reason(&self) -> &str {
+        self.inner.reason()
+    }
+    #[getter]
+    fn tier(&self) -> Option<&'static str> {
+        self.inner.tier().map(hitl::Tier::as_str)
+    }
+    #[getter]
+    fn matching_rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.matching_rule_ids())
+    }
+    #[getter]
+    fn timeout_s(&self) -> Option<u32> {
+        self.inner.timeout_s()
+    }
+    #[getter]
+    fn severity(&self) -> Option<&'static str> {
+        self.inner.severity().map(hitl::Severity::as_str)
+    }
+    #[getter]
+    fn fail_closed(&self) -> bool {
+        self.inner.is_fail_closed()
+    }
+    #[getter]
+    fn fail_closed_cause(&self) -> Option<&'static str> {
+        self.inner.fail_closed().map(|f| f.cause.as_str())
+    }
+    #[getter]
+    fn fail_closed_detail(&self) -> Option<&str> {
+        self.inner.fail_closed().map(|f| f.detail.as_str())
+    }
+    #[getter]
+    fn cache_hit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner.cache_hit().map(|h| cache_hit_dict(py, h)).transpose()
+    }
+    #[getter]
+    fn duration_ms(&self) -> f64 {
+        self.inner.elapsed().as_secs_f64() * 1000.0
+    }
+    /// SHA-256 (hex) of the bundle that decided (`PolicyBundle.fingerprint`).
+    #[getter]
+    fn policy_fingerprint<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyString>> {
+        match &self.fingerprint {
+            Some(f) => Some(f.bind(py).clone()),
+            None => self.inner.policy_fingerprint().map(|f| PyString::new(py, f)),
+        }
+    }
+    /// What the session's shadow bundle decided (not enforced); `None` without a shadow.
+    #[getter]
+    fn shadow_outcome(&self) -> Option<&'static str> {
+        self.inner.shadow().map(|s| s.outcome.as_str())
+    }
+    /// The shadow bundle's rule ids, positional order; `None` without a shadow.
+    #[getter]
+    fn shadow_rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.inner.shadow().map(|s| PyTuple::new(py, &s.matching_rule_ids)).transpose()
+    }
+
+    /// Every field in one tuple, in the order the Python façade reads them.
+    fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let d = &self.inner;
+        PyTuple::new(
+            py,
+            [
+                d.outcome().as_str().into_bound_py_any(py)?,
+                d.reason().into_bound_py_any(py)?,
+                d.timeout_s().into_bound_py_any(py)?,
+                d.severity().map(hitl::Severity::as_str).into_bound_py_any(py)?,
+                self.matching_rule_ids(py)?.into_any(),
+                d.tier().map(hitl::Tier::as_str).into_bound_py_any(py)?,
+                self.duration_ms().into_bound_py_any(py)?,
+                d.is_fail_closed().into_bound_py_any(py)?,
+                d.fail_closed().map(|f| f.cause.as_str()).into_bound_py_any(py)?,
+                self.cache_hit(py)?.into_bound_py_any(py)?,
+                self.policy_fingerprint(py).into_bound_py_any(py)?,
+                self.shadow_outcome().into_bound_py_any(py)?,
+                self.shadow_rule_ids(py)?.into_bound_py_any(py)?,
+            ],
+        )
+    }
+
+    /// The decision as a dict with the keys every language uses.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("outcome", self.outcome())?;
+        d.set_item("reason", self.reason())?;
+        d.set_item("tier", self.tier())?;
+        d.set_item("matching_rule_ids", PyList::new(py, self.inner.matching_rule_ids())?)?;
+        d.set_item("timeout_s", self.timeout_s())?;
+        d.set_item("severity", self.severity())?;
+        d.set_item("fail_closed", self.fail_closed())?;
+        d.set_item("fail_closed_cause", self.fail_closed_cause())?;
+        d.set_item("fail_closed_detail", self.fail_closed_detail())?;
+        d.set_item("cache_hit", self.cache_hit(py)?)?;
+        d.set_item("duration_ms", self.duration_ms())?;
+        d.set_item("policy_fingerprint", self.policy_fingerprint(py))?;
+        d.set_item("shadow_outcome", self.shadow_outcome())?;
+        match self.inner.shadow() {
+            Some(s) => d.set_item("shadow_rule_ids", PyList::new(py, &s.matching_rule_ids)?)?,
+            None => d.set_item("shadow_rule_ids", py.None())?,
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let d = &self.inner;
+        let shadow = d.shadow().map_or_else(String::new, |s| {
+            format!(
+                ", shadow_outcome={}, shadow_rule_ids={}",
+                r_str(s.outcome.as_str()),
+                r_seq(&s.matching_rule_ids)
+            )
+        });
+        format!(
+            "Decision(outcome={}, reason={}, tier={}, matching_rule_ids={}, timeout_s={}, severity={}, fail_closed_cause={}{shadow})",
+            r_str(d.outcome().as_str()),
+            r_str(d.reason()),
+            r_opt_str(d.tier().map(hitl::Tier::as_str)),
+            r_seq(d.matching_rule_ids()),
+            r_opt(d.timeout_s()),
+            r_opt_str(d.severity().map(hitl::Severity::as_str)),
+            r_opt_str(d.fail_closed().map(|f| f.cause.as_str())),
+        )
+    }
+}
+
+/// One rule of a bundle (or of `parse_rules` text) with its parsed annotations.
+#[pyclass(frozen, eq, get_all, module = "cedar_hitl", name = "Rule")]
+#[derive(PartialEq)]
+pub(crate) struct PyRule {
+    policy_id: String,
+    rule_id: String,
+    tier: Option<&'static str>,
+    effect: &'static str,
+    severity: Option<&'static str>,
+    approval_timeout_s: Option<u32>,
+    category: Option<String>,
+    summary: String,
+    source: String,
+    line: Option<u32>,
+}
+
+impl From<&hitl::Rule> for PyRule {
+    fn from(r: &hitl::Rule) -> Self {
+        Self {
+            policy_id: r.policy_id().to_owned(),
+            rule_id: r.rule_id().to_owned(),
+            tier: r.tier().map(hitl::Tier::as_str),
+            effect: r.effect().as_str(),
+            severity: r.severity().map(hitl::Severity::as_str),
+            approval_timeout_s: r.approval_timeout_s(),
+            category: r.category().map(str::to_owned),
+            summary: r.summary().to_owned(),
+            source: r.source().to_string(),
+            line: r.line(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyRule {
+    fn __repr__(&self) -> String {
+        format!(
+            "Rule(rule_id={}, policy_id={}, tier={}, effect={}, severity={}, approval_timeout_s={}, source={})",
+            r_str(&self.rule_id),
+            r_str(&self.policy_id),
+            r_opt_str(self.tier),
+            r_str(self.effect),
+            r_opt_str(self.severity),
+            r_opt(self.approval_timeout_s),
+            r_str(&self.source)
+        )
+    }
+}
+
+/// A non-fatal finding at load.
+#[pyclass(frozen, eq, get_all, module = "cedar_hitl", name = "LoadWarning")]
+#[derive(PartialEq)]
+pub(crate) struct PyLoadWarning {
+    tier: &'static str,
+    rule_id: String,
+    field: String,
+    source: String,
+    line: Option<u32>,
+    message: String,
+}
+
+impl From<&hitl::LoadWarning> for PyLoadWarning {
+    fn from(w: &hitl::LoadWarning) -> Self {
+        Self {
+            tier: w.tier().as_str(),
+            rule_id: w.rule_id().to_owned(),
+            field: w.field().to_owned(),
+            source: w.source().to_string(),
+            line: w.line(),
+            message: w.message().to_owned(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyLoadWarning {
+    fn __repr__(&self) -> String {
+        format!(
+            "LoadWarning(rule_id={}, field={}, message={})",
+            r_str(&self.rule_id),
+            r_str(&self.field),
+            r_str(&self.message)
+        )
+    }
+    fn __str__(&self) -> String {
+        self.message.clone()
+    }
+}
+
+pub(crate) fn rules_list<'a>(rules: impl IntoIterator<Item = &'a hitl::Rule>) -> Vec<PyRule> {
+    rules.into_iter().map(PyRule::from).collect()
+}
+
+pub(crate) fn summary_dict<'py>(
+    py: Python<'py>,
+    r: &hitl::RuleSummary,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("rule_id", &r.rule_id)?;
+    d.set_item("summary", &r.summary)?;
+    if let Some(c) = &r.category {
+        d.set_item("category", c)?;
+    }
+    if let Some(s) = r.severity {
+        d.set_item("severity", s.as_str())?;
+    }
+    if let Some(t) = r.approval_timeout_s {
+        d.set_item("approval_timeout_s", t)?;
+    }
+    d.set_item("source", r.source.to_string())?;
+    Ok(d)
+}
+
+/// A remembered human (or timeout) decision.
+#[pyclass(frozen, module = "cedar_hitl", name = "CacheEntry")]
+pub(crate) struct PyCacheEntry {
+    pub(crate) entry: hitl::CacheEntry,
+    pub(crate) rule_ids: Option<Vec<String>>,
+}
+
+#[pymethods]
+impl PyCacheEntry {
+    #[getter]
+    fn decision(&self) -> &'static str {
+        self.entry.decision.as_str()
+    }
+    #[getter]
+    fn reason(&self) -> Option<&str> {
+        self.entry.reason.as_deref()
+    }
+    #[getter]
+    fn original_decision_ts(&self) -> &str {
+        &self.entry.original_decision_ts
+    }
+    /// For rule-level entries: the denied rule ids (as recorded); `None` for input-hash entries.
+    #[getter]
+    fn rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.rule_ids.as_ref().map(|ids| PyTuple::new(py, ids)).transpose()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "CacheEntry(decision={}, reason={}, original_decision_ts={}, rule_ids={})",
+            r_str(self.entry.decision.as_str()),
+            r_opt_str(self.entry.reason.as_deref()),
+            r_str(&self.entry.original_decision_ts),
+            self.rule_ids.as_deref().map_or_else(|| "None".to_owned(), r_seq)
+        )
+    }
+}
+
+/// A read-only snapshot of a session's allowlist.
+#[pyclass(frozen, get_all, module = "cedar_hitl", name = "AllowlistView")]
+pub(crate) struct PyAllowlistView {
+    all_session: bool,
+    tool_types: Vec<String>,
+    tool_groups: Vec<String>,
+    bash_patterns: Vec<String>,
+    write_paths: Vec<String>,
+    rule_ids: Vec<String>,
+    scopes: Vec<String>,
+}
+
+impl From<hitl::AllowlistView> for PyAllowlistView {
+    fn from(v: hitl::AllowlistView) -> Self {
+        Self {
+            all_session: v.all_session,
+            tool_types: v.tool_types,
+            tool_groups: v.tool_groups,
+            bash_patterns: v.bash_patterns,
+            write_paths: v.write_paths,
+            rule_ids: v.rule_ids,
+            scopes: v.scopes,
+        }
+    }
+}
+
+#[pymethods]
+impl PyAllowlistView {
+    fn __repr__(&self) -> String {
+        format!("AllowlistView(scopes={})", r_seq(&self.scopes))
+    }
+}
+
+/// What `begin_gate` decided.
+#[pyclass(frozen, get_all, module = "cedar_hitl", name = "GateAdmission")]
+pub(crate) struct PyGateAdmission {
+    admitted: bool,
+    refusal: Option<&'static str>,
+    reason: Option<String>,
+    effective_timeout_s: Option<i64>,
+    clip: Option<&'static str>,
+    requested_timeout_s: Option<i64>,
+    ceiling_shrinking: bool,
+    gate_count: Option<u64>,
+}
+
+impl From<hitl::GateAdmission> for PyGateAdmission {
+    fn from(admission: hitl::GateAdmission) -> Self {
+        match admission {
+            hitl::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => Self {
+                admitted: true,
+                refusal: None,
+                reason: None,
+                effective_timeout_s: Some(timeout.effective_s),
+                clip: timeout.clip.map(hitl::ClipReason::as_str),
+                requested_timeout_s: Some(timeout.requested_s),
+                ceiling_shrinking,
+                gate_count: Some(gate_count),
+            },
+            hitl::GateAdmission::Refused { refusal, reason } => Self {
+                admitted: false,
+                refusal: Some(refusal.as_str()),
+                reason: Some(reason),
+                effective_timeout_s: None,
+                clip: None,
+                requested_timeout_s: None,
+                ceiling_shrinking: false,
+                gate_count: None,
+            },
+        }
+    }
+}
+
+#[pymethods]
+impl PyGateAdmission {
+    fn __repr__(&self) -> String {
+        if self.admitted {
+            format!(
+                "GateAdmission(admitted=True, effective_timeout_s={}, clip={}, ceiling_shrinking={}, gate_count={})",
+                r_opt(self.effective_timeout_s),
+                r_opt_str(self.clip),
+                r_bool(self.ceiling_shrinking),
+                r_opt(self.gate_count)
+            )
+        } else {
+            format!(
+                "GateAdmission(admitted=False, refusal={}, reason={})",
+                r_opt_str(self.refusal),
+                r_opt_str(self.reason.as_deref())
+            )
+        }
+    }
+}
+
+/// What `record_outcome` did and what to tell the agent.
+#[pyclass(frozen, get_all, module = "cedar_hitl", name = "ResolutionEffect")]
+pub(crate) struct PyResolutionEffect {
+    outcome: &'static str,
+    agent_reason: String,
+    scope_added: Option<String>,
+}
+
+impl From<hitl::ResolutionEffect> for PyResolutionEffect {
+    fn from(effect: hitl::ResolutionEffect) -> Self {
+        Self {
+            outcome: effect.outcome.as_str(),
+            agent_reason: effect.agent_reason,
+            scope_added: effect.scope_added.map(|s| s.to_string()),
+        }
+    }
+}
+
+#[pymethods]
+impl PyResolutionEffect {
+    fn __repr__(&self) -> String {
+        format!(
+            "ResolutionEffect(outcome={}, agent_reason={}, scope_added={})",
+            r_str(self.outcome),
+            r_str(&self.agent_reason),
+            r_opt_str(self.scope_added.as_deref())
+        )
+    }
+}
