@@ -59,6 +59,7 @@ mod bundle;
 mod cache;
 mod canonical;
 mod clock;
+mod config;
 mod constants;
 mod decision;
 mod error;
@@ -71,11 +72,13 @@ mod lint;
 mod pipeline;
 mod prefilter;
 mod request;
+mod resolution;
 mod rules;
 mod scope;
 mod session;
 pub mod shell;
 mod snapshot;
+mod state;
 mod text;
 mod value;
 
@@ -91,6 +94,7 @@ pub use bundle::{
 pub use cache::CacheEntry;
 pub use canonical::{Unhashable, canonical_json, tool_input_sha256};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::SessionConfig;
 pub use constants::{Bounds, CONSTANTS_JSON, Constants, constants};
 pub use decision::{
     CacheHit, CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity,
@@ -101,6 +105,7 @@ pub use explain::{Explanation, Step};
 pub use gates::{ClipReason, EffectiveTimeout, GateAdmission, GateRefusal, effective_timeout};
 pub use glob::Glob;
 pub use lint::{LintFinding, LintLevel};
+pub use resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, ResolutionKind};
 pub use rules::{
     LoadWarning, Rule, RuleEffect, RuleIds, concat_policies, is_hard_deny_rule, is_valid_rule_id,
     is_well_formed_rule_id, matching_rule_ids, parse_rules,
@@ -109,7 +114,7 @@ pub use scope::{
     ApprovalScope, FILE_WRITE_GROUP, SCOPE_PREFIXES, VALID_TOOL_TYPES, is_degenerate_pattern,
     parse_approval_scope,
 };
-pub use session::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, Session, SessionConfig};
+pub use session::Session;
 pub use text::{
     DenialEntry, Redaction, SecretKind, agent_deny_reason, blocker_reason, denial_envelope,
     is_invisible, redact_secrets, scan_deny_reason, scan_secrets, strip_controls,

@@ -5,10 +5,11 @@
 use crate::allowlist::CallKind;
 use crate::bundle::TierRules;
 use crate::canonical::tool_input_sha256;
+use crate::config::SessionConfig;
 use crate::explain::Step;
 use crate::request::{RequestFacts, Subject, TierMatch, evaluate_tier};
-use crate::session::Session;
 use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
+use crate::state::SharedState;
 use crate::{
     CacheHit, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle, Severity, Tier,
     ToolCall, constants,
@@ -250,9 +251,17 @@ impl Tracer {
     }
 }
 
+/// What the pipeline reads of a session: its settings, its state and its clock. The session
+/// hands these over, so the pipeline does not depend on [`Session`](crate::Session).
+pub(crate) struct SessionView<'a> {
+    pub config: &'a SessionConfig,
+    pub state: &'a SharedState,
+    pub clock: &'a dyn crate::Clock,
+}
+
 /// Decide `call` with `bundle` (the session's own, or its shadow bundle) and the session's state.
 pub(crate) fn decide_traced(
-    session: &Session,
+    session: &SessionView<'_>,
     bundle: &PolicyBundle,
     call: &ToolCall,
     tr: &mut Tracer,
@@ -287,7 +296,7 @@ pub(crate) fn decide_traced(
     let subjects = read.subjects(&classified);
     let kind = read.call_kind(&classified);
     let is_write_tool = matches!(kind, CallKind::Write { .. });
-    let cfg = session.config();
+    let cfg = session.config;
     let facts = RequestFacts {
         principal: &cfg.principal,
         repo: &cfg.repo,
@@ -333,7 +342,7 @@ pub(crate) fn decide_traced(
         Ok(h)
     };
     let lookup = {
-        let state = match session.lock_state() {
+        let state = match session.state.for_decision() {
             Ok(s) => s,
             Err(d) => return d,
         };
@@ -357,9 +366,9 @@ pub(crate) fn decide_traced(
                 Ok(h) => h,
                 Err(d) => return d,
             };
-            let found = match session.lock_state() {
+            let found = match session.state.for_decision() {
                 Ok(mut state) => {
-                    state.input_cache.get(call.tool_name(), &h, session.clock().monotonic_s())
+                    state.input_cache.get(call.tool_name(), &h, session.clock.monotonic_s())
                 }
                 Err(d) => return d,
             };
@@ -374,7 +383,7 @@ pub(crate) fn decide_traced(
                 format!(
                     "Recent {} within {}s: {}",
                     entry.decision,
-                    session.config().cache_ttl_s,
+                    session.config.cache_ttl_s,
                     shown_reason(entry.reason.as_deref())
                 ),
             );
@@ -423,7 +432,7 @@ pub(crate) fn decide_traced(
         );
     }
     let active_ids = rule_ids(&bundle.soft, &active);
-    let mut state = match session.lock_state() {
+    let mut state = match session.state.for_decision() {
         Ok(s) => s,
         Err(d) => return d,
     };
@@ -448,11 +457,8 @@ pub(crate) fn decide_traced(
     let outstanding_ids = rule_ids(&bundle.soft, &outstanding);
     // 3c. Rule-level cache.
     if state.rule_cache.len() > 0 {
-        let found = state.rule_cache.find(
-            call.tool_name(),
-            &outstanding_ids,
-            session.clock().monotonic_s(),
-        );
+        let found =
+            state.rule_cache.find(call.tool_name(), &outstanding_ids, session.clock.monotonic_s());
         tr.step(|| Step::CacheLookup { cache: "rule".into(), hit: found.is_some() });
         if let Some((ids, entry)) = found {
             drop(state);
@@ -467,7 +473,7 @@ pub(crate) fn decide_traced(
                 format!(
                     "Recent DENIED on {noun} {} within {}s: {}",
                     quoted.join(", "),
-                    session.config().cache_ttl_s,
+                    session.config.cache_ttl_s,
                     shown_reason(entry.reason.as_deref())
                 ),
             )

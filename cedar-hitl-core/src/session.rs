@@ -5,165 +5,21 @@
 use crate::allowlist::{Allowlist, AllowlistView, CallKind};
 use crate::cache::{CacheEntry, InputCache, RuleCache};
 use crate::clock::iso8601_utc;
+use crate::config::SessionConfig;
 use crate::error::{ConfigError, Error, ScopeError};
 use crate::gates::{GateAdmission, GateRefusal, GateState, effective_timeout};
+use crate::pipeline::SessionView;
+use crate::resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect};
 use crate::scope::{ApprovalScope, ToolTypes, parse_scope};
+use crate::state::{SharedState, State};
 use crate::text::{DenialEntry, agent_deny_reason, strip_controls};
 use crate::{
     CachedDecision, Clock, Decision, FailClosedCause, Outcome, PolicyBundle, SystemClock, ToolCall,
     canonical, constants,
 };
-use serde::{Deserialize, Serialize};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 use std::time::Instant;
-
-/// The fixed instruction appended to a human's deny before the agent sees it (docs/behaviour.md#resolutions).
-///
-/// ```
-/// assert!(cedar_hitl_core::DENY_RETRY_INSTRUCTION.starts_with("Do not retry"));
-/// ```
-pub const DENY_RETRY_INSTRUCTION: &str = "Do not retry this call or trivial variations of it: the same rule will deny it again. Find another approach, or report why you are blocked.";
-
-/// Settings of one task. Numbers are validated by [`Session::new`] against
-/// `contracts/constants.json`, so every language reports the same field and range.
-///
-/// ```
-/// let cfg = cedar_hitl_core::SessionConfig { principal: "pr_review".into(), read_only: true, ..Default::default() };
-/// assert_eq!(cfg.approval_gate_cap, 50);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SessionConfig {
-    /// The task type (Cedar principal id), e.g. `new_task`.
-    pub principal: String,
-    /// `owner/name`.
-    pub repo: String,
-    /// Read-only workflow: the built-in hard tier forbids writes.
-    pub read_only: bool,
-    /// Scopes granted at task start (at most 20; `*_session` forms refused).
-    pub initial_approvals: Vec<String>,
-    /// Gate budget, in [1, 500].
-    pub approval_gate_cap: i64,
-    /// Gates already used (the host's persisted count), ≥ 0; above the cap is accepted.
-    pub initial_approval_gate_count: i64,
-    /// Task default approval timeout, in [30, 3600].
-    pub task_default_timeout_s: i64,
-    /// Capacity of each recent-decision cache, in [1, 100000] (default 50).
-    pub cache_max_entries: i64,
-    /// Lifetime of a cached human decision in seconds, in [1, 86400] (default 60).
-    pub cache_ttl_s: i64,
-}
-
-impl Default for SessionConfig {
-    fn default() -> Self {
-        let c = constants();
-        Self {
-            principal: "new_task".into(),
-            repo: String::new(),
-            read_only: false,
-            initial_approvals: Vec::new(),
-            approval_gate_cap: c.approval_gate_cap.default,
-            initial_approval_gate_count: 0,
-            task_default_timeout_s: c.approval_timeout_s.default,
-            cache_max_entries: c.cache_max_entries as i64,
-            cache_ttl_s: c.cache_ttl_s as i64,
-        }
-    }
-}
-
-/// How a gate ended (docs/behaviour.md#resolutions).
-///
-/// ```
-/// let r = cedar_hitl_core::Resolution::Approved { scope: Some("tool_type_session".into()) };
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
-    /// A human approved, optionally widening the allowlist.
-    Approved {
-        /// The scope granted (`None` = `this_call`).
-        scope: Option<String>,
-    },
-    /// A human denied.
-    Denied {
-        /// The approval request id (for the denial queue).
-        request_id: String,
-        /// The reviewer's (server-sanitised) reason.
-        reason: Option<String>,
-        /// When, ISO-8601 UTC (`None` = now).
-        decided_at: Option<String>,
-    },
-    /// Nobody answered in time (or polling failed).
-    TimedOut {
-        /// Optional reason (e.g. `poll failed 10 consecutive times`).
-        reason: Option<String>,
-        /// When, ISO-8601 UTC (`None` = now).
-        decided_at: Option<String>,
-    },
-}
-
-impl Resolution {
-    /// Build a resolution from the string form every binding receives: `kind` is `approved`,
-    /// `denied` or `timed_out` (case-insensitive, as approval rows store them upper-case).
-    /// `request_id` is required for `denied`.
-    ///
-    /// ```
-    /// use cedar_hitl_core::Resolution;
-    /// let r = Resolution::from_parts("DENIED", None, Some("r1".into()), Some("no".into()), None).unwrap();
-    /// assert!(matches!(r, Resolution::Denied { .. }));
-    /// assert!(Resolution::from_parts("maybe", None, None, None, None).is_err());
-    /// ```
-    pub fn from_parts(
-        kind: &str,
-        scope: Option<String>,
-        request_id: Option<String>,
-        reason: Option<String>,
-        decided_at: Option<String>,
-    ) -> Result<Self, ConfigError> {
-        match kind.to_ascii_lowercase().as_str() {
-            "approved" => Ok(Resolution::Approved { scope }),
-            "denied" => match request_id {
-                Some(request_id) => Ok(Resolution::Denied { request_id, reason, decided_at }),
-                None => Err(ConfigError::new(
-                    "request_id",
-                    "a denied resolution needs a request_id (it keys the denial queue)",
-                )),
-            },
-            "timed_out" => Ok(Resolution::TimedOut { reason, decided_at }),
-            other => Err(ConfigError::new(
-                "resolution",
-                format!("resolution must be one of [approved, denied, timed_out], got '{other}'"),
-            )),
-        }
-    }
-}
-
-/// What [`Session::record_outcome`] did and what to tell the agent.
-///
-/// ```
-/// use cedar_hitl_core::*; use std::sync::Arc;
-/// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
-/// let call = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"}));
-/// let e = s.record_outcome(&call, &["force_push_any".into()], Resolution::TimedOut { reason: None, decided_at: None }).unwrap();
-/// assert_eq!((e.outcome, e.agent_reason.as_str()), (Outcome::Deny, "User timed_out"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolutionEffect {
-    /// ALLOW for an approval, DENY otherwise.
-    pub outcome: Outcome,
-    /// The sanitised reason to hand the agent.
-    pub agent_reason: String,
-    /// The scope added to the allowlist, if any.
-    pub scope_added: Option<ApprovalScope>,
-}
-
-#[derive(Debug)]
-pub(crate) struct State {
-    pub allowlist: Allowlist,
-    pub input_cache: InputCache,
-    pub rule_cache: RuleCache,
-    pub gates: GateState,
-}
 
 /// The state of one task, sharing an immutable [`PolicyBundle`].
 ///
@@ -187,20 +43,7 @@ pub struct Session {
     shadow: Option<Arc<PolicyBundle>>,
     config: SessionConfig,
     clock: Arc<dyn Clock>,
-    state: Mutex<State>,
-}
-
-/// The validated capacity and lifetime of a session's caches.
-fn cache_limits(config: &SessionConfig) -> crate::cache::Limits {
-    crate::cache::Limits::new(config.cache_max_entries, config.cache_ttl_s)
-}
-
-fn check_range(field: &str, value: i64, b: crate::Bounds) -> Result<(), ConfigError> {
-    if b.contains(value) {
-        Ok(())
-    } else {
-        Err(ConfigError::out_of_range(field, value, b.min, b.max))
-    }
+    state: SharedState,
 }
 
 impl Session {
@@ -231,30 +74,7 @@ impl Session {
         config: SessionConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
-        let c = constants();
-        check_range("approval_gate_cap", config.approval_gate_cap, c.approval_gate_cap)?;
-        if config.initial_approval_gate_count < 0 {
-            return Err(ConfigError::new(
-                "initial_approval_gate_count",
-                format!(
-                    "initial_approval_gate_count must be >= 0 (an integer), got {}",
-                    config.initial_approval_gate_count
-                ),
-            )
-            .into());
-        }
-        check_range("task_default_timeout_s", config.task_default_timeout_s, c.approval_timeout_s)?;
-        check_range("cache_max_entries", config.cache_max_entries, c.cache_max_entries_bounds())?;
-        check_range("cache_ttl_s", config.cache_ttl_s, c.cache_ttl_s_bounds())?;
-        let max = c.initial_approvals_max_entries;
-        if config.initial_approvals.len() > max {
-            return Err(ScopeError::new(
-                "",
-                format!("at most {max} scopes allowed, got {}", config.initial_approvals.len()),
-            )
-            .in_field("initial_approvals")
-            .into());
-        }
+        config.check()?;
         let mut allowlist = Allowlist::default();
         for (i, text) in config.initial_approvals.iter().enumerate() {
             let scope = parse_scope(text, ToolTypes::Any)
@@ -272,11 +92,11 @@ impl Session {
             GateState { count: config.initial_approval_gate_count as u64, ..Default::default() };
         let state = State {
             allowlist,
-            input_cache: InputCache::new(cache_limits(&config)),
-            rule_cache: RuleCache::new(cache_limits(&config)),
+            input_cache: InputCache::new(config.cache_limits()),
+            rule_cache: RuleCache::new(config.cache_limits()),
             gates,
         };
-        Ok(Self { bundle, shadow: None, config, clock, state: Mutex::new(state) })
+        Ok(Self { bundle, shadow: None, config, clock, state: SharedState::new(state) })
     }
 
     /// Decide one tool call. Never panics and never returns ALLOW because something went wrong:
@@ -298,7 +118,7 @@ impl Session {
         let start = Instant::now();
         let run = |bundle: &PolicyBundle, tracer: &mut crate::pipeline::Tracer| {
             catch_unwind(AssertUnwindSafe(|| {
-                crate::pipeline::decide_traced(self, bundle, call, tracer)
+                crate::pipeline::decide_traced(&self.view(), bundle, call, tracer)
             }))
             .unwrap_or_else(|panic| {
                 let what = panic
@@ -367,19 +187,13 @@ impl Session {
         }
     }
 
-    pub(crate) fn lock_state(&self) -> Result<MutexGuard<'_, State>, Decision> {
-        self.state.lock().map_err(|_| {
-            Decision::failing(
-                FailClosedCause::InternalError,
-                "session state lock poisoned by an earlier fault",
-            )
-        })
+    /// What the pipeline reads of the session.
+    fn view(&self) -> SessionView<'_> {
+        SessionView { config: &self.config, state: &self.state, clock: &*self.clock }
     }
 
-    // Host bookkeeping keeps working after a poisoned lock: the state is plain data and every
-    // update is a single step, so there is no half-applied change to protect.
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.for_bookkeeping()
     }
 
     pub(crate) fn state_for_snapshot(&self) -> MutexGuard<'_, State> {

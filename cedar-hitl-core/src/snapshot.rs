@@ -4,9 +4,9 @@
 
 use crate::cache::CacheEntry;
 use crate::error::{ConfigError, Error};
-use crate::session::{Session, SessionConfig};
 use crate::text::DenialEntry;
 use crate::{CachedDecision, Clock, PolicyBundle, SystemClock};
+use crate::{Session, SessionConfig};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

@@ -63,6 +63,11 @@ pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
 /// the escape rules (`\\` is one escaped backslash). Any `$'…'` node whose end differs from
 /// bash's makes the line opaque (fuzz finding 5, docs/shell.md).
 fn misread_ansi_c_string(root: Node<'_>, src: &str) -> Option<&'static str> {
+    // Every `$'…'` node's text starts with `$'`: without one in the source there is no node to
+    // check, and the walk over the whole tree is skipped.
+    if !src.contains("$'") {
+        return None;
+    }
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
