@@ -186,3 +186,20 @@ impl Js {
         Ok(Some(v))
     }
 }
+
+/// Optional text / list members of an options object (`null` = absent).
+pub(crate) fn opt_text(js: Js, obj: Option<Val>, key: &str, field: &str) -> Result<Option<String>> {
+    match js.member(obj, key)? {
+        Some(v) => js.opt_str_arg(v, field, Surrogates::Refuse),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn opt_list(
+    js: Js,
+    obj: Option<Val>,
+    key: &str,
+    field: &str,
+) -> Result<Option<Vec<String>>> {
+    js.member_set(obj, key)?.map(|v| js.str_list_arg(v, field)).transpose()
+}

@@ -16,10 +16,13 @@
 //!   core refuses the whole input anyway, so nothing more needs converting.
 //!
 //! The walk never recurses deeper than the depth limit + 1 and never throws.
+//!
+//! The other way, [`json_to_js`] builds a JS value from JSON (explanations, parsed commands and
+//! the frozen `constants` export).
 
 use crate::js::{Js, Val};
 use cedar_hitl_core::{JsonValue, constants};
-use napi::sys;
+use napi::{Result, sys};
 
 /// Largest integer a JS number represents exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -302,4 +305,29 @@ impl Walker {
         }
         Ok(JsonValue::Object(members))
     }
+}
+
+/// A JSON value as a JS value; `freeze` deep-freezes every array and object.
+pub(crate) fn json_to_js(js: Js, v: &serde_json::Value, freeze: bool) -> Result<Val> {
+    let out = match v {
+        serde_json::Value::Null => js.null()?,
+        serde_json::Value::Bool(b) => js.boolean(*b)?,
+        serde_json::Value::Number(n) => js.number(n.as_f64().unwrap_or(f64::NAN))?,
+        serde_json::Value::String(s) => js.string(s)?,
+        serde_json::Value::Array(a) => {
+            let items = a.iter().map(|x| json_to_js(js, x, freeze)).collect::<Result<Vec<_>>>()?;
+            js.array_of(&items)?
+        }
+        serde_json::Value::Object(o) => {
+            let obj = js.object()?;
+            for (k, x) in o {
+                js.set(obj, k, json_to_js(js, x, freeze)?)?;
+            }
+            obj
+        }
+    };
+    if freeze && matches!(v, serde_json::Value::Array(_) | serde_json::Value::Object(_)) {
+        js.freeze(out)?;
+    }
+    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! Checked wrappers over the raw N-API calls the binding needs, and the typed errors it throws.
 //! Nothing here knows about policies: it reads and builds JavaScript values.
 
+use napi::bindgen_prelude::{Env, TypeTag};
 use napi::{Error, Result, Status, sys};
 use std::ptr;
 
@@ -616,4 +617,31 @@ impl Js {
         self.check(unsafe { sys::napi_get_property(self.0, obj, key, &mut v) }, "get_property")?;
         Ok(v)
     }
+}
+
+/// The checked wrapper over the environment napi-rs passes an export.
+pub(crate) fn js_of(env: &Env) -> Js {
+    Js(env.raw())
+}
+
+/// The native object behind an instance of one of this binding's classes, checked by the class's
+/// type tag (so a different class or a plain object is refused, never cast). The reference is
+/// only used to clone an `Arc` out before returning to JavaScript.
+pub(crate) fn class_ref<'a, T: TypeTag + 'a>(js: Js, v: Val) -> Result<Option<&'a T>> {
+    if js.type_of(v)? != sys::ValueType::napi_object {
+        return Ok(None);
+    }
+    let mut tagged = false;
+    js.check(
+        unsafe { sys::napi_check_object_type_tag(js.0, v, &T::type_tag(), &mut tagged) },
+        "check_object_type_tag",
+    )?;
+    if !tagged {
+        return Ok(None);
+    }
+    let mut data = std::ptr::null_mut();
+    if unsafe { sys::napi_unwrap(js.0, v, &mut data) } != sys::Status::napi_ok || data.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(unsafe { &*data.cast::<T>() }))
 }

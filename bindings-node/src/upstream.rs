@@ -43,7 +43,7 @@ pub fn upstream_parse_rules(
     env: napi::bindgen_prelude::Env,
     text: String,
 ) -> Result<Vec<UpstreamRule>> {
-    let js = crate::js_of(&env);
+    let js = crate::js::js_of(&env);
     let rules = core::parse_rules(&text).map_err(|e| crate::errors::load(js, &e))?;
     Ok(rules
         .iter()

@@ -1,0 +1,33 @@
+//! The built-in policy texts and the core's constants, exported as they are (the parsed
+//! `constants` object is added in `module_init`).
+
+use cedar_hitl_core as core;
+use napi_derive::napi;
+
+/// The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile).
+#[napi]
+pub const BUILTIN_HARD_DENY_POLICIES: &str = core::BUILTIN_HARD_DENY_POLICIES;
+
+/// The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile).
+#[napi]
+pub const BUILTIN_SOFT_DENY_POLICIES: &str = core::BUILTIN_SOFT_DENY_POLICIES;
+
+/// The upstream built-in hard tier (`policies/upstream/hard_deny.cedar`, profile `'upstream'`).
+#[napi]
+pub const UPSTREAM_HARD_DENY_POLICIES: &str = core::UPSTREAM_HARD_DENY_POLICIES;
+
+/// The upstream built-in soft tier (`policies/upstream/soft_deny.cedar`, profile `'upstream'`).
+#[napi]
+pub const UPSTREAM_SOFT_DENY_POLICIES: &str = core::UPSTREAM_SOFT_DENY_POLICIES;
+
+/// `contracts/constants.json`, verbatim (also parsed as the frozen `constants` export).
+#[napi]
+pub const CONSTANTS_JSON: &str = core::CONSTANTS_JSON;
+
+/// The only tool group.
+#[napi]
+pub const FILE_WRITE_GROUP: &str = core::FILE_WRITE_GROUP;
+
+/// The instruction appended to a human's deny before the agent sees it.
+#[napi]
+pub const DENY_RETRY_INSTRUCTION: &str = core::DENY_RETRY_INSTRUCTION;

@@ -1,0 +1,460 @@
+//! The plain JavaScript objects the binding returns (`#[napi(object)]` records; the TypeScript
+//! interfaces are generated from these structs) and their conversions from the core's types,
+//! including the fast-path `Decision` object.
+
+use crate::errors;
+use crate::js::{Js, Val};
+use cedar_hitl_core as core;
+use napi::Result;
+use napi_derive::napi;
+
+// ---------------------------------------------------------------------------------------------
+// Output objects (plain JS objects; TypeScript interfaces are generated from these structs)
+// ---------------------------------------------------------------------------------------------
+
+/// Facts about the recent-decision cache entry that answered a call.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct CacheHit {
+    pub tool_name: String,
+    pub tool_input_sha256: String,
+    #[napi(ts_type = "'DENIED' | 'TIMED_OUT'")]
+    pub cached_decision: String,
+    pub cached_reason: Option<String>,
+    pub original_decision_ts: String,
+    /// Rule-level hits only: the denied rule ids this call matched.
+    pub matched_rule_ids: Option<Vec<String>>,
+}
+
+/// One decision of the engine.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct Decision {
+    #[napi(ts_type = "Outcome")]
+    pub outcome: String,
+    /// `true` iff `outcome === 'allow'`.
+    pub allowed: bool,
+    pub reason: String,
+    /// The tier whose rules decided, if a rule decided.
+    #[napi(ts_type = "'hard' | 'soft'")]
+    pub tier: Option<String>,
+    /// Rule ids that decided, in positional (policy text) order.
+    pub matching_rule_ids: Vec<String>,
+    /// Approval timeout in seconds (REQUIRE_APPROVAL only).
+    pub timeout_s: Option<u32>,
+    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    pub severity: Option<String>,
+    pub duration_ms: f64,
+    pub fail_closed: bool,
+    #[napi(ts_type = "FailClosedCause")]
+    pub fail_closed_cause: Option<String>,
+    pub fail_closed_detail: Option<String>,
+    pub cache_hit: Option<CacheHit>,
+    /// SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
+    /// session's bundle, in every language.
+    pub policy_fingerprint: Option<String>,
+    /// What the session's shadow bundle decided (not enforced); `null` without a shadow.
+    #[napi(ts_type = "Outcome")]
+    pub shadow_outcome: Option<String>,
+    /// The shadow bundle's rule ids, positional order; `null` without a shadow.
+    pub shadow_rule_ids: Option<Vec<String>>,
+}
+
+/// A rule: one Cedar policy plus its annotations (from `parseRules` or `PolicyBundle.rules()`).
+/// The objects are plain, but carry a hidden native link to the core rule, which
+/// `matchingRuleIds` and `isValidRuleId` need: pass the objects themselves (copies made with
+/// `{...rule}` or `JSON.parse` lose the link).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct Rule {
+    pub policy_id: String,
+    pub rule_id: String,
+    #[napi(ts_type = "'hard' | 'soft'")]
+    pub tier: Option<String>,
+    #[napi(ts_type = "'permit' | 'forbid'")]
+    pub effect: String,
+    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    pub severity: Option<String>,
+    pub approval_timeout_s: Option<u32>,
+    pub category: Option<String>,
+    pub summary: String,
+    /// `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`.
+    pub source: String,
+    pub line: Option<u32>,
+}
+
+/// A rule as listed to operators. Optional keys are present only when the rule has them.
+#[napi(object, object_from_js = false)]
+pub struct RuleSummary {
+    pub rule_id: String,
+    pub summary: String,
+    pub category: Option<String>,
+    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    pub severity: Option<String>,
+    pub approval_timeout_s: Option<u32>,
+    pub source: String,
+}
+
+/// Enforced rules of a bundle (listed ⇔ enforced; disabled soft rules are left out).
+#[napi(object, object_from_js = false)]
+pub struct RuleListing {
+    pub hard: Vec<RuleSummary>,
+    pub soft: Vec<RuleSummary>,
+    /// The built-in profile the bundle starts from.
+    #[napi(ts_type = "BuiltinProfile")]
+    pub profile: String,
+}
+
+/// A load warning (accepted, but worth telling the operator).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct LoadWarning {
+    #[napi(ts_type = "'hard' | 'soft'")]
+    pub tier: String,
+    pub rule_id: String,
+    pub field: String,
+    pub source: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// One load error as data (from `PolicyBundle.check`); the same fields a thrown `POLICY_LOAD`
+/// error carries.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct LoadErrorInfo {
+    #[napi(ts_type = "'POLICY_LOAD'")]
+    pub code: String,
+    #[napi(ts_type = "LoadErrorKind")]
+    pub kind: String,
+    #[napi(ts_type = "'hard' | 'soft'")]
+    pub tier: Option<String>,
+    pub rule_id: Option<String>,
+    pub field: Option<String>,
+    pub source: Option<String>,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// Every error and warning of a blueprint (load refuses on the first error).
+#[napi(object, object_from_js = false)]
+pub struct CheckReport {
+    pub errors: Vec<LoadErrorInfo>,
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// A snapshot of a session's allowlist.
+#[napi(object, object_from_js = false)]
+pub struct AllowlistView {
+    pub all_session: bool,
+    pub tool_types: Vec<String>,
+    pub tool_groups: Vec<String>,
+    pub bash_patterns: Vec<String>,
+    pub write_paths: Vec<String>,
+    pub rule_ids: Vec<String>,
+    /// Every scope, normalised, in the order added.
+    pub scopes: Vec<String>,
+}
+
+/// A live input-hash cache entry.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct CacheEntry {
+    #[napi(ts_type = "'DENIED' | 'TIMED_OUT'")]
+    pub decision: String,
+    pub reason: Option<String>,
+    pub original_decision_ts: String,
+}
+
+/// A live rule-level cache entry and the rule ids it was recorded for.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct RuleCacheEntry {
+    pub rule_ids: Vec<String>,
+    #[napi(ts_type = "'DENIED'")]
+    pub decision: String,
+    pub reason: Option<String>,
+    pub original_decision_ts: String,
+}
+
+/// One queued human denial.
+#[napi(object, use_nullable = true)]
+pub struct DenialEntry {
+    pub request_id: String,
+    pub reason: String,
+    pub decided_at: Option<String>,
+}
+
+/// What `recordOutcome` did and what to tell the agent.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct ResolutionEffect {
+    #[napi(ts_type = "'allow' | 'deny'")]
+    pub outcome: String,
+    /// The sanitised reason to hand the agent.
+    pub agent_reason: String,
+    /// The scope added to the allowlist (normalised), if any.
+    pub scope_added: Option<String>,
+}
+
+/// Whether a REQUIRE_APPROVAL may open a gate (`beginGate`).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct GateAdmission {
+    pub admitted: bool,
+    /// Refusal reason text (refused only).
+    pub reason: Option<String>,
+    #[napi(ts_type = "'cap_exceeded' | 'rate_limit' | 'insufficient_lifetime'")]
+    pub refusal: Option<String>,
+    pub effective_timeout_s: Option<i64>,
+    #[napi(ts_type = "ClipReason")]
+    pub clip: Option<String>,
+    pub requested_timeout_s: Option<i64>,
+    /// Admitted only: the one-shot ceiling-shrinking latch fired on this gate.
+    pub ceiling_shrinking: bool,
+    /// Admitted only: the gate count after this gate.
+    pub gate_count: Option<i64>,
+}
+
+/// Result of `effectiveTimeout`.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct EffectiveTimeout {
+    pub effective_s: i64,
+    #[napi(ts_type = "ClipReason")]
+    pub clip: Option<String>,
+    pub requested_s: i64,
+}
+
+/// Result of `cedarParityEvaluate`.
+#[napi(object, object_from_js = false)]
+pub struct ParityResult {
+    #[napi(ts_type = "'allow' | 'deny'")]
+    pub decision: String,
+    /// Sorted.
+    pub matching_rule_ids: Vec<String>,
+    /// Whether Cedar reported an evaluation error (Cedar skips the erroring policy).
+    pub errors: bool,
+}
+
+/// Result of `scanSecrets`.
+#[napi(object, object_from_js = false)]
+pub struct Redaction {
+    pub text: String,
+    /// Labels of the secret kinds found, once each, in scan order.
+    pub findings: Vec<String>,
+}
+
+/// The settings a session was built with.
+#[napi(object, object_from_js = false)]
+pub struct SessionConfig {
+    pub principal: String,
+    pub repo: String,
+    pub read_only: bool,
+    pub initial_approvals: Vec<String>,
+    pub approval_gate_cap: i64,
+    pub initial_approval_gate_count: i64,
+    pub task_default_timeout_s: i64,
+    pub cache_max_entries: i64,
+    pub cache_ttl_s: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core → output conversions
+// ---------------------------------------------------------------------------------------------
+
+fn decision_out(d: &core::Decision) -> Decision {
+    Decision {
+        outcome: d.outcome().as_str().to_owned(),
+        allowed: d.allowed(),
+        reason: d.reason().to_owned(),
+        tier: d.tier().map(|t| t.as_str().to_owned()),
+        matching_rule_ids: d.matching_rule_ids().to_vec(),
+        timeout_s: d.timeout_s(),
+        severity: d.severity().map(|s| s.as_str().to_owned()),
+        duration_ms: d.elapsed().as_secs_f64() * 1000.0,
+        fail_closed: d.is_fail_closed(),
+        fail_closed_cause: d.fail_closed().map(|f| f.cause.as_str().to_owned()),
+        fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
+        cache_hit: d.cache_hit().map(cache_hit_out),
+        policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
+        shadow_outcome: d.shadow().map(|s| s.outcome.as_str().to_owned()),
+        shadow_rule_ids: d.shadow().map(|s| s.matching_rule_ids.clone()),
+    }
+}
+
+pub(crate) fn rule_out(r: &core::Rule) -> Rule {
+    Rule {
+        policy_id: r.policy_id().to_owned(),
+        rule_id: r.rule_id().to_owned(),
+        tier: r.tier().map(|t| t.as_str().to_owned()),
+        effect: r.effect().as_str().to_owned(),
+        severity: r.severity().map(|s| s.as_str().to_owned()),
+        approval_timeout_s: r.approval_timeout_s(),
+        category: r.category().map(str::to_owned),
+        summary: r.summary().to_owned(),
+        source: r.source().to_string(),
+        line: r.line(),
+    }
+}
+
+fn summary_out(s: &core::RuleSummary) -> RuleSummary {
+    RuleSummary {
+        rule_id: s.rule_id.clone(),
+        summary: s.summary.clone(),
+        category: s.category.clone(),
+        severity: s.severity.map(|v| v.as_str().to_owned()),
+        approval_timeout_s: s.approval_timeout_s,
+        source: s.source.to_string(),
+    }
+}
+
+pub(crate) fn listing_out(l: &core::RuleListing) -> RuleListing {
+    RuleListing {
+        hard: l.hard.iter().map(summary_out).collect(),
+        soft: l.soft.iter().map(summary_out).collect(),
+        profile: l.profile.as_str().to_owned(),
+    }
+}
+
+pub(crate) fn warning_out(w: &core::LoadWarning) -> LoadWarning {
+    LoadWarning {
+        tier: w.tier().as_str().to_owned(),
+        rule_id: w.rule_id().to_owned(),
+        field: w.field().to_owned(),
+        source: w.source().to_string(),
+        line: w.line(),
+        message: w.message().to_owned(),
+    }
+}
+
+pub(crate) fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
+    LoadErrorInfo {
+        code: errors::POLICY_LOAD.to_owned(),
+        kind: e.kind().as_str().to_owned(),
+        tier: e.tier_of().map(|t| t.as_str().to_owned()),
+        rule_id: e.rule_id().map(str::to_owned),
+        field: e.field().map(str::to_owned),
+        source: e.origin().map(|o| o.to_string()),
+        line: e.line(),
+        message: e.message().to_owned(),
+    }
+}
+
+pub(crate) fn cache_entry_out(e: &core::CacheEntry) -> CacheEntry {
+    CacheEntry {
+        decision: e.decision.as_str().to_owned(),
+        reason: e.reason.clone(),
+        original_decision_ts: e.original_decision_ts.clone(),
+    }
+}
+
+pub(crate) fn denial_out(d: core::DenialEntry) -> DenialEntry {
+    DenialEntry { request_id: d.request_id, reason: d.reason, decided_at: d.decided_at }
+}
+
+pub(crate) fn admission_out(a: core::GateAdmission) -> GateAdmission {
+    match a {
+        core::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => GateAdmission {
+            admitted: true,
+            reason: None,
+            refusal: None,
+            effective_timeout_s: Some(timeout.effective_s),
+            clip: timeout.clip.map(|c| c.as_str().to_owned()),
+            requested_timeout_s: Some(timeout.requested_s),
+            ceiling_shrinking,
+            gate_count: Some(i64::try_from(gate_count).unwrap_or(i64::MAX)),
+        },
+        core::GateAdmission::Refused { refusal, reason } => GateAdmission {
+            admitted: false,
+            reason: Some(reason),
+            refusal: Some(refusal.as_str().to_owned()),
+            effective_timeout_s: None,
+            clip: None,
+            requested_timeout_s: None,
+            ceiling_shrinking: false,
+            gate_count: None,
+        },
+    }
+}
+
+pub(crate) fn allowlist_out(v: core::AllowlistView) -> AllowlistView {
+    AllowlistView {
+        all_session: v.all_session,
+        tool_types: v.tool_types,
+        tool_groups: v.tool_groups,
+        bash_patterns: v.bash_patterns,
+        write_paths: v.write_paths,
+        rule_ids: v.rule_ids,
+        scopes: v.scopes,
+    }
+}
+
+pub(crate) fn config_out(c: &core::SessionConfig) -> SessionConfig {
+    SessionConfig {
+        principal: c.principal.clone(),
+        repo: c.repo.clone(),
+        read_only: c.read_only,
+        initial_approvals: c.initial_approvals.clone(),
+        approval_gate_cap: c.approval_gate_cap,
+        initial_approval_gate_count: c.initial_approval_gate_count,
+        task_default_timeout_s: c.task_default_timeout_s,
+        cache_max_entries: c.cache_max_entries,
+        cache_ttl_s: c.cache_ttl_s,
+    }
+}
+
+pub(crate) fn u64_to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn cache_hit_out(h: &core::CacheHit) -> CacheHit {
+    CacheHit {
+        tool_name: h.tool_name.clone(),
+        tool_input_sha256: h.tool_input_sha256.clone(),
+        cached_decision: h.cached_decision.as_str().to_owned(),
+        cached_reason: h.cached_reason.clone(),
+        original_decision_ts: h.original_decision_ts.clone(),
+        matched_rule_ids: h.matched_rule_ids.clone(),
+    }
+}
+
+/// A decision as a JS object: built by the env's cached object-literal factory with cached
+/// constant strings (fast path), or by the generated `Decision` conversion if that fails.
+pub(crate) fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
+    let fast = || -> Result<Option<Val>> {
+        let Some(factory) = js.decision_factory()? else {
+            return Ok(None);
+        };
+        let cache_hit = match d.cache_hit() {
+            Some(h) => unsafe {
+                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, cache_hit_out(h))?
+            },
+            None => js.null()?,
+        };
+        let args = [
+            js.const_index(Some(d.outcome().as_str()))?,
+            js.boolean(d.allowed())?,
+            js.string(d.reason())?,
+            js.const_index(d.tier().map(|t| t.as_str()))?,
+            js.string_array(d.matching_rule_ids())?,
+            match d.timeout_s() {
+                Some(n) => js.uint32(n)?,
+                None => js.null()?,
+            },
+            js.const_index(d.severity().map(|s| s.as_str()))?,
+            js.number(d.elapsed().as_secs_f64() * 1000.0)?,
+            js.boolean(d.is_fail_closed())?,
+            js.const_index(d.fail_closed().map(|f| f.cause.as_str()))?,
+            js.opt_string(d.fail_closed().map(|f| f.detail.as_str()))?,
+            cache_hit,
+            js.dynamic_index(d.policy_fingerprint())?,
+            js.const_index(d.shadow().map(|s| s.outcome.as_str()))?,
+            match d.shadow() {
+                Some(s) => js.string_array(&s.matching_rule_ids)?,
+                None => js.null()?,
+            },
+        ];
+        js.call(factory, &args).map(Some)
+    };
+    match fast() {
+        Ok(Some(v)) => return Ok(v),
+        Ok(None) => {}
+        Err(_) => {
+            if js.exception_pending() {
+                js.clear_exception();
+            }
+        }
+    }
+    unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, decision_out(d)) }
+}
