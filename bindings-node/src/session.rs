@@ -474,7 +474,8 @@ fn resolution_arg(js: Js, v: Val) -> Result<core::Resolution> {
     let request_id = opt_text(js, obj, "requestId", "request_id")?;
     let reason = opt_text(js, obj, "reason", "reason")?;
     let decided_at = opt_text(js, obj, "decidedAt", "decided_at")?;
-    core::Resolution::from_parts(&kind, scope, request_id, reason, decided_at)
+    kind.parse::<core::ResolutionKind>()
+        .and_then(|k| core::Resolution::from_parts(k, scope, request_id, reason, decided_at))
         .map_err(|e| errors::config(js, &e))
 }
 

@@ -271,14 +271,14 @@ impl PySession {
         let call = ToolCall::new(tool_name_arg(py, tool_name)?, to_json(tool_input));
         let ids = str_list_arg(py, Some(matching_rule_ids), "matching_rule_ids")?;
         let kind = str_arg(py, resolution, "resolution")?;
-        let res = hitl::Resolution::from_parts(
-            &kind,
-            opt_str_arg(py, scope, "scope")?,
-            opt_str_arg(py, request_id, "request_id")?,
-            opt_str_arg(py, reason, "reason")?,
-            opt_str_arg(py, decided_at, "decided_at")?,
-        )
-        .map_err(|e| map_config(py, &e))?;
+        let scope = opt_str_arg(py, scope, "scope")?;
+        let request_id = opt_str_arg(py, request_id, "request_id")?;
+        let reason = opt_str_arg(py, reason, "reason")?;
+        let decided_at = opt_str_arg(py, decided_at, "decided_at")?;
+        let res = kind
+            .parse::<hitl::ResolutionKind>()
+            .and_then(|k| hitl::Resolution::from_parts(k, scope, request_id, reason, decided_at))
+            .map_err(|e| map_config(py, &e))?;
         let s = &self.inner;
         let effect =
             run(py, move || s.record_outcome(&call, &ids, res))?.map_err(|e| map_scope(py, &e))?;

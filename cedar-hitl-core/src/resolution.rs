@@ -111,20 +111,19 @@ impl Resolution {
     ///
     /// ```
     /// use cedar_hitl_core::{Resolution, ResolutionKind};
-    /// let r = Resolution::from_parts("DENIED", None, Some("r1".into()), Some("no".into()), None).unwrap();
+    /// let r = Resolution::from_parts(ResolutionKind::Denied, None, Some("r1".into()), Some("no".into()), None).unwrap();
     /// assert!(matches!(r, Resolution::Denied { .. }));
     /// assert_eq!(r.kind(), ResolutionKind::Denied);
-    /// assert!(Resolution::from_parts("denied", None, None, None, None).is_err());
-    /// assert!(Resolution::from_parts("maybe", None, None, None, None).is_err());
+    /// assert!(Resolution::from_parts(ResolutionKind::Denied, None, None, None, None).is_err());
     /// ```
     pub fn from_parts(
-        kind: &str,
+        kind: ResolutionKind,
         scope: Option<String>,
         request_id: Option<String>,
         reason: Option<String>,
         decided_at: Option<String>,
     ) -> Result<Self, ConfigError> {
-        match kind.parse()? {
+        match kind {
             ResolutionKind::Approved => Ok(Resolution::Approved { scope }),
             ResolutionKind::Denied => match request_id {
                 Some(request_id) => Ok(Resolution::Denied { request_id, reason, decided_at }),

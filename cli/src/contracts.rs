@@ -315,19 +315,24 @@ fn run_step(
         },
         "record_outcome" => {
             let call = call_of(arg);
-            let r = Resolution::from_parts(
-                s(arg, "resolution").unwrap_or(""),
-                opt(arg, "scope"),
-                opt(arg, "request_id"),
-                opt(arg, "reason"),
-                opt(arg, "decided_at"),
-            )
-            .map_err(|e| error_json(&e.into()))
-            .and_then(|res| {
-                session
-                    .record_outcome(&call, &strings(arg.get("matching_rule_ids")), res)
-                    .map_err(|e| error_json(&e.into()))
-            });
+            let r = s(arg, "resolution")
+                .unwrap_or("")
+                .parse::<ResolutionKind>()
+                .and_then(|kind| {
+                    Resolution::from_parts(
+                        kind,
+                        opt(arg, "scope"),
+                        opt(arg, "request_id"),
+                        opt(arg, "reason"),
+                        opt(arg, "decided_at"),
+                    )
+                })
+                .map_err(|e| error_json(&e.into()))
+                .and_then(|res| {
+                    session
+                        .record_outcome(&call, &strings(arg.get("matching_rule_ids")), res)
+                        .map_err(|e| error_json(&e.into()))
+                });
             match r {
                 Ok(effect) => {
                     result_err(c, Ok(()));
