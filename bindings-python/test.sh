@@ -41,9 +41,16 @@ maturin sdist --manifest-path "$HERE/Cargo.toml" --out "$SDIST_DIR" >/dev/null
 # puts them where the Node build (napi always passes --target) reuses them instead of compiling
 # every dependency a second time.
 HOST_TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
+# maturin writes the sdist with one fixed timestamp (a reproducible archive, 2006 here), and cargo
+# judges freshness by modification time: built straight from the archive, a target dir that holds
+# an earlier build of the same crates is taken as up to date, and the tests would run stale code.
+# So the sdist is unpacked and its files stamped now, then installed from that tree.
+mkdir "$SDIST_DIR/tree"
+tar -xzf "$SDIST_DIR"/cedar_hitl-*.tar.gz -C "$SDIST_DIR/tree"
+find "$SDIST_DIR/tree" -type f -exec touch {} +
 CARGO_TARGET_DIR="$ROOT/target" CARGO_BUILD_TARGET="$HOST_TRIPLE" \
     "$PY" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall \
-    --no-deps "$SDIST_DIR"/cedar_hitl-*.tar.gz
+    --no-deps "$SDIST_DIR"/tree/cedar_hitl-*/
 "$PY" - <<'EOF'
 from importlib.metadata import distribution
 

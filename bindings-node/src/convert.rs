@@ -11,9 +11,13 @@
 //!   string keys only (symbol keys are ignored, as `JSON.stringify` does);
 //! * `undefined`, functions, symbols, BigInt, externals, cycles, non-plain objects (Date, Map,
 //!   class instances, typed arrays, …), a getter or proxy trap that throws, containers nested
-//!   deeper than `constants().tool_input_max_depth`, or more text than the byte guard allows →
-//!   `Unsupported("<what> (at tool_input<path>)")`. The walk stops at the first such value: the
+//!   deeper than `constants().tool_input_max_depth`, or more than `tool_input_max_bytes` →
+//!   `Unsupported("<detail> (at tool_input<path>)")`. The walk stops at the first such value: the
 //!   core refuses the whole input anyway, so nothing more needs converting.
+//!
+//! Depth, size and the wording of every refusal are the core's [`InputGuard`], fed node by node,
+//! so an input is refused exactly when, and in the words, the core and the Python binding refuse
+//! it (docs/boundary.md#one-guard).
 //!
 //! The walk never recurses deeper than the depth limit + 1 and never throws.
 //!
@@ -21,7 +25,7 @@
 //! the frozen `constants` export).
 
 use crate::js::{Js, Val};
-use cedar_hitl_core::{JsonValue, constants};
+use cedar_hitl_core::{InputGuard, JsonValue};
 use napi::{Result, sys};
 
 /// Largest integer a JS number represents exactly (`Number.MAX_SAFE_INTEGER`).
@@ -42,33 +46,27 @@ enum Key {
     Name(Val),
 }
 
-fn bad<T>(what: impl Into<String>) -> Walk<T> {
-    Err(Bad { what: what.into(), path: Vec::new() })
+/// A value JSON cannot express (`what` names it).
+fn bad<T>(what: impl AsRef<str>) -> Walk<T> {
+    refused(InputGuard::not_json(what.as_ref()))
+}
+
+/// A refusal already worded by the guard.
+fn refused<T>(detail: String) -> Walk<T> {
+    Err(Bad { what: detail, path: Vec::new() })
 }
 
 struct Walker {
     js: Js,
-    max_depth: usize,
-    /// Allocation guard. Counts UTF-8 bytes of strings and keys plus one per value — never more
-    /// than the core's own size count — against twice the core's limit, so the binding refuses
-    /// only inputs the core would refuse too, and never allocates without bound.
-    used: usize,
-    limit: usize,
+    guard: InputGuard,
     ancestors: Vec<Val>,
     object_prototype: Option<Val>,
 }
 
 /// Convert a tool input. Never fails: what cannot be expressed becomes `Unsupported`.
 pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
-    let c = constants();
-    let mut w = Walker {
-        js,
-        max_depth: c.tool_input_max_depth,
-        used: 0,
-        limit: c.tool_input_max_bytes.saturating_mul(2),
-        ancestors: Vec::new(),
-        object_prototype: None,
-    };
+    let mut w =
+        Walker { js, guard: InputGuard::new(), ancestors: Vec::new(), object_prototype: None };
     // `Object.prototype` (cached per env) is fetched here, in the caller's handle scope, so the
     // handle outlives every per-element scope the walk opens (a handle made inside one would dangle).
     if js.type_of(v).ok() == Some(sys::ValueType::napi_object) {
@@ -78,7 +76,9 @@ pub(crate) fn to_json_value(js: Js, v: Val) -> JsonValue {
                 if js.exception_pending() {
                     js.clear_exception();
                 }
-                return JsonValue::Unsupported("Object.prototype could not be read".to_owned());
+                return JsonValue::Unsupported(InputGuard::not_json(
+                    "an object whose prototype could not be read",
+                ));
             }
         }
     }
@@ -127,15 +127,9 @@ impl Walker {
         })
     }
 
-    fn spend(&mut self, n: usize) -> Walk<()> {
-        self.used = self.used.saturating_add(n);
-        if self.used > self.limit {
-            return bad(format!(
-                "tool input is larger than {} bytes",
-                constants().tool_input_max_bytes
-            ));
-        }
-        Ok(())
+    /// Count with the guard; its refusal is already worded.
+    fn count(&mut self, r: std::result::Result<(), String>) -> Walk<()> {
+        r.or_else(refused)
     }
 
     fn value(&mut self, v: Val, depth: usize, key: Key) -> Walk<JsonValue> {
@@ -145,7 +139,13 @@ impl Walker {
             v = self.apply_to_json(v, key)?;
             t = self.napi(self.js.type_of(v), "value returned by toJSON")?;
         }
-        self.spend(1)?;
+        if matches!(
+            t,
+            sys::ValueType::napi_null | sys::ValueType::napi_boolean | sys::ValueType::napi_number
+        ) {
+            let r = self.guard.scalar();
+            self.count(r)?;
+        }
         match t {
             sys::ValueType::napi_null => Ok(JsonValue::Null),
             sys::ValueType::napi_boolean => {
@@ -189,18 +189,24 @@ impl Walker {
     fn string(&mut self, v: Val) -> Walk<String> {
         let len = self.napi(self.js.utf16_len(v), "string")?;
         // UTF-16 units never outnumber UTF-8 bytes: check the guard before allocating.
-        self.spend(len)?;
+        if !self.guard.fits(len.saturating_add(2)) {
+            let r = self.guard.string(len);
+            self.count(r)?;
+        }
         let units = self.napi(self.js.utf16_of(v, len), "string")?;
-        String::from_utf16(&units).or_else(|_| bad("string with a lone surrogate"))
+        let text = String::from_utf16(&units).or_else(|_| refused(InputGuard::lone_surrogate()))?;
+        // A value or a key: both are counted as their UTF-8 length plus quotes.
+        let r = self.guard.string(text.len());
+        self.count(r)?;
+        Ok(text)
     }
 
     fn container(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
-        if depth > self.max_depth {
-            return bad(format!("nesting deeper than {} levels", self.max_depth));
-        }
+        // Depth and size are counted once the length is read, in `array` / `object`, before
+        // any member is.
         for a in &self.ancestors {
             if self.napi(self.js.strict_equals(*a, v), "object")? {
-                return bad("cycle (an object that contains itself)");
+                return refused(InputGuard::cycle());
             }
         }
         let is_array = self.napi(self.js.is_array(v), "object")?;
@@ -258,6 +264,8 @@ impl Walker {
 
     fn array(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
         let n = self.napi(self.js.array_len(v), "array")?;
+        let r = self.guard.open(depth, n as usize, true);
+        self.count(r)?;
         let mut items = Vec::with_capacity((n as usize).min(4096));
         for i in 0..n {
             let item = self.scoped(|w| {
@@ -278,13 +286,13 @@ impl Walker {
     fn object(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
         let keys = self.napi(self.js.own_keys(v), "object keys")?;
         let n = self.napi(self.js.array_len(keys), "object keys")?;
+        let r = self.guard.open(depth, n as usize, false);
+        self.count(r)?;
         let mut members = Vec::with_capacity((n as usize).min(4096));
         for i in 0..n {
             let member = self.scoped(|w| {
                 let kv = w.napi(w.js.element(keys, i), "object key")?;
-                let key = w
-                    .string(kv)
-                    .map_err(|b| Bad { what: format!("object key: {}", b.what), path: b.path })?;
+                let key = w.string(kv)?;
                 // Read with the key value itself (no second string to create and internalise).
                 let val = match w.napi(w.js.get_by(v, kv), "property getter") {
                     Ok(val) => val,

@@ -57,7 +57,7 @@ const TABLE = [
   ['NUL inside a command does not hide rm -rf / (upstream profile)', () => hardDeny(evaluate('Bash', { command: 'echo \u0000; rm -rf /tmp' }, UPSTREAM), 'rm_slash')],
   ['NUL inside a path does not hide .git/', () => hardDeny(evaluate('Edit', { file_path: '.git/\u0000config' }), 'write_git_internals')],
   // --- structure -------------------------------------------------------------------------------
-  ['10,000-level nesting fails closed without recursing', () => failsClosed(evaluate('Bash', nested(10000)), 'unhashable_tool_input', /nesting deeper than 64 levels/)],
+  ['10,000-level nesting fails closed without recursing', () => failsClosed(evaluate('Bash', nested(10000)), 'unhashable_tool_input', /tool input nests deeper than 64 levels/)],
   ['nesting at exactly the depth limit is accepted', () => allow(evaluate('Read', nested(h.constants.tool_input_max_depth - 1)))],
   ['non-object input (string) → invalid_tool_input', () => failsClosed(evaluate('Bash', 'rm -rf /'), 'invalid_tool_input', /must be an object, got string/)],
   ['non-object input (array, null, number, boolean) → invalid_tool_input', () => {
@@ -150,7 +150,7 @@ const TABLE = [
     failsClosed(evaluate('Read', { v: { toJSON: () => undefined } }), 'unhashable_tool_input', /undefined/)
     // A toJSON that keeps nesting is stopped by the depth limit.
     const deep = { toJSON() { return { d: deep } } }
-    failsClosed(evaluate('Read', { deep }), 'unhashable_tool_input', /nesting deeper than 64 levels/)
+    failsClosed(evaluate('Read', { deep }), 'unhashable_tool_input', /tool input nests deeper than 64 levels/)
   }],
   ['lone surrogates (value, key, tool name) fail closed and never crash', () => {
     failsClosed(evaluate('Bash', { command: 'echo \ud800 && rm -rf /' }), 'unhashable_tool_input', /lone surrogate/)
@@ -258,3 +258,31 @@ const TABLE = [
 test('the bad-input table has at least 20 rows', () => assert.ok(TABLE.length >= 20, `${TABLE.length} rows`))
 
 for (const [name, run] of TABLE) test(name, run)
+
+// One guard, one wording: the core's InputGuard counts and words every refusal of a tool input, so
+// Node and Python (bindings-python/tests/test_bad_input.py, the same table) refuse the same inputs
+// for the same reason, in the same words; Node adds where the value sits (docs/boundary.md#one-guard).
+const MAX_BYTES = h.constants.tool_input_max_bytes
+const MAX_DEPTH = h.constants.tool_input_max_depth
+const NOT_JSON = 'tool input holds a value that is not JSON: '
+const deepList = (levels) => { let v = 'leaf'; for (let i = 0; i < levels; i++) v = [v]; return v }
+const deepDict = (levels) => { let v = {}; for (let i = 0; i < levels; i++) v = { k: v }; return v }
+const cyclic = () => { const d = { command: 'ls' }; d.self = d; return d }
+const WORDING = [
+  ['deep list', { command: 'ls', x: deepList(100) }, `tool input nests deeper than ${MAX_DEPTH} levels (at tool_input.x`],
+  ['deep dict', deepDict(MAX_DEPTH), `tool input nests deeper than ${MAX_DEPTH} levels (at tool_input.k`],
+  ['lone surrogate value', { command: 'echo \ud800' }, `${NOT_JSON}a string with a lone surrogate (at tool_input.command)`],
+  ['lone surrogate key', { '\udc00': 1 }, `${NOT_JSON}a string with a lone surrogate`],
+  ['cycle', cyclic(), `${NOT_JSON}a cycle (a container that contains itself) (at tool_input.self)`],
+  // {"command": "<s>"}: 2 + 4 + 9 + s.length + 2 bytes by the guard's count.
+  ['size at the limit', { command: 'x'.repeat(MAX_BYTES - 17) }, null],
+  ['size one past the limit', { command: 'x'.repeat(MAX_BYTES - 16) }, `tool input is larger than ${MAX_BYTES} bytes (at tool_input.command)`],
+]
+for (const [name, input, detail] of WORDING) {
+  test(`refusal wording is the core's: ${name}`, () => {
+    const d = engine().evaluateToolUse('Read', input)
+    if (detail === null) return allow(d)
+    assert.equal(d.failClosedCause, 'unhashable_tool_input', d.failClosedDetail)
+    assert.ok(d.failClosedDetail.startsWith(detail), `${d.failClosedDetail} !~ ${detail}`)
+  })
+}

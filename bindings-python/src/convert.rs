@@ -16,178 +16,122 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".to_owned())
 }
 
-pub(crate) const LONE_SURROGATE: &str = "string with a lone surrogate";
-
-/// Converts a Python object tree straight into a [`JsonValue`]. Never fails: what JSON cannot
-/// express becomes [`JsonValue::Unsupported`], which the core refuses (fail-closed).
+/// Converts a Python object tree straight into a [`JsonValue`], read the way `json.dumps` reads
+/// it (docs/boundary.md). Never fails: the first value JSON cannot express, or the first limit
+/// passed, turns the whole input into [`JsonValue::Unsupported`] with the core's
+/// [`InputGuard`](hitl::InputGuard) wording, which the core refuses (fail-closed).
 ///
-/// Guards: nesting is cut at `tool_input_max_depth`, cycles are detected, and conversion stops
-/// once the input certainly exceeds `tool_input_max_bytes`: each node is counted at no more
-/// than the bytes its canonical JSON needs at least (strings: UTF-8 length + quotes; containers:
-/// brackets and separators), a lower bound of what the core measures, so the guard never
-/// refuses an input the core would accept while hostile inputs (a 10-million-key dict, a
-/// shared-reference DAG that expands exponentially) cannot recurse or allocate without bound.
-pub(crate) struct Converter {
-    max_depth: usize,
-    budget: usize,
-    exhausted: bool,
+/// Every node is counted by the core's guard as it is read, so depth, size and their messages
+/// are the core's own, and hostile inputs (a 10-million-key dict, a shared-reference DAG that
+/// expands exponentially) cannot recurse or allocate without bound. Cycles are found here, by
+/// object identity.
+struct Converter {
+    guard: hitl::InputGuard,
     path: Vec<*mut pyo3::ffi::PyObject>,
 }
 
+type Read<T> = Result<T, String>;
+
 impl Converter {
-    fn new() -> Self {
-        let c = hitl::constants();
-        Self {
-            max_depth: c.tool_input_max_depth,
-            budget: c.tool_input_max_bytes,
-            exhausted: false,
-            path: Vec::new(),
-        }
-    }
-
-    fn spend(&mut self, n: usize) -> bool {
-        if self.exhausted || n > self.budget {
-            self.exhausted = true;
-            self.budget = 0;
-            return false;
-        }
-        self.budget -= n;
-        true
-    }
-
-    fn too_large(&self) -> JsonValue {
-        JsonValue::Unsupported(format!(
-            "tool input larger than {} bytes",
-            hitl::constants().tool_input_max_bytes
-        ))
-    }
-
-    /// `depth`: containers already open around `obj`.
-    fn convert(&mut self, obj: &Bound<'_, PyAny>, depth: usize) -> JsonValue {
-        if self.exhausted {
-            // An `Unsupported` value is already in the tree; the rest does not matter.
-            return JsonValue::Null;
-        }
+    /// `depth`: the level `obj` would have as a container (the root is 1).
+    fn convert(&mut self, obj: &Bound<'_, PyAny>, depth: usize) -> Read<JsonValue> {
         if let Ok(s) = obj.cast::<PyString>() {
-            return match s.to_cow() {
-                Ok(text) => {
-                    if !self.spend(text.len() + 2) {
-                        return self.too_large();
-                    }
-                    JsonValue::String(text.into_owned())
-                }
-                Err(_) => JsonValue::Unsupported(LONE_SURROGATE.to_owned()),
-            };
+            let text = s.to_cow().map_err(|_| hitl::InputGuard::lone_surrogate())?;
+            self.guard.string(text.len())?;
+            return Ok(JsonValue::String(text.into_owned()));
         }
-        // Lower bounds of the canonical text: `null`/`true` 4, a float 3 (`0.0`), an int 1, a
-        // container 2 (brackets) plus 2 per separator.
-        let (cost, value) = if obj.is_none() {
-            (4, Some(JsonValue::Null))
-        } else if let Ok(b) = obj.cast::<PyBool>() {
-            // bool before int: bool subclasses int.
-            (4, Some(JsonValue::Bool(b.is_true())))
-        } else if let Ok(i) = obj.cast::<PyInt>() {
-            (1, Some(int_to_json(i)))
-        } else if let Ok(f) = obj.cast::<PyFloat>() {
+        if obj.is_none() {
+            self.guard.scalar()?;
+            return Ok(JsonValue::Null);
+        }
+        // bool before int: bool subclasses int.
+        if let Ok(b) = obj.cast::<PyBool>() {
+            self.guard.scalar()?;
+            return Ok(JsonValue::Bool(b.is_true()));
+        }
+        if let Ok(i) = obj.cast::<PyInt>() {
+            let v = int_to_json(i);
+            match &v {
+                JsonValue::BigInteger(b) => self.guard.big_integer(b.as_str().len())?,
+                JsonValue::Unsupported(detail) => return Err(detail.clone()),
+                _ => self.guard.scalar()?,
+            }
+            return Ok(v);
+        }
+        if let Ok(f) = obj.cast::<PyFloat>() {
             // NaN and the infinities pass through; the core refuses them.
-            (3, Some(JsonValue::Float(f.value())))
-        } else {
-            (2, None)
-        };
-        if !self.spend(cost) {
-            return self.too_large();
-        }
-        if let Some(v) = value {
-            return v;
+            self.guard.scalar()?;
+            return Ok(JsonValue::Float(f.value()));
         }
         // Only an exact dict is read from its storage. `json.dumps` reads a dict subclass through
         // its `items()`, so a subclass goes the mapping way below and the engine sees what the
         // host will send (docs/boundary.md).
         if let Ok(d) = obj.cast_exact::<PyDict>() {
-            return self.container(obj, depth, |this| {
+            return self.container(obj, depth, d.len(), false, |this| {
                 let mut members = Vec::with_capacity(d.len());
                 for (k, v) in d.iter() {
-                    if !members.is_empty() && !this.spend(2) {
-                        return this.too_large();
-                    }
-                    match this.key(&k) {
-                        Ok(key) => members.push((key, this.convert(&v, depth + 1))),
-                        Err(u) => return u,
-                    }
+                    let key = this.key(&k)?;
+                    members.push((key, this.convert(&v, depth + 1)?));
                 }
-                JsonValue::Object(members)
+                Ok(JsonValue::Object(members))
             });
         }
         if let Ok(l) = obj.cast::<PyList>() {
-            return self.container(obj, depth, |this| this.array(l.iter(), depth));
+            return self.container(obj, depth, l.len(), true, |this| this.array(l.iter(), depth));
         }
         if let Ok(t) = obj.cast::<PyTuple>() {
-            return self.container(obj, depth, |this| this.array(t.iter(), depth));
+            return self.container(obj, depth, t.len(), true, |this| this.array(t.iter(), depth));
         }
-        if obj.cast::<PyString>().is_err()
-            && obj.cast::<PyBytes>().is_err()
+        if obj.cast::<PyBytes>().is_err()
             && obj.cast::<PyByteArray>().is_err()
             && let Ok(m) = obj.cast::<PyMapping>()
         {
-            return self.container(obj, depth, |this| {
-                let Ok(items) = m.items() else {
-                    return JsonValue::Unsupported(format!(
-                        "{} whose items() failed",
-                        type_name(obj)
-                    ));
-                };
+            let items = m.items().map_err(|_| {
+                hitl::InputGuard::not_json(&format!("{} whose items() failed", type_name(obj)))
+            })?;
+            return self.container(obj, depth, items.len(), false, |this| {
                 let mut members = Vec::with_capacity(items.len());
                 for item in items.iter() {
-                    if !members.is_empty() && !this.spend(2) {
-                        return this.too_large();
-                    }
-                    let Ok((k, v)) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() else {
-                        return JsonValue::Unsupported(format!(
-                            "{} whose items() are not pairs",
-                            type_name(obj)
-                        ));
-                    };
-                    match this.key(&k) {
-                        Ok(key) => members.push((key, this.convert(&v, depth + 1))),
-                        Err(u) => return u,
-                    }
+                    let pair = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>();
+                    let (k, v) = pair.map_err(|_| {
+                        let what = format!("{} whose items() are not pairs", type_name(obj));
+                        hitl::InputGuard::not_json(&what)
+                    })?;
+                    let key = this.key(&k)?;
+                    members.push((key, this.convert(&v, depth + 1)?));
                 }
-                JsonValue::Object(members)
+                Ok(JsonValue::Object(members))
             });
         }
-        JsonValue::Unsupported(type_name(obj))
+        Err(hitl::InputGuard::not_json(&type_name(obj)))
     }
 
     fn array<'py>(
         &mut self,
         items: impl Iterator<Item = Bound<'py, PyAny>>,
         depth: usize,
-    ) -> JsonValue {
+    ) -> Read<JsonValue> {
         let mut out = Vec::with_capacity(items.size_hint().0);
         for item in items {
-            if !out.is_empty() && !self.spend(2) {
-                return self.too_large();
-            }
-            out.push(self.convert(&item, depth + 1));
+            out.push(self.convert(&item, depth + 1)?);
         }
-        JsonValue::Array(out)
+        Ok(JsonValue::Array(out))
     }
 
+    /// Count the container (depth, brackets, separators) before reading it, and refuse a
+    /// container that holds itself.
     fn container(
         &mut self,
         obj: &Bound<'_, PyAny>,
         depth: usize,
-        body: impl FnOnce(&mut Self) -> JsonValue,
-    ) -> JsonValue {
-        if depth >= self.max_depth {
-            return JsonValue::Unsupported(format!(
-                "nesting deeper than {} levels",
-                self.max_depth
-            ));
-        }
+        len: usize,
+        is_array: bool,
+        body: impl FnOnce(&mut Self) -> Read<JsonValue>,
+    ) -> Read<JsonValue> {
+        self.guard.open(depth, len, is_array)?;
         let ptr = obj.as_ptr();
         if self.path.contains(&ptr) {
-            return JsonValue::Unsupported("circular reference".to_owned());
+            return Err(hitl::InputGuard::cycle());
         }
         self.path.push(ptr);
         let v = body(self);
@@ -195,20 +139,13 @@ impl Converter {
         v
     }
 
-    fn key(&mut self, k: &Bound<'_, PyAny>) -> Result<String, JsonValue> {
-        match k.cast::<PyString>() {
-            Ok(s) => match s.to_cow() {
-                Ok(text) => {
-                    // `"key": ` — quotes and the colon separator.
-                    if !self.spend(text.len() + 4) {
-                        return Err(self.too_large());
-                    }
-                    Ok(text.into_owned())
-                }
-                Err(_) => Err(JsonValue::Unsupported(format!("dict key: {LONE_SURROGATE}"))),
-            },
-            Err(_) => Err(JsonValue::Unsupported(format!("dict key of type {}", type_name(k)))),
-        }
+    fn key(&mut self, k: &Bound<'_, PyAny>) -> Read<String> {
+        let s = k.cast::<PyString>().map_err(|_| {
+            hitl::InputGuard::not_json(&format!("a dict key of type {}", type_name(k)))
+        })?;
+        let text = s.to_cow().map_err(|_| hitl::InputGuard::lone_surrogate())?;
+        self.guard.key(text.len())?;
+        Ok(text.into_owned())
     }
 }
 
@@ -224,12 +161,15 @@ pub(crate) fn int_to_json(i: &Bound<'_, PyInt>) -> JsonValue {
         .and_then(|r| r.extract::<String>());
     match text.ok().as_deref().and_then(BigInteger::parse) {
         Some(b) => JsonValue::BigInteger(b),
-        None => JsonValue::Unsupported("integer too large to write as decimal text".to_owned()),
+        None => JsonValue::Unsupported(hitl::InputGuard::not_json(
+            "an integer too large to write as decimal text",
+        )),
     }
 }
 
 pub(crate) fn to_json(obj: &Bound<'_, PyAny>) -> JsonValue {
-    Converter::new().convert(obj, 0)
+    let mut c = Converter { guard: hitl::InputGuard::new(), path: Vec::new() };
+    c.convert(obj, 1).unwrap_or_else(JsonValue::Unsupported)
 }
 
 /// A tool call from Python values. Never fails: a tool name that is not a valid `str` replaces
@@ -238,7 +178,7 @@ pub(crate) fn tool_call(name: &Bound<'_, PyAny>, input: &Bound<'_, PyAny>) -> To
     match name.cast::<PyString>() {
         Ok(s) => match s.to_cow() {
             Ok(n) => ToolCall::new(n.into_owned(), to_json(input)),
-            Err(_) => ToolCall::with_invalid_name(format!("tool_name is a {LONE_SURROGATE}")),
+            Err(_) => ToolCall::with_invalid_name("tool_name is a string with a lone surrogate"),
         },
         Err(_) => {
             ToolCall::with_invalid_name(format!("tool_name must be a str, got {}", type_name(name)))

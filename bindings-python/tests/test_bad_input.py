@@ -367,3 +367,38 @@ def test_evaluate_never_raises_on_a_mixed_barrage() -> None:
             if d.outcome is Outcome.ALLOW:
                 # ALLOW only for well-formed calls of tools whose subject needs no string.
                 assert tool in ("Read", "", "x" * 10_000) and isinstance(value, (dict, MappingProxyType)) and d.reason == "permitted"
+
+
+# One guard, one wording: the core's InputGuard counts and words every refusal of a tool input,
+# so Python and Node (bindings-node/test/bad-input.test.js, the same table) refuse the same
+# inputs for the same reason, in the same words (docs/boundary.md#one-guard).
+MAX_BYTES = ch.CONSTANTS["tool_input_max_bytes"]
+MAX_DEPTH = ch.CONSTANTS["tool_input_max_depth"]
+NOT_JSON = "tool input holds a value that is not JSON: "
+
+
+@pytest.mark.parametrize(
+    "tool_input, detail",
+    [
+        ({"command": "ls", "x": nested(100)}, f"tool input nests deeper than {MAX_DEPTH} levels"),
+        (nested_dict(MAX_DEPTH), f"tool input nests deeper than {MAX_DEPTH} levels"),
+        ({"command": "echo \ud800"}, NOT_JSON + "a string with a lone surrogate"),
+        ({"\udc00": 1}, NOT_JSON + "a string with a lone surrogate"),
+        (cyclic(), NOT_JSON + "a cycle (a container that contains itself)"),
+        # {"command": "<s>"}: 2 + 4 + 9 + len(s) + 2 bytes by the guard's count.
+        ({"command": "x" * (MAX_BYTES - 17)}, None),
+        ({"command": "x" * (MAX_BYTES - 16)}, f"tool input is larger than {MAX_BYTES} bytes"),
+        ({"command": "ls", "when": set()}, NOT_JSON + "set"),
+        ({1: "ls"}, NOT_JSON + "a dict key of type int"),
+    ],
+    ids=["deep-list", "deep-dict", "lone-surrogate-value", "lone-surrogate-key", "cycle",
+         "size-at-limit", "size-one-past", "set", "int-key"],
+)
+def test_refusals_use_the_core_wording(tool_input: Any, detail: Optional[str]) -> None:
+    d = PolicyEngine("new_task", "o/r").session.evaluate("Read", tool_input)
+    if detail is None:
+        assert (d.outcome, d.fail_closed) == ("allow", False), d
+    else:
+        assert (d.outcome, d.fail_closed_cause, d.fail_closed_detail) == (
+            "deny", "unhashable_tool_input", detail,
+        )

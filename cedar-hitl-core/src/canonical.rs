@@ -164,8 +164,8 @@ fn write_json<S: Sink>(
             None => out.put(python_nonfinite_name(*f)),
         },
         JsonValue::String(s) => write_json_string(out, s),
-        JsonValue::Unsupported(what) if strict => {
-            return Err(Unhashable(format!("unsupported value in tool input: {what}")));
+        JsonValue::Unsupported(detail) if strict => {
+            return Err(Unhashable(crate::InputGuard::unsupported(detail)));
         }
         JsonValue::Unsupported(what) => write_json_string(out, what),
         // Checked before descending so hostile nesting cannot exhaust the stack.

@@ -67,6 +67,7 @@ mod examples;
 mod explain;
 mod gates;
 mod glob;
+mod input_guard;
 mod like;
 mod lint;
 mod pipeline;
@@ -104,6 +105,7 @@ pub use error::{ConfigError, Error, LoadError, LoadErrorKind, PolicySource, Scop
 pub use explain::{Explanation, Step};
 pub use gates::{ClipReason, EffectiveTimeout, GateAdmission, GateRefusal, effective_timeout};
 pub use glob::Glob;
+pub use input_guard::InputGuard;
 pub use lint::{LintFinding, LintLevel};
 pub use resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, ResolutionKind};
 pub use rules::{

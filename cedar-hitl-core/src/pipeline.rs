@@ -16,33 +16,17 @@ use crate::{
 };
 
 /// Cheap structural check that an input has one meaning and a canonical form, without building
-/// it: no `Unsupported` values, no NaN/Infinity, bounded depth and size, and no object with the
-/// same key twice (a host serialising such a value would send both members, and a JSON reader
-/// keeps the last one while the engine would read the first: `{"command": "echo hi", "command":
-/// "rm -rf /"}`). Iterative, so hostile nesting cannot overflow the stack.
+/// it: the [`InputGuard`](crate::InputGuard) (no `Unsupported` values, no NaN/Infinity, bounded
+/// depth and size), and no object with the same key twice (a host serialising such a value would
+/// send both members, and a JSON reader keeps the last one while the engine would read the first:
+/// `{"command": "echo hi", "command": "rm -rf /"}`). Iterative, so hostile nesting cannot
+/// overflow the stack.
 fn check_hashable(input: &JsonValue) -> Result<(), (FailClosedCause, String)> {
-    let unhashable = |detail: String| Err((FailClosedCause::UnhashableToolInput, detail));
-    let max_depth = constants().tool_input_max_depth;
-    let max_bytes = constants().tool_input_max_bytes;
-    let mut bytes = 0usize;
-    let mut stack: Vec<(&JsonValue, usize)> = vec![(input, 1)];
-    while let Some((v, depth)) = stack.pop() {
+    crate::InputGuard::check(input).map_err(|d| (FailClosedCause::UnhashableToolInput, d))?;
+    let mut stack: Vec<&JsonValue> = vec![input];
+    while let Some(v) = stack.pop() {
         match v {
-            JsonValue::Unsupported(what) => {
-                return unhashable(format!("tool input holds a value that is not JSON: {what}"));
-            }
-            JsonValue::Float(f) if !f.is_finite() => {
-                return unhashable(format!("tool input holds a non-finite number ({f})"));
-            }
-            JsonValue::String(s) => bytes += s.len() + 2,
-            JsonValue::BigInteger(b) => bytes += b.as_str().len(),
-            JsonValue::Array(_) | JsonValue::Object(_) if depth > max_depth => {
-                return unhashable(format!("tool input nests deeper than {max_depth} levels"));
-            }
-            JsonValue::Array(items) => {
-                bytes += 2 + 2 * items.len();
-                stack.extend(items.iter().map(|i| (i, depth + 1)));
-            }
+            JsonValue::Array(items) => stack.extend(items),
             JsonValue::Object(members) => {
                 if let Some(key) = duplicate_key(members) {
                     return Err((
@@ -50,16 +34,9 @@ fn check_hashable(input: &JsonValue) -> Result<(), (FailClosedCause, String)> {
                         format!("tool input has the key {key:?} more than once"),
                     ));
                 }
-                bytes += 2 + 4 * members.len();
-                for (k, val) in members {
-                    bytes += k.len() + 2;
-                    stack.push((val, depth + 1));
-                }
+                stack.extend(members.iter().map(|(_, v)| v));
             }
-            _ => bytes += 8,
-        }
-        if bytes > max_bytes {
-            return unhashable(format!("tool input is larger than {max_bytes} bytes"));
+            _ => {}
         }
     }
     Ok(())

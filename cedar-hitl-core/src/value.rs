@@ -65,7 +65,9 @@ pub enum JsonValue {
     /// An object, members in insertion order.
     Object(Vec<(String, JsonValue)>),
     /// Something the host could not express as JSON (a Python `set`, a JS function, a cycle, a
-    /// lone surrogate, nesting beyond the limit). The text says what; evaluation fails closed.
+    /// lone surrogate, nesting beyond the limit). The text is the whole reason, worded by
+    /// [`InputGuard`](crate::InputGuard) (`InputGuard::not_json("set")`, …); evaluation fails
+    /// closed with it.
     Unsupported(String),
 }
 

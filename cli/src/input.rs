@@ -113,8 +113,11 @@ pub struct JsonError {
 }
 
 /// What a string with an unpaired UTF-16 surrogate escape becomes: the same unsupported value
-/// the Python binding makes of such a `str`, so evaluation fails closed as it does there.
-const LONE_SURROGATE: &str = "string with a lone surrogate";
+/// the bindings make of such a string, worded by the core's input guard, so evaluation fails
+/// closed as it does there.
+fn lone_surrogate() -> JsonValue {
+    JsonValue::Unsupported(cedar_hitl_core::InputGuard::lone_surrogate())
+}
 
 /// Parse JSON text (RFC 8259; no `NaN`/`Infinity`, no trailing commas) into a [`JsonValue`].
 ///
@@ -173,7 +176,7 @@ impl Parser<'_> {
             Some(b'[') => self.array(depth + 1),
             Some(b'"') => Ok(match self.string()? {
                 Ok(s) => JsonValue::String(s),
-                Err(()) => JsonValue::Unsupported(LONE_SURROGATE.into()),
+                Err(()) => lone_surrogate(),
             }),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't') => self.literal("true", JsonValue::Bool(true)),
@@ -243,11 +246,7 @@ impl Parser<'_> {
                 _ => return Err(self.err("expected ',' or '}'")),
             }
         }
-        Ok(if unsupported {
-            JsonValue::Unsupported(LONE_SURROGATE.into())
-        } else {
-            JsonValue::Object(members)
-        })
+        Ok(if unsupported { lone_surrogate() } else { JsonValue::Object(members) })
     }
 
     fn array(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
@@ -456,7 +455,7 @@ mod tests {
 
     #[test]
     fn lone_surrogates_become_unsupported() {
-        let lone = JsonValue::Unsupported(LONE_SURROGATE.into());
+        let lone = lone_surrogate();
         assert_eq!(parse_json(r#""\ud800""#).unwrap(), lone);
         assert_eq!(parse_json(r#""\udc00\ud800x""#).unwrap(), lone);
         assert_eq!(parse_json(r#"{"\ud800": 1}"#).unwrap(), lone);

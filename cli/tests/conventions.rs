@@ -266,7 +266,7 @@ fn eval_json_carries_the_fail_closed_detail() {
     );
     assert_eq!(
         v["fail_closed_detail"],
-        "tool input holds a value that is not JSON: string with a lone surrogate"
+        "tool input holds a value that is not JSON: a string with a lone surrogate"
     );
     assert_eq!(v["tool_input_sha256"], Value::Null);
 }

@@ -320,7 +320,7 @@ impl<'a> Parser<'a> {
         }
         if lone_surrogate {
             // What a binding produces for a Python str / JS string holding a lone surrogate.
-            JsonValue::Unsupported(format!("string with a lone surrogate: {out}"))
+            JsonValue::Unsupported(cedar_hitl_core::InputGuard::lone_surrogate())
         } else {
             JsonValue::String(out)
         }
