@@ -3,7 +3,9 @@
 //!
 //! * numbers: integral and within ±(2^53 − 1) → `Integer`, anything else (fractions, ±0 aside,
 //!   NaN, ±Infinity, larger magnitudes) → `Float`; the core refuses non-finite floats;
-//! * strings are read as UTF-16; an unpaired surrogate → `Unsupported`;
+//! * strings are read as UTF-8 from the engine; one whose UTF-8 holds U+FFFD (which is how the
+//!   engine writes an unpaired surrogate) is read again as UTF-16, and an unpaired surrogate →
+//!   `Unsupported`;
 //! * an object or array with a callable `toJSON` (own or inherited, enumerable or not) is replaced
 //!   by what `toJSON(key)` returns before anything else is read, exactly as `JSON.stringify` does,
 //!   so the engine judges what the host will send (docs/boundary.md);
@@ -187,18 +189,19 @@ impl Walker {
     }
 
     fn string(&mut self, v: Val) -> Walk<String> {
-        let len = self.napi(self.js.utf16_len(v), "string")?;
-        // UTF-16 units never outnumber UTF-8 bytes: check the guard before allocating.
-        if !self.guard.fits(len.saturating_add(2)) {
-            let r = self.guard.string(len);
-            self.count(r)?;
-        }
-        let units = self.napi(self.js.utf16_of(v, len), "string")?;
-        let text = String::from_utf16(&units).or_else(|_| refused(InputGuard::lone_surrogate()))?;
-        // A value or a key: both are counted as their UTF-8 length plus quotes.
-        let r = self.guard.string(text.len());
+        // UTF-8 straight from the engine: one pass and one copy (no UTF-16 buffer to decode). A
+        // value or a key is counted as its UTF-8 length plus quotes, before anything is copied.
+        let len = self.napi(self.js.utf8_len(v), "string")?;
+        let r = self.guard.string(len);
         self.count(r)?;
-        Ok(text)
+        let text = self.napi(self.js.utf8_of(v, len), "string")?;
+        if !text.contains('\u{FFFD}') {
+            return Ok(text);
+        }
+        // U+FFFD is either in the text or stands for a lone surrogate: read the exact units.
+        let n = self.napi(self.js.utf16_len(v), "string")?;
+        let units = self.napi(self.js.utf16_of(v, n), "string")?;
+        String::from_utf16(&units).or_else(|_| refused(InputGuard::lone_surrogate()))
     }
 
     fn container(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {

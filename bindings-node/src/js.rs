@@ -240,6 +240,40 @@ impl Js {
         Ok(buf)
     }
 
+    /// Length in bytes of a JS string's UTF-8 form (a lone surrogate counts as U+FFFD, 3 bytes).
+    pub fn utf8_len(self, v: Val) -> Result<usize> {
+        let mut len = 0usize;
+        self.check(
+            unsafe { sys::napi_get_value_string_utf8(self.0, v, ptr::null_mut(), 0, &mut len) },
+            "get_value_string_utf8",
+        )?;
+        Ok(len)
+    }
+
+    /// A JS string as UTF-8, encoded by the engine in one pass (`len` from [`utf8_len`]). A lone
+    /// surrogate comes out as U+FFFD: callers that must refuse those check for U+FFFD and read
+    /// the exact units with [`utf16_of`](Self::utf16_of).
+    pub fn utf8_of(self, v: Val, len: usize) -> Result<String> {
+        let mut buf: Vec<u8> = vec![0; len + 1];
+        let mut written = 0usize;
+        self.check(
+            unsafe {
+                sys::napi_get_value_string_utf8(
+                    self.0,
+                    v,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut written,
+                )
+            },
+            "get_value_string_utf8",
+        )?;
+        buf.truncate(written);
+        // The engine writes well-formed UTF-8 (invalid sequences are replaced); checked anyway,
+        // since a wrong byte here would be undefined behaviour for a `String`.
+        String::from_utf8(buf).map_err(|_| napi::Error::from_reason("string is not UTF-8"))
+    }
+
     pub fn strict_equals(self, a: Val, b: Val) -> Result<bool> {
         let mut eq = false;
         self.check(unsafe { sys::napi_strict_equals(self.0, a, b, &mut eq) }, "strict_equals")?;

@@ -286,3 +286,15 @@ for (const [name, input, detail] of WORDING) {
     assert.ok(d.failClosedDetail.startsWith(detail), `${d.failClosedDetail} !~ ${detail}`)
   })
 }
+
+// Strings are read as UTF-8 straight from the engine, which writes a lone surrogate as U+FFFD; a
+// U+FFFD in the result sends the string to the exact UTF-16 check, so a real U+FFFD is kept and a
+// lone surrogate is still refused, wherever it sits.
+test('U+FFFD in a string is text; a lone surrogate beside it is refused', () => {
+  assert.equal(h.canonicalJson({ x: 'a\ufffdb' }), '{"x": "a\\ufffdb"}')
+  assert.equal(h.canonicalJson({ x: 'a\u{1F600}é' }), '{"x": "a\\ud83d\\ude00\\u00e9"}')
+  allow(engine().evaluateToolUse('Read', { x: '\ufffd' }))
+  for (const s of ['\ufffd\ud800', '\ud800\ufffd', 'x\udfff', '\ud83d']) {
+    failsClosed(engine().evaluateToolUse('Read', { x: s }), 'unhashable_tool_input', /lone surrogate/)
+  }
+})
