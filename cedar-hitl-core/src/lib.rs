@@ -53,6 +53,11 @@
 //! ```
 #![deny(missing_docs)]
 
+/// The repository README, compiled with the doctests so its Rust example stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 mod allowlist;
 mod audit;
 mod bundle;
