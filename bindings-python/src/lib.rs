@@ -69,6 +69,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyResolutionEffect>()?;
     m.add_class::<PySession>()?;
 
+    m.add_function(wrap_pyfunction!(records::_register_facade, m)?)?;
     m.add_function(wrap_pyfunction!(parse_rules, m)?)?;
     m.add_function(wrap_pyfunction!(parse_approval_scope, m)?)?;
     m.add_function(wrap_pyfunction!(is_degenerate_pattern, m)?)?;

@@ -6,7 +6,8 @@ use crate::repr::{r_bool, r_opt, r_opt_str, r_seq, r_str};
 use cedar_hitl_core as hitl;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 pub(crate) fn cache_hit_dict<'py>(
     py: Python<'py>,
@@ -45,6 +46,17 @@ pub(crate) fn effective_timeout_dict<'py>(
     d.set_item("clip", t.clip.map(hitl::ClipReason::as_str))?;
     d.set_item("requested_s", t.requested_s)?;
     Ok(d)
+}
+
+/// The package's `PolicyDecision` class and its `Outcome` members by value, registered once when
+/// `cedar_hitl` is imported, so a decision reaches Python as the façade object in one native step
+/// (no second Python-level pass over its fields).
+static FACADE: PyOnceLock<(Py<PyType>, Py<PyDict>)> = PyOnceLock::new();
+
+/// Register the façade class and `{value: Outcome member}`; later calls change nothing.
+#[pyfunction]
+pub(crate) fn _register_facade(cls: &Bound<'_, PyType>, outcomes: &Bound<'_, PyDict>) {
+    let _ = FACADE.set(cls.py(), (cls.clone().unbind(), outcomes.clone().unbind()));
 }
 
 /// One decision of the core, with every structured field.
@@ -125,13 +137,23 @@ impl PyDecision {
         self.inner.shadow().map(|s| PyTuple::new(py, &s.matching_rule_ids)).transpose()
     }
 
-    /// Every field in one tuple, in the order the Python façade reads them.
+    /// Every field in one tuple, in the order the Python façade reads them; outcomes are the
+    /// registered `Outcome` members (their text before registration).
     fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let d = &self.inner;
+        let outcome = |o: Option<hitl::Outcome>| -> PyResult<Bound<'py, PyAny>> {
+            let Some(o) = o else { return Ok(py.None().into_bound(py)) };
+            if let Some((_, members)) = FACADE.get(py)
+                && let Some(member) = members.bind(py).get_item(o.as_str())?
+            {
+                return Ok(member);
+            }
+            o.as_str().into_bound_py_any(py)
+        };
         PyTuple::new(
             py,
             [
-                d.outcome().as_str().into_bound_py_any(py)?,
+                outcome(Some(d.outcome()))?,
                 d.reason().into_bound_py_any(py)?,
                 d.timeout_s().into_bound_py_any(py)?,
                 d.severity().map(hitl::Severity::as_str).into_bound_py_any(py)?,
@@ -142,10 +164,29 @@ impl PyDecision {
                 d.fail_closed().map(|f| f.cause.as_str()).into_bound_py_any(py)?,
                 self.cache_hit(py)?.into_bound_py_any(py)?,
                 self.policy_fingerprint(py).into_bound_py_any(py)?,
-                self.shadow_outcome().into_bound_py_any(py)?,
+                outcome(d.shadow().map(|s| s.outcome))?,
                 self.shadow_rule_ids(py)?.into_bound_py_any(py)?,
             ],
         )
+    }
+
+    /// The decision as the package's `PolicyDecision` (registered at import): a new instance
+    /// holding `_facade_fields()`, made here in one step. Before registration, the fields.
+    pub(crate) fn _to_facade<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = self._facade_fields(py)?;
+        let Some((cls, _)) = FACADE.get(py) else { return Ok(fields.into_any()) };
+        let cls = cls.bind(py);
+        let obj = cls.call_method1(pyo3::intern!(py, "__new__"), (cls,))?;
+        // The façade is immutable: its own `__setattr__` refuses, so the slot is filled the way
+        // `object.__setattr__` would fill it.
+        let name = pyo3::intern!(py, "_f");
+        let rc = unsafe {
+            pyo3::ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), fields.as_ptr())
+        };
+        if rc != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        Ok(obj)
     }
 
     /// The decision as a dict with the keys every language uses.

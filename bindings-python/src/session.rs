@@ -173,6 +173,17 @@ impl PySession {
         self.decision(py, inner)
     }
 
+    /// `evaluate`, returned as the package's `PolicyDecision` in one step (what
+    /// `PolicyEngine.evaluate_tool_use` returns). Never raises for bad input.
+    fn _evaluate_facade<'py>(
+        &self,
+        py: Python<'py>,
+        tool_name: &Bound<'py, PyAny>,
+        tool_input: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.evaluate(py, tool_name, tool_input)._to_facade(py)
+    }
+
     /// `evaluate`, then append the decision to the audit log at `path` as one JSON line (the
     /// core's record, with `session_id`). A decision that cannot be logged is a fail-closed DENY
     /// (`internal_error`) naming the file. Never raises for bad input.

@@ -354,3 +354,21 @@ def test_recent_decision_cache_view(engine: PolicyEngine) -> None:
     for i in range(cap + 10):
         rd.record("Read", f"h{i}", "TIMED_OUT")
     assert len(rd) == cap
+
+
+def test_decisions_are_built_natively_as_immutable_policy_decisions() -> None:
+    # evaluate_tool_use hands back the package's PolicyDecision made in one native step; it must
+    # be the same object the Python-level constructor would make, and as immutable.
+    engine = PolicyEngine("new_task", "o/r")
+    call = ("Bash", {"command": "git push --force origin main"})
+    d = engine.evaluate_tool_use(*call)
+    native = engine.session.evaluate(*call)
+    assert type(d) is PolicyDecision and d.outcome is Outcome.REQUIRE_APPROVAL
+    assert (d.reason, d.timeout_s, d.severity, d.matching_rule_ids, d.tier, d.fail_closed) == (
+        native.reason, native.timeout_s, native.severity, native.matching_rule_ids, native.tier, native.fail_closed,
+    )
+    rebuilt = PolicyDecision.require_approval(d.reason, d.timeout_s, d.severity, d.matching_rule_ids, tier=d.tier)
+    assert d == rebuilt and hash(d) == hash(rebuilt)
+    with pytest.raises(AttributeError):
+        d.reason = "changed"  # type: ignore[misc]
+    assert PolicyDecision._from_native(native) == d

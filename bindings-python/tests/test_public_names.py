@@ -32,7 +32,10 @@ def test_all_names_exist_and_are_in_the_stub() -> None:
     for name in ch.__all__:
         assert hasattr(ch, name), name
         assert name in declared, f"{name} missing from __init__.pyi"
-    assert set(dir(ch._cedar_hitl)) - set(ch.__all__) - {"CONSTANTS_JSON", "_panic_for_tests"} <= {n for n in dir(ch._cedar_hitl) if n.startswith("__")}
+    # The native module holds nothing public that the package does not export; its private hooks
+    # are the test panic trigger and the façade registration (PolicyDecision built natively).
+    private = {"CONSTANTS_JSON", "_panic_for_tests", "_register_facade"}
+    assert set(dir(ch._cedar_hitl)) - set(ch.__all__) - private <= {n for n in dir(ch._cedar_hitl) if n.startswith("__")}
 
 
 def test_every_public_name_is_exercised_by_a_test() -> None:

@@ -19,6 +19,7 @@ import json
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+from ._cedar_hitl import _register_facade
 from ._cedar_hitl import scan_secrets as _scan_secrets
 from ._cedar_hitl import (
     BUILTIN_HARD_DENY_POLICIES,
@@ -316,14 +317,9 @@ class PolicyDecision:
 
     @classmethod
     def _from_native(cls, decision: Decision) -> "PolicyDecision":
-        f = decision._facade_fields()
-        self = object.__new__(cls)
-        shadow = f[_SHADOW_OUTCOME]
-        if shadow is None:
-            object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:])
-        else:
-            object.__setattr__(self, "_f", (_OUTCOMES[f[0]],) + f[1:_SHADOW_OUTCOME] + (_OUTCOMES[shadow],) + f[_SHADOW_RULES:])
-        return self
+        # Built natively in one step: the class and the Outcome members are registered below.
+        made: PolicyDecision = decision._to_facade()
+        return made
 
     # The factories take the upstream positional parameters; the rest are keyword-only.
     @classmethod
@@ -588,6 +584,11 @@ def _facade_named(err: ConfigError) -> ConfigError:
     return renamed
 
 
+# Decisions reach Python as PolicyDecision in one native step (`Decision._to_facade`), holding the
+# same tuple `_facade_fields()` gives, with outcomes as Outcome members.
+_register_facade(PolicyDecision, _OUTCOMES)
+
+
 class PolicyEngine:
     """The upstream-compatible engine: one task's session over a policy bundle.
 
@@ -661,7 +662,8 @@ class PolicyEngine:
 
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision:
         """Decide one tool call. Never raises: malformed input is a fail-closed DENY."""
-        return PolicyDecision._from_native(self._session.evaluate(tool_name, tool_input))
+        made: PolicyDecision = self._session._evaluate_facade(tool_name, tool_input)
+        return made
 
     def explain(self, tool_name: str, tool_input: Mapping[str, object]) -> dict[str, Any]:
         """The decision ``evaluate_tool_use`` would make, with the path that produced it:
