@@ -191,10 +191,19 @@ impl Walker {
     fn string(&mut self, v: Val) -> Walk<String> {
         // UTF-8 straight from the engine: one pass and one copy (no UTF-16 buffer to decode). A
         // value or a key is counted as its UTF-8 length plus quotes, before anything is copied.
-        let len = self.napi(self.js.utf8_len(v), "string")?;
-        let r = self.guard.string(len);
-        self.count(r)?;
-        let text = self.napi(self.js.utf8_of(v, len), "string")?;
+        let text = match self.napi(self.js.utf8_short(v), "string")? {
+            Some(short) => {
+                let r = self.guard.string(short.len());
+                self.count(r)?;
+                short
+            }
+            None => {
+                let len = self.napi(self.js.utf8_len(v), "string")?;
+                let r = self.guard.string(len);
+                self.count(r)?;
+                self.napi(self.js.utf8_of(v, len), "string")?
+            }
+        };
         if !text.contains('\u{FFFD}') {
             return Ok(text);
         }

@@ -5,6 +5,10 @@ use napi::bindgen_prelude::{Env, TypeTag};
 use napi::{Error, Result, Status, sys};
 use std::ptr;
 
+/// Strings whose UTF-8 form is shorter than this are read in one N-API call (most keys and
+/// values of a tool input): [`Js::utf8_short`].
+pub const SHORT_UTF8: usize = 256;
+
 pub(crate) type Val = sys::napi_value;
 
 /// The N-API environment of the current call.
@@ -238,6 +242,34 @@ impl Js {
         )?;
         buf.truncate(written);
         Ok(buf)
+    }
+
+    /// A short JS string as UTF-8 in one call: `Some` when its UTF-8 form is shorter than
+    /// [`SHORT_UTF8`] bytes, `None` when it may be longer (then use [`utf8_len`](Self::utf8_len)
+    /// and [`utf8_of`](Self::utf8_of)). Same U+FFFD caveat as `utf8_of`.
+    pub fn utf8_short(self, v: Val) -> Result<Option<String>> {
+        let mut buf = [0u8; SHORT_UTF8];
+        let mut written = 0usize;
+        self.check(
+            unsafe {
+                sys::napi_get_value_string_utf8(
+                    self.0,
+                    v,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut written,
+                )
+            },
+            "get_value_string_utf8",
+        )?;
+        // The engine keeps one byte for a NUL and never writes part of a character, so the text
+        // may have been cut only if fewer than 4 bytes (the longest character) stayed free.
+        if written + 1 + 4 > SHORT_UTF8 {
+            return Ok(None);
+        }
+        String::from_utf8(buf[..written].to_vec())
+            .map(Some)
+            .map_err(|_| napi::Error::from_reason("string is not UTF-8"))
     }
 
     /// Length in bytes of a JS string's UTF-8 form (a lone surrogate counts as U+FFFD, 3 bytes).

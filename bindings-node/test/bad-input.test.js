@@ -298,3 +298,16 @@ test('U+FFFD in a string is text; a lone surrogate beside it is refused', () => 
     failsClosed(engine().evaluateToolUse('Read', { x: s }), 'unhashable_tool_input', /lone surrogate/)
   }
 })
+
+// Short strings are read in one call into a 256-byte buffer; a string that may not have fit is
+// read again whole. Around that edge, with characters of every UTF-8 width, nothing is cut.
+test('strings around the one-call read limit come through whole', () => {
+  for (const tail of ['', 'é', '日', '\u{1F600}', 'é\u{1F600}']) {
+    for (let n = 240; n <= 262; n++) {
+      const s = 'a'.repeat(n) + tail
+      assert.equal(JSON.parse(h.canonicalJson({ x: s })).x, s, `${n} + ${JSON.stringify(tail)}`)
+      const d = engine().evaluateToolUse('Bash', { command: `echo ${'b'.repeat(n)}${tail}; rm -rf /` })
+      assert.equal(d.reason, 'Hard-deny: rm_slash', `${n} + ${JSON.stringify(tail)}`)
+    }
+  }
+})
