@@ -9,6 +9,12 @@ use std::ptr;
 /// values of a tool input): [`Js::utf8_short`].
 pub const SHORT_UTF8: usize = 256;
 
+/// Bytes the engine wrote as UTF-8. It writes well-formed UTF-8 (invalid sequences are replaced);
+/// checked anyway, since a wrong byte would be undefined behaviour for a `String`.
+fn utf8_text(bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|_| Error::from_reason("string is not UTF-8"))
+}
+
 pub(crate) type Val = sys::napi_value;
 
 /// The N-API environment of the current call.
@@ -249,27 +255,13 @@ impl Js {
     /// and [`utf8_of`](Self::utf8_of)). Same U+FFFD caveat as `utf8_of`.
     pub fn utf8_short(self, v: Val) -> Result<Option<String>> {
         let mut buf = [0u8; SHORT_UTF8];
-        let mut written = 0usize;
-        self.check(
-            unsafe {
-                sys::napi_get_value_string_utf8(
-                    self.0,
-                    v,
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    &mut written,
-                )
-            },
-            "get_value_string_utf8",
-        )?;
+        let written = self.write_utf8(v, &mut buf)?;
         // The engine keeps one byte for a NUL and never writes part of a character, so the text
         // may have been cut only if fewer than 4 bytes (the longest character) stayed free.
         if written + 1 + 4 > SHORT_UTF8 {
             return Ok(None);
         }
-        String::from_utf8(buf[..written].to_vec())
-            .map(Some)
-            .map_err(|_| napi::Error::from_reason("string is not UTF-8"))
+        utf8_text(buf[..written].to_vec()).map(Some)
     }
 
     /// Length in bytes of a JS string's UTF-8 form (a lone surrogate counts as U+FFFD, 3 bytes).
@@ -287,6 +279,14 @@ impl Js {
     /// the exact units with [`utf16_of`](Self::utf16_of).
     pub fn utf8_of(self, v: Val, len: usize) -> Result<String> {
         let mut buf: Vec<u8> = vec![0; len + 1];
+        let written = self.write_utf8(v, &mut buf)?;
+        buf.truncate(written);
+        utf8_text(buf)
+    }
+
+    /// Write a JS string's UTF-8 form into `buf` (at most `buf.len() - 1` bytes, whole
+    /// characters only); the number of bytes written.
+    fn write_utf8(self, v: Val, buf: &mut [u8]) -> Result<usize> {
         let mut written = 0usize;
         self.check(
             unsafe {
@@ -300,10 +300,7 @@ impl Js {
             },
             "get_value_string_utf8",
         )?;
-        buf.truncate(written);
-        // The engine writes well-formed UTF-8 (invalid sequences are replaced); checked anyway,
-        // since a wrong byte here would be undefined behaviour for a `String`.
-        String::from_utf8(buf).map_err(|_| napi::Error::from_reason("string is not UTF-8"))
+        Ok(written)
     }
 
     pub fn strict_equals(self, a: Val, b: Val) -> Result<bool> {
