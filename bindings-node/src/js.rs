@@ -9,12 +9,6 @@ use std::ptr;
 /// values of a tool input): [`Js::utf8_short`].
 pub const SHORT_UTF8: usize = 256;
 
-/// Bytes the engine wrote as UTF-8. It writes well-formed UTF-8 (invalid sequences are replaced);
-/// checked anyway, since a wrong byte would be undefined behaviour for a `String`.
-fn utf8_text(bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|_| Error::from_reason("string is not UTF-8"))
-}
-
 pub(crate) type Val = sys::napi_value;
 
 /// The N-API environment of the current call.
@@ -251,8 +245,9 @@ impl Js {
     }
 
     /// A short JS string as UTF-8 in one call: `Some` when its UTF-8 form is shorter than
-    /// [`SHORT_UTF8`] bytes, `None` when it may be longer (then use [`utf8_len`](Self::utf8_len)
-    /// and [`utf8_of`](Self::utf8_of)). Same U+FFFD caveat as `utf8_of`.
+    /// [`SHORT_UTF8`] bytes, `None` when it may be longer (then read its UTF-16 units). The
+    /// engine writes a lone surrogate as U+FFFD: callers that must refuse those check for U+FFFD
+    /// and read the exact units with [`utf16_of`](Self::utf16_of).
     pub fn utf8_short(self, v: Val) -> Result<Option<String>> {
         let mut buf = [0u8; SHORT_UTF8];
         let written = self.write_utf8(v, &mut buf)?;
@@ -261,27 +256,9 @@ impl Js {
         if written + 1 + 4 > SHORT_UTF8 {
             return Ok(None);
         }
-        utf8_text(buf[..written].to_vec()).map(Some)
-    }
-
-    /// Length in bytes of a JS string's UTF-8 form (a lone surrogate counts as U+FFFD, 3 bytes).
-    pub fn utf8_len(self, v: Val) -> Result<usize> {
-        let mut len = 0usize;
-        self.check(
-            unsafe { sys::napi_get_value_string_utf8(self.0, v, ptr::null_mut(), 0, &mut len) },
-            "get_value_string_utf8",
-        )?;
-        Ok(len)
-    }
-
-    /// A JS string as UTF-8, encoded by the engine in one pass (`len` from [`utf8_len`]). A lone
-    /// surrogate comes out as U+FFFD: callers that must refuse those check for U+FFFD and read
-    /// the exact units with [`utf16_of`](Self::utf16_of).
-    pub fn utf8_of(self, v: Val, len: usize) -> Result<String> {
-        let mut buf: Vec<u8> = vec![0; len + 1];
-        let written = self.write_utf8(v, &mut buf)?;
-        buf.truncate(written);
-        utf8_text(buf)
+        String::from_utf8(buf[..written].to_vec())
+            .map(Some)
+            .map_err(|_| Error::from_reason("string is not UTF-8"))
     }
 
     /// Write a JS string's UTF-8 form into `buf` (at most `buf.len() - 1` bytes, whole

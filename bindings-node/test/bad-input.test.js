@@ -299,11 +299,12 @@ test('U+FFFD in a string is text; a lone surrogate beside it is refused', () => 
   }
 })
 
-// Short strings are read in one call into a 256-byte buffer; a string that may not have fit is
-// read again whole. Around that edge, with characters of every UTF-8 width, nothing is cut.
+// Strings of up to 83 UTF-16 units are read as UTF-8 in one call into a 256-byte buffer, longer
+// ones as UTF-16 units. Around both edges, with characters of every UTF-8 width, nothing is cut.
 test('strings around the one-call read limit come through whole', () => {
-  for (const tail of ['', 'é', '日', '\u{1F600}', 'é\u{1F600}']) {
-    for (let n = 240; n <= 262; n++) {
+  const lengths = [...Array(30).keys()].map((i) => 70 + i).concat([...Array(23).keys()].map((i) => 240 + i))
+  for (const tail of ['', 'é', '日', '\u{1F600}', 'é\u{1F600}', '日'.repeat(30)]) {
+    for (const n of lengths) {
       const s = 'a'.repeat(n) + tail
       assert.equal(JSON.parse(h.canonicalJson({ x: s })).x, s, `${n} + ${JSON.stringify(tail)}`)
       const d = engine().evaluateToolUse('Bash', { command: `echo ${'b'.repeat(n)}${tail}; rm -rf /` })
