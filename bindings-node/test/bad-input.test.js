@@ -294,9 +294,15 @@ test('U+FFFD in a string is text; a lone surrogate beside it is refused', () => 
   assert.equal(h.canonicalJson({ x: 'a\ufffdb' }), '{"x": "a\\ufffdb"}')
   assert.equal(h.canonicalJson({ x: 'a\u{1F600}é' }), '{"x": "a\\ud83d\\ude00\\u00e9"}')
   allow(engine().evaluateToolUse('Read', { x: '\ufffd' }))
-  for (const s of ['\ufffd\ud800', '\ud800\ufffd', 'x\udfff', '\ud83d']) {
+  // Short strings (one UTF-8 read) and long ones (UTF-16 units, ASCII narrowed) alike.
+  const long = 'a'.repeat(300)
+  for (const s of ['\ufffd\ud800', '\ud800\ufffd', 'x\udfff', '\ud83d', `${long}\ud800`, `\udc00${long}`, `${long}\ufffd\ud83d`]) {
     failsClosed(engine().evaluateToolUse('Read', { x: s }), 'unhashable_tool_input', /lone surrogate/)
   }
+  allow(engine().evaluateToolUse('Read', { x: `${long}\ufffd` }))
+  assert.equal(JSON.parse(h.canonicalJson({ x: `${long}\0\u007f` })).x, `${long}\0\u007f`)
+  // A long command is read whole whichever path reads it: the hard tier still sees its end.
+  hardDeny(engine().evaluateToolUse('Bash', { command: `echo ${'日'.repeat(300)}; rm -rf /` }), 'rm_slash')
 })
 
 // Strings of up to 83 UTF-16 units are read as UTF-8 in one call into a 256-byte buffer, longer
