@@ -8,10 +8,28 @@ export type Outcome = 'allow' | 'deny' | 'require_approval'
 export type FailClosedCause = 'unhashable_tool_input' | 'invalid_tool_input' | 'cedar_evaluation_error' | 'internal_error'
 
 /** Kind of a `POLICY_LOAD` error. */
-export type LoadErrorKind = 'parse' | 'annotation' | 'duplicate_rule_id' | 'cross_tier_duplicate' | 'size_cap' | 'legacy' | 'disable' | 'schema' | 'tool_map'
+export type LoadErrorKind = 'parse' | 'annotation' | 'duplicate_rule_id' | 'cross_tier_duplicate' | 'size_cap' | 'legacy' | 'disable' | 'schema' | 'tool_map' | 'example'
 
 /** Why an effective approval timeout is shorter than the task default. */
 export type ClipReason = 'rule_annotation' | 'maxLifetime_ceiling'
+
+/** The policy tier whose rules decided: `hard` denies absolutely, `soft` requires approval. */
+export type Tier = 'hard' | 'soft'
+
+/** Severity of a soft rule. */
+export type Severity = 'low' | 'medium' | 'high'
+
+/** What a recent-decision cache entry remembers. */
+export type CachedDecision = 'DENIED' | 'TIMED_OUT'
+
+/** Why `beginGate` refused to open a gate. */
+export type GateRefusal = 'cap_exceeded' | 'rate_limit' | 'insufficient_lifetime'
+
+/** How a gate ended, as `recordOutcome` takes it (case is ignored). */
+export type ResolutionKind = 'approved' | 'denied' | 'timed_out'
+
+/** Whether a rule forbids or permits. */
+export type RuleEffect = 'permit' | 'forbid'
 
 /** A JSON-compatible value. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue }
@@ -94,7 +112,7 @@ export interface PolicyEngineOptions {
 
 /** How a gate ended, for `recordOutcome`. `requestId` is required for `denied`. */
 export interface Resolution {
-  kind: 'approved' | 'denied' | 'timed_out' | 'APPROVED' | 'DENIED' | 'TIMED_OUT'
+  kind: ResolutionKind | Uppercase<ResolutionKind>
   /** Approved only: the scope granted (absent = `this_call`). */
   scope?: string | null
   requestId?: string | null
@@ -168,7 +186,7 @@ export type ExplainStep =
   | { step: 'input_checks'; passed: boolean; classification: 'write' | 'shell' | 'other' }
   | {
       step: 'cedar_evaluation'
-      tier: 'hard' | 'soft'
+      tier: Tier
       action: 'invoke_tool' | 'write_file' | 'execute_bash'
       /** The tool name, the simple command's normalised text, or the written path. */
       subject: string
@@ -179,7 +197,7 @@ export type ExplainStep =
   | { step: 'cache_lookup'; cache: 'input' | 'rule'; hit: boolean }
   | { step: 'disable_filter'; disabled: string[]; active: string[] }
   | { step: 'rule_scopes'; covered: string[]; outstanding: string[] }
-  | { step: 'merge'; rules: string[]; timeout_s: number; severity: 'low' | 'medium' | 'high'; task_default_timeout_s: number }
+  | { step: 'merge'; rules: string[]; timeout_s: number; severity: Severity; task_default_timeout_s: number }
 
 /** What `explain` / `explainToolUse` return: the decision (the same object `evaluate` returns)
  *  and the path the pipeline took to it. */
@@ -209,7 +227,7 @@ export interface CedarHitlError extends Error {
   /** POLICY_LOAD only. */
   kind?: LoadErrorKind
   /** POLICY_LOAD only. */
-  tier?: 'hard' | 'soft' | null
+  tier?: Tier | null
   /** POLICY_LOAD only: `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`. */
   source?: string | null
   /** POLICY_LOAD only: 1-based line in that source. */
@@ -343,7 +361,7 @@ export declare class PolicyEngine {
   /** The whole allowlist. */
   get allowlist(): AllowlistView
   /** Input-hash cache record (upstream `RecentDecisionCache.record`). */
-  recordDecision(toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null): void
+  recordDecision(toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null): void
   /** Rule-level cache record (`DENIED` only; one id or a set). */
   recordRuleDecision(toolName: string, ruleId: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
   /** The live input-hash entry, or `null`. */
@@ -414,7 +432,7 @@ export declare class Session {
   /** Whether the tool scopes of the allowlist pre-approve this call (pipeline step 2 alone). */
   allowlistMatches(toolName: string, toolInput: ToolInput): boolean
   /** Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or `TIMED_OUT`. */
-  recordInputDecision(toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null): void
+  recordInputDecision(toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null): void
   /** Remember that a human denied this set of rule ids for `toolName` (`DENIED` only). */
   recordRuleDecision(toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
   /** The live input-hash entry, or `null`. */
@@ -456,13 +474,19 @@ export declare function agentDenyReason(reason?: string | null): string
 
 /** A snapshot of a session's allowlist. */
 export interface AllowlistView {
+  /** `all_session` was granted. */
   allSession: boolean
+  /** `tool_type:` names, in grant order. */
   toolTypes: Array<string>
+  /** `tool_group:` names, in grant order. */
   toolGroups: Array<string>
+  /** `bash_pattern:` globs, in grant order. */
   bashPatterns: Array<string>
+  /** `write_path:` globs, in grant order. */
   writePaths: Array<string>
+  /** `rule:` ids, in grant order. */
   ruleIds: Array<string>
-  /** Every scope, normalised, in the order added. */
+  /** Every granted scope, normalised, in grant order (what a snapshot stores). */
   scopes: Array<string>
 }
 
@@ -477,17 +501,25 @@ export declare const BUILTIN_SOFT_DENY_POLICIES: string
 
 /** A live input-hash cache entry. */
 export interface CacheEntry {
-  decision: 'DENIED' | 'TIMED_OUT'
+  decision: CachedDecision
   reason: string | null
   originalDecisionTs: string
 }
 
-/** Facts about the recent-decision cache entry that answered a call. */
+/**
+ * Facts about the recent-decision cache entry that answered a call (one type for
+ * both caches).
+ */
 export interface CacheHit {
+  /** Tool name of the call. */
   toolName: string
+  /** SHA-256 (hex) of the call's canonical input. */
   toolInputSha256: string
-  cachedDecision: 'DENIED' | 'TIMED_OUT'
+  /** What the cache remembered. */
+  cachedDecision: CachedDecision
+  /** The reason stored with the entry, if any. */
   cachedReason: string | null
+  /** When the human (or the timeout) decided, ISO-8601 UTC. */
   originalDecisionTs: string
   /** Rule-level hits only: the denied rule ids this call matched. */
   matchedRuleIds: Array<string> | null
@@ -524,12 +556,12 @@ export interface Decision {
   allowed: boolean
   reason: string
   /** The tier whose rules decided, if a rule decided. */
-  tier: 'hard' | 'soft' | null
+  tier: Tier | null
   /** Rule ids that decided, in positional (policy text) order. */
   matchingRuleIds: Array<string>
   /** Approval timeout in seconds (REQUIRE_APPROVAL only). */
   timeoutS: number | null
-  severity: 'low' | 'medium' | 'high' | null
+  severity: Severity | null
   durationMs: number
   failClosed: boolean
   failClosedCause: FailClosedCause | null
@@ -546,10 +578,13 @@ export interface Decision {
   shadowRuleIds: Array<string> | null
 }
 
-/** One queued human denial. */
+/** One queued human denial, as drained into the agent's next turn. */
 export interface DenialEntry {
+  /** The approval request id. */
   requestId: string
+  /** The human's reason (re-sanitised when the envelope is built). */
   reason: string
+  /** When the human decided (ISO-8601), if known. */
   decidedAt: string | null
 }
 
@@ -562,24 +597,35 @@ export declare const DENY_RETRY_INSTRUCTION: string
 /** Effective approval timeout (docs/behaviour.md#effective-timeout). Numbers convert saturating; `null` = unknown. */
 export declare function effectiveTimeout(decisionTimeoutS: number | null | undefined, taskDefaultS: number, remainingS?: number | null): EffectiveTimeout
 
-/** Result of `effectiveTimeout`. */
+/** The effective approval timeout and why it differs from the task default. */
 export interface EffectiveTimeout {
+  /** The timeout to use, never below the 30 s floor. */
   effectiveS: number
+  /** Why it was clipped, if it was. */
   clip: ClipReason | null
+  /** What was asked for: the task default. */
   requestedS: number
 }
 
 /** The only tool group. */
 export declare const FILE_WRITE_GROUP: string
 
-/** Whether a REQUIRE_APPROVAL may open a gate (`beginGate`). */
+/**
+ * Whether a REQUIRE_APPROVAL may open a gate, flattened for every language:
+ * `admitted` with the timeout fields, or refused with `refusal` and `reason`.
+ */
 export interface GateAdmission {
+  /** The gate may open (the counter and rate window were updated). */
   admitted: boolean
-  /** Refusal reason text (refused only). */
+  /** Refused only: the agent-facing deny reason. */
   reason: string | null
-  refusal: 'cap_exceeded' | 'rate_limit' | 'insufficient_lifetime' | null
+  /** Refused only: which check refused. */
+  refusal: GateRefusal | null
+  /** Admitted only: the effective timeout in seconds. */
   effectiveTimeoutS: number | null
+  /** Admitted only: why the timeout differs from the task default. */
   clip: ClipReason | null
+  /** Admitted only: the task default that was asked for. */
   requestedTimeoutS: number | null
   /** Admitted only: the one-shot ceiling-shrinking latch fired on this gate. */
   ceilingShrinking: boolean
@@ -606,7 +652,7 @@ export declare function isWellFormedRuleId(ruleId: string): boolean
 export interface LoadErrorInfo {
   code: 'POLICY_LOAD'
   kind: LoadErrorKind
-  tier: 'hard' | 'soft' | null
+  tier: Tier | null
   ruleId: string | null
   field: string | null
   source: string | null
@@ -616,7 +662,7 @@ export interface LoadErrorInfo {
 
 /** A load warning (accepted, but worth telling the operator). */
 export interface LoadWarning {
-  tier: 'hard' | 'soft'
+  tier: Tier
   ruleId: string
   field: string
   source: string
@@ -663,8 +709,9 @@ export interface Redaction {
 /** Every secret replaced by `[REDACTED-<LABEL>]`. */
 export declare function redactSecrets(text: string): string
 
-/** What `recordOutcome` did and what to tell the agent. */
+/** What recording a gate's outcome did and what to tell the agent. */
 export interface ResolutionEffect {
+  /** ALLOW for an approval, DENY otherwise. */
   outcome: 'allow' | 'deny'
   /** The sanitised reason to hand the agent. */
   agentReason: string
@@ -681,9 +728,9 @@ export interface ResolutionEffect {
 export interface Rule {
   policyId: string
   ruleId: string
-  tier: 'hard' | 'soft' | null
-  effect: 'permit' | 'forbid'
-  severity: 'low' | 'medium' | 'high' | null
+  tier: Tier | null
+  effect: RuleEffect
+  severity: Severity | null
   approvalTimeoutS: number | null
   category: string | null
   summary: string
@@ -713,7 +760,7 @@ export interface RuleSummary {
   ruleId: string
   summary: string
   category?: string
-  severity?: 'low' | 'medium' | 'high'
+  severity?: Severity
   approvalTimeoutS?: number
   source: string
 }
@@ -727,16 +774,32 @@ export declare function scanDenyReason(text: string | null | undefined): string
 /** Redacted text plus the labels of the kinds found. */
 export declare function scanSecrets(text: string): Redaction
 
-/** The settings a session was built with. */
+/**
+ * The settings of one task. Numbers are validated against
+ * `contracts/constants.json` when a session is built, so every language reports the
+ * same field and range.
+ */
 export interface SessionConfig {
+  /** The task type (Cedar principal id), e.g. `new_task`. */
   principal: string
+  /** `owner/name`. */
   repo: string
+  /** Read-only workflow: the built-in hard tier forbids writes. */
   readOnly: boolean
+  /** Scopes granted at task start (at most 20; `*_session` forms refused). */
   initialApprovals: Array<string>
+  /** Gate budget, in [1, 500]. */
   approvalGateCap: number
+  /**
+   * Gates already used (the host's persisted count), at least 0; above the cap is
+   * accepted.
+   */
   initialApprovalGateCount: number
+  /** Task default approval timeout in seconds, in [30, 3600]. */
   taskDefaultTimeoutS: number
+  /** Capacity of each recent-decision cache, in [1, 100000] (default 50). */
   cacheMaxEntries: number
+  /** Lifetime of a cached human decision in seconds, in [1, 86400] (default 60). */
   cacheTtlS: number
 }
 

@@ -8,10 +8,28 @@ export type Outcome = 'allow' | 'deny' | 'require_approval'
 export type FailClosedCause = 'unhashable_tool_input' | 'invalid_tool_input' | 'cedar_evaluation_error' | 'internal_error'
 
 /** Kind of a `POLICY_LOAD` error. */
-export type LoadErrorKind = 'parse' | 'annotation' | 'duplicate_rule_id' | 'cross_tier_duplicate' | 'size_cap' | 'legacy' | 'disable' | 'schema' | 'tool_map'
+export type LoadErrorKind = 'parse' | 'annotation' | 'duplicate_rule_id' | 'cross_tier_duplicate' | 'size_cap' | 'legacy' | 'disable' | 'schema' | 'tool_map' | 'example'
 
 /** Why an effective approval timeout is shorter than the task default. */
 export type ClipReason = 'rule_annotation' | 'maxLifetime_ceiling'
+
+/** The policy tier whose rules decided: `hard` denies absolutely, `soft` requires approval. */
+export type Tier = 'hard' | 'soft'
+
+/** Severity of a soft rule. */
+export type Severity = 'low' | 'medium' | 'high'
+
+/** What a recent-decision cache entry remembers. */
+export type CachedDecision = 'DENIED' | 'TIMED_OUT'
+
+/** Why `beginGate` refused to open a gate. */
+export type GateRefusal = 'cap_exceeded' | 'rate_limit' | 'insufficient_lifetime'
+
+/** How a gate ended, as `recordOutcome` takes it (case is ignored). */
+export type ResolutionKind = 'approved' | 'denied' | 'timed_out'
+
+/** Whether a rule forbids or permits. */
+export type RuleEffect = 'permit' | 'forbid'
 
 /** A JSON-compatible value. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue }
@@ -94,7 +112,7 @@ export interface PolicyEngineOptions {
 
 /** How a gate ended, for `recordOutcome`. `requestId` is required for `denied`. */
 export interface Resolution {
-  kind: 'approved' | 'denied' | 'timed_out' | 'APPROVED' | 'DENIED' | 'TIMED_OUT'
+  kind: ResolutionKind | Uppercase<ResolutionKind>
   /** Approved only: the scope granted (absent = `this_call`). */
   scope?: string | null
   requestId?: string | null
@@ -168,7 +186,7 @@ export type ExplainStep =
   | { step: 'input_checks'; passed: boolean; classification: 'write' | 'shell' | 'other' }
   | {
       step: 'cedar_evaluation'
-      tier: 'hard' | 'soft'
+      tier: Tier
       action: 'invoke_tool' | 'write_file' | 'execute_bash'
       /** The tool name, the simple command's normalised text, or the written path. */
       subject: string
@@ -179,7 +197,7 @@ export type ExplainStep =
   | { step: 'cache_lookup'; cache: 'input' | 'rule'; hit: boolean }
   | { step: 'disable_filter'; disabled: string[]; active: string[] }
   | { step: 'rule_scopes'; covered: string[]; outstanding: string[] }
-  | { step: 'merge'; rules: string[]; timeout_s: number; severity: 'low' | 'medium' | 'high'; task_default_timeout_s: number }
+  | { step: 'merge'; rules: string[]; timeout_s: number; severity: Severity; task_default_timeout_s: number }
 
 /** What `explain` / `explainToolUse` return: the decision (the same object `evaluate` returns)
  *  and the path the pipeline took to it. */
@@ -209,7 +227,7 @@ export interface CedarHitlError extends Error {
   /** POLICY_LOAD only. */
   kind?: LoadErrorKind
   /** POLICY_LOAD only. */
-  tier?: 'hard' | 'soft' | null
+  tier?: Tier | null
   /** POLICY_LOAD only: `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`. */
   source?: string | null
   /** POLICY_LOAD only: 1-based line in that source. */

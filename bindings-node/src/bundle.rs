@@ -159,10 +159,7 @@ const BUNDLE_OPTIONS: &[&str] = &[
 pub(crate) fn opt_profile(js: Js, obj: Option<Val>) -> Result<Option<core::BuiltinProfile>> {
     let Some(v) = js.member_set(obj, "builtins")? else { return Ok(None) };
     match js.string_of(v)? {
-        Ok(s) => s
-            .parse::<core::BuiltinProfile>()
-            .map(Some)
-            .map_err(|m| errors::config_msg(js, "builtins", &format!("builtins: {m}"))),
+        Ok(s) => s.parse::<core::BuiltinProfile>().map(Some).map_err(|e| errors::config(js, &e)),
         Err(_) => Err(errors::config_msg(
             js,
             "builtins",

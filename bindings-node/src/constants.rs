@@ -31,3 +31,13 @@ pub const FILE_WRITE_GROUP: &str = core::FILE_WRITE_GROUP;
 /// The instruction appended to a human's deny before the agent sees it.
 #[napi]
 pub const DENY_RETRY_INSTRUCTION: &str = core::DENY_RETRY_INSTRUCTION;
+
+/// The core's string enums (type name → values), for the test that holds the `index.d.ts`
+/// unions to them.
+#[napi(js_name = "__stringEnums", skip_typescript)]
+pub fn string_enums() -> std::collections::HashMap<String, Vec<String>> {
+    core::string_enums()
+        .iter()
+        .map(|(name, values)| (name.to_string(), values.iter().map(|v| v.to_string()).collect()))
+        .collect()
+}

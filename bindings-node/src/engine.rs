@@ -8,7 +8,7 @@ use crate::errors;
 use crate::js::{Raw, js_of};
 use crate::records::{
     AllowlistView, CacheEntry, DenialEntry, GateAdmission, LoadWarning, ResolutionEffect,
-    RuleCacheEntry, RuleListing, allowlist_out, denial_out, listing_out, u64_to_i64, warning_out,
+    RuleCacheEntry, RuleListing, listing_out, u64_to_i64, warning_out,
 };
 use crate::session::{
     Session, add_scope_with, allowlist_matches_with, begin_gate_with, evaluate_with,
@@ -246,13 +246,13 @@ impl PolicyEngine {
     /// The whole allowlist.
     #[napi(getter, catch_unwind)]
     pub fn allowlist(&self) -> AllowlistView {
-        allowlist_out(self.session.allowlist())
+        self.session.allowlist().into()
     }
 
     /// Input-hash cache record (upstream `RecentDecisionCache.record`).
     #[napi(
         catch_unwind,
-        ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null"
+        ts_args_type = "toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null"
     )]
     pub fn record_decision(
         &self,
@@ -376,7 +376,7 @@ impl PolicyEngine {
 
     #[napi(catch_unwind)]
     pub fn drain_denial_injections(&self) -> Vec<DenialEntry> {
-        self.session.drain_denials().into_iter().map(denial_out).collect()
+        self.session.drain_denials().into_iter().map(DenialEntry::from).collect()
     }
 
     /// `true` on the first call of the session only.

@@ -28,11 +28,7 @@ pub fn effective_timeout(
     let default = js.int_arg(task_default_s.raw(), "task_default_s")?;
     let remaining = js.opt_int_arg(remaining_s.raw(), "remaining_s")?;
     let t = core::effective_timeout(decision, default, remaining);
-    Ok(EffectiveTimeout {
-        effective_s: t.effective_s,
-        clip: t.clip.map(|c| c.as_str().to_owned()),
-        requested_s: t.requested_s,
-    })
+    Ok(t.into())
 }
 
 /// SHA-256 (hex) of the canonical JSON of a tool input — the cache key and the approval row's

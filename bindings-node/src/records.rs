@@ -5,6 +5,7 @@
 use crate::errors;
 use crate::js::{Js, Val};
 use cedar_hitl_core as core;
+use core::wire::Wire;
 use napi::Result;
 use napi_derive::napi;
 
@@ -12,18 +13,32 @@ use napi_derive::napi;
 // Output objects (plain JS objects; TypeScript interfaces are generated from these structs)
 // ---------------------------------------------------------------------------------------------
 
-/// Facts about the recent-decision cache entry that answered a call.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct CacheHit {
-    pub tool_name: String,
-    pub tool_input_sha256: String,
-    #[napi(ts_type = "'DENIED' | 'TIMED_OUT'")]
-    pub cached_decision: String,
-    pub cached_reason: Option<String>,
-    pub original_decision_ts: String,
-    /// Rule-level hits only: the denied rule ids this call matched.
-    pub matched_rule_ids: Option<Vec<String>>,
+/// The core's records (`cedar_hitl_core::records!`) as `#[napi(object)]` structs: fields of the
+/// core's boundary type (`Wire::Out`), TypeScript types as the core writes them, and a `From`
+/// that destructures the core struct completely (a new core field fails this build).
+macro_rules! node_records {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[core($($core:tt)*)]
+        $name:ident as $binding:ident {
+            $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
+        }
+    )*) => {$(
+        $(#[doc = $doc])*
+        #[napi(object, object_from_js = false)]
+        pub struct $binding {
+            $($(#[doc = $fdoc])* #[napi(ts_type = $ts)] pub $field: <$ty as Wire>::Out,)*
+        }
+
+        impl From<core::$name> for $binding {
+            fn from(value: core::$name) -> Self {
+                let core::$name { $($field),* } = value;
+                Self { $($field: $field.wire()),* }
+            }
+        }
+    )*};
 }
+core::records!(node_records);
 
 /// One decision of the engine.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -34,13 +49,13 @@ pub struct Decision {
     pub allowed: bool,
     pub reason: String,
     /// The tier whose rules decided, if a rule decided.
-    #[napi(ts_type = "'hard' | 'soft'")]
+    #[napi(ts_type = "Tier")]
     pub tier: Option<String>,
     /// Rule ids that decided, in positional (policy text) order.
     pub matching_rule_ids: Vec<String>,
     /// Approval timeout in seconds (REQUIRE_APPROVAL only).
     pub timeout_s: Option<u32>,
-    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    #[napi(ts_type = "Severity")]
     pub severity: Option<String>,
     pub duration_ms: f64,
     pub fail_closed: bool,
@@ -66,11 +81,11 @@ pub struct Decision {
 pub struct Rule {
     pub policy_id: String,
     pub rule_id: String,
-    #[napi(ts_type = "'hard' | 'soft'")]
+    #[napi(ts_type = "Tier")]
     pub tier: Option<String>,
-    #[napi(ts_type = "'permit' | 'forbid'")]
+    #[napi(ts_type = "RuleEffect")]
     pub effect: String,
-    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    #[napi(ts_type = "Severity")]
     pub severity: Option<String>,
     pub approval_timeout_s: Option<u32>,
     pub category: Option<String>,
@@ -86,7 +101,7 @@ pub struct RuleSummary {
     pub rule_id: String,
     pub summary: String,
     pub category: Option<String>,
-    #[napi(ts_type = "'low' | 'medium' | 'high'")]
+    #[napi(ts_type = "Severity")]
     pub severity: Option<String>,
     pub approval_timeout_s: Option<u32>,
     pub source: String,
@@ -105,7 +120,7 @@ pub struct RuleListing {
 /// A load warning (accepted, but worth telling the operator).
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct LoadWarning {
-    #[napi(ts_type = "'hard' | 'soft'")]
+    #[napi(ts_type = "Tier")]
     pub tier: String,
     pub rule_id: String,
     pub field: String,
@@ -122,7 +137,7 @@ pub struct LoadErrorInfo {
     pub code: String,
     #[napi(ts_type = "LoadErrorKind")]
     pub kind: String,
-    #[napi(ts_type = "'hard' | 'soft'")]
+    #[napi(ts_type = "Tier")]
     pub tier: Option<String>,
     pub rule_id: Option<String>,
     pub field: Option<String>,
@@ -138,23 +153,10 @@ pub struct CheckReport {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// A snapshot of a session's allowlist.
-#[napi(object, object_from_js = false)]
-pub struct AllowlistView {
-    pub all_session: bool,
-    pub tool_types: Vec<String>,
-    pub tool_groups: Vec<String>,
-    pub bash_patterns: Vec<String>,
-    pub write_paths: Vec<String>,
-    pub rule_ids: Vec<String>,
-    /// Every scope, normalised, in the order added.
-    pub scopes: Vec<String>,
-}
-
 /// A live input-hash cache entry.
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct CacheEntry {
-    #[napi(ts_type = "'DENIED' | 'TIMED_OUT'")]
+    #[napi(ts_type = "CachedDecision")]
     pub decision: String,
     pub reason: Option<String>,
     pub original_decision_ts: String,
@@ -168,52 +170,6 @@ pub struct RuleCacheEntry {
     pub decision: String,
     pub reason: Option<String>,
     pub original_decision_ts: String,
-}
-
-/// One queued human denial.
-#[napi(object, use_nullable = true)]
-pub struct DenialEntry {
-    pub request_id: String,
-    pub reason: String,
-    pub decided_at: Option<String>,
-}
-
-/// What `recordOutcome` did and what to tell the agent.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct ResolutionEffect {
-    #[napi(ts_type = "'allow' | 'deny'")]
-    pub outcome: String,
-    /// The sanitised reason to hand the agent.
-    pub agent_reason: String,
-    /// The scope added to the allowlist (normalised), if any.
-    pub scope_added: Option<String>,
-}
-
-/// Whether a REQUIRE_APPROVAL may open a gate (`beginGate`).
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct GateAdmission {
-    pub admitted: bool,
-    /// Refusal reason text (refused only).
-    pub reason: Option<String>,
-    #[napi(ts_type = "'cap_exceeded' | 'rate_limit' | 'insufficient_lifetime'")]
-    pub refusal: Option<String>,
-    pub effective_timeout_s: Option<i64>,
-    #[napi(ts_type = "ClipReason")]
-    pub clip: Option<String>,
-    pub requested_timeout_s: Option<i64>,
-    /// Admitted only: the one-shot ceiling-shrinking latch fired on this gate.
-    pub ceiling_shrinking: bool,
-    /// Admitted only: the gate count after this gate.
-    pub gate_count: Option<i64>,
-}
-
-/// Result of `effectiveTimeout`.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct EffectiveTimeout {
-    pub effective_s: i64,
-    #[napi(ts_type = "ClipReason")]
-    pub clip: Option<String>,
-    pub requested_s: i64,
 }
 
 /// Result of `cedarParityEvaluate`.
@@ -235,20 +191,6 @@ pub struct Redaction {
     pub findings: Vec<String>,
 }
 
-/// The settings a session was built with.
-#[napi(object, object_from_js = false)]
-pub struct SessionConfig {
-    pub principal: String,
-    pub repo: String,
-    pub read_only: bool,
-    pub initial_approvals: Vec<String>,
-    pub approval_gate_cap: i64,
-    pub initial_approval_gate_count: i64,
-    pub task_default_timeout_s: i64,
-    pub cache_max_entries: i64,
-    pub cache_ttl_s: i64,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Core → output conversions
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +208,7 @@ fn decision_out(d: &core::Decision) -> Decision {
         fail_closed: d.is_fail_closed(),
         fail_closed_cause: d.fail_closed().map(|f| f.cause.as_str().to_owned()),
         fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
-        cache_hit: d.cache_hit().map(cache_hit_out),
+        cache_hit: d.cache_hit().map(|h| CacheHit::from(h.clone())),
         policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
         shadow_outcome: d.shadow().map(|s| s.outcome.as_str().to_owned()),
         shadow_rule_ids: d.shadow().map(|s| s.matching_rule_ids.clone()),
@@ -339,74 +281,8 @@ pub(crate) fn cache_entry_out(e: &core::CacheEntry) -> CacheEntry {
     }
 }
 
-pub(crate) fn denial_out(d: core::DenialEntry) -> DenialEntry {
-    DenialEntry { request_id: d.request_id, reason: d.reason, decided_at: d.decided_at }
-}
-
-pub(crate) fn admission_out(a: core::GateAdmission) -> GateAdmission {
-    match a {
-        core::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => GateAdmission {
-            admitted: true,
-            reason: None,
-            refusal: None,
-            effective_timeout_s: Some(timeout.effective_s),
-            clip: timeout.clip.map(|c| c.as_str().to_owned()),
-            requested_timeout_s: Some(timeout.requested_s),
-            ceiling_shrinking,
-            gate_count: Some(i64::try_from(gate_count).unwrap_or(i64::MAX)),
-        },
-        core::GateAdmission::Refused { refusal, reason } => GateAdmission {
-            admitted: false,
-            reason: Some(reason),
-            refusal: Some(refusal.as_str().to_owned()),
-            effective_timeout_s: None,
-            clip: None,
-            requested_timeout_s: None,
-            ceiling_shrinking: false,
-            gate_count: None,
-        },
-    }
-}
-
-pub(crate) fn allowlist_out(v: core::AllowlistView) -> AllowlistView {
-    AllowlistView {
-        all_session: v.all_session,
-        tool_types: v.tool_types,
-        tool_groups: v.tool_groups,
-        bash_patterns: v.bash_patterns,
-        write_paths: v.write_paths,
-        rule_ids: v.rule_ids,
-        scopes: v.scopes,
-    }
-}
-
-pub(crate) fn config_out(c: &core::SessionConfig) -> SessionConfig {
-    SessionConfig {
-        principal: c.principal.clone(),
-        repo: c.repo.clone(),
-        read_only: c.read_only,
-        initial_approvals: c.initial_approvals.clone(),
-        approval_gate_cap: c.approval_gate_cap,
-        initial_approval_gate_count: c.initial_approval_gate_count,
-        task_default_timeout_s: c.task_default_timeout_s,
-        cache_max_entries: c.cache_max_entries,
-        cache_ttl_s: c.cache_ttl_s,
-    }
-}
-
 pub(crate) fn u64_to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn cache_hit_out(h: &core::CacheHit) -> CacheHit {
-    CacheHit {
-        tool_name: h.tool_name.clone(),
-        tool_input_sha256: h.tool_input_sha256.clone(),
-        cached_decision: h.cached_decision.as_str().to_owned(),
-        cached_reason: h.cached_reason.clone(),
-        original_decision_ts: h.original_decision_ts.clone(),
-        matched_rule_ids: h.matched_rule_ids.clone(),
-    }
 }
 
 /// A decision as a JS object: built by the env's cached object-literal factory with cached
@@ -418,7 +294,7 @@ pub(crate) fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
         };
         let cache_hit = match d.cache_hit() {
             Some(h) => unsafe {
-                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, cache_hit_out(h))?
+                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, CacheHit::from(h.clone()))?
             },
             None => js.null()?,
         };

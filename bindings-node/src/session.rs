@@ -9,8 +9,7 @@ use crate::errors;
 use crate::js::{Js, Raw, Val, js_of};
 use crate::records::{
     AllowlistView, CacheEntry, DenialEntry, GateAdmission, ResolutionEffect, RuleCacheEntry,
-    SessionConfig, admission_out, allowlist_out, cache_entry_out, config_out, decision_value,
-    denial_out, u64_to_i64,
+    SessionConfig, cache_entry_out, decision_value, u64_to_i64,
 };
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -203,7 +202,7 @@ impl Session {
     /// A snapshot of the allowlist.
     #[napi(getter, catch_unwind)]
     pub fn allowlist(&self) -> AllowlistView {
-        allowlist_out(self.inner.allowlist())
+        self.inner.allowlist().into()
     }
 
     /// Whether the tool scopes of the allowlist pre-approve this call (pipeline step 2 alone).
@@ -220,7 +219,7 @@ impl Session {
     /// Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or `TIMED_OUT`.
     #[napi(
         catch_unwind,
-        ts_args_type = "toolName: string, toolInputSha256: string, decision: 'DENIED' | 'TIMED_OUT', reason?: string | null, originalDecisionTs?: string | null"
+        ts_args_type = "toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null"
     )]
     pub fn record_input_decision(
         &self,
@@ -335,7 +334,7 @@ impl Session {
     /// Take every queued denial, oldest first.
     #[napi(catch_unwind)]
     pub fn drain_denials(&self) -> Vec<DenialEntry> {
-        self.inner.drain_denials().into_iter().map(denial_out).collect()
+        self.inner.drain_denials().into_iter().map(DenialEntry::from).collect()
     }
 
     /// The one-shot ceiling-shrinking latch: `true` on the first call only.
@@ -368,7 +367,7 @@ impl Session {
     /// The settings the session was built with.
     #[napi(getter, catch_unwind)]
     pub fn config(&self) -> SessionConfig {
-        config_out(self.inner.config())
+        self.inner.config().clone().into()
     }
 
     /// The bundle this session enforces.
@@ -566,11 +565,7 @@ pub(crate) fn record_outcome_with(
     let resolution = resolution_arg(js, resolution)?;
     let effect =
         session.record_outcome(&call, &ids, resolution).map_err(|e| errors::scope(js, &e))?;
-    Ok(ResolutionEffect {
-        outcome: effect.outcome.as_str().to_owned(),
-        agent_reason: effect.agent_reason,
-        scope_added: effect.scope_added.map(|s| s.to_string()),
-    })
+    Ok(effect.into())
 }
 
 pub(crate) fn add_scope_with(js: Js, session: &core::Session, scope: Val) -> Result<String> {
@@ -680,5 +675,5 @@ pub(crate) fn begin_gate_with(
 ) -> Result<GateAdmission> {
     let timeout = js.opt_int_arg(timeout, "timeout_s")?;
     let remaining = js.opt_int_arg(remaining, "remaining_lifetime_s")?;
-    Ok(admission_out(session.begin_gate(timeout, remaining)))
+    Ok(core::GateAdmissionRecord::from(session.begin_gate(timeout, remaining)).into())
 }

@@ -336,8 +336,7 @@ pub(crate) fn builtins_arg(
     let Some(text) = opt_str_arg(py, obj, "builtins")? else {
         return Ok(BuiltinProfile::default());
     };
-    BuiltinProfile::from_str(&text)
-        .map_err(|e| config_error(py, "builtins", format!("builtins: {e}")))
+    BuiltinProfile::from_str(&text).map_err(|e| map_config(py, &e))
 }
 
 pub(crate) fn cached_decision_arg(

@@ -3,7 +3,7 @@
 
 use crate::convert::{entity_arg, int_arg, opt_int_arg, str_arg, to_json};
 use crate::errors::{CedarHitlError, config_error, run};
-use crate::records::effective_timeout_dict;
+use crate::records::EffectiveTimeout;
 use cedar_hitl_core as hitl;
 use hitl::JsonValue;
 use hitl::cedar_parity;
@@ -24,7 +24,7 @@ pub(crate) fn effective_timeout<'py>(
     let t = int_arg(py, task_default_timeout_s, "task_default_timeout_s")?;
     let r = opt_int_arg(py, remaining_lifetime_s, "remaining_lifetime_s")?;
     let e = run(py, move || hitl::effective_timeout(d, t, r))?;
-    effective_timeout_dict(py, &e)
+    EffectiveTimeout::from(e).into_dict(py)
 }
 
 pub(crate) fn unhashable(py: Python<'_>, e: hitl::Unhashable) -> PyErr {

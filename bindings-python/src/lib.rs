@@ -25,10 +25,10 @@ use functions::{
     tool_input_sha256,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 use records::{
-    PyAllowlistView, PyCacheEntry, PyDecision, PyGateAdmission, PyLoadWarning, PyResolutionEffect,
-    PyRule,
+    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, PyLoadWarning, PyRule,
+    ResolutionEffect, SessionConfig,
 };
 use rules::{is_degenerate_pattern, parse_approval_scope, parse_rules};
 use session::PySession;
@@ -64,9 +64,10 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPolicyBundle>()?;
     m.add_class::<PyManualClock>()?;
     m.add_class::<PyCacheEntry>()?;
-    m.add_class::<PyAllowlistView>()?;
-    m.add_class::<PyGateAdmission>()?;
-    m.add_class::<PyResolutionEffect>()?;
+    m.add_class::<AllowlistView>()?;
+    m.add_class::<GateAdmission>()?;
+    m.add_class::<ResolutionEffect>()?;
+    m.add_class::<SessionConfig>()?;
     m.add_class::<PySession>()?;
 
     m.add_function(wrap_pyfunction!(records::_register_facade, m)?)?;
@@ -98,6 +99,12 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VALID_TOOL_TYPES", PyTuple::new(py, hitl::VALID_TOOL_TYPES)?)?;
     m.add("FILE_WRITE_GROUP", hitl::FILE_WRITE_GROUP)?;
     m.add("DENY_RETRY_INSTRUCTION", hitl::DENY_RETRY_INSTRUCTION)?;
+    // The core's string enums, for the test that holds `_types.py`'s `Literal` aliases to them.
+    let enums = PyDict::new(py);
+    for (name, values) in hitl::string_enums() {
+        enums.set_item(name, PyTuple::new(py, *values)?)?;
+    }
+    m.add("_STRING_ENUMS", enums)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

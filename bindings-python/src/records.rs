@@ -2,51 +2,60 @@
 //! `CacheEntry`, `AllowlistView`, `GateAdmission`, `ResolutionEffect` — and the dicts the API
 //! returns (cache hit, denial, effective timeout, rule summary).
 
-use crate::repr::{r_bool, r_opt, r_opt_str, r_seq, r_str};
+use crate::repr::{ReprField, r_opt, r_opt_str, r_seq, r_str};
 use cedar_hitl_core as hitl;
+use hitl::wire::Wire;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
-pub(crate) fn cache_hit_dict<'py>(
-    py: Python<'py>,
-    h: &hitl::CacheHit,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("tool_name", &h.tool_name)?;
-    d.set_item("tool_input_sha256", &h.tool_input_sha256)?;
-    d.set_item("cached_decision", h.cached_decision.as_str())?;
-    d.set_item("cached_reason", h.cached_reason.as_deref())?;
-    d.set_item("original_decision_ts", &h.original_decision_ts)?;
-    match &h.matched_rule_ids {
-        Some(ids) => d.set_item("matched_rule_ids", PyList::new(py, ids)?)?,
-        None => d.set_item("matched_rule_ids", py.None())?,
-    }
-    Ok(d)
-}
+/// The core's records (`cedar_hitl_core::records!`) as frozen pyclasses: fields of the core's
+/// boundary type (`Wire::Out`, read-only attributes), a `From` that destructures the core struct
+/// completely (a new core field fails this build), a repr listing every field, and `into_dict`
+/// for the records the API hands out as plain dicts (the `TypedDict`s in `_types.py`).
+macro_rules! py_records {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[core($($core:tt)*)]
+        $name:ident as $binding:ident {
+            $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
+        }
+    )*) => {$(
+        $(#[doc = $doc])*
+        #[pyclass(frozen, get_all, module = "cedar_hitl")]
+        pub(crate) struct $binding {
+            $($(#[doc = $fdoc])* $field: <$ty as Wire>::Out,)*
+        }
 
-pub(crate) fn denial_dict<'py>(
-    py: Python<'py>,
-    e: &hitl::DenialEntry,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("request_id", &e.request_id)?;
-    d.set_item("reason", &e.reason)?;
-    d.set_item("decided_at", e.decided_at.as_deref())?;
-    Ok(d)
-}
+        impl From<hitl::$name> for $binding {
+            fn from(value: hitl::$name) -> Self {
+                let hitl::$name { $($field),* } = value;
+                Self { $($field: $field.wire()),* }
+            }
+        }
 
-pub(crate) fn effective_timeout_dict<'py>(
-    py: Python<'py>,
-    t: &hitl::EffectiveTimeout,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("effective_s", t.effective_s)?;
-    d.set_item("clip", t.clip.map(hitl::ClipReason::as_str))?;
-    d.set_item("requested_s", t.requested_s)?;
-    Ok(d)
+        #[pymethods]
+        impl $binding {
+            fn __repr__(&self) -> String {
+                let fields: &[String] =
+                    &[$(format!("{}={}", stringify!($field), self.$field.repr_field())),*];
+                format!("{}({})", stringify!($binding), fields.join(", "))
+            }
+        }
+
+        impl $binding {
+            /// The record as a plain dict, keyed by field name.
+            #[allow(dead_code)]
+            pub(crate) fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+                let d = PyDict::new(py);
+                $(d.set_item(stringify!($field), self.$field)?;)*
+                Ok(d)
+            }
+        }
+    )*};
 }
+hitl::records!(py_records);
 
 /// The package's `PolicyDecision` class and its `Outcome` members by value, registered once when
 /// `cedar_hitl` is imported, so a decision reaches Python as the façade object in one native step
@@ -112,7 +121,7 @@ impl PyDecision {
     }
     #[getter]
     fn cache_hit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.inner.cache_hit().map(|h| cache_hit_dict(py, h)).transpose()
+        self.inner.cache_hit().map(|h| CacheHit::from(h.clone()).into_dict(py)).transpose()
     }
     #[getter]
     fn duration_ms(&self) -> f64 {
@@ -380,130 +389,6 @@ impl PyCacheEntry {
             r_opt_str(self.entry.reason.as_deref()),
             r_str(&self.entry.original_decision_ts),
             self.rule_ids.as_deref().map_or_else(|| "None".to_owned(), r_seq)
-        )
-    }
-}
-
-/// A read-only snapshot of a session's allowlist.
-#[pyclass(frozen, get_all, module = "cedar_hitl", name = "AllowlistView")]
-pub(crate) struct PyAllowlistView {
-    all_session: bool,
-    tool_types: Vec<String>,
-    tool_groups: Vec<String>,
-    bash_patterns: Vec<String>,
-    write_paths: Vec<String>,
-    rule_ids: Vec<String>,
-    scopes: Vec<String>,
-}
-
-impl From<hitl::AllowlistView> for PyAllowlistView {
-    fn from(v: hitl::AllowlistView) -> Self {
-        Self {
-            all_session: v.all_session,
-            tool_types: v.tool_types,
-            tool_groups: v.tool_groups,
-            bash_patterns: v.bash_patterns,
-            write_paths: v.write_paths,
-            rule_ids: v.rule_ids,
-            scopes: v.scopes,
-        }
-    }
-}
-
-#[pymethods]
-impl PyAllowlistView {
-    fn __repr__(&self) -> String {
-        format!("AllowlistView(scopes={})", r_seq(&self.scopes))
-    }
-}
-
-/// What `begin_gate` decided.
-#[pyclass(frozen, get_all, module = "cedar_hitl", name = "GateAdmission")]
-pub(crate) struct PyGateAdmission {
-    admitted: bool,
-    refusal: Option<&'static str>,
-    reason: Option<String>,
-    effective_timeout_s: Option<i64>,
-    clip: Option<&'static str>,
-    requested_timeout_s: Option<i64>,
-    ceiling_shrinking: bool,
-    gate_count: Option<u64>,
-}
-
-impl From<hitl::GateAdmission> for PyGateAdmission {
-    fn from(admission: hitl::GateAdmission) -> Self {
-        match admission {
-            hitl::GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => Self {
-                admitted: true,
-                refusal: None,
-                reason: None,
-                effective_timeout_s: Some(timeout.effective_s),
-                clip: timeout.clip.map(hitl::ClipReason::as_str),
-                requested_timeout_s: Some(timeout.requested_s),
-                ceiling_shrinking,
-                gate_count: Some(gate_count),
-            },
-            hitl::GateAdmission::Refused { refusal, reason } => Self {
-                admitted: false,
-                refusal: Some(refusal.as_str()),
-                reason: Some(reason),
-                effective_timeout_s: None,
-                clip: None,
-                requested_timeout_s: None,
-                ceiling_shrinking: false,
-                gate_count: None,
-            },
-        }
-    }
-}
-
-#[pymethods]
-impl PyGateAdmission {
-    fn __repr__(&self) -> String {
-        if self.admitted {
-            format!(
-                "GateAdmission(admitted=True, effective_timeout_s={}, clip={}, ceiling_shrinking={}, gate_count={})",
-                r_opt(self.effective_timeout_s),
-                r_opt_str(self.clip),
-                r_bool(self.ceiling_shrinking),
-                r_opt(self.gate_count)
-            )
-        } else {
-            format!(
-                "GateAdmission(admitted=False, refusal={}, reason={})",
-                r_opt_str(self.refusal),
-                r_opt_str(self.reason.as_deref())
-            )
-        }
-    }
-}
-
-/// What `record_outcome` did and what to tell the agent.
-#[pyclass(frozen, get_all, module = "cedar_hitl", name = "ResolutionEffect")]
-pub(crate) struct PyResolutionEffect {
-    outcome: &'static str,
-    agent_reason: String,
-    scope_added: Option<String>,
-}
-
-impl From<hitl::ResolutionEffect> for PyResolutionEffect {
-    fn from(effect: hitl::ResolutionEffect) -> Self {
-        Self {
-            outcome: effect.outcome.as_str(),
-            agent_reason: effect.agent_reason,
-            scope_added: effect.scope_added.map(|s| s.to_string()),
-        }
-    }
-}
-
-#[pymethods]
-impl PyResolutionEffect {
-    fn __repr__(&self) -> String {
-        format!(
-            "ResolutionEffect(outcome={}, agent_reason={}, scope_added={})",
-            r_str(self.outcome),
-            r_str(&self.agent_reason),
-            r_opt_str(self.scope_added.as_deref())
         )
     }
 }

@@ -16,3 +16,43 @@ pub(crate) fn r_seq<S: AsRef<str>>(items: &[S]) -> String {
     let inner: Vec<String> = items.iter().map(|s| r_str(s.as_ref())).collect();
     format!("[{}]", inner.join(", "))
 }
+
+/// A field's Python-style repr, for the generated record reprs (`records.rs`).
+pub(crate) trait ReprField {
+    fn repr_field(&self) -> String;
+}
+impl ReprField for bool {
+    fn repr_field(&self) -> String {
+        r_bool(*self).to_owned()
+    }
+}
+impl ReprField for i64 {
+    fn repr_field(&self) -> String {
+        self.to_string()
+    }
+}
+impl ReprField for u32 {
+    fn repr_field(&self) -> String {
+        self.to_string()
+    }
+}
+impl ReprField for &str {
+    fn repr_field(&self) -> String {
+        r_str(self)
+    }
+}
+impl ReprField for String {
+    fn repr_field(&self) -> String {
+        r_str(self)
+    }
+}
+impl ReprField for Vec<String> {
+    fn repr_field(&self) -> String {
+        r_seq(self)
+    }
+}
+impl<T: ReprField> ReprField for Option<T> {
+    fn repr_field(&self) -> String {
+        self.as_ref().map_or_else(|| "None".to_owned(), T::repr_field)
+    }
+}

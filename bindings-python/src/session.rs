@@ -9,7 +9,8 @@ use crate::convert::{
 };
 use crate::errors::{map_config, map_error, map_scope, run};
 use crate::records::{
-    PyAllowlistView, PyCacheEntry, PyDecision, PyGateAdmission, PyResolutionEffect, denial_dict,
+    AllowlistView, DenialEntry, GateAdmission, PyCacheEntry, PyDecision, ResolutionEffect,
+    SessionConfig,
 };
 use crate::repr::{r_bool, r_str};
 use cedar_hitl_core as hitl;
@@ -247,7 +248,7 @@ impl PySession {
         run(py, move || s.add_scope(&text).map(|sc| sc.to_string()))?.map_err(|e| map_scope(py, &e))
     }
 
-    fn allowlist(&self, py: Python<'_>) -> PyResult<PyAllowlistView> {
+    fn allowlist(&self, py: Python<'_>) -> PyResult<AllowlistView> {
         let s = &self.inner;
         Ok(run(py, move || s.allowlist())?.into())
     }
@@ -278,7 +279,7 @@ impl PySession {
         request_id: Option<&Bound<'_, PyAny>>,
         reason: Option<&Bound<'_, PyAny>>,
         decided_at: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyResolutionEffect> {
+    ) -> PyResult<ResolutionEffect> {
         let call = ToolCall::new(tool_name_arg(py, tool_name)?, to_json(tool_input));
         let ids = str_list_arg(py, Some(matching_rule_ids), "matching_rule_ids")?;
         let kind = str_arg(py, resolution, "resolution")?;
@@ -433,7 +434,10 @@ impl PySession {
     /// Take every queued denial, oldest first, as dicts (request_id, reason, decided_at).
     fn drain_denials<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let s = &self.inner;
-        run(py, move || s.drain_denials())?.iter().map(|e| denial_dict(py, e)).collect()
+        run(py, move || s.drain_denials())?
+            .into_iter()
+            .map(|e| DenialEntry::from(e).into_dict(py))
+            .collect()
     }
 
     fn mark_ceiling_shrinking(&self, py: Python<'_>) -> PyResult<bool> {
@@ -448,11 +452,12 @@ impl PySession {
         py: Python<'_>,
         timeout_s: Option<&Bound<'_, PyAny>>,
         remaining_lifetime_s: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyGateAdmission> {
+    ) -> PyResult<GateAdmission> {
         let timeout = opt_int_arg(py, timeout_s, "timeout_s")?;
         let remaining = opt_int_arg(py, remaining_lifetime_s, "remaining_lifetime_s")?;
         let s = &self.inner;
-        Ok(run(py, move || s.begin_gate(timeout, remaining))?.into())
+        Ok(hitl::GateAdmissionRecord::from(run(py, move || s.begin_gate(timeout, remaining))?)
+            .into())
     }
 
     #[getter]
@@ -463,6 +468,11 @@ impl PySession {
     #[getter]
     fn shadow(&self, py: Python<'_>) -> Option<Py<PyPolicyBundle>> {
         self.shadow.as_ref().map(|s| s.clone_ref(py))
+    }
+    /// The settings the session was built with (the same record as Node's `session.config`).
+    #[getter]
+    fn config(&self) -> SessionConfig {
+        self.inner.config().clone().into()
     }
     #[getter]
     fn principal(&self) -> &str {

@@ -233,6 +233,16 @@ def test_session_settings_and_defaults() -> None:
         "pr_review", True, ("tool_type:Read",), 3, 2, 60,
     )
     assert s2.gate_count() == 2 and repr(s2) == 'Session(principal="pr_review", repo="a/b", read_only=True, gate_count=2)'
+    c = s2.config
+    assert isinstance(c, ch.SessionConfig)
+    assert (c.principal, c.repo, c.read_only, c.initial_approvals, c.approval_gate_cap, c.initial_approval_gate_count, c.task_default_timeout_s) == (
+        "pr_review", "a/b", True, ["tool_type:Read"], 3, 2, 60,
+    )
+    assert (c.cache_max_entries, c.cache_ttl_s) == (ch.CONSTANTS["cache_max_entries"], ch.CONSTANTS["cache_ttl_s"])
+    assert repr(c) == (
+        'SessionConfig(principal="pr_review", repo="a/b", read_only=True, initial_approvals=["tool_type:Read"], '
+        "approval_gate_cap=3, initial_approval_gate_count=2, task_default_timeout_s=60, cache_max_entries=50, cache_ttl_s=60)"
+    )
     with pytest.raises(TypeError):
         Session(bogus=1)  # type: ignore[call-arg]
     for bad in [dict(principal=None), dict(repo=3), dict(read_only=None), dict(approval_gate_cap=None), dict(bundle="x"), dict(clock=object())]:
@@ -336,10 +346,16 @@ def test_session_gates(clock: ManualClock) -> None:
     )
     g = s.begin_gate(None, 200)
     assert (g.effective_timeout_s, g.clip, g.ceiling_shrinking, g.gate_count) == (80, "maxLifetime_ceiling", True, 2)
-    assert repr(g).startswith("GateAdmission(admitted=True, effective_timeout_s=80")
+    assert repr(g) == (
+        'GateAdmission(admitted=True, reason=None, refusal=None, effective_timeout_s=80, clip="maxLifetime_ceiling", '
+        "requested_timeout_s=300, ceiling_shrinking=True, gate_count=2)"
+    )
     g = s.begin_gate()
     assert (g.admitted, g.refusal, g.reason, g.gate_count) == (False, "cap_exceeded", "approval-gate cap exceeded (2/task)", None)
-    assert repr(g) == 'GateAdmission(admitted=False, refusal="cap_exceeded", reason="approval-gate cap exceeded (2/task)")'
+    assert repr(g) == (
+        'GateAdmission(admitted=False, reason="approval-gate cap exceeded (2/task)", refusal="cap_exceeded", '
+        "effective_timeout_s=None, clip=None, requested_timeout_s=None, ceiling_shrinking=False, gate_count=None)"
+    )
     s2 = Session(clock=clock)
     assert s2.begin_gate(remaining_lifetime_s=140).refusal == "insufficient_lifetime"
     for _ in range(ch.CONSTANTS["approval_rate_limit"]):

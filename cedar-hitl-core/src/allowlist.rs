@@ -4,35 +4,7 @@
 use crate::glob::Glob;
 use crate::scope::{ApprovalScope, normalize_path};
 use crate::shell::CommandLine;
-
-/// A read-only view of a session's allowlist.
-///
-/// ```
-/// use cedar_hitl_core::*; use std::sync::Arc;
-/// let cfg = SessionConfig { initial_approvals: vec!["rule:force_push_any".into(), "tool_type:Read".into()], ..Default::default() };
-/// let s = Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap();
-/// let view = s.allowlist();
-/// assert_eq!(view.rule_ids, ["force_push_any"]);
-/// assert_eq!(view.tool_types, ["Read"]);
-/// assert!(!view.all_session);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AllowlistView {
-    /// `all_session` was granted.
-    pub all_session: bool,
-    /// `tool_type:` names, in grant order.
-    pub tool_types: Vec<String>,
-    /// `tool_group:` names, in grant order.
-    pub tool_groups: Vec<String>,
-    /// `bash_pattern:` globs, in grant order.
-    pub bash_patterns: Vec<String>,
-    /// `write_path:` globs, in grant order.
-    pub write_paths: Vec<String>,
-    /// `rule:` ids, in grant order.
-    pub rule_ids: Vec<String>,
-    /// Every granted scope, normalised, in grant order (what a snapshot stores).
-    pub scopes: Vec<String>,
-}
+use crate::wire::AllowlistView;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Allowlist {

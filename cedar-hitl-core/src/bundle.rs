@@ -46,40 +46,27 @@ pub const UPSTREAM_HARD_DENY_POLICIES: &str =
 pub const UPSTREAM_SOFT_DENY_POLICIES: &str =
     include_str!(concat!(env!("CEDAR_HITL_DATA_DIR"), "/policies/upstream/soft_deny.cedar"));
 
-/// Which built-in rules a bundle starts from.
-///
-/// ```
-/// use cedar_hitl_core::{BuiltinProfile, PolicyBundle};
-/// assert_eq!(PolicyBundle::builtin().profile(), BuiltinProfile::Hardened);
-/// assert_eq!("upstream".parse::<BuiltinProfile>().unwrap(), BuiltinProfile::Upstream);
-/// assert_eq!(BuiltinProfile::Upstream.as_str(), "upstream");
-/// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum BuiltinProfile {
-    /// Rules on command and path facts (`policies/*.cedar`): the default.
-    #[default]
-    Hardened,
-    /// The upstream `like` rules (`policies/upstream/*.cedar`), for deployments that need
-    /// today's exact decisions.
-    Upstream,
+string_enum! {
+    /// Which built-in rules a bundle starts from.
+    ///
+    /// ```
+    /// use cedar_hitl_core::{BuiltinProfile, PolicyBundle};
+    /// assert_eq!(PolicyBundle::builtin().profile(), BuiltinProfile::Hardened);
+    /// assert_eq!("upstream".parse::<BuiltinProfile>().unwrap(), BuiltinProfile::Upstream);
+    /// assert_eq!(BuiltinProfile::Upstream.as_str(), "upstream");
+    /// ```
+    #[derive(Default)]
+    BuiltinProfile as "builtins" {
+        /// Rules on command and path facts (`policies/*.cedar`): the default.
+        #[default]
+        Hardened => "hardened",
+        /// The upstream `like` rules (`policies/upstream/*.cedar`), for deployments that need
+        /// today's exact decisions.
+        Upstream => "upstream",
+    }
 }
 
 impl BuiltinProfile {
-    /// `"hardened"` or `"upstream"`.
-    ///
-    /// ```
-    /// assert_eq!(cedar_hitl_core::BuiltinProfile::Hardened.as_str(), "hardened");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BuiltinProfile::Hardened => "hardened",
-            BuiltinProfile::Upstream => "upstream",
-        }
-    }
-
     /// The profile's hard and soft rule texts.
     ///
     /// ```
@@ -91,25 +78,6 @@ impl BuiltinProfile {
             BuiltinProfile::Hardened => (BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES),
             BuiltinProfile::Upstream => (UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES),
         }
-    }
-}
-
-impl std::str::FromStr for BuiltinProfile {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "hardened" => Ok(BuiltinProfile::Hardened),
-            "upstream" => Ok(BuiltinProfile::Upstream),
-            other => {
-                Err(format!("unknown built-in profile '{other}'; allowed: hardened, upstream"))
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for BuiltinProfile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -3,37 +3,7 @@
 
 use crate::constants;
 use crate::error::{ConfigError, Error, ScopeError};
-use serde::{Deserialize, Serialize};
-
-/// Settings of one task. Numbers are validated by [`Session::new`] against
-/// `contracts/constants.json`, so every language reports the same field and range.
-///
-/// ```
-/// let cfg = cedar_hitl_core::SessionConfig { principal: "pr_review".into(), read_only: true, ..Default::default() };
-/// assert_eq!(cfg.approval_gate_cap, 50);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SessionConfig {
-    /// The task type (Cedar principal id), e.g. `new_task`.
-    pub principal: String,
-    /// `owner/name`.
-    pub repo: String,
-    /// Read-only workflow: the built-in hard tier forbids writes.
-    pub read_only: bool,
-    /// Scopes granted at task start (at most 20; `*_session` forms refused).
-    pub initial_approvals: Vec<String>,
-    /// Gate budget, in [1, 500].
-    pub approval_gate_cap: i64,
-    /// Gates already used (the host's persisted count), ≥ 0; above the cap is accepted.
-    pub initial_approval_gate_count: i64,
-    /// Task default approval timeout, in [30, 3600].
-    pub task_default_timeout_s: i64,
-    /// Capacity of each recent-decision cache, in [1, 100000] (default 50).
-    pub cache_max_entries: i64,
-    /// Lifetime of a cached human decision in seconds, in [1, 86400] (default 60).
-    pub cache_ttl_s: i64,
-}
+use crate::wire::SessionConfig;
 
 impl Default for SessionConfig {
     fn default() -> Self {

@@ -1,43 +1,8 @@
 //! What `evaluate` returns: one [`Outcome`] and the structured facts behind it.
 
+use crate::wire::CacheHit;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
-
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident as $field:literal { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
-
-        impl $name {
-            /// The stable string form shared by every language.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = crate::ConfigError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(crate::ConfigError::new(
-                        $field,
-                        format!("{} must be one of [{}], got '{}'", $field, [$($text),+].join(", "), s),
-                    )),
-                }
-            }
-        }
-    };
-}
 
 string_enum! {
     /// The three answers the engine gives.
@@ -135,31 +100,6 @@ pub struct FailClosed {
     pub cause: FailClosedCause,
     /// Human-readable detail (which key, which rule, what Cedar said).
     pub detail: String,
-}
-
-/// Facts about the cache entry that answered a call (one type for both caches).
-///
-/// ```
-/// use cedar_hitl_core::{CacheHit, CachedDecision};
-/// let h = CacheHit { tool_name: "Bash".into(), tool_input_sha256: "ab".into(),
-///     cached_decision: CachedDecision::Denied, cached_reason: None,
-///     original_decision_ts: "2026-01-01T00:00:00Z".into(), matched_rule_ids: None };
-/// assert!(h.matched_rule_ids.is_none());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CacheHit {
-    /// Tool name of the call.
-    pub tool_name: String,
-    /// SHA-256 of the call's canonical input.
-    pub tool_input_sha256: String,
-    /// What the cache remembered.
-    pub cached_decision: CachedDecision,
-    /// The reason stored with the entry, if any.
-    pub cached_reason: Option<String>,
-    /// When the human (or the timeout) decided, ISO-8601 UTC.
-    pub original_decision_ts: String,
-    /// For rule-level hits: the denied rule ids that matched this call.
-    pub matched_rule_ids: Option<Vec<String>>,
 }
 
 /// One decision. Fields are read through accessors so every combination is one the engine made.

@@ -3,55 +3,34 @@
 use crate::Tier;
 use thiserror::Error;
 
-/// What kind of load problem a [`LoadError`] reports.
-///
-/// ```
-/// assert_eq!(cedar_hitl_core::LoadErrorKind::SizeCap.as_str(), "size_cap");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LoadErrorKind {
-    /// Policy text does not parse, or is a template.
-    Parse,
-    /// An annotation is missing, malformed or out of range.
-    Annotation,
-    /// A rule id is repeated within a tier.
-    DuplicateRuleId,
-    /// A rule id appears in both tiers.
-    CrossTierDuplicate,
-    /// Operator-supplied policy text exceeds the byte cap.
-    SizeCap,
-    /// A legacy `extra_policies` entry is malformed.
-    Legacy,
-    /// A disable-list entry is refused.
-    Disable,
-    /// A rule fails Cedar schema validation (it could error at run time).
-    Schema,
-    /// The write-tool or shell-tool map is malformed.
-    ToolMap,
-    /// A rule's own `@match` / `@not_match` example fails or is malformed.
-    Example,
-}
-
-impl LoadErrorKind {
-    /// Stable snake_case name.
+string_enum! {
+    /// What kind of load problem a [`LoadError`] reports.
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::LoadErrorKind::Schema.as_str(), "schema");
+    /// assert_eq!(cedar_hitl_core::LoadErrorKind::SizeCap.as_str(), "size_cap");
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LoadErrorKind::Parse => "parse",
-            LoadErrorKind::Annotation => "annotation",
-            LoadErrorKind::DuplicateRuleId => "duplicate_rule_id",
-            LoadErrorKind::CrossTierDuplicate => "cross_tier_duplicate",
-            LoadErrorKind::SizeCap => "size_cap",
-            LoadErrorKind::Legacy => "legacy",
-            LoadErrorKind::Disable => "disable",
-            LoadErrorKind::Schema => "schema",
-            LoadErrorKind::ToolMap => "tool_map",
-            LoadErrorKind::Example => "example",
-        }
+    #[non_exhaustive]
+    LoadErrorKind as "kind" {
+        /// Policy text does not parse, or is a template.
+        Parse => "parse",
+        /// An annotation is missing, malformed or out of range.
+        Annotation => "annotation",
+        /// A rule id is repeated within a tier.
+        DuplicateRuleId => "duplicate_rule_id",
+        /// A rule id appears in both tiers.
+        CrossTierDuplicate => "cross_tier_duplicate",
+        /// Operator-supplied policy text exceeds the byte cap.
+        SizeCap => "size_cap",
+        /// A legacy `extra_policies` entry is malformed.
+        Legacy => "legacy",
+        /// A disable-list entry is refused.
+        Disable => "disable",
+        /// A rule fails Cedar schema validation (it could error at run time).
+        Schema => "schema",
+        /// The write-tool or shell-tool map is malformed.
+        ToolMap => "tool_map",
+        /// A rule's own `@match` / `@not_match` example fails or is malformed.
+        Example => "example",
     }
 }
 

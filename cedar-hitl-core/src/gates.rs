@@ -2,50 +2,22 @@
 //! the ceiling-shrinking latch, and the effective-timeout function.
 
 use crate::constants;
-use crate::text::DenialEntry;
+use crate::wire::DenialEntry;
+use crate::wire::EffectiveTimeout;
 use std::collections::VecDeque;
 
-/// Why an effective timeout differs from the task default.
-///
-/// ```
-/// assert_eq!(cedar_hitl_core::ClipReason::MaxLifetimeCeiling.as_str(), "maxLifetime_ceiling");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClipReason {
-    /// A rule annotation asked for less than the task default.
-    RuleAnnotation,
-    /// The task's remaining lifetime (less the clean-up margin) is shorter.
-    MaxLifetimeCeiling,
-}
-
-impl ClipReason {
-    /// `"rule_annotation"` or `"maxLifetime_ceiling"`.
+string_enum! {
+    /// Why an effective timeout differs from the task default.
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::ClipReason::RuleAnnotation.as_str(), "rule_annotation");
+    /// assert_eq!(cedar_hitl_core::ClipReason::MaxLifetimeCeiling.as_str(), "maxLifetime_ceiling");
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClipReason::RuleAnnotation => "rule_annotation",
-            ClipReason::MaxLifetimeCeiling => "maxLifetime_ceiling",
-        }
+    ClipReason as "clip" {
+        /// A rule annotation asked for less than the task default.
+        RuleAnnotation => "rule_annotation",
+        /// The task's remaining lifetime (less the clean-up margin) is shorter.
+        MaxLifetimeCeiling => "maxLifetime_ceiling",
     }
-}
-
-/// Result of [`effective_timeout`].
-///
-/// ```
-/// let t = cedar_hitl_core::effective_timeout(Some(300), 300, Some(200));
-/// assert_eq!((t.effective_s, t.requested_s), (80, 300));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EffectiveTimeout {
-    /// The timeout to use, never below the 30 s floor.
-    pub effective_s: i64,
-    /// Why it was clipped, if it was.
-    pub clip: Option<ClipReason>,
-    /// What was asked for: the task default.
-    pub requested_s: i64,
 }
 
 /// The effective approval timeout (docs/behaviour.md#effective-timeout): the decision's timeout (or the task default),
@@ -80,33 +52,19 @@ pub fn effective_timeout(
     }
 }
 
-/// Why [`Session::begin_gate`](crate::Session::begin_gate) refused to open a gate.
-///
-/// ```
-/// assert_eq!(cedar_hitl_core::GateRefusal::RateLimit.as_str(), "rate_limit");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GateRefusal {
-    /// The per-task gate budget is spent.
-    CapExceeded,
-    /// Too many gates in the rate window.
-    RateLimit,
-    /// Not enough task lifetime left for a human to answer.
-    InsufficientLifetime,
-}
-
-impl GateRefusal {
-    /// Stable snake_case name.
+string_enum! {
+    /// Why [`Session::begin_gate`](crate::Session::begin_gate) refused to open a gate.
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::GateRefusal::CapExceeded.as_str(), "cap_exceeded");
+    /// assert_eq!(cedar_hitl_core::GateRefusal::RateLimit.as_str(), "rate_limit");
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GateRefusal::CapExceeded => "cap_exceeded",
-            GateRefusal::RateLimit => "rate_limit",
-            GateRefusal::InsufficientLifetime => "insufficient_lifetime",
-        }
+    GateRefusal as "refusal" {
+        /// The per-task gate budget is spent.
+        CapExceeded => "cap_exceeded",
+        /// Too many gates in the rate window.
+        RateLimit => "rate_limit",
+        /// Not enough task lifetime left for a human to answer.
+        InsufficientLifetime => "insufficient_lifetime",
     }
 }
 

@@ -53,6 +53,9 @@
 //! ```
 #![deny(missing_docs)]
 
+#[macro_use]
+pub mod wire;
+
 /// The repository README, compiled with the doctests so its Rust example stays true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
@@ -90,7 +93,6 @@ mod value;
 
 pub mod cedar_parity;
 
-pub use allowlist::AllowlistView;
 pub use audit::{AuditLog, AuditRecord, append_audit_record};
 pub use bundle::{
     BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
@@ -100,19 +102,17 @@ pub use bundle::{
 pub use cache::CacheEntry;
 pub use canonical::{Unhashable, canonical_json, tool_input_sha256};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::SessionConfig;
 pub use constants::{Bounds, CONSTANTS_JSON, Constants, constants};
 pub use decision::{
-    CacheHit, CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity,
-    ShadowDecision, Tier,
+    CachedDecision, Decision, FailClosed, FailClosedCause, Outcome, Severity, ShadowDecision, Tier,
 };
 pub use error::{ConfigError, Error, LoadError, LoadErrorKind, PolicySource, ScopeError};
 pub use explain::{Explanation, Step};
-pub use gates::{ClipReason, EffectiveTimeout, GateAdmission, GateRefusal, effective_timeout};
+pub use gates::{ClipReason, GateAdmission, GateRefusal, effective_timeout};
 pub use glob::Glob;
 pub use input_guard::InputGuard;
 pub use lint::{LintFinding, LintLevel};
-pub use resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect, ResolutionKind};
+pub use resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionKind};
 pub use rules::{
     LoadWarning, Rule, RuleEffect, RuleIds, concat_policies, is_hard_deny_rule, is_valid_rule_id,
     is_well_formed_rule_id, matching_rule_ids, parse_rules,
@@ -123,11 +123,15 @@ pub use scope::{
 };
 pub use session::Session;
 pub use text::{
-    DenialEntry, Redaction, SecretKind, agent_deny_reason, blocker_reason, denial_envelope,
-    is_invisible, redact_secrets, scan_deny_reason, scan_secrets, strip_controls,
-    tool_input_preview, tool_input_preview_for, truncate,
+    Redaction, SecretKind, agent_deny_reason, blocker_reason, denial_envelope, is_invisible,
+    redact_secrets, scan_deny_reason, scan_secrets, strip_controls, tool_input_preview,
+    tool_input_preview_for, truncate,
 };
 pub use value::{BigInteger, JsonValue, ToolCall};
+pub use wire::{
+    AllowlistView, CacheHit, DenialEntry, EffectiveTimeout, GateAdmissionRecord, ResolutionEffect,
+    SessionConfig, string_enums,
+};
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never
 /// crosses an FFI boundary.

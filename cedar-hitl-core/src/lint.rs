@@ -10,34 +10,19 @@ use serde::Serialize;
 use serde_json::Value;
 use std::str::FromStr;
 
-/// How serious a finding is.
-///
-/// ```
-/// assert_eq!(cedar_hitl_core::LintLevel::Error.as_str(), "error");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LintLevel {
-    /// A rule that can never match, or never take effect.
-    Error,
-    /// A rule that likely does not do what it says.
-    Warning,
-    /// A rule that works but could be written more robustly.
-    Hint,
-}
-
-impl LintLevel {
-    /// `"error"`, `"warning"` or `"hint"`.
+string_enum! {
+    /// How serious a finding is.
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::LintLevel::Hint.as_str(), "hint");
+    /// assert_eq!(cedar_hitl_core::LintLevel::Error.as_str(), "error");
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LintLevel::Error => "error",
-            LintLevel::Warning => "warning",
-            LintLevel::Hint => "hint",
-        }
+    LintLevel as "level" {
+        /// A rule that can never match, or never take effect.
+        Error => "error",
+        /// A rule that likely does not do what it says.
+        Warning => "warning",
+        /// A rule that works but could be written more robustly.
+        Hint => "hint",
     }
 }
 

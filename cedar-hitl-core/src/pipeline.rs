@@ -5,11 +5,11 @@
 use crate::allowlist::CallKind;
 use crate::bundle::TierRules;
 use crate::canonical::tool_input_sha256;
-use crate::config::SessionConfig;
 use crate::explain::Step;
 use crate::request::{RequestFacts, Subject, TierMatch, evaluate_tier};
 use crate::shell::{self, CommandLine, PathFacts, SimpleCommand};
 use crate::state::SharedState;
+use crate::wire::SessionConfig;
 use crate::{
     CacheHit, Decision, FailClosedCause, JsonValue, Outcome, PolicyBundle, Severity, Tier,
     ToolCall, constants,

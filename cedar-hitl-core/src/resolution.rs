@@ -2,12 +2,7 @@
 //! wording the agent is given (docs/behaviour.md#resolutions). Applying one is
 //! [`Session::record_outcome`](crate::Session::record_outcome).
 
-use crate::Outcome;
 use crate::error::ConfigError;
-use crate::scope::ApprovalScope;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The fixed instruction appended to a human's deny before the agent sees it (docs/behaviour.md#resolutions).
 ///
@@ -46,61 +41,24 @@ pub enum Resolution {
     },
 }
 
-/// The three ways a gate ends, as hosts store them (`APPROVED`, `DENIED`, `TIMED_OUT`; parsing
-/// ignores case).
-///
-/// ```
-/// use cedar_hitl_core::ResolutionKind;
-/// assert_eq!("DENIED".parse::<ResolutionKind>().unwrap(), ResolutionKind::Denied);
-/// assert_eq!(ResolutionKind::TimedOut.to_string(), "timed_out");
-/// let err = "maybe".parse::<ResolutionKind>().unwrap_err();
-/// assert!(err.to_string().contains("[approved, denied, timed_out]"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResolutionKind {
-    /// A human approved.
-    Approved,
-    /// A human denied.
-    Denied,
-    /// Nobody answered in time.
-    TimedOut,
-}
-
-impl ResolutionKind {
-    /// The lower-case name (`approved`, `denied`, `timed_out`).
+string_enum! {
+    /// The three ways a gate ends, as hosts store them (`APPROVED`, `DENIED`, `TIMED_OUT`; parsing
+    /// ignores case).
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::ResolutionKind::Approved.as_str(), "approved");
+    /// use cedar_hitl_core::ResolutionKind;
+    /// assert_eq!("DENIED".parse::<ResolutionKind>().unwrap(), ResolutionKind::Denied);
+    /// assert_eq!(ResolutionKind::TimedOut.to_string(), "timed_out");
+    /// let err = "maybe".parse::<ResolutionKind>().unwrap_err();
+    /// assert!(err.to_string().contains("[approved, denied, timed_out]"));
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResolutionKind::Approved => "approved",
-            ResolutionKind::Denied => "denied",
-            ResolutionKind::TimedOut => "timed_out",
-        }
-    }
-}
-
-impl fmt::Display for ResolutionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ResolutionKind {
-    type Err = ConfigError;
-
-    fn from_str(kind: &str) -> Result<Self, ConfigError> {
-        match kind.to_ascii_lowercase().as_str() {
-            "approved" => Ok(ResolutionKind::Approved),
-            "denied" => Ok(ResolutionKind::Denied),
-            "timed_out" => Ok(ResolutionKind::TimedOut),
-            other => Err(ConfigError::new(
-                "resolution",
-                format!("resolution must be one of [approved, denied, timed_out], got '{other}'"),
-            )),
-        }
+    ResolutionKind as "resolution" (to_ascii_lowercase) {
+        /// A human approved.
+        Approved => "approved",
+        /// A human denied.
+        Denied => "denied",
+        /// Nobody answered in time.
+        TimedOut => "timed_out",
     }
 }
 
@@ -149,23 +107,4 @@ impl Resolution {
             Resolution::TimedOut { .. } => ResolutionKind::TimedOut,
         }
     }
-}
-
-/// What [`Session::record_outcome`] did and what to tell the agent.
-///
-/// ```
-/// use cedar_hitl_core::*; use std::sync::Arc;
-/// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
-/// let call = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"}));
-/// let e = s.record_outcome(&call, &["force_push_any".into()], Resolution::TimedOut { reason: None, decided_at: None }).unwrap();
-/// assert_eq!((e.outcome, e.agent_reason.as_str()), (Outcome::Deny, "User timed_out"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolutionEffect {
-    /// ALLOW for an approval, DENY otherwise.
-    pub outcome: Outcome,
-    /// The sanitised reason to hand the agent.
-    pub agent_reason: String,
-    /// The scope added to the allowlist, if any.
-    pub scope_added: Option<ApprovalScope>,
 }

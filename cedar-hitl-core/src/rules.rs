@@ -7,31 +7,18 @@ use crate::{Severity, Tier, constants};
 use cedar_policy::{Effect, Policy, PolicySet};
 use std::str::FromStr;
 
-/// Whether a rule forbids or permits. Only `Forbid` rules can match; permits never change an
-/// outcome (the engine defines a match as "at least one satisfied forbid").
-///
-/// ```
-/// assert_eq!(cedar_hitl_core::RuleEffect::Forbid.as_str(), "forbid");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RuleEffect {
-    /// `permit (...)`
-    Permit,
-    /// `forbid (...)`
-    Forbid,
-}
-
-impl RuleEffect {
-    /// `"permit"` or `"forbid"`.
+string_enum! {
+    /// Whether a rule forbids or permits. Only `Forbid` rules can match; permits never change an
+    /// outcome (the engine defines a match as "at least one satisfied forbid").
     ///
     /// ```
-    /// assert_eq!(cedar_hitl_core::RuleEffect::Permit.as_str(), "permit");
+    /// assert_eq!(cedar_hitl_core::RuleEffect::Forbid.as_str(), "forbid");
     /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleEffect::Permit => "permit",
-            RuleEffect::Forbid => "forbid",
-        }
+    RuleEffect as "effect" {
+        /// `permit (...)`
+        Permit => "permit",
+        /// `forbid (...)`
+        Forbid => "forbid",
     }
 }
 

@@ -58,6 +58,13 @@ pub enum ApprovalScope {
     Rule(String),
 }
 
+/// Serialised as its normalised text (`tool_type:Bash`), the form hosts store.
+impl serde::Serialize for ApprovalScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for ApprovalScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -2,17 +2,18 @@
 //! points that read and change it. `Send + Sync`: state sits behind one mutex and Cedar runs
 //! outside it.
 
-use crate::allowlist::{Allowlist, AllowlistView, CallKind};
+use crate::allowlist::{Allowlist, CallKind};
 use crate::cache::{CacheEntry, InputCache, RuleCache};
 use crate::clock::iso8601_utc;
-use crate::config::SessionConfig;
 use crate::error::{ConfigError, Error, ScopeError};
 use crate::gates::{GateAdmission, GateRefusal, GateState, effective_timeout};
 use crate::pipeline::SessionView;
-use crate::resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionEffect};
+use crate::resolution::{DENY_RETRY_INSTRUCTION, Resolution};
 use crate::scope::{ApprovalScope, ToolTypes, parse_scope};
 use crate::state::{SharedState, State};
-use crate::text::{DenialEntry, agent_deny_reason, strip_controls};
+use crate::text::{agent_deny_reason, strip_controls};
+use crate::wire::SessionConfig;
+use crate::wire::{AllowlistView, DenialEntry, ResolutionEffect};
 use crate::{
     CachedDecision, Clock, Decision, FailClosedCause, Outcome, PolicyBundle, SystemClock, ToolCall,
     canonical, constants,

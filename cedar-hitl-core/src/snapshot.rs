@@ -4,7 +4,7 @@
 
 use crate::cache::CacheEntry;
 use crate::error::{ConfigError, Error};
-use crate::text::DenialEntry;
+use crate::wire::DenialEntry;
 use crate::{CachedDecision, Clock, PolicyBundle, SystemClock};
 use crate::{Session, SessionConfig};
 use serde::{Deserialize, Serialize};

@@ -411,22 +411,15 @@ fn run_step(
             }
         }
         "drain_denials" => {
-            let got: Vec<Value> = session.drain_denials().into_iter().map(|d| json!({"request_id": d.request_id, "reason": d.reason, "decided_at": d.decided_at})).collect();
+            let got = json!(session.drain_denials());
             if let Some(want) = expect {
-                c.eq(at, "drain_denials", &json!(got), want);
+                c.eq(at, "drain_denials", &got, want);
             }
         }
         "begin_gate" => {
-            let got = match session
-                .begin_gate(arg["timeout_s"].as_i64(), arg["remaining_lifetime_s"].as_i64())
-            {
-                GateAdmission::Admitted { timeout, ceiling_shrinking, .. } => {
-                    json!({"admitted": true, "reason": null, "effective_timeout_s": timeout.effective_s, "clip": timeout.clip.map(ClipReason::as_str), "ceiling_shrinking": ceiling_shrinking})
-                }
-                GateAdmission::Refused { reason, .. } => {
-                    json!({"admitted": false, "reason": reason})
-                }
-            };
+            let admission =
+                session.begin_gate(arg["timeout_s"].as_i64(), arg["remaining_lifetime_s"].as_i64());
+            let got = json!(GateAdmissionRecord::from(admission));
             for (k, v) in expect.and_then(Value::as_object).into_iter().flatten() {
                 if ["admitted", "reason", "effective_timeout_s", "clip", "ceiling_shrinking"]
                     .contains(&k.as_str())
@@ -486,9 +479,7 @@ fn run_functions_file(f: &Value) -> Checks {
                 .map_err(|e| e.to_string()),
             "effective_timeout" => {
                 let t = effective_timeout(a(0).as_i64(), a(1).as_i64().unwrap_or(0), a(2).as_i64());
-                Ok(
-                    json!({"effective_s": t.effective_s, "clip": t.clip.map(ClipReason::as_str), "requested_s": t.requested_s}),
-                )
+                Ok(json!(t))
             }
             "strip_controls" => Ok(json!(strip_controls(&text(0)))),
             "redact_secrets" => Ok(json!(redact_secrets(&text(0)))),

@@ -25,6 +25,7 @@ __all__ = [
     "AllowlistView",
     "GateAdmission",
     "ResolutionEffect",
+    "SessionConfig",
     "parse_rules",
     "parse_approval_scope",
     "is_degenerate_pattern",
@@ -108,6 +109,9 @@ from ._types import (
     CachedDecisionValue as CachedDecisionValue,
     ClipValue as ClipValue,
     BuiltinsValue as BuiltinsValue,
+    GateRefusalValue as GateRefusalValue,
+    RuleEffectValue as RuleEffectValue,
+    LoadErrorKindValue as LoadErrorKindValue,
     CacheHitMetadata as CacheHitMetadata,
     DenialEntry as DenialEntry,
     DenialEntryInput as DenialEntryInput,
@@ -135,8 +139,7 @@ class CedarHitlError(ValueError):
     """Base class of every error cedar-hitl raises for bad policies, scopes or settings."""
 
 class PolicyLoadError(CedarHitlError):
-    kind: Optional[str]
-    """parse, annotation, duplicate_rule_id, cross_tier_duplicate, size_cap, legacy, disable, schema, tool_map."""
+    kind: Optional[LoadErrorKindValue]
     tier: Optional[TierValue]
     rule_id: Optional[str]
     field: Optional[str]
@@ -428,7 +431,7 @@ class Rule:
     @property
     def tier(self) -> Optional[TierValue]: ...
     @property
-    def effect(self) -> Literal["permit", "forbid"]: ...
+    def effect(self) -> RuleEffectValue: ...
     @property
     def severity(self) -> Optional[SeverityValue]: ...
     @property
@@ -533,7 +536,7 @@ class GateAdmission:
     @property
     def admitted(self) -> bool: ...
     @property
-    def refusal(self) -> Optional[Literal["cap_exceeded", "rate_limit", "insufficient_lifetime"]]: ...
+    def refusal(self) -> Optional[GateRefusalValue]: ...
     @property
     def reason(self) -> Optional[str]: ...
     @property
@@ -555,6 +558,28 @@ class ResolutionEffect:
     def agent_reason(self) -> str: ...
     @property
     def scope_added(self) -> Optional[str]: ...
+
+@final
+class SessionConfig:
+    """The settings a session was built with (``Session.config``)."""
+    @property
+    def principal(self) -> str: ...
+    @property
+    def repo(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def initial_approvals(self) -> list[str]: ...
+    @property
+    def approval_gate_cap(self) -> int: ...
+    @property
+    def initial_approval_gate_count(self) -> int: ...
+    @property
+    def task_default_timeout_s(self) -> int: ...
+    @property
+    def cache_max_entries(self) -> int: ...
+    @property
+    def cache_ttl_s(self) -> int: ...
 
 @final
 class Session:
@@ -639,6 +664,9 @@ class Session:
     def bundle(self) -> PolicyBundle: ...
     @property
     def shadow(self) -> Optional[PolicyBundle]: ...
+    @property
+    def config(self) -> SessionConfig:
+        """The settings the session was built with, as one record."""
     @property
     def principal(self) -> str: ...
     @property

@@ -15,6 +15,9 @@ __all__ = [
     "CachedDecisionValue",
     "ClipValue",
     "BuiltinsValue",
+    "GateRefusalValue",
+    "RuleEffectValue",
+    "LoadErrorKindValue",
     "CacheHitMetadata",
     "DenialEntry",
     "DenialEntryInput",
@@ -45,6 +48,13 @@ CachedDecisionValue = Literal["DENIED", "TIMED_OUT"]
 ClipValue = Literal["rule_annotation", "maxLifetime_ceiling"]
 #: The built-in profile a bundle starts from (``hardened`` is the default).
 BuiltinsValue = Literal["hardened", "upstream"]
+GateRefusalValue = Literal["cap_exceeded", "rate_limit", "insufficient_lifetime"]
+RuleEffectValue = Literal["permit", "forbid"]
+#: Kind of a ``PolicyLoadError``.
+LoadErrorKindValue = Literal[
+    "parse", "annotation", "duplicate_rule_id", "cross_tier_duplicate", "size_cap", "legacy",
+    "disable", "schema", "tool_map", "example",
+]
 
 class CacheHitMetadata(TypedDict):
     tool_name: str

@@ -5,6 +5,7 @@
 use super::controls::{needs_stripping, strip_controls};
 use super::cut::{Ellipsis, cut};
 use super::secrets::{has_secret, redact_clean};
+use crate::wire::DenialEntry;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -55,23 +56,6 @@ pub fn agent_deny_reason(reason: Option<&str>) -> String {
         Some(r) => r,
     };
     sanitize(reason, crate::constants().permission_reason_max_chars, Ellipsis::Yes)
-}
-
-/// One queued human denial, as drained into the agent's next turn.
-///
-/// ```
-/// use cedar_hitl_core::DenialEntry;
-/// let e = DenialEntry { request_id: "r1".into(), reason: "no".into(), decided_at: None };
-/// assert_eq!(e.clone(), e);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DenialEntry {
-    /// The approval request id.
-    pub request_id: String,
-    /// The human's reason (re-sanitised when the envelope is built).
-    pub reason: String,
-    /// When the human decided (ISO-8601), if known.
-    pub decided_at: Option<String>,
 }
 
 /// One `<user_denial …>` element per entry, joined by `"\n"`; `""` for no entries.

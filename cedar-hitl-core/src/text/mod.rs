@@ -18,9 +18,7 @@ mod tests;
 
 pub use controls::{is_invisible, strip_controls};
 pub use cut::truncate;
-pub use messages::{
-    DenialEntry, agent_deny_reason, blocker_reason, denial_envelope, scan_deny_reason,
-};
+pub use messages::{agent_deny_reason, blocker_reason, denial_envelope, scan_deny_reason};
 pub use preview::{tool_input_preview, tool_input_preview_for};
 pub use secrets::{Redaction, SecretKind, redact_secrets, scan_secrets};
 

@@ -6,6 +6,7 @@ use super::secrets::{SCAN_ORDER, marker, patterns, scan_capped};
 use super::*;
 use crate::JsonValue;
 use crate::canonical::{JsonStyle, write_python_json};
+use crate::wire::DenialEntry;
 use proptest::prelude::*;
 
 const GHP: &str = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";

@@ -130,10 +130,13 @@ impl HookConfig {
             };
             match key.as_str() {
                 "builtins" => {
-                    cfg.builtins = match value.as_str() {
-                        Some("hardened") => BuiltinProfile::Hardened,
-                        Some("upstream") => BuiltinProfile::Upstream,
-                        _ => return Err(bad("one of \"hardened\", \"upstream\"")),
+                    cfg.builtins = match value.as_str().map(str::parse) {
+                        Some(Ok(profile)) => profile,
+                        _ => {
+                            let names: Vec<String> =
+                                BuiltinProfile::VALUES.iter().map(|v| format!("{v:?}")).collect();
+                            return Err(bad(&format!("one of {}", names.join(", "))));
+                        }
                     }
                 }
                 "blueprint_hard" => cfg.blueprint_hard = Some(path_of()?),

@@ -1,0 +1,418 @@
+//! What crosses the language boundary, described once (docs/boundary.md "One description"):
+//! the string enums every binding sees as plain strings, and the output records each binding
+//! derives its own classes and objects from.
+//!
+//! * `string_enum!` declares every enum that crosses: one spelling per variant (serde, `Display`,
+//!   `FromStr`, `as_str` and `VALUES` all come from it), so no binding writes an enum's strings.
+//! * [`records!`](crate::records) lists the output records field by field. The core defines its
+//!   structs from that list, and each binding passes its own macro to derive its classes and
+//!   conversions from the same list — a field added here appears in Python, Node and the CLI's
+//!   JSON at once, and a binding that forgets it does not compile.
+
+/// Declare a string enum: `Name as "field" [(fold)] { Variant => "text", … }`. `field` names the
+/// setting a parse error blames; the optional `fold` (e.g. `to_ascii_lowercase`) normalises the
+/// input before matching.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident as $field:literal $(($fold:ident))? {
+        $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)?
+    }) => {
+        $(#[$m])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize,
+        )]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            /// Every variant's string form, in declaration order.
+            pub const VALUES: &'static [&'static str] = &[$($text),+];
+
+            /// The stable string form shared by every language.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::ConfigError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $(let s: &str = &s.$fold();)?
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(crate::ConfigError::new(
+                        $field,
+                        format!("{} must be one of [{}], got '{}'", $field, Self::VALUES.join(", "), s),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+use crate::{
+    ApprovalScope, BuiltinProfile, CachedDecision, ClipReason, FailClosedCause, GateAdmission,
+    GateRefusal, LintLevel, LoadErrorKind, Outcome, ResolutionKind, RuleEffect, Severity, Tier,
+};
+
+/// Every string enum that crosses the language boundary, by its type name, with its values in
+/// declaration order. The bindings' tests hold their type files (`index.d.ts` unions, the Python
+/// `Literal` aliases) to this list, so a variant added here cannot be missing there.
+///
+/// ```
+/// let enums = cedar_hitl_core::string_enums();
+/// let outcome = enums.iter().find(|(name, _)| *name == "Outcome").unwrap();
+/// assert_eq!(outcome.1, ["allow", "deny", "require_approval"]);
+/// ```
+pub fn string_enums() -> &'static [(&'static str, &'static [&'static str])] {
+    &[
+        ("Outcome", Outcome::VALUES),
+        ("Tier", Tier::VALUES),
+        ("Severity", Severity::VALUES),
+        ("FailClosedCause", FailClosedCause::VALUES),
+        ("CachedDecision", CachedDecision::VALUES),
+        ("ClipReason", ClipReason::VALUES),
+        ("GateRefusal", GateRefusal::VALUES),
+        ("ResolutionKind", ResolutionKind::VALUES),
+        ("RuleEffect", RuleEffect::VALUES),
+        ("BuiltinProfile", BuiltinProfile::VALUES),
+        ("LoadErrorKind", LoadErrorKind::VALUES),
+        ("LintLevel", LintLevel::VALUES),
+    ]
+}
+
+/// A field value as it crosses the boundary: string enums and scopes become their stable
+/// strings, gate counts signed integers, everything else stays as it is. The bindings' record
+/// fields have type `<T as Wire>::Out`, so Python and Node carry the same form of each field.
+///
+/// ```
+/// use cedar_hitl_core::{wire::Wire, Outcome};
+/// assert_eq!(Outcome::Deny.wire(), "deny");
+/// assert_eq!(Some(vec!["a".to_string()]).wire(), Some(vec!["a".to_string()]));
+/// ```
+pub trait Wire {
+    /// The boundary form.
+    type Out;
+    /// Convert to the boundary form.
+    fn wire(self) -> Self::Out;
+}
+
+macro_rules! wire_as_is {
+    ($($t:ty),*) => {$(
+        impl Wire for $t {
+            type Out = $t;
+            fn wire(self) -> $t { self }
+        }
+    )*};
+}
+wire_as_is!(String, bool, i64, u32);
+
+macro_rules! wire_as_str {
+    ($($t:ty),*) => {$(
+        impl Wire for $t {
+            type Out = &'static str;
+            fn wire(self) -> &'static str { self.as_str() }
+        }
+    )*};
+}
+wire_as_str!(
+    Outcome,
+    Tier,
+    Severity,
+    FailClosedCause,
+    CachedDecision,
+    ClipReason,
+    GateRefusal,
+    ResolutionKind,
+    RuleEffect,
+    BuiltinProfile,
+    LoadErrorKind,
+    LintLevel
+);
+
+impl Wire for ApprovalScope {
+    type Out = String;
+    fn wire(self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: Wire> Wire for Option<T> {
+    type Out = Option<T::Out>;
+    fn wire(self) -> Self::Out {
+        self.map(T::wire)
+    }
+}
+
+impl<T: Wire> Wire for Vec<T> {
+    type Out = Vec<T::Out>;
+    fn wire(self) -> Self::Out {
+        self.into_iter().map(T::wire).collect()
+    }
+}
+
+/// The output records, described once. `records!(callback)` expands to `callback! { … }` with
+/// every record in this form:
+///
+/// ```text
+/// /// Shared description (every language's docs).
+/// #[core(/* attributes only the Rust struct gets: examples, derives, serde options */)]
+/// CoreName as BindingName {
+///     /// Field description.
+///     field: RustType => "TypeScript type",
+/// }
+/// ```
+///
+/// The core defines `CoreName` from it; a binding defines its class or object `BindingName`
+/// with fields of type `<RustType as Wire>::Out` and converts by destructuring `CoreName`
+/// completely, so a field added here and not carried by a binding does not compile. The
+/// TypeScript type of each field is written here, next to the Rust one.
+///
+/// ```
+/// macro_rules! names {
+///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident { $($t:tt)* })*) => {
+///         [$(stringify!($b)),*]
+///     };
+/// }
+/// assert!(cedar_hitl_core::records!(names).contains(&"GateAdmission"));
+/// ```
+#[macro_export]
+macro_rules! records {
+    ($callback:ident) => {
+        $callback! {
+            #[doc = " A snapshot of a session's allowlist."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::*; use std::sync::Arc;
+                /// let cfg = SessionConfig { initial_approvals: vec!["rule:force_push_any".into(), "tool_type:Read".into()], ..Default::default() };
+                /// let s = Session::new(Arc::new(PolicyBundle::builtin()), cfg).unwrap();
+                /// let view = s.allowlist();
+                /// assert_eq!(view.rule_ids, ["force_push_any"]);
+                /// assert_eq!(view.tool_types, ["Read"]);
+                /// assert!(!view.all_session);
+                /// ```
+                #[derive(Default, Eq, serde::Deserialize)]
+            )]
+            AllowlistView as AllowlistView {
+                #[doc = " `all_session` was granted."]
+                all_session: bool => "boolean",
+                #[doc = " `tool_type:` names, in grant order."]
+                tool_types: Vec<String> => "Array<string>",
+                #[doc = " `tool_group:` names, in grant order."]
+                tool_groups: Vec<String> => "Array<string>",
+                #[doc = " `bash_pattern:` globs, in grant order."]
+                bash_patterns: Vec<String> => "Array<string>",
+                #[doc = " `write_path:` globs, in grant order."]
+                write_paths: Vec<String> => "Array<string>",
+                #[doc = " `rule:` ids, in grant order."]
+                rule_ids: Vec<String> => "Array<string>",
+                #[doc = " Every granted scope, normalised, in grant order (what a snapshot stores)."]
+                scopes: Vec<String> => "Array<string>",
+            }
+
+            #[doc = " The effective approval timeout and why it differs from the task default."]
+            #[core(
+                ///
+                /// ```
+                /// let t = cedar_hitl_core::effective_timeout(Some(300), 300, Some(200));
+                /// assert_eq!((t.effective_s, t.requested_s), (80, 300));
+                /// ```
+                #[derive(Copy, Eq, serde::Deserialize)]
+            )]
+            EffectiveTimeout as EffectiveTimeout {
+                #[doc = " The timeout to use, never below the 30 s floor."]
+                effective_s: i64 => "number",
+                #[doc = " Why it was clipped, if it was."]
+                clip: Option<$crate::ClipReason> => "ClipReason | null",
+                #[doc = " What was asked for: the task default."]
+                requested_s: i64 => "number",
+            }
+
+            #[doc = " Facts about the recent-decision cache entry that answered a call (one type for"]
+            #[doc = " both caches)."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::{CacheHit, CachedDecision};
+                /// let h = CacheHit { tool_name: "Bash".into(), tool_input_sha256: "ab".into(),
+                ///     cached_decision: CachedDecision::Denied, cached_reason: None,
+                ///     original_decision_ts: "2026-01-01T00:00:00Z".into(), matched_rule_ids: None };
+                /// assert!(h.matched_rule_ids.is_none());
+                /// ```
+                #[derive(Eq, serde::Deserialize)]
+            )]
+            CacheHit as CacheHit {
+                #[doc = " Tool name of the call."]
+                tool_name: String => "string",
+                #[doc = " SHA-256 (hex) of the call's canonical input."]
+                tool_input_sha256: String => "string",
+                #[doc = " What the cache remembered."]
+                cached_decision: $crate::CachedDecision => "CachedDecision",
+                #[doc = " The reason stored with the entry, if any."]
+                cached_reason: Option<String> => "string | null",
+                #[doc = " When the human (or the timeout) decided, ISO-8601 UTC."]
+                original_decision_ts: String => "string",
+                #[doc = " Rule-level hits only: the denied rule ids this call matched."]
+                matched_rule_ids: Option<Vec<String>> => "Array<string> | null",
+            }
+
+            #[doc = " One queued human denial, as drained into the agent's next turn."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::DenialEntry;
+                /// let e = DenialEntry { request_id: "r1".into(), reason: "no".into(), decided_at: None };
+                /// assert_eq!(e.clone(), e);
+                /// ```
+                #[derive(Eq, serde::Deserialize)]
+            )]
+            DenialEntry as DenialEntry {
+                #[doc = " The approval request id."]
+                request_id: String => "string",
+                #[doc = " The human's reason (re-sanitised when the envelope is built)."]
+                reason: String => "string",
+                #[doc = " When the human decided (ISO-8601), if known."]
+                decided_at: Option<String> => "string | null",
+            }
+
+            #[doc = " Whether a REQUIRE_APPROVAL may open a gate, flattened for every language:"]
+            #[doc = " `admitted` with the timeout fields, or refused with `refusal` and `reason`."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::*; use std::sync::Arc;
+                /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+                /// let r = GateAdmissionRecord::from(s.begin_gate(Some(300), None));
+                /// assert!(r.admitted);
+                /// assert_eq!((r.effective_timeout_s, r.gate_count), (Some(300), Some(1)));
+                /// ```
+                #[derive(Eq)]
+            )]
+            GateAdmissionRecord as GateAdmission {
+                #[doc = " The gate may open (the counter and rate window were updated)."]
+                admitted: bool => "boolean",
+                #[doc = " Refused only: the agent-facing deny reason."]
+                reason: Option<String> => "string | null",
+                #[doc = " Refused only: which check refused."]
+                refusal: Option<$crate::GateRefusal> => "GateRefusal | null",
+                #[doc = " Admitted only: the effective timeout in seconds."]
+                effective_timeout_s: Option<i64> => "number | null",
+                #[doc = " Admitted only: why the timeout differs from the task default."]
+                clip: Option<$crate::ClipReason> => "ClipReason | null",
+                #[doc = " Admitted only: the task default that was asked for."]
+                requested_timeout_s: Option<i64> => "number | null",
+                #[doc = " Admitted only: the one-shot ceiling-shrinking latch fired on this gate."]
+                ceiling_shrinking: bool => "boolean",
+                #[doc = " Admitted only: the gate count after this gate."]
+                gate_count: Option<i64> => "number | null",
+            }
+
+            #[doc = " What recording a gate's outcome did and what to tell the agent."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::*; use std::sync::Arc;
+                /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+                /// let call = ToolCall::new("Bash", serde_json::json!({"command": "git push --force origin x"}));
+                /// let e = s.record_outcome(&call, &["force_push_any".into()], Resolution::TimedOut { reason: None, decided_at: None }).unwrap();
+                /// assert_eq!((e.outcome, e.agent_reason.as_str()), (Outcome::Deny, "User timed_out"));
+                /// ```
+                #[derive(Eq)]
+            )]
+            ResolutionEffect as ResolutionEffect {
+                #[doc = " ALLOW for an approval, DENY otherwise."]
+                outcome: $crate::Outcome => "'allow' | 'deny'",
+                #[doc = " The sanitised reason to hand the agent."]
+                agent_reason: String => "string",
+                #[doc = " The scope added to the allowlist (normalised), if any."]
+                scope_added: Option<$crate::ApprovalScope> => "string | null",
+            }
+
+            #[doc = " The settings of one task. Numbers are validated against"]
+            #[doc = " `contracts/constants.json` when a session is built, so every language reports the"]
+            #[doc = " same field and range."]
+            #[core(
+                ///
+                /// ```
+                /// let cfg = cedar_hitl_core::SessionConfig { principal: "pr_review".into(), read_only: true, ..Default::default() };
+                /// assert_eq!(cfg.approval_gate_cap, 50);
+                /// ```
+                #[derive(Eq, serde::Deserialize)]
+                #[serde(default, deny_unknown_fields)]
+            )]
+            SessionConfig as SessionConfig {
+                #[doc = " The task type (Cedar principal id), e.g. `new_task`."]
+                principal: String => "string",
+                #[doc = " `owner/name`."]
+                repo: String => "string",
+                #[doc = " Read-only workflow: the built-in hard tier forbids writes."]
+                read_only: bool => "boolean",
+                #[doc = " Scopes granted at task start (at most 20; `*_session` forms refused)."]
+                initial_approvals: Vec<String> => "Array<string>",
+                #[doc = " Gate budget, in [1, 500]."]
+                approval_gate_cap: i64 => "number",
+                #[doc = " Gates already used (the host's persisted count), at least 0; above the cap is"]
+                #[doc = " accepted."]
+                initial_approval_gate_count: i64 => "number",
+                #[doc = " Task default approval timeout in seconds, in [30, 3600]."]
+                task_default_timeout_s: i64 => "number",
+                #[doc = " Capacity of each recent-decision cache, in [1, 100000] (default 50)."]
+                cache_max_entries: i64 => "number",
+                #[doc = " Lifetime of a cached human decision in seconds, in [1, 86400] (default 60)."]
+                cache_ttl_s: i64 => "number",
+            }
+        }
+    };
+}
+
+#[doc = " The core's side of [`records!`](crate::records): the Rust structs."]
+macro_rules! core_records {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[core($($core:tt)*)]
+        $name:ident as $binding:ident {
+            $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
+        }
+    )*) => {$(
+        $(#[doc = $doc])*
+        $($core)*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        pub struct $name {
+            $($(#[doc = $fdoc])* pub $field: $ty,)*
+        }
+    )*};
+}
+records!(core_records);
+
+impl From<GateAdmission> for GateAdmissionRecord {
+    fn from(admission: GateAdmission) -> Self {
+        match admission {
+            GateAdmission::Admitted { timeout, ceiling_shrinking, gate_count } => Self {
+                admitted: true,
+                reason: None,
+                refusal: None,
+                effective_timeout_s: Some(timeout.effective_s),
+                clip: timeout.clip,
+                requested_timeout_s: Some(timeout.requested_s),
+                ceiling_shrinking,
+                gate_count: Some(i64::try_from(gate_count).unwrap_or(i64::MAX)),
+            },
+            GateAdmission::Refused { refusal, reason } => Self {
+                admitted: false,
+                reason: Some(reason),
+                refusal: Some(refusal),
+                effective_timeout_s: None,
+                clip: None,
+                requested_timeout_s: None,
+                ceiling_shrinking: false,
+                gate_count: None,
+            },
+        }
+    }
+}
