@@ -327,15 +327,6 @@ export declare class PolicyBundle {
 export declare class PolicyEngine {
   /** Throws `POLICY_LOAD`, `SCOPE` or `CONFIG` (see the README's error table). */
   constructor(optionsOrTaskType: PolicyEngineOptions | string, repo?: string, options?: Omit<PolicyEngineOptions, 'taskType' | 'repo'>)
-  /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
-  evaluateToolUse(toolName: string, toolInput: ToolInput): Decision
-  /**
-   * See `Session.explain`: the decision `evaluateToolUse` would return, with the steps that
-   * produced it. Never throws.
-   */
-  explainToolUse(toolName: string, toolInput: ToolInput): Explanation
-  /** See `Session.explainText`. */
-  explainToolUseText(toolName: string, toolInput: ToolInput): string
   get taskType(): string
   get repo(): string
   get readOnly(): boolean
@@ -349,41 +340,74 @@ export declare class PolicyEngine {
   get warnings(): Array<LoadWarning>
   /** Enforced rules of the engine's bundle: `{ hard, soft, profile }`. */
   listPolicies(): RuleListing
-  /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
-  allowlistAdd(scope: string): string
-  /**
-   * Whether the allowlist's tool scopes pre-approve this call (throws `CONFIG` for a tool name
-   * that is not a string).
-   */
-  allowlistMatches(toolName: string, toolInput: ToolInput): boolean
   /** Rule ids pre-approved by `rule:` scopes. */
   get allowlistRuleIds(): Array<string>
-  /** The whole allowlist. */
+  queueDenialInjection(requestId: string, reason: string, decidedAt: string | null): void
+  /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
+  evaluateToolUse(toolName: string, toolInput: ToolInput): Decision
+  /**
+   * Decide one tool call and say how: the same pipeline as the plain decision (the
+   * same result), recording every step. Never throws.
+   */
+  explainToolUse(toolName: string, toolInput: ToolInput): Explanation
+  /**
+   * The explanation rendered for people: the outcome and reason, then one line a
+   * step. Never throws.
+   */
+  explainToolUseText(toolName: string, toolInput: ToolInput): string
+  /**
+   * Apply how a gate ended (widen the allowlist, fill the caches, queue the denial)
+   * and get the agent-facing reason. Throws `SCOPE` for a refused approval scope,
+   * `CONFIG` for a bad resolution.
+   */
+  recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
+  /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
+  allowlistAdd(scope: string): string
+  /** A snapshot of the allowlist. */
   get allowlist(): AllowlistView
-  /** Input-hash cache record (upstream `RecentDecisionCache.record`). */
+  /**
+   * Whether the allowlist's tool scopes pre-approve this call (pipeline step 2
+   * alone). Throws `CONFIG` for a tool name that is not a string.
+   */
+  allowlistMatches(toolName: string, toolInput: ToolInput): boolean
+  /**
+   * Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or
+   * `TIMED_OUT`.
+   */
   recordDecision(toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null): void
-  /** Rule-level cache record (`DENIED` only; one id or a set). */
-  recordRuleDecision(toolName: string, ruleId: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
+  /**
+   * Remember that a human denied this set of rule ids for `toolName` (`DENIED` only;
+   * one id or a set).
+   */
+  recordRuleDecision(toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
   /** The live input-hash entry, or `null`. */
   getDecision(toolName: string, toolInputSha256: string): CacheEntry | null
-  /** The first live rule entry covered by `ruleIds`, or `null`. */
+  /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
   getRuleDecision(toolName: string, ruleIds: string | readonly string[]): RuleCacheEntry | null
   /** Entries in the input-hash cache. */
   get recentDecisionsLen(): number
   /** Entries in the rule-level cache. */
   get recentRuleDecisionsLen(): number
+  /** Gates opened so far (including the initial count). */
   get approvalGateCount(): number
-  /** Returns the new count. */
+  /** Add one to the gate counter; returns the new count. */
   incrementApprovalGateCount(): number
+  /**
+   * Record a gate in the rate window at `now` (session monotonic seconds; default
+   * now).
+   */
   recordApprovalGateTimestamp(now?: number | null): void
+  /** Gates recorded within the last rate window. */
   get approvalsInLastMinute(): number
-  queueDenialInjection(requestId: string, reason: string, decidedAt: string | null): void
+  /** Take every queued denial, oldest first. */
   drainDenialInjections(): Array<DenialEntry>
-  /** `true` on the first call of the session only. */
+  /** The one-shot ceiling-shrinking latch: `true` on the first call only. */
   markCeilingShrinkingEmitted(): boolean
-  /** See `Session.recordOutcome`. */
-  recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
-  /** See `Session.beginGate`. */
+  /**
+   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
+   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
+   * task default).
+   */
   beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
 }
 
@@ -402,8 +426,6 @@ export declare class Session {
    * snapshot does not hold the shadow bundle: pass it again as `shadow`.
    */
   static restore(bundle: PolicyBundle, snapshot: string, clock?: ManualClock | null, shadow?: PolicyBundle | null): Session
-  /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
-  evaluate(toolName: string, toolInput: ToolInput): Decision
   /**
    * `evaluate`, then append the decision to the audit log `log.path` as one JSON line (the
    * core's record: time, `log.sessionId`, tool, input SHA-256 and redacted preview, outcome,
@@ -412,53 +434,8 @@ export declare class Session {
    * `CONFIG` for a malformed `log`.
    */
   evaluateAudited(toolName: string, toolInput: ToolInput, log: { path: string, sessionId?: string }): Decision
-  /**
-   * Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
-   * recording every step. Never throws.
-   */
-  explain(toolName: string, toolInput: ToolInput): Explanation
-  /** `explain` rendered for people: the outcome and reason, then one line a step. Never throws. */
-  explainText(toolName: string, toolInput: ToolInput): string
-  /**
-   * Apply how a gate ended (widen the allowlist, fill the caches, queue the denial) and get
-   * the agent-facing reason. Throws `SCOPE` for a refused approval scope, `CONFIG` for a bad
-   * resolution.
-   */
-  recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
-  /** Validate and add a scope; returns it normalised. Throws `SCOPE`. */
-  addScope(scope: string): string
-  /** A snapshot of the allowlist. */
-  get allowlist(): AllowlistView
-  /** Whether the tool scopes of the allowlist pre-approve this call (pipeline step 2 alone). */
-  allowlistMatches(toolName: string, toolInput: ToolInput): boolean
-  /** Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or `TIMED_OUT`. */
-  recordInputDecision(toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null): void
-  /** Remember that a human denied this set of rule ids for `toolName` (`DENIED` only). */
-  recordRuleDecision(toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
-  /** The live input-hash entry, or `null`. */
-  cachedInputDecision(toolName: string, toolInputSha256: string): CacheEntry | null
-  /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
-  cachedRuleDecision(toolName: string, ruleIds: string | readonly string[]): RuleCacheEntry | null
-  get inputCacheLen(): number
-  get ruleCacheLen(): number
-  get gateCount(): number
-  /** Add one to the gate counter; returns the new count. */
-  incrementGateCount(): number
-  /** Record a gate in the rate window at `now` (session monotonic seconds; default now). */
-  recordGateTimestamp(now?: number | null): void
-  /** Gates recorded within the last rate window. */
-  get approvalsInWindow(): number
   /** Queue a human denial for the agent's next turn. */
   queueDenial(entry: DenialEntry): void
-  /** Take every queued denial, oldest first. */
-  drainDenials(): Array<DenialEntry>
-  /** The one-shot ceiling-shrinking latch: `true` on the first call only. */
-  markCeilingShrinking(): boolean
-  /**
-   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining lifetime),
-   * and if so count it. `timeoutS` is the decision's `timeoutS` (null: task default).
-   */
-  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
   /** The whole mutable state as JSON text (see `Session.restore`). */
   snapshot(): string
   /** The settings the session was built with. */
@@ -467,6 +444,72 @@ export declare class Session {
   get bundle(): PolicyBundle
   /** The shadow bundle (the `shadow` option), or `null`. */
   get shadow(): PolicyBundle | null
+  /** Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`. */
+  evaluate(toolName: string, toolInput: ToolInput): Decision
+  /**
+   * Decide one tool call and say how: the same pipeline as the plain decision (the
+   * same result), recording every step. Never throws.
+   */
+  explain(toolName: string, toolInput: ToolInput): Explanation
+  /**
+   * The explanation rendered for people: the outcome and reason, then one line a
+   * step. Never throws.
+   */
+  explainText(toolName: string, toolInput: ToolInput): string
+  /**
+   * Apply how a gate ended (widen the allowlist, fill the caches, queue the denial)
+   * and get the agent-facing reason. Throws `SCOPE` for a refused approval scope,
+   * `CONFIG` for a bad resolution.
+   */
+  recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
+  /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
+  addScope(scope: string): string
+  /** A snapshot of the allowlist. */
+  get allowlist(): AllowlistView
+  /**
+   * Whether the allowlist's tool scopes pre-approve this call (pipeline step 2
+   * alone). Throws `CONFIG` for a tool name that is not a string.
+   */
+  allowlistMatches(toolName: string, toolInput: ToolInput): boolean
+  /**
+   * Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or
+   * `TIMED_OUT`.
+   */
+  recordInputDecision(toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null): void
+  /**
+   * Remember that a human denied this set of rule ids for `toolName` (`DENIED` only;
+   * one id or a set).
+   */
+  recordRuleDecision(toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null): void
+  /** The live input-hash entry, or `null`. */
+  cachedInputDecision(toolName: string, toolInputSha256: string): CacheEntry | null
+  /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
+  cachedRuleDecision(toolName: string, ruleIds: string | readonly string[]): RuleCacheEntry | null
+  /** Entries in the input-hash cache. */
+  get inputCacheLen(): number
+  /** Entries in the rule-level cache. */
+  get ruleCacheLen(): number
+  /** Gates opened so far (including the initial count). */
+  get gateCount(): number
+  /** Add one to the gate counter; returns the new count. */
+  incrementGateCount(): number
+  /**
+   * Record a gate in the rate window at `now` (session monotonic seconds; default
+   * now).
+   */
+  recordGateTimestamp(now?: number | null): void
+  /** Gates recorded within the last rate window. */
+  get approvalsInWindow(): number
+  /** Take every queued denial, oldest first. */
+  drainDenials(): Array<DenialEntry>
+  /** The one-shot ceiling-shrinking latch: `true` on the first call only. */
+  markCeilingShrinking(): boolean
+  /**
+   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
+   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
+   * task default).
+   */
+  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
 }
 
 /** The deny reason handed to the agent (`"denied"` when absent). */

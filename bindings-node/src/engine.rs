@@ -5,17 +5,9 @@ use crate::args::{Surrogates, opt_list, opt_text};
 use crate::bundle::{PolicyBundle, bundle_arg, opt_profile, policy_builder, shadow_arg};
 use crate::clock::clock_arg;
 use crate::errors;
-use crate::js::{Raw, js_of};
-use crate::records::{
-    AllowlistView, CacheEntry, DenialEntry, GateAdmission, LoadWarning, ResolutionEffect,
-    RuleCacheEntry, RuleListing, listing_out, u64_to_i64, warning_out,
-};
-use crate::session::{
-    Session, add_scope_with, allowlist_matches_with, begin_gate_with, evaluate_with,
-    explain_text_with, explain_with, get_decision_with, get_rule_decision_with, new_session,
-    queue_denial_with, read_session_config, record_gate_timestamp_with, record_input_decision_with,
-    record_outcome_with, record_rule_decision_with,
-};
+use crate::js::js_of;
+use crate::records::{LoadWarning, RuleListing, listing_out, warning_out};
+use crate::session::{Session, new_session, queue_denial_with, read_session_config};
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::{JsValue, Result, sys};
@@ -27,7 +19,7 @@ use std::sync::Arc;
 #[napi]
 pub struct PolicyEngine {
     bundle: Arc<core::PolicyBundle>,
-    session: Arc<core::Session>,
+    inner: Arc<core::Session>,
     shadow: Option<Arc<core::PolicyBundle>>,
 }
 
@@ -121,74 +113,32 @@ impl PolicyEngine {
         };
         let shadow = shadow_arg(js, js.member(obj, "shadowBundle")?, "shadow_bundle")?;
         let session = new_session(js, bundle.clone(), cfg, clock, shadow.clone())?;
-        Ok(Self { bundle, session, shadow })
-    }
-
-    /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput",
-        ts_return_type = "Decision"
-    )]
-    pub fn evaluate_tool_use(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<Raw> {
-        evaluate_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
-    }
-
-    /// See `Session.explain`: the decision `evaluateToolUse` would return, with the steps that
-    /// produced it. Never throws.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput",
-        ts_return_type = "Explanation"
-    )]
-    pub fn explain_tool_use(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<Raw> {
-        explain_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
-    }
-
-    /// See `Session.explainText`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn explain_tool_use_text(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> String {
-        explain_text_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
+        Ok(Self { bundle, inner: session, shadow })
     }
 
     #[napi(getter, catch_unwind)]
     pub fn task_type(&self) -> String {
-        self.session.config().principal.clone()
+        self.inner.config().principal.clone()
     }
 
     #[napi(getter, catch_unwind)]
     pub fn repo(&self) -> String {
-        self.session.config().repo.clone()
+        self.inner.config().repo.clone()
     }
 
     #[napi(getter, catch_unwind)]
     pub fn read_only(&self) -> bool {
-        self.session.config().read_only
+        self.inner.config().read_only
     }
 
     #[napi(getter, catch_unwind)]
     pub fn approval_gate_cap(&self) -> i64 {
-        self.session.config().approval_gate_cap
+        self.inner.config().approval_gate_cap
     }
 
     #[napi(getter, catch_unwind)]
     pub fn task_default_timeout_s(&self) -> i64 {
-        self.session.config().task_default_timeout_s
+        self.inner.config().task_default_timeout_s
     }
 
     /// The engine's bundle.
@@ -201,7 +151,7 @@ impl PolicyEngine {
     #[napi(getter, catch_unwind)]
     pub fn session(&self) -> Session {
         Session {
-            inner: self.session.clone(),
+            inner: self.inner.clone(),
             bundle: self.bundle.clone(),
             shadow: self.shadow.clone(),
         }
@@ -219,139 +169,10 @@ impl PolicyEngine {
         listing_out(&self.bundle.listing())
     }
 
-    /// Validate and add an approval scope; returns it normalised. Throws `SCOPE`.
-    #[napi(catch_unwind, ts_args_type = "scope: string")]
-    pub fn allowlist_add(&self, env: Env, scope: Unknown<'_>) -> Result<String> {
-        add_scope_with(js_of(&env), &self.session, scope.raw())
-    }
-
-    /// Whether the allowlist's tool scopes pre-approve this call (throws `CONFIG` for a tool name
-    /// that is not a string).
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn allowlist_matches(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<bool> {
-        allowlist_matches_with(js_of(&env), &self.session, tool_name.raw(), tool_input.raw())
-    }
-
     /// Rule ids pre-approved by `rule:` scopes.
     #[napi(getter, catch_unwind)]
     pub fn allowlist_rule_ids(&self) -> Vec<String> {
-        self.session.allowlist().rule_ids
-    }
-
-    /// The whole allowlist.
-    #[napi(getter, catch_unwind)]
-    pub fn allowlist(&self) -> AllowlistView {
-        self.session.allowlist().into()
-    }
-
-    /// Input-hash cache record (upstream `RecentDecisionCache.record`).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null"
-    )]
-    pub fn record_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        sha: Unknown<'_>,
-        decision: Unknown<'_>,
-        reason: Unknown<'_>,
-        ts: Unknown<'_>,
-    ) -> Result<()> {
-        record_input_decision_with(
-            js_of(&env),
-            &self.session,
-            tool_name.raw(),
-            sha.raw(),
-            decision.raw(),
-            reason.raw(),
-            ts.raw(),
-        )
-    }
-
-    /// Rule-level cache record (`DENIED` only; one id or a set).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, ruleId: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null"
-    )]
-    pub fn record_rule_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        rule_id: Unknown<'_>,
-        decision: Unknown<'_>,
-        reason: Unknown<'_>,
-        ts: Unknown<'_>,
-    ) -> Result<()> {
-        record_rule_decision_with(
-            js_of(&env),
-            &self.session,
-            tool_name.raw(),
-            rule_id.raw(),
-            decision.raw(),
-            reason.raw(),
-            ts.raw(),
-        )
-    }
-
-    /// The live input-hash entry, or `null`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string")]
-    pub fn get_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        sha: Unknown<'_>,
-    ) -> Result<Option<CacheEntry>> {
-        get_decision_with(js_of(&env), &self.session, tool_name.raw(), sha.raw())
-    }
-
-    /// The first live rule entry covered by `ruleIds`, or `null`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, ruleIds: string | readonly string[]")]
-    pub fn get_rule_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        rule_ids: Unknown<'_>,
-    ) -> Result<Option<RuleCacheEntry>> {
-        get_rule_decision_with(js_of(&env), &self.session, tool_name.raw(), rule_ids.raw())
-    }
-
-    /// Entries in the input-hash cache.
-    #[napi(getter, catch_unwind)]
-    pub fn recent_decisions_len(&self) -> u32 {
-        self.session.input_cache_len() as u32
-    }
-
-    /// Entries in the rule-level cache.
-    #[napi(getter, catch_unwind)]
-    pub fn recent_rule_decisions_len(&self) -> u32 {
-        self.session.rule_cache_len() as u32
-    }
-
-    #[napi(getter, catch_unwind)]
-    pub fn approval_gate_count(&self) -> i64 {
-        u64_to_i64(self.session.gate_count())
-    }
-
-    /// Returns the new count.
-    #[napi(catch_unwind)]
-    pub fn increment_approval_gate_count(&self) -> i64 {
-        u64_to_i64(self.session.increment_gate_count())
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now?: number | null")]
-    pub fn record_approval_gate_timestamp(&self, env: Env, now: Unknown<'_>) -> Result<()> {
-        record_gate_timestamp_with(js_of(&env), &self.session, now.raw())
-    }
-
-    #[napi(getter, catch_unwind)]
-    pub fn approvals_in_last_minute(&self) -> u32 {
-        self.session.approvals_in_window() as u32
+        self.inner.allowlist().rule_ids
     }
 
     #[napi(
@@ -367,58 +188,34 @@ impl PolicyEngine {
     ) -> Result<()> {
         queue_denial_with(
             js_of(&env),
-            &self.session,
+            &self.inner,
             request_id.raw(),
             reason.raw(),
             decided_at.raw(),
         )
     }
-
-    #[napi(catch_unwind)]
-    pub fn drain_denial_injections(&self) -> Vec<DenialEntry> {
-        self.session.drain_denials().into_iter().map(DenialEntry::from).collect()
-    }
-
-    /// `true` on the first call of the session only.
-    #[napi(catch_unwind)]
-    pub fn mark_ceiling_shrinking_emitted(&self) -> bool {
-        self.session.mark_ceiling_shrinking()
-    }
-
-    /// See `Session.recordOutcome`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution"
-    )]
-    pub fn record_outcome(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-        matching_rule_ids: Unknown<'_>,
-        resolution: Unknown<'_>,
-    ) -> Result<ResolutionEffect> {
-        record_outcome_with(
-            js_of(&env),
-            &self.session,
-            tool_name.raw(),
-            tool_input.raw(),
-            matching_rule_ids.raw(),
-            resolution.raw(),
-        )
-    }
-
-    /// See `Session.beginGate`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
-    )]
-    pub fn begin_gate(
-        &self,
-        env: Env,
-        timeout_s: Unknown<'_>,
-        remaining_lifetime_s: Unknown<'_>,
-    ) -> Result<GateAdmission> {
-        begin_gate_with(js_of(&env), &self.session, timeout_s.raw(), remaining_lifetime_s.raw())
-    }
 }
+
+// The session surface under the upstream helper's names.
+crate::surface::session_surface!(PolicyEngine {
+    evaluate: "evaluateToolUse",
+    explain: "explainToolUse",
+    explain_text: "explainToolUseText",
+    record_outcome: "recordOutcome",
+    add_scope: "allowlistAdd",
+    allowlist: "allowlist",
+    allowlist_matches: "allowlistMatches",
+    record_input_decision: "recordDecision",
+    record_rule_decision: "recordRuleDecision",
+    cached_input_decision: "getDecision",
+    cached_rule_decision: "getRuleDecision",
+    input_cache_len: "recentDecisionsLen",
+    rule_cache_len: "recentRuleDecisionsLen",
+    gate_count: "approvalGateCount",
+    increment_gate_count: "incrementApprovalGateCount",
+    record_gate_timestamp: "recordApprovalGateTimestamp",
+    approvals_in_window: "approvalsInLastMinute",
+    drain_denials: "drainDenialInjections",
+    mark_ceiling_shrinking: "markCeilingShrinkingEmitted",
+    begin_gate: "beginGate",
+});

@@ -13,6 +13,7 @@ mod args;
 mod convert;
 mod errors;
 mod js;
+mod surface;
 
 // The exports, by concept (`pub` so that the compiler sees them used; napi-rs registers them).
 pub mod bundle;

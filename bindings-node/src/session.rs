@@ -1,5 +1,5 @@
-//! `Session`: the state of one task over a shared bundle; and the session surface it shares with
-//! the `PolicyEngine` façade (the `*_with` functions) with the readers of their arguments.
+//! `Session`: the state of one task over a shared bundle; its shared methods come from
+//! `surface.rs`, and the `*_with` functions here read their arguments (for both classes).
 
 use crate::args::{Surrogates, opt_text};
 use crate::bundle::{PolicyBundle, bundle_arg, shadow_arg};
@@ -8,8 +8,8 @@ use crate::convert::{self, json_to_js};
 use crate::errors;
 use crate::js::{Js, Raw, Val, js_of};
 use crate::records::{
-    AllowlistView, CacheEntry, DenialEntry, GateAdmission, ResolutionEffect, RuleCacheEntry,
-    SessionConfig, cache_entry_out, decision_value, u64_to_i64,
+    CacheEntry, GateAdmission, ResolutionEffect, RuleCacheEntry, SessionConfig, cache_entry_out,
+    decision_value,
 };
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -94,21 +94,6 @@ impl Session {
         Ok(Self { inner: Arc::new(with_shadow(restored, shadow.clone())), bundle, shadow })
     }
 
-    /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput",
-        ts_return_type = "Decision"
-    )]
-    pub fn evaluate(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<Raw> {
-        evaluate_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
-    }
-
     /// `evaluate`, then append the decision to the audit log `log.path` as one JSON line (the
     /// core's record: time, `log.sessionId`, tool, input SHA-256 and redacted preview, outcome,
     /// tier, rule ids, fail-closed cause, cache hit, profile, fingerprint, engine version). A
@@ -141,186 +126,6 @@ impl Session {
         decision_value(js, &self.inner.evaluate_audited(&call, &log)).map(Raw)
     }
 
-    /// Decide one tool call and say how: the same pipeline as `evaluate` (the same decision),
-    /// recording every step. Never throws.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput",
-        ts_return_type = "Explanation"
-    )]
-    pub fn explain(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<Raw> {
-        explain_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
-    }
-
-    /// `explain` rendered for people: the outcome and reason, then one line a step. Never throws.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn explain_text(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> String {
-        explain_text_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
-    }
-
-    /// Apply how a gate ended (widen the allowlist, fill the caches, queue the denial) and get
-    /// the agent-facing reason. Throws `SCOPE` for a refused approval scope, `CONFIG` for a bad
-    /// resolution.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution"
-    )]
-    pub fn record_outcome(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-        matching_rule_ids: Unknown<'_>,
-        resolution: Unknown<'_>,
-    ) -> Result<ResolutionEffect> {
-        record_outcome_with(
-            js_of(&env),
-            &self.inner,
-            tool_name.raw(),
-            tool_input.raw(),
-            matching_rule_ids.raw(),
-            resolution.raw(),
-        )
-    }
-
-    /// Validate and add a scope; returns it normalised. Throws `SCOPE`.
-    #[napi(catch_unwind, ts_args_type = "scope: string")]
-    pub fn add_scope(&self, env: Env, scope: Unknown<'_>) -> Result<String> {
-        add_scope_with(js_of(&env), &self.inner, scope.raw())
-    }
-
-    /// A snapshot of the allowlist.
-    #[napi(getter, catch_unwind)]
-    pub fn allowlist(&self) -> AllowlistView {
-        self.inner.allowlist().into()
-    }
-
-    /// Whether the tool scopes of the allowlist pre-approve this call (pipeline step 2 alone).
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInput: ToolInput")]
-    pub fn allowlist_matches(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        tool_input: Unknown<'_>,
-    ) -> Result<bool> {
-        allowlist_matches_with(js_of(&env), &self.inner, tool_name.raw(), tool_input.raw())
-    }
-
-    /// Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or `TIMED_OUT`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null"
-    )]
-    pub fn record_input_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        sha: Unknown<'_>,
-        decision: Unknown<'_>,
-        reason: Unknown<'_>,
-        ts: Unknown<'_>,
-    ) -> Result<()> {
-        record_input_decision_with(
-            js_of(&env),
-            &self.inner,
-            tool_name.raw(),
-            sha.raw(),
-            decision.raw(),
-            reason.raw(),
-            ts.raw(),
-        )
-    }
-
-    /// Remember that a human denied this set of rule ids for `toolName` (`DENIED` only).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null"
-    )]
-    pub fn record_rule_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        rule_ids: Unknown<'_>,
-        decision: Unknown<'_>,
-        reason: Unknown<'_>,
-        ts: Unknown<'_>,
-    ) -> Result<()> {
-        record_rule_decision_with(
-            js_of(&env),
-            &self.inner,
-            tool_name.raw(),
-            rule_ids.raw(),
-            decision.raw(),
-            reason.raw(),
-            ts.raw(),
-        )
-    }
-
-    /// The live input-hash entry, or `null`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, toolInputSha256: string")]
-    pub fn cached_input_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        sha: Unknown<'_>,
-    ) -> Result<Option<CacheEntry>> {
-        get_decision_with(js_of(&env), &self.inner, tool_name.raw(), sha.raw())
-    }
-
-    /// The most recent live rule entry whose ids all appear in `ruleIds`, or `null`.
-    #[napi(catch_unwind, ts_args_type = "toolName: string, ruleIds: string | readonly string[]")]
-    pub fn cached_rule_decision(
-        &self,
-        env: Env,
-        tool_name: Unknown<'_>,
-        rule_ids: Unknown<'_>,
-    ) -> Result<Option<RuleCacheEntry>> {
-        get_rule_decision_with(js_of(&env), &self.inner, tool_name.raw(), rule_ids.raw())
-    }
-
-    #[napi(getter, catch_unwind)]
-    pub fn input_cache_len(&self) -> u32 {
-        self.inner.input_cache_len() as u32
-    }
-
-    #[napi(getter, catch_unwind)]
-    pub fn rule_cache_len(&self) -> u32 {
-        self.inner.rule_cache_len() as u32
-    }
-
-    #[napi(getter, catch_unwind)]
-    pub fn gate_count(&self) -> i64 {
-        u64_to_i64(self.inner.gate_count())
-    }
-
-    /// Add one to the gate counter; returns the new count.
-    #[napi(catch_unwind)]
-    pub fn increment_gate_count(&self) -> i64 {
-        u64_to_i64(self.inner.increment_gate_count())
-    }
-
-    /// Record a gate in the rate window at `now` (session monotonic seconds; default now).
-    #[napi(catch_unwind, ts_args_type = "now?: number | null")]
-    pub fn record_gate_timestamp(&self, env: Env, now: Unknown<'_>) -> Result<()> {
-        record_gate_timestamp_with(js_of(&env), &self.inner, now.raw())
-    }
-
-    /// Gates recorded within the last rate window.
-    #[napi(getter, catch_unwind)]
-    pub fn approvals_in_window(&self) -> u32 {
-        self.inner.approvals_in_window() as u32
-    }
-
     /// Queue a human denial for the agent's next turn.
     #[napi(catch_unwind, ts_args_type = "entry: DenialEntry")]
     pub fn queue_denial(&self, env: Env, entry: Unknown<'_>) -> Result<()> {
@@ -329,33 +134,6 @@ impl Session {
         let get =
             |k: &str| -> Result<Val> { js.member(obj, k)?.map_or_else(|| js.undefined(), Ok) };
         queue_denial_with(js, &self.inner, get("requestId")?, get("reason")?, get("decidedAt")?)
-    }
-
-    /// Take every queued denial, oldest first.
-    #[napi(catch_unwind)]
-    pub fn drain_denials(&self) -> Vec<DenialEntry> {
-        self.inner.drain_denials().into_iter().map(DenialEntry::from).collect()
-    }
-
-    /// The one-shot ceiling-shrinking latch: `true` on the first call only.
-    #[napi(catch_unwind)]
-    pub fn mark_ceiling_shrinking(&self) -> bool {
-        self.inner.mark_ceiling_shrinking()
-    }
-
-    /// Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining lifetime),
-    /// and if so count it. `timeoutS` is the decision's `timeoutS` (null: task default).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
-    )]
-    pub fn begin_gate(
-        &self,
-        env: Env,
-        timeout_s: Unknown<'_>,
-        remaining_lifetime_s: Unknown<'_>,
-    ) -> Result<GateAdmission> {
-        begin_gate_with(js_of(&env), &self.inner, timeout_s.raw(), remaining_lifetime_s.raw())
     }
 
     /// The whole mutable state as JSON text (see `Session.restore`).
@@ -382,6 +160,29 @@ impl Session {
         self.shadow.as_ref().map(|b| PolicyBundle { inner: b.clone() })
     }
 }
+
+crate::surface::session_surface!(Session {
+    evaluate: "evaluate",
+    explain: "explain",
+    explain_text: "explainText",
+    record_outcome: "recordOutcome",
+    add_scope: "addScope",
+    allowlist: "allowlist",
+    allowlist_matches: "allowlistMatches",
+    record_input_decision: "recordInputDecision",
+    record_rule_decision: "recordRuleDecision",
+    cached_input_decision: "cachedInputDecision",
+    cached_rule_decision: "cachedRuleDecision",
+    input_cache_len: "inputCacheLen",
+    rule_cache_len: "ruleCacheLen",
+    gate_count: "gateCount",
+    increment_gate_count: "incrementGateCount",
+    record_gate_timestamp: "recordGateTimestamp",
+    approvals_in_window: "approvalsInWindow",
+    drain_denials: "drainDenials",
+    mark_ceiling_shrinking: "markCeilingShrinking",
+    begin_gate: "beginGate",
+});
 
 // ---------------------------------------------------------------------------------------------
 // Session settings and arguments

@@ -144,7 +144,10 @@ fn rules_lists_enforced_rules() {
     assert_eq!((v["hard"].as_array().unwrap().len(), v["profile"].as_str()), (6, Some("upstream")));
     let o = run(&["rules", "--builtins", "strict"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("builtins must be one of [hardened, upstream], got 'strict'"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("builtins must be one of [hardened, upstream], got 'strict'")
+    );
 }
 
 #[test]

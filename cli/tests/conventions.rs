@@ -378,7 +378,12 @@ fn every_command_answers_json_errors_as_one_object() {
     let o = run(&["rules", "--builtins", "strict", "--json"]);
     let v = json_out(&o);
     assert_eq!(assert_error_shape(&v)["flag"], "--builtins");
-    assert!(v["error"]["message"].as_str().unwrap().contains("builtins must be one of [hardened, upstream], got 'strict'"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("builtins must be one of [hardened, upstream], got 'strict'")
+    );
     let o = run(&["lint", "--task-default-timeout-s", "5", "--json"]);
     assert_eq!(
         json_out(&o)["error"]["message"],
