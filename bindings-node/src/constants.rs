@@ -41,3 +41,13 @@ pub fn string_enums() -> std::collections::HashMap<String, Vec<String>> {
         .map(|(name, values)| (name.to_string(), values.iter().map(|v| v.to_string()).collect()))
         .collect()
 }
+
+/// The core's output records (name → snake_case field names), for the test that holds the
+/// `index.d.ts` interfaces to them.
+#[napi(js_name = "__recordFields", skip_typescript)]
+pub fn record_fields() -> std::collections::HashMap<String, Vec<String>> {
+    core::record_fields()
+        .iter()
+        .map(|(name, fields)| (name.to_string(), fields.iter().map(|f| f.to_string()).collect()))
+        .collect()
+}

@@ -46,3 +46,33 @@ test('record fields are typed with the enum aliases, not inline copies of their 
     assert.deepEqual(hits, [], `inline copies of ${name}`)
   }
 })
+
+const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+
+function interfaceKeys(name) {
+  const m = dts.match(new RegExp(`^export interface ${name} \\{\\n([\\s\\S]*?)^\\}`, 'm'))
+  if (!m) return null
+  return [...m[1].matchAll(/^  (\w+)\??:/gm)].map((k) => k[1])
+}
+
+test('every core record is an index.d.ts interface with exactly its fields, in camelCase and in order', () => {
+  const records = h.__recordFields()
+  assert.ok(Object.keys(records).length >= 7)
+  for (const [name, fields] of Object.entries(records)) {
+    assert.deepEqual(interfaceKeys(name), fields.map(camel), `interface ${name}`)
+  }
+})
+
+test('records come back with exactly the core fields', () => {
+  const records = h.__recordFields()
+  const s = new h.Session(new h.PolicyBundle(), { approvalGateCap: 1 })
+  const samples = {
+    AllowlistView: s.allowlist,
+    SessionConfig: s.config,
+    GateAdmission: s.beginGate(null, null),
+    EffectiveTimeout: h.effectiveTimeout(60, 300, null),
+  }
+  for (const [name, value] of Object.entries(samples)) {
+    assert.deepEqual(Object.keys(value), records[name].map(camel), name)
+  }
+})

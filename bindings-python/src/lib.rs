@@ -105,6 +105,12 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
         enums.set_item(name, PyTuple::new(py, *values)?)?;
     }
     m.add("_STRING_ENUMS", enums)?;
+    // The core's record fields, for the test that holds the stub and TypedDicts to them.
+    let records = PyDict::new(py);
+    for (name, fields) in hitl::record_fields() {
+        records.set_item(name, PyTuple::new(py, *fields)?)?;
+    }
+    m.add("_RECORD_FIELDS", records)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

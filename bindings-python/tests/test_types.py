@@ -5,9 +5,12 @@ inline instead of naming the alias."""
 
 from __future__ import annotations
 
+import ast
 import pathlib
+import types as types_module
 import typing
 
+import cedar_hitl
 import cedar_hitl._types as types
 from cedar_hitl import _cedar_hitl
 
@@ -46,3 +49,43 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
             continue
         inline = ", ".join(f'"{v}"' for v in values)
         assert f"Literal[{inline}]" not in stub, name
+
+
+# Core record → how the Python package carries it: a native class, or a plain dict typed by a
+# TypedDict in `_types.py`.
+CLASSES = {"AllowlistView", "GateAdmission", "ResolutionEffect", "SessionConfig"}
+TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout"}
+
+
+def stub_class_properties(name: str) -> list[str]:
+    stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
+    cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == name)
+    return [f.name for f in cls.body if isinstance(f, ast.FunctionDef) and any(isinstance(d, ast.Name) and d.id == "property" for d in f.decorator_list)]
+
+
+def test_every_core_record_is_a_class_or_a_typed_dict() -> None:
+    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS)
+
+
+def test_record_classes_and_their_stubs_carry_exactly_the_core_fields() -> None:
+    for name in CLASSES:
+        fields = list(_cedar_hitl._RECORD_FIELDS[name])
+        assert stub_class_properties(name) == fields, name
+        cls = getattr(cedar_hitl, name)
+        assert [f for f in fields if isinstance(getattr(cls, f, None), types_module.GetSetDescriptorType)] == fields, name
+
+
+def test_typed_dicts_carry_exactly_the_core_fields() -> None:
+    for name, alias in TYPED_DICTS.items():
+        assert list(typing.get_type_hints(getattr(types, alias))) == list(_cedar_hitl._RECORD_FIELDS[name]), alias
+
+
+def test_dict_records_come_back_with_exactly_the_core_fields() -> None:
+    timeout = cedar_hitl.effective_timeout(60, 300, None)
+    assert list(timeout) == list(_cedar_hitl._RECORD_FIELDS["EffectiveTimeout"])
+    s = cedar_hitl.Session()
+    s.queue_denial("r1", "no")
+    assert [list(d) for d in s.drain_denials()] == [list(_cedar_hitl._RECORD_FIELDS["DenialEntry"])]
+    s.record_input_decision("Bash", cedar_hitl.tool_input_sha256({"command": "ls"}), "DENIED", "no")
+    hit = s.evaluate("Bash", {"command": "ls"}).cache_hit
+    assert hit is not None and list(hit) == list(_cedar_hitl._RECORD_FIELDS["CacheHit"])

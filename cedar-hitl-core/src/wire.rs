@@ -379,14 +379,29 @@ macro_rules! core_records {
         $name:ident as $binding:ident {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         }
-    )*) => {$(
+    )*) => {
+    $(
         $(#[doc = $doc])*
         $($core)*
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         pub struct $name {
             $($(#[doc = $fdoc])* pub $field: $ty,)*
         }
-    )*};
+    )*
+
+        /// Every output record by the name the bindings give it, with its field names in order
+        /// (snake_case; Node spells them in camelCase). The bindings' tests hold their type
+        /// files (`index.d.ts` interfaces, the Python stub and `TypedDict`s) to this list.
+        ///
+        /// ```
+        /// let records = cedar_hitl_core::record_fields();
+        /// let view = records.iter().find(|(name, _)| *name == "AllowlistView").unwrap();
+        /// assert_eq!(view.1[0], "all_session");
+        /// ```
+        pub fn record_fields() -> &'static [(&'static str, &'static [&'static str])] {
+            &[$((stringify!($binding), &[$(stringify!($field)),*])),*]
+        }
+    };
 }
 records!(core_records);
 
