@@ -763,22 +763,29 @@ export interface ResolutionEffect {
 }
 
 /**
- * A rule: one Cedar policy plus its annotations (from `parseRules` or `PolicyBundle.rules()`).
- * The objects are plain, but carry a hidden native link to the core rule, which
- * `matchingRuleIds` and `isValidRuleId` need: pass the objects themselves (copies made with
- * `{...rule}` or `JSON.parse` lose the link).
+ * A rule: one Cedar policy and its parsed annotations (from a bundle's rules or
+ * from parsing policy text).
  */
 export interface Rule {
+  /** Positional id within its tier (`policy0`, `policy1`, … in text order). */
   policyId: string
+  /** `@rule_id`. */
   ruleId: string
+  /** `@tier`, if annotated. */
   tier: Tier | null
+  /** `forbid` (can match) or `permit` (never changes an outcome). */
   effect: RuleEffect
+  /** `@severity` (soft rules). */
   severity: Severity | null
+  /** `@approval_timeout_s` (soft rules). */
   approvalTimeoutS: number | null
+  /** `@category`. */
   category: string | null
+  /** `@summary`, or the rule text when there is none. */
   summary: string
   /** `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`. */
   source: string
+  /** 1-based line of the rule in its source text. */
   line: number | null
 }
 

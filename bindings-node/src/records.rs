@@ -73,28 +73,6 @@ pub struct Decision {
     pub shadow_rule_ids: Option<Vec<String>>,
 }
 
-/// A rule: one Cedar policy plus its annotations (from `parseRules` or `PolicyBundle.rules()`).
-/// The objects are plain, but carry a hidden native link to the core rule, which
-/// `matchingRuleIds` and `isValidRuleId` need: pass the objects themselves (copies made with
-/// `{...rule}` or `JSON.parse` lose the link).
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct Rule {
-    pub policy_id: String,
-    pub rule_id: String,
-    #[napi(ts_type = "Tier")]
-    pub tier: Option<String>,
-    #[napi(ts_type = "RuleEffect")]
-    pub effect: String,
-    #[napi(ts_type = "Severity")]
-    pub severity: Option<String>,
-    pub approval_timeout_s: Option<u32>,
-    pub category: Option<String>,
-    pub summary: String,
-    /// `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`.
-    pub source: String,
-    pub line: Option<u32>,
-}
-
 /// A rule as listed to operators. Optional keys are present only when the rule has them.
 #[napi(object, object_from_js = false)]
 pub struct RuleSummary {
@@ -212,21 +190,6 @@ fn decision_out(d: &core::Decision) -> Decision {
         policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
         shadow_outcome: d.shadow().map(|s| s.outcome.as_str().to_owned()),
         shadow_rule_ids: d.shadow().map(|s| s.matching_rule_ids.clone()),
-    }
-}
-
-pub(crate) fn rule_out(r: &core::Rule) -> Rule {
-    Rule {
-        policy_id: r.policy_id().to_owned(),
-        rule_id: r.rule_id().to_owned(),
-        tier: r.tier().map(|t| t.as_str().to_owned()),
-        effect: r.effect().as_str().to_owned(),
-        severity: r.severity().map(|s| s.as_str().to_owned()),
-        approval_timeout_s: r.approval_timeout_s(),
-        category: r.category().map(str::to_owned),
-        summary: r.summary().to_owned(),
-        source: r.source().to_string(),
-        line: r.line(),
     }
 }
 

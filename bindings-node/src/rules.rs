@@ -5,7 +5,7 @@
 use crate::args::Surrogates;
 use crate::errors;
 use crate::js::{Js, Raw, Val, js_of};
-use crate::records::{Rule, rule_out};
+use crate::records::Rule;
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::{JsValue, Result, sys};
@@ -30,7 +30,10 @@ unsafe extern "C" fn drop_rule(
 
 fn rule_object(js: Js, rule: &core::Rule) -> Result<Val> {
     let obj = unsafe {
-        <Rule as napi::bindgen_prelude::ToNapiValue>::to_napi_value(js.0, rule_out(rule))?
+        <Rule as napi::bindgen_prelude::ToNapiValue>::to_napi_value(
+            js.0,
+            Rule::from(core::RuleRecord::from(rule)),
+        )?
     };
     js.check(unsafe { sys::napi_type_tag_object(js.0, obj, &RULE_TAG) }, "type_tag_object")?;
     let raw = Box::into_raw(Box::new(rule.clone()));

@@ -71,6 +71,7 @@ test('records come back with exactly the core fields', () => {
     SessionConfig: s.config,
     GateAdmission: s.beginGate(null, null),
     EffectiveTimeout: h.effectiveTimeout(60, 300, null),
+    Rule: new h.PolicyBundle().rules()[0],
   }
   for (const [name, value] of Object.entries(samples)) {
     assert.deepEqual(Object.keys(value), records[name].map(camel), name)

@@ -3,7 +3,7 @@
 
 use crate::convert::{builtins_arg, str_list_arg, text_arg, tool_map_arg, type_name};
 use crate::errors::{config_error, map_load, run};
-use crate::records::{PyLoadWarning, PyRule, rules_list, summary_dict};
+use crate::records::{PyLoadWarning, Rule, rules_list, summary_dict};
 use crate::repr::r_seq;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
@@ -66,7 +66,7 @@ impl PyPolicyBundle {
     }
 
     /// Every rule: hard tier then soft tier, positional order (permits included).
-    fn rules(&self) -> Vec<PyRule> {
+    fn rules(&self) -> Vec<Rule> {
         rules_list(self.inner.rules())
     }
 

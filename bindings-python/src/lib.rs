@@ -27,8 +27,8 @@ use functions::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use records::{
-    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, PyLoadWarning, PyRule,
-    ResolutionEffect, SessionConfig,
+    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, PyLoadWarning, ResolutionEffect,
+    SessionConfig,
 };
 use rules::{is_degenerate_pattern, parse_approval_scope, parse_rules};
 use session::PySession;
@@ -59,7 +59,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
 
     m.add_class::<PyDecision>()?;
-    m.add_class::<PyRule>()?;
+    m.add_class::<records::Rule>()?;
     m.add_class::<PyLoadWarning>()?;
     m.add_class::<PyPolicyBundle>()?;
     m.add_class::<PyManualClock>()?;

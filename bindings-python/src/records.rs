@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 /// The core's records (`cedar_hitl_core::records!`) as frozen pyclasses: fields of the core's
 /// boundary type (`Wire::Out`, read-only attributes), a `From` that destructures the core struct
-/// completely (a new core field fails this build), a repr listing every field, and `into_dict`
+/// completely (a new core field fails this build), equality, a repr listing every field, and `into_dict`
 /// for the records the API hands out as plain dicts (the `TypedDict`s in `_types.py`).
 macro_rules! py_records {
     ($(
@@ -23,7 +23,8 @@ macro_rules! py_records {
         }
     )*) => {$(
         $(#[doc = $doc])*
-        #[pyclass(frozen, get_all, module = "cedar_hitl")]
+        #[pyclass(frozen, eq, get_all, module = "cedar_hitl")]
+        #[derive(PartialEq)]
         pub(crate) struct $binding {
             $($(#[doc = $fdoc])* $field: <$ty as Wire>::Out,)*
         }
@@ -243,55 +244,6 @@ impl PyDecision {
     }
 }
 
-/// One rule of a bundle (or of `parse_rules` text) with its parsed annotations.
-#[pyclass(frozen, eq, get_all, module = "cedar_hitl", name = "Rule")]
-#[derive(PartialEq)]
-pub(crate) struct PyRule {
-    policy_id: String,
-    rule_id: String,
-    tier: Option<&'static str>,
-    effect: &'static str,
-    severity: Option<&'static str>,
-    approval_timeout_s: Option<u32>,
-    category: Option<String>,
-    summary: String,
-    source: String,
-    line: Option<u32>,
-}
-
-impl From<&hitl::Rule> for PyRule {
-    fn from(r: &hitl::Rule) -> Self {
-        Self {
-            policy_id: r.policy_id().to_owned(),
-            rule_id: r.rule_id().to_owned(),
-            tier: r.tier().map(hitl::Tier::as_str),
-            effect: r.effect().as_str(),
-            severity: r.severity().map(hitl::Severity::as_str),
-            approval_timeout_s: r.approval_timeout_s(),
-            category: r.category().map(str::to_owned),
-            summary: r.summary().to_owned(),
-            source: r.source().to_string(),
-            line: r.line(),
-        }
-    }
-}
-
-#[pymethods]
-impl PyRule {
-    fn __repr__(&self) -> String {
-        format!(
-            "Rule(rule_id={}, policy_id={}, tier={}, effect={}, severity={}, approval_timeout_s={}, source={})",
-            r_str(&self.rule_id),
-            r_str(&self.policy_id),
-            r_opt_str(self.tier),
-            r_str(self.effect),
-            r_opt_str(self.severity),
-            r_opt(self.approval_timeout_s),
-            r_str(&self.source)
-        )
-    }
-}
-
 /// A non-fatal finding at load.
 #[pyclass(frozen, eq, get_all, module = "cedar_hitl", name = "LoadWarning")]
 #[derive(PartialEq)]
@@ -332,8 +284,8 @@ impl PyLoadWarning {
     }
 }
 
-pub(crate) fn rules_list<'a>(rules: impl IntoIterator<Item = &'a hitl::Rule>) -> Vec<PyRule> {
-    rules.into_iter().map(PyRule::from).collect()
+pub(crate) fn rules_list<'a>(rules: impl IntoIterator<Item = &'a hitl::Rule>) -> Vec<Rule> {
+    rules.into_iter().map(|r| hitl::RuleRecord::from(r).into()).collect()
 }
 
 pub(crate) fn summary_dict<'py>(

@@ -2,14 +2,14 @@
 
 use crate::convert::{str_arg, type_name};
 use crate::errors::{ScopeError, config_error, map_load, map_scope, run, set};
-use crate::records::{PyRule, rules_list};
+use crate::records::{Rule, rules_list};
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 /// Parse free-standing rule text (hard and soft rules mixed), as the Lambda listing does.
 #[pyfunction]
-pub(crate) fn parse_rules(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<PyRule>> {
+pub(crate) fn parse_rules(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<Rule>> {
     let text = str_arg(py, text, "text")?;
     let rules = run(py, move || hitl::parse_rules(&text))?.map_err(|e| map_load(py, &e))?;
     Ok(rules_list(&rules))

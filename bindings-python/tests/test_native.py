@@ -75,7 +75,11 @@ def test_upstream_builtin_bundle_rules_and_listing() -> None:
     assert isinstance(fpm.line, int) and "git push --force origin main" in fpm.summary
     assert rules[0].tier is None and rules[0].effect == "permit"
     assert fpm == next(r for r in PolicyBundle(builtins="upstream").rules() if r.rule_id == "force_push_main")
-    assert repr(fpm).startswith("Rule(rule_id=\"force_push_main\"")
+    assert repr(fpm).startswith(
+        'Rule(policy_id="policy2", rule_id="force_push_main", tier="soft", effect="forbid", severity="high", '
+        'approval_timeout_s=600, category="destructive", summary="'
+    )
+    assert repr(fpm).endswith(f', source="builtin", line={fpm.line})')
     listing = b.listing()
     assert [r["rule_id"] for r in listing["hard"]] == ["read_only_forbid_write", "read_only_forbid_edit", "rm_slash", "write_git_internals", "write_git_internals_nested", "drop_table"]
     assert "severity" not in listing["hard"][0] and "category" not in listing["hard"][0]

@@ -130,7 +130,7 @@ pub use text::{
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
     AllowlistView, CacheHit, DenialEntry, EffectiveTimeout, GateAdmissionRecord, ResolutionEffect,
-    SessionConfig, record_fields, string_enums,
+    RuleRecord, SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

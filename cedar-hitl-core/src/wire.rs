@@ -135,6 +135,13 @@ wire_as_str!(
     LintLevel
 );
 
+impl Wire for crate::PolicySource {
+    type Out = String;
+    fn wire(self) -> String {
+        self.to_string()
+    }
+}
+
 impl Wire for ApprovalScope {
     type Out = String;
     fn wire(self) -> String {
@@ -334,6 +341,42 @@ macro_rules! records {
                 scope_added: Option<$crate::ApprovalScope> => "string | null",
             }
 
+            #[doc = " A rule: one Cedar policy and its parsed annotations (from a bundle's rules or"]
+            #[doc = " from parsing policy text)."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::{PolicyBundle, RuleRecord};
+                /// let bundle = PolicyBundle::builtin();
+                /// let rule = bundle.rules().into_iter().find(|r| r.rule_id() == "rm_slash").unwrap();
+                /// let r = RuleRecord::from(rule);
+                /// assert_eq!((r.tier, r.source.to_string().as_str()), (Some(cedar_hitl_core::Tier::Hard), "builtin"));
+                /// ```
+                #[derive(Eq)]
+            )]
+            RuleRecord as Rule {
+                #[doc = " Positional id within its tier (`policy0`, `policy1`, … in text order)."]
+                policy_id: String => "string",
+                #[doc = " `@rule_id`."]
+                rule_id: String => "string",
+                #[doc = " `@tier`, if annotated."]
+                tier: Option<$crate::Tier> => "Tier | null",
+                #[doc = " `forbid` (can match) or `permit` (never changes an outcome)."]
+                effect: $crate::RuleEffect => "RuleEffect",
+                #[doc = " `@severity` (soft rules)."]
+                severity: Option<$crate::Severity> => "Severity | null",
+                #[doc = " `@approval_timeout_s` (soft rules)."]
+                approval_timeout_s: Option<u32> => "number | null",
+                #[doc = " `@category`."]
+                category: Option<String> => "string | null",
+                #[doc = " `@summary`, or the rule text when there is none."]
+                summary: String => "string",
+                #[doc = " `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`."]
+                source: $crate::PolicySource => "string",
+                #[doc = " 1-based line of the rule in its source text."]
+                line: Option<u32> => "number | null",
+            }
+
             #[doc = " The settings of one task. Numbers are validated against"]
             #[doc = " `contracts/constants.json` when a session is built, so every language reports the"]
             #[doc = " same field and range."]
@@ -428,6 +471,23 @@ impl From<GateAdmission> for GateAdmissionRecord {
                 ceiling_shrinking: false,
                 gate_count: None,
             },
+        }
+    }
+}
+
+impl From<&crate::Rule> for RuleRecord {
+    fn from(r: &crate::Rule) -> Self {
+        Self {
+            policy_id: r.policy_id().to_owned(),
+            rule_id: r.rule_id().to_owned(),
+            tier: r.tier(),
+            effect: r.effect(),
+            severity: r.severity(),
+            approval_timeout_s: r.approval_timeout_s(),
+            category: r.category().map(str::to_owned),
+            summary: r.summary().to_owned(),
+            source: r.source(),
+            line: r.line(),
         }
     }
 }
