@@ -703,13 +703,22 @@ export interface LoadErrorInfo {
   message: string
 }
 
-/** A load warning (accepted, but worth telling the operator). */
+/**
+ * A non-fatal finding at load (e.g. a soft timeout below 120 s, annotations ignored
+ * on a hard rule), returned as data on the bundle. Its text form is its message.
+ */
 export interface LoadWarning {
+  /** The tier of the rule. */
   tier: Tier
+  /** The rule id. */
   ruleId: string
+  /** The annotation or setting the finding is about. */
   field: string
+  /** `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`. */
   source: string
+  /** 1-based line of the rule in its source text. */
   line: number | null
+  /** What was found and what happens instead. */
   message: string
 }
 

@@ -4,9 +4,7 @@
 use crate::args::{opt_list, opt_text};
 use crate::errors;
 use crate::js::{Js, Raw, Val, class_ref, js_of};
-use crate::records::{
-    CheckReport, LoadWarning, RuleListing, listing_out, load_error_out, warning_out,
-};
+use crate::records::{CheckReport, LoadWarning, RuleListing, listing_out, load_error_out};
 use crate::rules::rules_array;
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -44,7 +42,7 @@ impl PolicyBundle {
         let report = bundle_builder(js_of(&env), options.raw())?.check();
         Ok(CheckReport {
             errors: report.errors.iter().map(load_error_out).collect(),
-            warnings: report.warnings.iter().map(warning_out).collect(),
+            warnings: report.warnings.iter().cloned().map(LoadWarning::from).collect(),
         })
     }
 
@@ -63,7 +61,7 @@ impl PolicyBundle {
     /// Load warnings.
     #[napi(getter, catch_unwind)]
     pub fn warnings(&self) -> Vec<LoadWarning> {
-        self.inner.warnings().iter().map(warning_out).collect()
+        self.inner.warnings().iter().cloned().map(LoadWarning::from).collect()
     }
 
     /// The built-in profile the bundle starts from: `'hardened'` (default) or `'upstream'`.

@@ -6,7 +6,7 @@ use crate::bundle::{PolicyBundle, bundle_arg, opt_profile, policy_builder, shado
 use crate::clock::clock_arg;
 use crate::errors;
 use crate::js::js_of;
-use crate::records::{LoadWarning, RuleListing, listing_out, warning_out};
+use crate::records::{LoadWarning, RuleListing, listing_out};
 use crate::session::{Session, new_session, queue_denial_with, read_session_config};
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -160,7 +160,7 @@ impl PolicyEngine {
     /// Load warnings of the engine's bundle.
     #[napi(getter, catch_unwind)]
     pub fn warnings(&self) -> Vec<LoadWarning> {
-        self.bundle.warnings().iter().map(warning_out).collect()
+        self.bundle.warnings().iter().cloned().map(LoadWarning::from).collect()
     }
 
     /// Enforced rules of the engine's bundle: `{ hard, soft, profile }`.

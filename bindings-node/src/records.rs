@@ -20,7 +20,7 @@ macro_rules! node_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident {
+        $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         }
     )*) => {$(
@@ -93,18 +93,6 @@ pub struct RuleListing {
     /// The built-in profile the bundle starts from.
     #[napi(ts_type = "BuiltinProfile")]
     pub profile: String,
-}
-
-/// A load warning (accepted, but worth telling the operator).
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct LoadWarning {
-    #[napi(ts_type = "Tier")]
-    pub tier: String,
-    pub rule_id: String,
-    pub field: String,
-    pub source: String,
-    pub line: Option<u32>,
-    pub message: String,
 }
 
 /// One load error as data (from `PolicyBundle.check`); the same fields a thrown `POLICY_LOAD`
@@ -209,17 +197,6 @@ pub(crate) fn listing_out(l: &core::RuleListing) -> RuleListing {
         hard: l.hard.iter().map(summary_out).collect(),
         soft: l.soft.iter().map(summary_out).collect(),
         profile: l.profile.as_str().to_owned(),
-    }
-}
-
-pub(crate) fn warning_out(w: &core::LoadWarning) -> LoadWarning {
-    LoadWarning {
-        tier: w.tier().as_str().to_owned(),
-        rule_id: w.rule_id().to_owned(),
-        field: w.field().to_owned(),
-        source: w.source().to_string(),
-        line: w.line(),
-        message: w.message().to_owned(),
     }
 }
 

@@ -72,6 +72,9 @@ test('records come back with exactly the core fields', () => {
     GateAdmission: s.beginGate(null, null),
     EffectiveTimeout: h.effectiveTimeout(60, 300, null),
     Rule: new h.PolicyBundle().rules()[0],
+    LoadWarning: new h.PolicyBundle({
+      blueprintSoft: '@tier("soft") @rule_id("quick") @approval_timeout_s("90")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
+    }).warnings[0],
   }
   for (const [name, value] of Object.entries(samples)) {
     assert.deepEqual(Object.keys(value), records[name].map(camel), name)

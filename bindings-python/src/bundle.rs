@@ -3,7 +3,7 @@
 
 use crate::convert::{builtins_arg, str_list_arg, text_arg, tool_map_arg, type_name};
 use crate::errors::{config_error, map_load, run};
-use crate::records::{PyLoadWarning, Rule, rules_list, summary_dict};
+use crate::records::{LoadWarning, Rule, rules_list, summary_dict};
 use crate::repr::r_seq;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
@@ -93,8 +93,8 @@ impl PyPolicyBundle {
     }
 
     #[getter]
-    fn warnings(&self) -> Vec<PyLoadWarning> {
-        self.inner.warnings().iter().map(PyLoadWarning::from).collect()
+    fn warnings(&self) -> Vec<LoadWarning> {
+        self.inner.warnings().iter().cloned().map(LoadWarning::from).collect()
     }
 
     #[getter]

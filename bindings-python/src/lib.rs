@@ -27,8 +27,7 @@ use functions::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use records::{
-    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, PyLoadWarning, ResolutionEffect,
-    SessionConfig,
+    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, ResolutionEffect, SessionConfig,
 };
 use rules::{is_degenerate_pattern, parse_approval_scope, parse_rules};
 use session::PySession;
@@ -60,7 +59,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_class::<PyDecision>()?;
     m.add_class::<records::Rule>()?;
-    m.add_class::<PyLoadWarning>()?;
+    m.add_class::<records::LoadWarning>()?;
     m.add_class::<PyPolicyBundle>()?;
     m.add_class::<PyManualClock>()?;
     m.add_class::<PyCacheEntry>()?;

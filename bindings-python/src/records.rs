@@ -18,7 +18,7 @@ macro_rules! py_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident {
+        $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         }
     )*) => {$(
@@ -43,6 +43,11 @@ macro_rules! py_records {
                     &[$(format!("{}={}", stringify!($field), self.$field.repr_field())),*];
                 format!("{}({})", stringify!($binding), fields.join(", "))
             }
+            $(
+                fn __str__(&self) -> String {
+                    self.$shown.to_string()
+                }
+            )?
         }
 
         impl $binding {
@@ -241,46 +246,6 @@ impl PyDecision {
             r_opt_str(d.severity().map(hitl::Severity::as_str)),
             r_opt_str(d.fail_closed().map(|f| f.cause.as_str())),
         )
-    }
-}
-
-/// A non-fatal finding at load.
-#[pyclass(frozen, eq, get_all, module = "cedar_hitl", name = "LoadWarning")]
-#[derive(PartialEq)]
-pub(crate) struct PyLoadWarning {
-    tier: &'static str,
-    rule_id: String,
-    field: String,
-    source: String,
-    line: Option<u32>,
-    message: String,
-}
-
-impl From<&hitl::LoadWarning> for PyLoadWarning {
-    fn from(w: &hitl::LoadWarning) -> Self {
-        Self {
-            tier: w.tier().as_str(),
-            rule_id: w.rule_id().to_owned(),
-            field: w.field().to_owned(),
-            source: w.source().to_string(),
-            line: w.line(),
-            message: w.message().to_owned(),
-        }
-    }
-}
-
-#[pymethods]
-impl PyLoadWarning {
-    fn __repr__(&self) -> String {
-        format!(
-            "LoadWarning(rule_id={}, field={}, message={})",
-            r_str(&self.rule_id),
-            r_str(&self.field),
-            r_str(&self.message)
-        )
-    }
-    fn __str__(&self) -> String {
-        self.message.clone()
     }
 }
 

@@ -3,9 +3,8 @@
 
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
 use crate::request::{AGENT_SCHEMA, TierSlices};
-use crate::rules::{
-    Annotations, Findings, LoadWarning, RawPolicy, Rule, RuleEffect, read_rule, split_policies,
-};
+use crate::rules::{Annotations, Findings, RawPolicy, Rule, RuleEffect, read_rule, split_policies};
+use crate::wire::LoadWarning;
 use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};

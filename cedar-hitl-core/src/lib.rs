@@ -114,7 +114,7 @@ pub use input_guard::InputGuard;
 pub use lint::{LintFinding, LintLevel};
 pub use resolution::{DENY_RETRY_INSTRUCTION, Resolution, ResolutionKind};
 pub use rules::{
-    LoadWarning, Rule, RuleEffect, RuleIds, concat_policies, is_hard_deny_rule, is_valid_rule_id,
+    Rule, RuleEffect, RuleIds, concat_policies, is_hard_deny_rule, is_valid_rule_id,
     is_well_formed_rule_id, matching_rule_ids, parse_rules,
 };
 pub use scope::{
@@ -129,8 +129,8 @@ pub use text::{
 };
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
-    AllowlistView, CacheHit, DenialEntry, EffectiveTimeout, GateAdmissionRecord, ResolutionEffect,
-    RuleRecord, SessionConfig, record_fields, string_enums,
+    AllowlistView, CacheHit, DenialEntry, EffectiveTimeout, GateAdmissionRecord, LoadWarning,
+    ResolutionEffect, RuleRecord, SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

@@ -3,6 +3,7 @@
 //! "enforced" can never disagree about what a rule says.
 
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
+use crate::wire::LoadWarning;
 use crate::{Severity, Tier, constants};
 use cedar_policy::{Effect, Policy, PolicySet};
 use std::str::FromStr;
@@ -22,27 +23,7 @@ string_enum! {
     }
 }
 
-/// A non-fatal finding at load (e.g. a soft timeout below 120 s, annotations ignored on a hard
-/// rule). Returned as data on the bundle.
-///
-/// ```
-/// use cedar_hitl_core::PolicyBundle;
-/// let b = PolicyBundle::builder().blueprint_soft(r#"@tier("soft") @rule_id("quick") @approval_timeout_s("90")
-///     forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");"#)
-///     .build().unwrap();
-/// assert_eq!(b.warnings()[0].rule_id(), "quick");
-/// assert_eq!(b.warnings()[0].field(), "approval_timeout_s");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadWarning {
-    pub(crate) tier: Tier,
-    pub(crate) rule_id: String,
-    pub(crate) field: String,
-    pub(crate) source: PolicySource,
-    pub(crate) line: Option<u32>,
-    pub(crate) message: String,
-}
-
+/// Accessors kept from before `LoadWarning` became a record (its fields are public now).
 impl LoadWarning {
     /// The tier of the rule.
     ///

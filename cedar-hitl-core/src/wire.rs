@@ -169,7 +169,7 @@ impl<T: Wire> Wire for Vec<T> {
 /// ```text
 /// /// Shared description (every language's docs).
 /// #[core(/* attributes only the Rust struct gets: examples, derives, serde options */)]
-/// CoreName as BindingName {
+/// CoreName as BindingName [shows field] {
 ///     /// Field description.
 ///     field: RustType => "TypeScript type",
 /// }
@@ -178,11 +178,13 @@ impl<T: Wire> Wire for Vec<T> {
 /// The core defines `CoreName` from it; a binding defines its class or object `BindingName`
 /// with fields of type `<RustType as Wire>::Out` and converts by destructuring `CoreName`
 /// completely, so a field added here and not carried by a binding does not compile. The
-/// TypeScript type of each field is written here, next to the Rust one.
+/// TypeScript type of each field is written here, next to the Rust one. `shows field` names the
+/// field a record's text form is (the Rust type implements `Display` with it by hand; Python's
+/// `str()` returns it).
 ///
 /// ```
 /// macro_rules! names {
-///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident { $($t:tt)* })*) => {
+///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident $(shows $s:ident)? { $($t:tt)* })*) => {
 ///         [$(stringify!($b)),*]
 ///     };
 /// }
@@ -377,6 +379,36 @@ macro_rules! records {
                 line: Option<u32> => "number | null",
             }
 
+            #[doc = " A non-fatal finding at load (e.g. a soft timeout below 120 s, annotations ignored"]
+            #[doc = " on a hard rule), returned as data on the bundle. Its text form is its message."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::PolicyBundle;
+                /// let b = PolicyBundle::builder().blueprint_soft(r#"@tier("soft") @rule_id("quick") @approval_timeout_s("90")
+                ///     forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");"#)
+                ///     .build().unwrap();
+                /// assert_eq!(b.warnings()[0].rule_id, "quick");
+                /// assert_eq!(b.warnings()[0].field, "approval_timeout_s");
+                /// assert_eq!(b.warnings()[0].to_string(), b.warnings()[0].message);
+                /// ```
+                #[derive(Eq)]
+            )]
+            LoadWarning as LoadWarning shows message {
+                #[doc = " The tier of the rule."]
+                tier: $crate::Tier => "Tier",
+                #[doc = " The rule id."]
+                rule_id: String => "string",
+                #[doc = " The annotation or setting the finding is about."]
+                field: String => "string",
+                #[doc = " `builtin`, `blueprint_hard`, `blueprint_soft` or `extra_policies[i]`."]
+                source: $crate::PolicySource => "string",
+                #[doc = " 1-based line of the rule in its source text."]
+                line: Option<u32> => "number | null",
+                #[doc = " What was found and what happens instead."]
+                message: String => "string",
+            }
+
             #[doc = " The settings of one task. Numbers are validated against"]
             #[doc = " `contracts/constants.json` when a session is built, so every language reports the"]
             #[doc = " same field and range."]
@@ -419,7 +451,7 @@ macro_rules! core_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident {
+        $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         }
     )*) => {
