@@ -1,4 +1,4 @@
-//! What crosses the language boundary, described once (docs/boundary.md "One description"):
+//! What crosses the language boundary, described once (docs/boundary.md, "Records and enums out"):
 //! the string enums every binding sees as plain strings, and the output records each binding
 //! derives its own classes and objects from.
 //!
@@ -167,10 +167,10 @@ impl<T: Wire> Wire for Vec<T> {
 /// every record in this form:
 ///
 /// ```text
-/// /// Shared description (every language's docs).
+/// #[doc = " Shared description (every language's docs)."]
 /// #[core(/* attributes only the Rust struct gets: examples, derives, serde options */)]
 /// CoreName as BindingName [shows field] {
-///     /// Field description.
+///     #[doc = " Field description."]
 ///     field: RustType => "TypeScript type",
 /// }
 /// ```
