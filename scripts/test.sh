@@ -22,6 +22,11 @@ cargo test --locked -p cedar-hitl-core -p cedar-hitl-cli --features cedar-hitl-c
 section "Rust: the published crates package and build from their packaged sources"
 # Each crate must carry what it embeds (cedar-hitl-core/data/); verification builds the packaged
 # core and CLI on their own, reusing the dependencies compiled above.
+# Cargo unpacks the packaged core for the CLI's verification under
+# $CARGO_HOME/registry/src/<hash of the temporary registry's path>/ and keeps using a copy an
+# earlier run left there (same clone path, same version), which then verifies the CLI against an
+# old core. Remove our own unpacked copies first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cedar-hitl-core-*
 cargo package --locked --allow-dirty -p cedar-hitl-core -p cedar-hitl-cli
 
 section "Rust: fuzz corpus replay and fuzz regressions (stable; no fuzzing here)"
