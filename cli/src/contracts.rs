@@ -124,11 +124,10 @@ fn run_parity_file(f: &Value) -> Checks {
 /// A fresh manual clock at the fixture epoch.
 pub const FIXTURE_EPOCH_UNIX_S: f64 = 1_700_000_000.0;
 
-fn build_bundle(b: &Value) -> Result<PolicyBundle, LoadError> {
-    let profile = match s(b, "builtins") {
-        Some("upstream") => BuiltinProfile::Upstream,
-        _ => BuiltinProfile::Hardened,
-    };
+fn build_bundle(b: &Value) -> Result<PolicyBundle, Error> {
+    // The core parses the profile name, so an unknown one is the same CONFIG error as elsewhere.
+    let profile =
+        s(b, "builtins").map(str::parse::<BuiltinProfile>).transpose()?.unwrap_or_default();
     let mut builder = PolicyBundle::builder()
         .builtins(profile)
         .blueprint_hard(s(b, "blueprint_hard").unwrap_or(""))
@@ -148,7 +147,7 @@ fn build_bundle(b: &Value) -> Result<PolicyBundle, LoadError> {
     if let Some(sh) = b.get("shell_tools") {
         builder = builder.shell_tools(map(sh));
     }
-    builder.build()
+    Ok(builder.build()?)
 }
 
 fn session_config(v: &Value) -> Result<SessionConfig, String> {
