@@ -327,3 +327,27 @@ fn the_parse_budget_does_not_depend_on_machine_load() {
     assert!(!gave_up(&busy), "the parser gave up under load after {wall:.1?}: {:?}", busy.opaque);
     assert_eq!(busy, quiet, "the same line parsed differently under load");
 }
+
+/// tree-sitter-bash's scanner tests the character after `{` (and after `..`) with C's
+/// `isdigit`; a code point far above U+00FF there crashed the process (a segfault found by
+/// `parse_never_panics_on_arbitrary_text`). Such lines now parse, opaque.
+#[test]
+fn a_high_code_point_in_a_brace_range_is_opaque_not_a_crash() {
+    for s in ["echo {\u{10FFFF}}", "{\u{10FFFF}", "echo {1..\u{E0000}}", "rm -rf / {9\u{F8000}"] {
+        let line = parse_checked(s);
+        assert!(line.is_opaque(), "{s:?}");
+    }
+    // The rest of the line is still read: the hard tier still sees `rm -rf /`.
+    let line = parse_checked("rm -rf / {9\u{F8000}");
+    assert_eq!(line.commands[0].program, "rm");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any character after `{`, `{digits` or `..` parses without crashing.
+    #[test]
+    fn any_character_in_a_brace_range_parses(prefix in "(echo )?\\{[0-9]{0,3}(\\.\\.[0-9]{0,2})?", c in any::<char>()) {
+        parse_checked(&format!("{prefix}{c}}}"));
+    }
+}

@@ -13,6 +13,7 @@ mod budget;
 mod lower;
 mod models;
 mod paths;
+mod scanner_guard;
 mod words;
 mod wrappers;
 
@@ -183,6 +184,22 @@ pub fn parse(command: &str) -> CommandLine {
     parse_at(command, 0)
 }
 
+/// Parse `rewritten` (the command with some characters replaced, byte offsets kept) and mark the
+/// whole line opaque for `why`. An opaque line always holds a command (a line that is only a
+/// comment once rewritten would otherwise be an opaque line with nothing in it).
+fn opaque_rewrite(command: &str, rewritten: &str, why: &str, depth: usize) -> CommandLine {
+    let mut line = parse_at(rewritten, depth);
+    line.opaque.get_or_insert_with(|| why.to_owned());
+    if line.commands.is_empty() {
+        line.commands.push(opaque_command(command, why));
+    }
+    for c in &mut line.commands {
+        c.opaque = true;
+        c.opaque_reason.get_or_insert_with(|| why.to_owned());
+    }
+    line
+}
+
 pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
     if command.len() > MAX_COMMAND_BYTES {
         // Too long to read whole. It stays opaque (never pre-approved), but its first and last
@@ -195,24 +212,18 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
     if command.contains('\r') {
         // The grammar reads a carriage return as a blank; bash keeps it in the word.
         let why = "the command holds a carriage return";
-        let mut line = parse_at(&command.replace('\r', "\n"), depth);
-        line.opaque.get_or_insert_with(|| why.to_owned());
-        // An opaque line always holds a command (a line that is only a comment once the CR is
-        // a newline would otherwise be an opaque line with nothing in it).
-        if line.commands.is_empty() {
-            line.commands.push(opaque_command(command, why));
-        }
-        for c in &mut line.commands {
-            c.opaque = true;
-            c.opaque_reason.get_or_insert_with(|| why.to_owned());
-        }
-        return line;
+        return opaque_rewrite(command, &command.replace('\r', "\n"), why, depth);
     }
     if command.contains('\0') {
         // Read each NUL-separated part on its own: whatever a host does with the NUL, no part
         // hides from the rules; the line stays opaque.
         let parts: Vec<&str> = command.split('\0').collect();
         return windows(command, &parts, "the command holds a NUL byte".to_owned(), depth);
+    }
+    if let Some(defused) = scanner_guard::defuse_brace_scan(command) {
+        // The grammar's scanner would read these characters out of bounds (scanner_guard.rs).
+        let why = "the command holds a non-ASCII character where bash reads a brace range";
+        return opaque_rewrite(command, &defused, why, depth);
     }
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
