@@ -316,6 +316,19 @@ impl Decision {
         self.policy_fingerprint.as_deref()
     }
 
+    /// The same fingerprint as the bundle's shared string: a binding can tell, without comparing
+    /// text, that two decisions came from the same bundle (Node keeps one JS string per bundle).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Read", serde_json::json!({})));
+    /// assert_eq!(d.policy_fingerprint_shared().map(|f| &**f), d.policy_fingerprint());
+    /// ```
+    pub fn policy_fingerprint_shared(&self) -> Option<&std::sync::Arc<str>> {
+        self.policy_fingerprint.as_ref()
+    }
+
     /// What the session's shadow bundle decided, when it has one ([`Session::with_shadow`](crate::Session::with_shadow)).
     ///
     /// ```
@@ -339,32 +352,29 @@ impl Decision {
         self.elapsed
     }
 
-    /// The decision as a JSON object with the keys every language uses: `outcome`, `reason`,
-    /// `tier`, `matching_rule_ids`, `timeout_s`, `severity`, `fail_closed`, `fail_closed_cause`,
-    /// `fail_closed_detail`, `cache_hit`, `duration_ms`.
+    /// Time spent in `evaluate`, in milliseconds (what every language reports as `duration_ms`).
+    ///
+    /// ```
+    /// # use cedar_hitl_core::*; use std::sync::Arc;
+    /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+    /// let d = s.evaluate(&ToolCall::new("Read", serde_json::json!({})));
+    /// assert_eq!(d.duration_ms(), d.elapsed().as_secs_f64() * 1000.0);
+    /// ```
+    pub fn duration_ms(&self) -> f64 {
+        self.elapsed.as_secs_f64() * 1000.0
+    }
+
+    /// The decision as a JSON object with the keys every language uses: the fields of
+    /// [`DecisionRecord`](crate::DecisionRecord), listed once in
+    /// [`decision_fields!`](crate::decision_fields).
     ///
     /// ```
     /// # use cedar_hitl_core::*; use std::sync::Arc;
     /// # let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
     /// let j = s.evaluate(&ToolCall::new("Read", serde_json::json!({}))).to_json();
-    /// assert_eq!(j["outcome"], "allow");
+    /// assert_eq!((j["outcome"].as_str(), j["allowed"].as_bool()), (Some("allow"), Some(true)));
     /// ```
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "outcome": self.outcome.as_str(),
-            "reason": self.reason,
-            "tier": self.tier.map(Tier::as_str),
-            "matching_rule_ids": self.matching_rule_ids,
-            "timeout_s": self.timeout_s,
-            "severity": self.severity.map(Severity::as_str),
-            "fail_closed": self.is_fail_closed(),
-            "fail_closed_cause": self.fail_closed.as_ref().map(|f| f.cause.as_str()),
-            "fail_closed_detail": self.fail_closed.as_ref().map(|f| f.detail.as_str()),
-            "cache_hit": self.cache_hit.as_ref().map(|h| serde_json::to_value(h).unwrap_or(serde_json::Value::Null)),
-            "duration_ms": self.elapsed.as_secs_f64() * 1000.0,
-            "policy_fingerprint": self.policy_fingerprint.as_deref(),
-            "shadow_outcome": self.shadow.as_ref().map(|s| s.outcome.as_str()),
-            "shadow_rule_ids": self.shadow.as_ref().map(|s| s.matching_rule_ids.clone()),
-        })
+        serde_json::to_value(crate::DecisionRecord::from(self)).unwrap_or(serde_json::Value::Null)
     }
 }

@@ -110,7 +110,7 @@ macro_rules! wire_as_is {
         }
     )*};
 }
-wire_as_is!(String, bool, i64, u32);
+wire_as_is!(String, bool, i64, u32, f64);
 
 macro_rules! wire_as_str {
     ($($t:ty),*) => {$(
@@ -474,7 +474,7 @@ macro_rules! core_records {
         /// assert_eq!(view.1[0], "all_session");
         /// ```
         pub fn record_fields() -> &'static [(&'static str, &'static [&'static str])] {
-            &[$((stringify!($binding), &[$(stringify!($field)),*])),*]
+            &[("Decision", DecisionRecord::FIELDS), $((stringify!($binding), &[$(stringify!($field)),*])),*]
         }
     };
 }
@@ -523,3 +523,153 @@ impl From<&crate::Rule> for RuleRecord {
         }
     }
 }
+
+/// A decision's fields as every language hands them out, described once (docs/boundary.md,
+/// "Records and enums out"). `decision_fields!(callback)` expands to `callback! { … }` with every
+/// field in this form:
+///
+/// ```text
+/// #[doc = " Description."]
+/// field: OwnedRustType => "TypeScript type" = |d| accessor(d),
+/// ```
+///
+/// `accessor` reads the field from a `&Decision` without copying (public API only, so it runs in
+/// a binding as well as here). The core derives [`DecisionRecord`] and `Decision::to_json` from
+/// the list; Node derives its `Decision` interface and object factory, Python its `Decision`
+/// properties, `to_dict()` and the façade's field tuple — a field added here reaches all of them.
+///
+/// ```
+/// macro_rules! names {
+///     ($($(#[doc = $d:literal])* $f:ident : $t:ty => $ts:literal = |$v:ident| $get:expr),* $(,)?) => {
+///         [$(stringify!($f)),*]
+///     };
+/// }
+/// assert_eq!(cedar_hitl_core::decision_fields!(names)[..3], ["outcome", "allowed", "reason"]);
+/// ```
+#[macro_export]
+macro_rules! decision_fields {
+    ($callback:ident) => {
+        $callback! {
+            #[doc = " ALLOW, DENY or REQUIRE_APPROVAL."]
+            outcome: $crate::Outcome => "Outcome" = |d| d.outcome(),
+            #[doc = " `true` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed)."]
+            allowed: bool => "boolean" = |d| d.allowed(),
+            #[doc = " Why, sanitised (docs/text.md)."]
+            reason: String => "string" = |d| d.reason(),
+            #[doc = " The tier whose rules decided, if a rule decided."]
+            tier: Option<$crate::Tier> => "Tier | null" = |d| d.tier(),
+            #[doc = " Rule ids that decided, in positional (policy text) order."]
+            matching_rule_ids: Vec<String> => "Array<string>" = |d| d.matching_rule_ids(),
+            #[doc = " Approval timeout in seconds (REQUIRE_APPROVAL only)."]
+            timeout_s: Option<u32> => "number | null" = |d| d.timeout_s(),
+            #[doc = " `low`, `medium` or `high` (REQUIRE_APPROVAL only)."]
+            severity: Option<$crate::Severity> => "Severity | null" = |d| d.severity(),
+            #[doc = " Time spent deciding, in milliseconds."]
+            duration_ms: f64 => "number" = |d| d.duration_ms(),
+            #[doc = " The engine denied because something went wrong (docs/behaviour.md, \"Pipeline\")."]
+            fail_closed: bool => "boolean" = |d| d.is_fail_closed(),
+            #[doc = " Fail-closed only: the cause."]
+            fail_closed_cause: Option<$crate::FailClosedCause> => "FailClosedCause | null" =
+                |d| d.fail_closed().map(|f| f.cause),
+            #[doc = " Fail-closed only: what went wrong, sanitised."]
+            fail_closed_detail: Option<String> => "string | null" =
+                |d| d.fail_closed().map(|f| f.detail.as_str()),
+            #[doc = " Cache-hit denies only: the entry that answered."]
+            cache_hit: Option<$crate::CacheHit> => "CacheHit | null" = |d| d.cache_hit(),
+            #[doc = " SHA-256 (hex) of the bundle that decided: equals the bundle's fingerprint in"]
+            #[doc = " every language."]
+            policy_fingerprint: Option<String> => "string | null" = |d| d.policy_fingerprint_shared(),
+            #[doc = " What the session's shadow bundle decided (not enforced); null without a shadow."]
+            shadow_outcome: Option<$crate::Outcome> => "Outcome | null" = |d| d.shadow().map(|s| s.outcome),
+            #[doc = " The shadow bundle's rule ids, positional order; null without a shadow."]
+            shadow_rule_ids: Option<Vec<String>> => "Array<string> | null" =
+                |d| d.shadow().map(|s| s.matching_rule_ids.as_slice()),
+        }
+    };
+}
+
+/// A field read from a decision without copying, and its owned form in [`DecisionRecord`].
+pub trait IntoOwned {
+    /// The owned form.
+    type Owned;
+    /// Copy into the owned form.
+    fn into_owned(self) -> Self::Owned;
+}
+
+macro_rules! owned_as_is {
+    ($($t:ty),*) => {$(
+        impl IntoOwned for $t {
+            type Owned = $t;
+            fn into_owned(self) -> $t { self }
+        }
+    )*};
+}
+owned_as_is!(bool, u32, f64, Outcome, Tier, Severity, FailClosedCause);
+
+impl IntoOwned for &str {
+    type Owned = String;
+    fn into_owned(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoOwned for &std::sync::Arc<str> {
+    type Owned = String;
+    fn into_owned(self) -> String {
+        self.to_string()
+    }
+}
+
+impl IntoOwned for &[String] {
+    type Owned = Vec<String>;
+    fn into_owned(self) -> Vec<String> {
+        self.to_vec()
+    }
+}
+
+impl IntoOwned for &CacheHit {
+    type Owned = CacheHit;
+    fn into_owned(self) -> CacheHit {
+        self.clone()
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Option<T> {
+    type Owned = Option<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.map(T::into_owned)
+    }
+}
+
+#[doc = " The core's side of [`decision_fields!`](crate::decision_fields): [`DecisionRecord`]."]
+macro_rules! core_decision {
+    ($($(#[doc = $doc:literal])* $field:ident : $ty:ty => $ts:literal = |$d:ident| $get:expr),* $(,)?) => {
+        /// A [`Decision`](crate::Decision) as data: every field the bindings hand out, owned
+        /// (what `Decision::to_json` serialises).
+        ///
+        /// ```
+        /// use cedar_hitl_core::*; use std::sync::Arc;
+        /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+        /// let d = s.evaluate(&ToolCall::new("Bash", serde_json::json!({"command": "rm -rf /"})));
+        /// let r = DecisionRecord::from(&d);
+        /// assert_eq!((r.outcome, r.allowed), (Outcome::Deny, false));
+        /// assert_eq!(DecisionRecord::FIELDS[0], "outcome");
+        /// ```
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        pub struct DecisionRecord {
+            $($(#[doc = $doc])* pub $field: $ty,)*
+        }
+
+        impl DecisionRecord {
+            /// The field names, in order.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+
+        impl From<&crate::Decision> for DecisionRecord {
+            fn from(decision: &crate::Decision) -> Self {
+                Self { $($field: { let $d = decision; $get }.into_owned(),)* }
+            }
+        }
+    };
+}
+decision_fields!(core_decision);

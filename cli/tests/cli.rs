@@ -39,6 +39,7 @@ fn eval_json_force_push_requires_approval() {
     assert_eq!(
         keys,
         [
+            "allowed",
             "cache_hit",
             "duration_ms",
             "fail_closed",
