@@ -594,9 +594,11 @@ export declare const CONSTANTS_JSON: string
 
 /** One decision of the engine. */
 export interface Decision {
+  /** ALLOW, DENY or REQUIRE_APPROVAL. */
   outcome: Outcome
-  /** `true` iff `outcome === 'allow'`. */
+  /** `true` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed). */
   allowed: boolean
+  /** Why, sanitised (docs/text.md). */
   reason: string
   /** The tier whose rules decided, if a rule decided. */
   tier: Tier | null
@@ -604,20 +606,26 @@ export interface Decision {
   matchingRuleIds: Array<string>
   /** Approval timeout in seconds (REQUIRE_APPROVAL only). */
   timeoutS: number | null
+  /** `low`, `medium` or `high` (REQUIRE_APPROVAL only). */
   severity: Severity | null
+  /** Time spent deciding, in milliseconds. */
   durationMs: number
+  /** The engine denied because something went wrong (docs/behaviour.md, "Pipeline"). */
   failClosed: boolean
+  /** Fail-closed only: the cause. */
   failClosedCause: FailClosedCause | null
+  /** Fail-closed only: what went wrong, sanitised. */
   failClosedDetail: string | null
+  /** Cache-hit denies only: the entry that answered. */
   cacheHit: CacheHit | null
   /**
-   * SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
-   * session's bundle, in every language.
+   * SHA-256 (hex) of the bundle that decided: equals the bundle's fingerprint in
+   * every language.
    */
   policyFingerprint: string | null
-  /** What the session's shadow bundle decided (not enforced); `null` without a shadow. */
+  /** What the session's shadow bundle decided (not enforced); null without a shadow. */
   shadowOutcome: Outcome | null
-  /** The shadow bundle's rule ids, positional order; `null` without a shadow. */
+  /** The shadow bundle's rule ids, positional order; null without a shadow. */
   shadowRuleIds: Array<string> | null
 }
 

@@ -357,9 +357,12 @@ impl napi::bindgen_prelude::TypeName for Raw {
 struct EnvCache {
     /// The intrinsic `Object.prototype` of the env's context.
     object_prototype: sys::napi_ref,
-    /// A JS function building a `Decision` object literal from its fields (null when it could not
-    /// be compiled; callers then build the object natively).
+    /// A JS function building a `Decision` object literal from its fields (null until the first
+    /// decision compiles it, and when it could not be compiled: callers then build the object
+    /// natively). Its source comes from the core's field list (`records::decision_value`).
     decision_factory: sys::napi_ref,
+    /// The factory was compiled, or compiling it failed: do not try again.
+    decision_factory_tried: bool,
     /// The JS array the factory reads constant strings from (outcome, tier, severity and
     /// fail-closed cause names), by index; `strings[i]` is the text at index `i`. (N-API of
     /// Node 20 references objects only, so strings are held by this array.)
@@ -373,13 +376,6 @@ struct EnvCache {
     /// The slot the next new string replaces once the ring is full.
     dynamic_next: usize,
 }
-
-/// Builds a `Decision` as an object literal: V8 allocates it with a ready-made shape instead of
-/// adding fifteen properties one by one through N-API. Same keys, same order, plain object.
-/// Called with the constants array `K` and the run-time strings array `D`; returns the factory,
-/// which takes the constant strings as indices into `K` and the policy fingerprint as an index
-/// into `D` (`-1` → `null`); `shadowRuleIds` is an array or `null`.
-const DECISION_FACTORY: &str = "(function (K, D) {\n  'use strict';\n  return function (outcome, allowed, reason, tier, matchingRuleIds, timeoutS, severity, durationMs, failClosed, failClosedCause, failClosedDetail, cacheHit, policyFingerprint, shadowOutcome, shadowRuleIds) {\n    return { outcome: K[outcome], allowed: allowed, reason: reason, tier: tier < 0 ? null : K[tier], matchingRuleIds: matchingRuleIds, timeoutS: timeoutS, severity: severity < 0 ? null : K[severity], durationMs: durationMs, failClosed: failClosed, failClosedCause: failClosedCause < 0 ? null : K[failClosedCause], failClosedDetail: failClosedDetail, cacheHit: cacheHit, policyFingerprint: policyFingerprint < 0 ? null : D[policyFingerprint], shadowOutcome: shadowOutcome < 0 ? null : K[shadowOutcome], shadowRuleIds: shadowRuleIds };\n  };\n})";
 
 /// Upper bound on interned strings (they are all `&'static str` constants of the core).
 const MAX_INTERNED: usize = 64;
@@ -420,11 +416,37 @@ impl Js {
         Ok(v)
     }
 
-    /// Compile the decision factory, its constants array and its run-time strings array;
-    /// `None` (exception cleared) if the env refuses.
-    fn compile_decision_factory(self) -> Option<(sys::napi_ref, sys::napi_ref, sys::napi_ref)> {
-        let build = || -> Result<(sys::napi_ref, sys::napi_ref, sys::napi_ref)> {
-            let src = self.string(DECISION_FACTORY)?;
+    /// Create the factory's constants array and run-time strings array; `None` (exception
+    /// cleared) if the env refuses.
+    fn create_factory_arrays(self) -> Option<(sys::napi_ref, sys::napi_ref)> {
+        let build = || -> Result<(sys::napi_ref, sys::napi_ref)> {
+            let mut constants = ptr::null_mut();
+            self.check(unsafe { sys::napi_create_array(self.0, &mut constants) }, "create_array")?;
+            let mut dynamic = ptr::null_mut();
+            self.check(unsafe { sys::napi_create_array(self.0, &mut dynamic) }, "create_array")?;
+            let k = self.reference(constants)?;
+            match self.reference(dynamic) {
+                Ok(d) => Ok((k, d)),
+                Err(e) => {
+                    unsafe { sys::napi_delete_reference(self.0, k) };
+                    Err(e)
+                }
+            }
+        };
+        self.cleared(build())
+    }
+
+    /// Compile `source` (a function of the constants array `K` and the run-time strings array
+    /// `D` returning the factory) and return the factory; `None` (exception cleared) if the env
+    /// refuses.
+    fn compile_decision_factory(
+        self,
+        source: &str,
+        constants: sys::napi_ref,
+        dynamic: sys::napi_ref,
+    ) -> Option<sys::napi_ref> {
+        let build = || -> Result<sys::napi_ref> {
+            let src = self.string(source)?;
             let mut outer = ptr::null_mut();
             self.check(unsafe { sys::napi_run_script(self.0, src, &mut outer) }, "run_script")?;
             if self.type_of(outer)? != sys::ValueType::napi_function {
@@ -433,38 +455,23 @@ impl Js {
                     "decision factory is not a function",
                 ));
             }
-            let mut constants = ptr::null_mut();
-            self.check(unsafe { sys::napi_create_array(self.0, &mut constants) }, "create_array")?;
-            let mut dynamic = ptr::null_mut();
-            self.check(unsafe { sys::napi_create_array(self.0, &mut dynamic) }, "create_array")?;
-            let f = self.call(outer, &[constants, dynamic])?;
+            let args = [self.reference_value(constants)?, self.reference_value(dynamic)?];
+            let f = self.call(outer, &args)?;
             if self.type_of(f)? != sys::ValueType::napi_function {
                 return Err(Error::new(
                     Status::FunctionExpected,
                     "decision factory is not a function",
                 ));
             }
-            let k = self.reference(constants)?;
-            let d = match self.reference(dynamic) {
-                Ok(d) => d,
-                Err(e) => {
-                    unsafe { sys::napi_delete_reference(self.0, k) };
-                    return Err(e);
-                }
-            };
-            match self.reference(f) {
-                Ok(fr) => Ok((fr, k, d)),
-                Err(e) => {
-                    unsafe {
-                        sys::napi_delete_reference(self.0, k);
-                        sys::napi_delete_reference(self.0, d);
-                    }
-                    Err(e)
-                }
-            }
+            self.reference(f)
         };
-        match build() {
-            Ok(r) => Some(r),
+        self.cleared(build())
+    }
+
+    /// `Some` on success; on failure `None`, with any pending exception cleared.
+    fn cleared<T>(self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
             Err(_) => {
                 if self.exception_pending() {
                     self.clear_exception();
@@ -485,12 +492,12 @@ impl Js {
         let probe = self.object()?;
         let proto = self.prototype_of(probe)?;
         let object_prototype = self.reference(proto)?;
-        let (decision_factory, constants, dynamic_strings) = self
-            .compile_decision_factory()
-            .unwrap_or((ptr::null_mut(), ptr::null_mut(), ptr::null_mut()));
+        let (constants, dynamic_strings) =
+            self.create_factory_arrays().unwrap_or((ptr::null_mut(), ptr::null_mut()));
         let cache = Box::into_raw(Box::new(EnvCache {
             object_prototype,
-            decision_factory,
+            decision_factory: ptr::null_mut(),
+            decision_factory_tried: false,
             constants,
             strings: Vec::new(),
             dynamic_strings,
@@ -519,9 +526,20 @@ impl Js {
         self.reference_value(r)
     }
 
-    /// The decision factory function, if the env has one.
-    pub fn decision_factory(self) -> Result<Option<Val>> {
+    /// The decision factory function, compiled from `source()` on first use; `None` if the env
+    /// has none.
+    pub fn decision_factory(self, source: impl FnOnce() -> String) -> Result<Option<Val>> {
         let cache = self.env_cache()?;
+        let (tried, constants, dynamic) = unsafe {
+            ((*cache).decision_factory_tried, (*cache).constants, (*cache).dynamic_strings)
+        };
+        if !tried {
+            unsafe { (*cache).decision_factory_tried = true };
+            if !constants.is_null() && !dynamic.is_null() {
+                let f = self.compile_decision_factory(&source(), constants, dynamic);
+                unsafe { (*cache).decision_factory = f.unwrap_or(ptr::null_mut()) };
+            }
+        }
         let r = unsafe { (*cache).decision_factory };
         if r.is_null() {
             return Ok(None);
@@ -530,8 +548,7 @@ impl Js {
     }
 
     /// The index of a constant string in the factory's constants array (added on first use;
-    /// `None` → `-1`, which the factory turns into `null`). Only valid once `decision_factory`
-    /// returned a function.
+    /// `None` → `-1`, which the factory turns into `null`).
     pub fn const_index(self, s: Option<&'static str>) -> Result<Val> {
         let Some(s) = s else {
             return self.int32(-1);
@@ -558,8 +575,7 @@ impl Js {
     /// The index of a run-time string in the factory's run-time strings array (`None` → `-1`,
     /// which the factory turns into `null`). A string not in the ring takes a free slot, or
     /// replaces the oldest one when the ring is full (the factory reads the slot during the call
-    /// this index is made for, so a later replacement never changes a built object). Only valid
-    /// once `decision_factory` returned a function.
+    /// this index is made for, so a later replacement never changes a built object).
     pub fn dynamic_index(self, s: Option<&str>) -> Result<Val> {
         let Some(s) = s else {
             return self.int32(-1);

@@ -40,39 +40,6 @@ macro_rules! node_records {
 }
 core::records!(node_records);
 
-/// One decision of the engine.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct Decision {
-    #[napi(ts_type = "Outcome")]
-    pub outcome: String,
-    /// `true` iff `outcome === 'allow'`.
-    pub allowed: bool,
-    pub reason: String,
-    /// The tier whose rules decided, if a rule decided.
-    #[napi(ts_type = "Tier")]
-    pub tier: Option<String>,
-    /// Rule ids that decided, in positional (policy text) order.
-    pub matching_rule_ids: Vec<String>,
-    /// Approval timeout in seconds (REQUIRE_APPROVAL only).
-    pub timeout_s: Option<u32>,
-    #[napi(ts_type = "Severity")]
-    pub severity: Option<String>,
-    pub duration_ms: f64,
-    pub fail_closed: bool,
-    #[napi(ts_type = "FailClosedCause")]
-    pub fail_closed_cause: Option<String>,
-    pub fail_closed_detail: Option<String>,
-    pub cache_hit: Option<CacheHit>,
-    /// SHA-256 (hex) of the bundle that decided: equals `PolicyBundle.fingerprint` of the
-    /// session's bundle, in every language.
-    pub policy_fingerprint: Option<String>,
-    /// What the session's shadow bundle decided (not enforced); `null` without a shadow.
-    #[napi(ts_type = "Outcome")]
-    pub shadow_outcome: Option<String>,
-    /// The shadow bundle's rule ids, positional order; `null` without a shadow.
-    pub shadow_rule_ids: Option<Vec<String>>,
-}
-
 /// A rule as listed to operators. Optional keys are present only when the rule has them.
 #[napi(object, object_from_js = false)]
 pub struct RuleSummary {
@@ -161,26 +128,6 @@ pub struct Redaction {
 // Core → output conversions
 // ---------------------------------------------------------------------------------------------
 
-fn decision_out(d: &core::Decision) -> Decision {
-    Decision {
-        outcome: d.outcome().as_str().to_owned(),
-        allowed: d.allowed(),
-        reason: d.reason().to_owned(),
-        tier: d.tier().map(|t| t.as_str().to_owned()),
-        matching_rule_ids: d.matching_rule_ids().to_vec(),
-        timeout_s: d.timeout_s(),
-        severity: d.severity().map(|s| s.as_str().to_owned()),
-        duration_ms: d.elapsed().as_secs_f64() * 1000.0,
-        fail_closed: d.is_fail_closed(),
-        fail_closed_cause: d.fail_closed().map(|f| f.cause.as_str().to_owned()),
-        fail_closed_detail: d.fail_closed().map(|f| f.detail.clone()),
-        cache_hit: d.cache_hit().map(|h| CacheHit::from(h.clone())),
-        policy_fingerprint: d.policy_fingerprint().map(str::to_owned),
-        shadow_outcome: d.shadow().map(|s| s.outcome.as_str().to_owned()),
-        shadow_rule_ids: d.shadow().map(|s| s.matching_rule_ids.clone()),
-    }
-}
-
 fn summary_out(s: &core::RuleSummary) -> RuleSummary {
     RuleSummary {
         rule_id: s.rule_id.clone(),
@@ -225,52 +172,251 @@ pub(crate) fn u64_to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// A decision as a JS object: built by the env's cached object-literal factory with cached
-/// constant strings (fast path), or by the generated `Decision` conversion if that fails.
-pub(crate) fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
-    let fast = || -> Result<Option<Val>> {
-        let Some(factory) = js.decision_factory()? else {
-            return Ok(None);
-        };
-        let cache_hit = match d.cache_hit() {
-            Some(h) => unsafe {
-                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, CacheHit::from(h.clone()))?
-            },
-            None => js.null()?,
-        };
-        let args = [
-            js.const_index(Some(d.outcome().as_str()))?,
-            js.boolean(d.allowed())?,
-            js.string(d.reason())?,
-            js.const_index(d.tier().map(|t| t.as_str()))?,
-            js.string_array(d.matching_rule_ids())?,
-            match d.timeout_s() {
-                Some(n) => js.uint32(n)?,
-                None => js.null()?,
-            },
-            js.const_index(d.severity().map(|s| s.as_str()))?,
-            js.number(d.elapsed().as_secs_f64() * 1000.0)?,
-            js.boolean(d.is_fail_closed())?,
-            js.const_index(d.fail_closed().map(|f| f.cause.as_str()))?,
-            js.opt_string(d.fail_closed().map(|f| f.detail.as_str()))?,
-            cache_hit,
-            js.dynamic_index(d.policy_fingerprint())?,
-            js.const_index(d.shadow().map(|s| s.outcome.as_str()))?,
-            match d.shadow() {
-                Some(s) => js.string_array(&s.matching_rule_ids)?,
-                None => js.null()?,
-            },
-        ];
-        js.call(factory, &args).map(Some)
-    };
-    match fast() {
-        Ok(Some(v)) => return Ok(v),
-        Ok(None) => {}
-        Err(_) => {
-            if js.exception_pending() {
-                js.clear_exception();
-            }
+// ---------------------------------------------------------------------------------------------
+// Decision: derived from the core's field list (`cedar_hitl_core::decision_fields!`)
+// ---------------------------------------------------------------------------------------------
+
+/// A decision field's form on the `Decision` interface (the owned core type → its JS form).
+pub trait NodeField {
+    /// The JS form.
+    type Js;
+    /// Convert.
+    fn js(self) -> Self::Js;
+}
+
+macro_rules! node_field_via_wire {
+    ($($t:ty),*) => {$(
+        impl NodeField for $t {
+            type Js = <$t as Wire>::Out;
+            fn js(self) -> Self::Js { self.wire() }
+        }
+    )*};
+}
+node_field_via_wire!(
+    String,
+    bool,
+    u32,
+    f64,
+    core::Outcome,
+    core::Tier,
+    core::Severity,
+    core::FailClosedCause
+);
+
+impl NodeField for core::CacheHit {
+    type Js = CacheHit;
+    fn js(self) -> CacheHit {
+        self.into()
+    }
+}
+
+impl<T: NodeField> NodeField for Option<T> {
+    type Js = Option<T::Js>;
+    fn js(self) -> Self::Js {
+        self.map(T::js)
+    }
+}
+
+impl<T: NodeField> NodeField for Vec<T> {
+    type Js = Vec<T::Js>;
+    fn js(self) -> Self::Js {
+        self.into_iter().map(T::js).collect()
+    }
+}
+
+/// How the decision factory receives a field: the value itself, or an index into its constants
+/// array `K` (enum strings) or run-time strings array `D` (the bundle's fingerprint), `-1` for
+/// `null`. Interned strings spare V8 a new string per decision.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FactoryArg {
+    Value,
+    Constant,
+    Shared,
+}
+
+/// A field read from a `&core::Decision` (the core list's accessor), as a factory argument.
+trait FastField {
+    const ARG: FactoryArg;
+    fn val(self, js: Js) -> Result<Val>;
+}
+
+macro_rules! fast_enum {
+    ($($t:ty),*) => {$(
+        impl FastField for $t {
+            const ARG: FactoryArg = FactoryArg::Constant;
+            fn val(self, js: Js) -> Result<Val> { js.const_index(Some(self.as_str())) }
+        }
+        impl FastField for Option<$t> {
+            const ARG: FactoryArg = FactoryArg::Constant;
+            fn val(self, js: Js) -> Result<Val> { js.const_index(self.map(<$t>::as_str)) }
+        }
+    )*};
+}
+fast_enum!(core::Outcome, core::Tier, core::Severity, core::FailClosedCause);
+
+impl FastField for bool {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        js.boolean(self)
+    }
+}
+
+impl FastField for f64 {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        js.number(self)
+    }
+}
+
+impl FastField for Option<u32> {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        match self {
+            Some(n) => js.uint32(n),
+            None => js.null(),
         }
     }
-    unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, decision_out(d)) }
 }
+
+impl FastField for &str {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        js.string(self)
+    }
+}
+
+impl FastField for Option<&str> {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        js.opt_string(self)
+    }
+}
+
+impl FastField for &[String] {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        js.string_array(self)
+    }
+}
+
+impl FastField for Option<&[String]> {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        match self {
+            Some(ids) => js.string_array(ids),
+            None => js.null(),
+        }
+    }
+}
+
+impl FastField for Option<&core::CacheHit> {
+    const ARG: FactoryArg = FactoryArg::Value;
+    fn val(self, js: Js) -> Result<Val> {
+        match self {
+            Some(h) => unsafe {
+                napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, CacheHit::from(h.clone()))
+            },
+            None => js.null(),
+        }
+    }
+}
+
+impl FastField for Option<&std::sync::Arc<str>> {
+    const ARG: FactoryArg = FactoryArg::Shared;
+    fn val(self, js: Js) -> Result<Val> {
+        js.dynamic_index(self.map(|s| &**s))
+    }
+}
+
+fn fast_arg<T: FastField>(js: Js, v: T) -> Result<(Val, FactoryArg)> {
+    Ok((v.val(js)?, T::ARG))
+}
+
+/// The factory's source: `(K, D) => (a0, a1, …) => ({ outcome: K[a0], … })`, one argument per
+/// field, keys in the core's order and spelled as napi spells them (camelCase). An object literal
+/// lets V8 allocate the object with a ready-made shape instead of adding each property through
+/// N-API.
+fn factory_source(names: &[&str], args: &[FactoryArg]) -> String {
+    let params: Vec<String> = (0..names.len()).map(|i| format!("a{i}")).collect();
+    let props: Vec<String> = names
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(i, (name, arg))| {
+            let value = match arg {
+                FactoryArg::Value => format!("a{i}"),
+                FactoryArg::Constant => format!("a{i} < 0 ? null : K[a{i}]"),
+                FactoryArg::Shared => format!("a{i} < 0 ? null : D[a{i}]"),
+            };
+            format!("{}: {value}", camel_case(name))
+        })
+        .collect();
+    format!(
+        "(function (K, D) {{\n  'use strict';\n  return function ({}) {{\n    return {{ {} }};\n  }};\n}})",
+        params.join(", "),
+        props.join(", ")
+    )
+}
+
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The decision list's Node side: the `Decision` interface (a `#[napi(object)]` struct, so
+/// `index.d.ts` is generated from the list), its conversion from the core, and the fast path.
+macro_rules! node_decision {
+    ($($(#[doc = $doc:literal])* $field:ident : $ty:ty => $ts:literal = |$d:ident| $get:expr),* $(,)?) => {
+        /// One decision of the engine.
+        #[napi(object, object_from_js = false, use_nullable = true)]
+        pub struct Decision {
+            $($(#[doc = $doc])* #[napi(ts_type = $ts)] pub $field: <$ty as NodeField>::Js,)*
+        }
+
+        impl From<core::DecisionRecord> for Decision {
+            fn from(value: core::DecisionRecord) -> Self {
+                let core::DecisionRecord { $($field),* } = value;
+                Self { $($field: $field.js()),* }
+            }
+        }
+
+        /// A decision as a JS object: built by the env's object-literal factory with interned
+        /// constant strings (fast path), or by the generated `Decision` conversion if that
+        /// fails.
+        pub(crate) fn decision_value(js: Js, d: &core::Decision) -> Result<Val> {
+            let fast = || -> Result<Option<Val>> {
+                let args = [$(fast_arg(js, { let $d = d; $get })?),*];
+                let Some(factory) = js.decision_factory(|| {
+                    factory_source(&[$(stringify!($field)),*], &args.map(|(_, a)| a))
+                })?
+                else {
+                    return Ok(None);
+                };
+                js.call(factory, &args.map(|(v, _)| v)).map(Some)
+            };
+            match fast() {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                Err(_) => {
+                    if js.exception_pending() {
+                        js.clear_exception();
+                    }
+                }
+            }
+            let record = Decision::from(core::DecisionRecord::from(d));
+            unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, record) }
+        }
+    };
+}
+core::decision_fields!(node_decision);

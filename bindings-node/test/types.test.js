@@ -67,6 +67,7 @@ test('records come back with exactly the core fields', () => {
   const records = h.__recordFields()
   const s = new h.Session(new h.PolicyBundle(), { approvalGateCap: 1 })
   const samples = {
+    Decision: s.evaluate('Bash', { command: 'rm -rf /' }),
     AllowlistView: s.allowlist,
     SessionConfig: s.config,
     GateAdmission: s.beginGate(null, null),
