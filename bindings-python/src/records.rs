@@ -83,111 +83,148 @@ pub(crate) struct PyDecision {
     pub(crate) fingerprint: Option<Py<PyString>>,
 }
 
-#[pymethods]
-impl PyDecision {
-    #[getter]
-    fn outcome(&self) -> &'static str {
-        self.inner.outcome().as_str()
+/// How a decision field becomes a Python value: for a property, `to_dict()` (JSON-ready: lists)
+/// or the façade's tuple (outcomes as the registered `Outcome` members).
+pub(crate) struct FieldCx<'a, 'py> {
+    py: Python<'py>,
+    /// Sequences as lists (`to_dict`) rather than tuples.
+    lists: bool,
+    /// `{value: Outcome member}` for the façade; plain strings without it.
+    outcomes: Option<&'a Bound<'py, PyDict>>,
+    /// The session's shared fingerprint string, when it is this decision's.
+    fingerprint: Option<&'a Py<PyString>>,
+}
+
+/// A field read from a `&hitl::Decision` (the core list's accessor), as a Python value.
+trait PyField {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>>;
+}
+
+macro_rules! py_field_as_is {
+    ($($t:ty),*) => {$(
+        impl PyField for $t {
+            fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.into_bound_py_any(cx.py)
+            }
+        }
+    )*};
+}
+py_field_as_is!(bool, u32, f64, &str);
+
+macro_rules! py_field_enum {
+    ($($t:ty),*) => {$(
+        impl PyField for $t {
+            fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.as_str().into_bound_py_any(cx.py)
+            }
+        }
+    )*};
+}
+py_field_enum!(hitl::Tier, hitl::Severity, hitl::FailClosedCause);
+
+impl PyField for hitl::Outcome {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(members) = cx.outcomes
+            && let Some(member) = members.get_item(self.as_str())?
+        {
+            return Ok(member);
+        }
+        self.as_str().into_bound_py_any(cx.py)
     }
-    #[getter]
-    fn allowed(&self) -> bool {
-        self.inner.allowed()
-    }
-    #[getter]
-    fn reason(&self) -> &str {
-        self.inner.reason()
-    }
-    #[getter]
-    fn tier(&self) -> Option<&'static str> {
-        self.inner.tier().map(hitl::Tier::as_str)
-    }
-    #[getter]
-    fn matching_rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.matching_rule_ids())
-    }
-    #[getter]
-    fn timeout_s(&self) -> Option<u32> {
-        self.inner.timeout_s()
-    }
-    #[getter]
-    fn severity(&self) -> Option<&'static str> {
-        self.inner.severity().map(hitl::Severity::as_str)
-    }
-    #[getter]
-    fn fail_closed(&self) -> bool {
-        self.inner.is_fail_closed()
-    }
-    #[getter]
-    fn fail_closed_cause(&self) -> Option<&'static str> {
-        self.inner.fail_closed().map(|f| f.cause.as_str())
-    }
-    #[getter]
-    fn fail_closed_detail(&self) -> Option<&str> {
-        self.inner.fail_closed().map(|f| f.detail.as_str())
-    }
-    #[getter]
-    fn cache_hit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.inner.cache_hit().map(|h| CacheHit::from(h.clone()).into_dict(py)).transpose()
-    }
-    #[getter]
-    fn duration_ms(&self) -> f64 {
-        self.inner.elapsed().as_secs_f64() * 1000.0
-    }
-    /// SHA-256 (hex) of the bundle that decided (`PolicyBundle.fingerprint`).
-    #[getter]
-    fn policy_fingerprint<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyString>> {
-        match &self.fingerprint {
-            Some(f) => Some(f.bind(py).clone()),
-            None => self.inner.policy_fingerprint().map(|f| PyString::new(py, f)),
+}
+
+impl PyField for &[String] {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        if cx.lists {
+            Ok(PyList::new(cx.py, self)?.into_any())
+        } else {
+            Ok(PyTuple::new(cx.py, self)?.into_any())
         }
     }
-    /// What the session's shadow bundle decided (not enforced); `None` without a shadow.
-    #[getter]
-    fn shadow_outcome(&self) -> Option<&'static str> {
-        self.inner.shadow().map(|s| s.outcome.as_str())
-    }
-    /// The shadow bundle's rule ids, positional order; `None` without a shadow.
-    #[getter]
-    fn shadow_rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        self.inner.shadow().map(|s| PyTuple::new(py, &s.matching_rule_ids)).transpose()
-    }
+}
 
-    /// Every field in one tuple, in the order the Python façade reads them; outcomes are the
-    /// registered `Outcome` members (their text before registration).
-    fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let d = &self.inner;
-        let outcome = |o: Option<hitl::Outcome>| -> PyResult<Bound<'py, PyAny>> {
-            let Some(o) = o else { return Ok(py.None().into_bound(py)) };
-            if let Some((_, members)) = FACADE.get(py)
-                && let Some(member) = members.bind(py).get_item(o.as_str())?
-            {
-                return Ok(member);
+impl PyField for &hitl::CacheHit {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(CacheHit::from(self.clone()).into_dict(cx.py)?.into_any())
+    }
+}
+
+impl PyField for &std::sync::Arc<str> {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        match cx.fingerprint {
+            Some(shared) => Ok(shared.bind(cx.py).clone().into_any()),
+            None => Ok(PyString::new(cx.py, self).into_any()),
+        }
+    }
+}
+
+impl<T: PyField> PyField for Option<T> {
+    fn py<'py>(self, cx: &FieldCx<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(v) => v.py(cx),
+            None => Ok(cx.py.None().into_bound(cx.py)),
+        }
+    }
+}
+
+impl PyDecision {
+    fn cx<'a, 'py>(
+        &'a self,
+        py: Python<'py>,
+        lists: bool,
+        outcomes: Option<&'a Bound<'py, PyDict>>,
+    ) -> FieldCx<'a, 'py> {
+        FieldCx { py, lists, outcomes, fingerprint: self.fingerprint.as_ref() }
+    }
+}
+
+/// The decision list's Python side: a property per field, `to_dict()`, and the façade's tuple.
+macro_rules! py_decision {
+    ($($(#[doc = $doc:literal])* $field:ident : $ty:ty => $ts:literal = |$d:ident| $get:expr),* $(,)?) => {
+        #[pymethods]
+        impl PyDecision {
+            $(
+                $(#[doc = $doc])*
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    let $d = &self.inner;
+                    PyField::py($get, &self.cx(py, false, None))
+                }
+            )*
+
+            /// The decision as a dict with the keys every language uses.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let cx = self.cx(py, true, None);
+                let dict = PyDict::new(py);
+                $(dict.set_item(stringify!($field), { let $d = &self.inner; PyField::py($get, &cx)? })?;)*
+                Ok(dict)
             }
-            o.as_str().into_bound_py_any(py)
-        };
-        PyTuple::new(
-            py,
-            [
-                outcome(Some(d.outcome()))?,
-                d.reason().into_bound_py_any(py)?,
-                d.timeout_s().into_bound_py_any(py)?,
-                d.severity().map(hitl::Severity::as_str).into_bound_py_any(py)?,
-                self.matching_rule_ids(py)?.into_any(),
-                d.tier().map(hitl::Tier::as_str).into_bound_py_any(py)?,
-                self.duration_ms().into_bound_py_any(py)?,
-                d.is_fail_closed().into_bound_py_any(py)?,
-                d.fail_closed().map(|f| f.cause.as_str()).into_bound_py_any(py)?,
-                self.cache_hit(py)?.into_bound_py_any(py)?,
-                self.policy_fingerprint(py).into_bound_py_any(py)?,
-                outcome(d.shadow().map(|s| s.outcome))?,
-                self.shadow_rule_ids(py)?.into_bound_py_any(py)?,
-            ],
-        )
-    }
 
-    /// The decision as the package's `PolicyDecision` (registered at import): a new instance
-    /// holding `_facade_fields()`, made here in one step. Before registration, the fields.
-    pub(crate) fn _to_facade<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            /// Every field in one tuple, in the core's order (what the Python façade holds);
+            /// outcomes are the registered `Outcome` members (their text before registration).
+            fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+                let members = FACADE.get(py).map(|(_, m)| m.bind(py));
+                let cx = self.cx(py, false, members);
+                PyTuple::new(py, [$({ let $d = &self.inner; PyField::py($get, &cx)? }),*])
+            }
+
+            /// The decision as the package's `PolicyDecision` (registered at import): a new
+            /// instance holding `_facade_fields()`, made here in one step. Before registration,
+            /// the fields.
+            pub(crate) fn _to_facade<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.facade(py)
+            }
+
+            fn __repr__(&self) -> String {
+                self.repr()
+            }
+        }
+    };
+}
+hitl::decision_fields!(py_decision);
+
+impl PyDecision {
+    fn facade<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let fields = self._facade_fields(py)?;
         let Some((cls, _)) = FACADE.get(py) else { return Ok(fields.into_any()) };
         let cls = cls.bind(py);
@@ -204,30 +241,8 @@ impl PyDecision {
         Ok(obj)
     }
 
-    /// The decision as a dict with the keys every language uses.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("outcome", self.outcome())?;
-        d.set_item("reason", self.reason())?;
-        d.set_item("tier", self.tier())?;
-        d.set_item("matching_rule_ids", PyList::new(py, self.inner.matching_rule_ids())?)?;
-        d.set_item("timeout_s", self.timeout_s())?;
-        d.set_item("severity", self.severity())?;
-        d.set_item("fail_closed", self.fail_closed())?;
-        d.set_item("fail_closed_cause", self.fail_closed_cause())?;
-        d.set_item("fail_closed_detail", self.fail_closed_detail())?;
-        d.set_item("cache_hit", self.cache_hit(py)?)?;
-        d.set_item("duration_ms", self.duration_ms())?;
-        d.set_item("policy_fingerprint", self.policy_fingerprint(py))?;
-        d.set_item("shadow_outcome", self.shadow_outcome())?;
-        match self.inner.shadow() {
-            Some(s) => d.set_item("shadow_rule_ids", PyList::new(py, &s.matching_rule_ids)?)?,
-            None => d.set_item("shadow_rule_ids", py.None())?,
-        }
-        Ok(d)
-    }
-
-    fn __repr__(&self) -> String {
+    /// The repr shows what a reader needs (not every field: `to_dict()` has them all).
+    fn repr(&self) -> String {
         let d = &self.inner;
         let shadow = d.shadow().map_or_else(String::new, |s| {
             format!(

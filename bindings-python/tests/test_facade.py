@@ -106,6 +106,7 @@ def test_decision_is_immutable_picklable_and_has_a_useful_repr(engine: PolicyEng
         "duration_ms": d.duration_ms,
         "fail_closed": False,
         "fail_closed_cause": None,
+        "fail_closed_detail": None,
         "cache_hit_metadata": None,
         "policy_fingerprint": engine.bundle.fingerprint,
         "shadow_outcome": None,

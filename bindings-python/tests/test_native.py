@@ -264,7 +264,7 @@ def test_native_decision_fields(session: Session) -> None:
     assert d.duration_ms >= 0
     dd = d.to_dict()
     assert dd["outcome"] == "require_approval" and dd["matching_rule_ids"] == ["force_push_any", "force_push_main"] and set(dd) == {
-        "outcome", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "fail_closed_detail", "cache_hit", "duration_ms",
+        "outcome", "allowed", "reason", "tier", "matching_rule_ids", "timeout_s", "severity", "fail_closed", "fail_closed_cause", "fail_closed_detail", "cache_hit", "duration_ms",
         "policy_fingerprint", "shadow_outcome", "shadow_rule_ids",
     }
     assert dd["policy_fingerprint"] == session.bundle.fingerprint and dd["shadow_outcome"] is None and dd["shadow_rule_ids"] is None

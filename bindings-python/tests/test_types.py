@@ -53,7 +53,7 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
 
 # Core record → how the Python package carries it: a native class, or a plain dict typed by a
 # TypedDict in `_types.py`.
-CLASSES = {"AllowlistView", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
+CLASSES = {"AllowlistView", "Decision", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
 TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout"}
 
 
@@ -89,3 +89,15 @@ def test_dict_records_come_back_with_exactly_the_core_fields() -> None:
     s.record_input_decision("Bash", cedar_hitl.tool_input_sha256({"command": "ls"}), "DENIED", "no")
     hit = s.evaluate("Bash", {"command": "ls"}).cache_hit
     assert hit is not None and list(hit) == list(_cedar_hitl._RECORD_FIELDS["CacheHit"])
+
+
+def test_decision_dicts_and_the_facade_carry_exactly_the_core_fields() -> None:
+    fields = list(_cedar_hitl._RECORD_FIELDS["Decision"])
+    assert list(typing.get_type_hints(types.DecisionDict)) == fields
+    s = cedar_hitl.Session(cedar_hitl.PolicyBundle.builtin())
+    native = s.evaluate("Bash", {"command": "rm -rf /"})
+    assert list(native.to_dict()) == fields
+    assert len(native._facade_fields()) == len(fields)
+    facade = cedar_hitl.PolicyDecision._from_native(native)
+    upstream = {"cache_hit": "cache_hit_metadata"}
+    assert list(facade.to_dict()) == [upstream.get(f, f) for f in fields]

@@ -19,7 +19,7 @@ import json
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-from ._cedar_hitl import _register_facade
+from ._cedar_hitl import _RECORD_FIELDS, _register_facade
 from ._cedar_hitl import scan_secrets as _scan_secrets
 from ._cedar_hitl import (
     BUILTIN_HARD_DENY_POLICIES,
@@ -225,29 +225,15 @@ class Outcome(str, enum.Enum):
 
 
 _OUTCOMES = {o.value: o for o in Outcome}
-# Field order of the tuple a PolicyDecision holds (the native `Decision._facade_fields()` order).
-_DECISION_FIELDS = (
-    "outcome",
-    "reason",
-    "timeout_s",
-    "severity",
-    "matching_rule_ids",
-    "tier",
-    "duration_ms",
-    "fail_closed",
-    "fail_closed_cause",
-    "cache_hit_metadata",
-    "policy_fingerprint",
-    "shadow_outcome",
-    "shadow_rule_ids",
-)
-_DURATION = _DECISION_FIELDS.index("duration_ms")
-_CACHE_HIT = _DECISION_FIELDS.index("cache_hit_metadata")
-_SHADOW_OUTCOME = _DECISION_FIELDS.index("shadow_outcome")
-_SHADOW_RULES = _DECISION_FIELDS.index("shadow_rule_ids")
+# Field order of the tuple a PolicyDecision holds: the core's decision fields (the native
+# `Decision._facade_fields()` order), with `cache_hit` under its upstream name.
+_DECISION_FIELDS = tuple("cache_hit_metadata" if f == "cache_hit" else f for f in _RECORD_FIELDS["Decision"])
+_AT = {name: i for i, name in enumerate(_DECISION_FIELDS)}
 
 
-def _field(index: int, doc: str) -> Any:
+def _field(name: str, doc: str) -> Any:
+    index = _AT[name]
+
     def get(self: "PolicyDecision") -> Any:
         return self._f[index]
 
@@ -256,26 +242,28 @@ def _field(index: int, doc: str) -> Any:
 
 class PolicyDecision:
     """One decision in the upstream shape. Immutable. Equality and hash cover the enforced
-    decision only: they ignore ``duration_ms``, ``cache_hit_metadata``, ``policy_fingerprint``
-    and the shadow fields (``shadow_outcome``, ``shadow_rule_ids``), so a decision equals the
-    one built with the factories whichever bundle made it."""
+    decision only: they ignore ``duration_ms``, ``fail_closed_detail``, ``cache_hit_metadata``,
+    ``policy_fingerprint`` and the shadow fields (``shadow_outcome``, ``shadow_rule_ids``), so a
+    decision equals the one built with the factories whichever bundle made it."""
 
     __slots__ = ("_f",)
     _f: Tuple[Any, ...]
 
-    outcome = _field(0, "ALLOW, DENY or REQUIRE_APPROVAL.")
-    reason = _field(1, "The reason, in the upstream catalogue's wording.")
-    timeout_s = _field(2, "Approval timeout in seconds (REQUIRE_APPROVAL only).")
-    severity = _field(3, "low / medium / high (REQUIRE_APPROVAL only).")
-    matching_rule_ids = _field(4, "Rule ids that decided, positional order (tuple).")
-    tier = _field(5, "'hard', 'soft' or None: the tier whose rules decided.")
-    duration_ms = _field(6, "Time spent deciding, in milliseconds.")
-    fail_closed = _field(7, "True when the engine denied because something went wrong.")
-    fail_closed_cause = _field(8, "unhashable_tool_input, invalid_tool_input, cedar_evaluation_error or internal_error.")
-    cache_hit_metadata = _field(9, "For cache-hit denies: tool_name, tool_input_sha256, cached_decision, cached_reason, original_decision_ts, matched_rule_ids.")
-    policy_fingerprint = _field(10, "SHA-256 (hex) of the bundle that decided (PolicyBundle.fingerprint); None when built by hand.")
-    shadow_outcome = _field(11, "What the shadow bundle decided (an Outcome, not enforced); None without a shadow.")
-    shadow_rule_ids = _field(12, "The shadow bundle's rule ids (tuple, positional order); None without a shadow.")
+    outcome = _field("outcome", "ALLOW, DENY or REQUIRE_APPROVAL.")
+    allowed = _field("allowed", "``True`` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed).")
+    reason = _field("reason", "The reason, in the upstream catalogue's wording.")
+    tier = _field("tier", "'hard', 'soft' or None: the tier whose rules decided.")
+    matching_rule_ids = _field("matching_rule_ids", "Rule ids that decided, positional order (tuple).")
+    timeout_s = _field("timeout_s", "Approval timeout in seconds (REQUIRE_APPROVAL only).")
+    severity = _field("severity", "low / medium / high (REQUIRE_APPROVAL only).")
+    duration_ms = _field("duration_ms", "Time spent deciding, in milliseconds.")
+    fail_closed = _field("fail_closed", "True when the engine denied because something went wrong.")
+    fail_closed_cause = _field("fail_closed_cause", "unhashable_tool_input, invalid_tool_input, cedar_evaluation_error or internal_error.")
+    fail_closed_detail = _field("fail_closed_detail", "Fail-closed only: what went wrong, sanitised.")
+    cache_hit_metadata = _field("cache_hit_metadata", "For cache-hit denies: tool_name, tool_input_sha256, cached_decision, cached_reason, original_decision_ts, matched_rule_ids.")
+    policy_fingerprint = _field("policy_fingerprint", "SHA-256 (hex) of the bundle that decided (PolicyBundle.fingerprint); None when built by hand.")
+    shadow_outcome = _field("shadow_outcome", "What the shadow bundle decided (an Outcome, not enforced); None without a shadow.")
+    shadow_rule_ids = _field("shadow_rule_ids", "The shadow bundle's rule ids (tuple, positional order); None without a shadow.")
 
     def __init__(
         self,
@@ -290,6 +278,7 @@ class PolicyDecision:
         duration_ms: float = 0.0,
         fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
+        fail_closed_detail: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
         policy_fingerprint: Optional[str] = None,
         shadow_outcome: Union[Outcome, str, None] = None,
@@ -303,22 +292,24 @@ class PolicyDecision:
             resolved = Outcome.ALLOW if allowed else Outcome.DENY
         else:
             resolved = Outcome(outcome)
-        fields = (
-            resolved,
-            reason,
-            timeout_s,
-            severity,
-            tuple(matching_rule_ids),
-            tier,
-            float(duration_ms),
-            bool(fail_closed),
-            fail_closed_cause,
-            None if cache_hit_metadata is None else dict(cache_hit_metadata),
-            policy_fingerprint,
-            None if shadow_outcome is None else Outcome(shadow_outcome),
-            None if shadow_rule_ids is None else tuple(shadow_rule_ids),
-        )
-        object.__setattr__(self, "_f", fields)
+        given = {
+            "outcome": resolved,
+            "allowed": resolved is Outcome.ALLOW,
+            "reason": reason,
+            "tier": tier,
+            "matching_rule_ids": tuple(matching_rule_ids),
+            "timeout_s": timeout_s,
+            "severity": severity,
+            "duration_ms": float(duration_ms),
+            "fail_closed": bool(fail_closed),
+            "fail_closed_cause": fail_closed_cause,
+            "fail_closed_detail": fail_closed_detail,
+            "cache_hit_metadata": None if cache_hit_metadata is None else dict(cache_hit_metadata),
+            "policy_fingerprint": policy_fingerprint,
+            "shadow_outcome": None if shadow_outcome is None else Outcome(shadow_outcome),
+            "shadow_rule_ids": None if shadow_rule_ids is None else tuple(shadow_rule_ids),
+        }
+        object.__setattr__(self, "_f", tuple(given[name] for name in _DECISION_FIELDS))
 
     @classmethod
     def _from_native(cls, decision: Decision) -> "PolicyDecision":
@@ -382,27 +373,21 @@ class PolicyDecision:
             tier=tier,
         )
 
-    @property
-    def allowed(self) -> bool:
-        """``True`` iff the outcome is ALLOW (REQUIRE_APPROVAL is not allowed)."""
-        return self._f[0] is Outcome.ALLOW
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (``outcome`` as its string value)."""
         d = dict(zip(_DECISION_FIELDS, self._f))
-        d["outcome"] = self._f[0].value
-        d["matching_rule_ids"] = list(self._f[4])
-        d["allowed"] = self.allowed
-        shadow_outcome, shadow_rule_ids = self._f[_SHADOW_OUTCOME], self._f[_SHADOW_RULES]
-        d["shadow_outcome"] = None if shadow_outcome is None else shadow_outcome.value
-        d["shadow_rule_ids"] = None if shadow_rule_ids is None else list(shadow_rule_ids)
+        d["outcome"] = d["outcome"].value
+        d["matching_rule_ids"] = list(d["matching_rule_ids"])
+        if d["shadow_outcome"] is not None:
+            d["shadow_outcome"] = d["shadow_outcome"].value
+        if d["shadow_rule_ids"] is not None:
+            d["shadow_rule_ids"] = list(d["shadow_rule_ids"])
         return d
 
     def _key(self) -> Tuple[Any, ...]:
-        # Everything up to cache_hit_metadata except duration_ms: the fingerprint and the shadow
-        # fields (after cache_hit_metadata) are provenance, not the decision.
-        f = self._f
-        return f[:_DURATION] + f[_DURATION + 1 : _CACHE_HIT]
+        # The enforced decision: timing, the fail-closed detail, the cache entry, the fingerprint
+        # and the shadow fields are provenance, not the decision.
+        return tuple(self._f[i] for i in _KEY)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PolicyDecision):
@@ -419,7 +404,9 @@ class PolicyDecision:
         raise AttributeError(f"PolicyDecision is immutable (cannot delete {name!r})")
 
     def __reduce__(self) -> Any:
-        return (_rebuild_decision, (dict(zip(_DECISION_FIELDS, self._f)),))
+        kwargs = dict(zip(_DECISION_FIELDS, self._f))
+        del kwargs["allowed"]  # follows from the outcome; the constructor takes one of them
+        return (_rebuild_decision, (kwargs,))
 
     def __repr__(self) -> str:
         parts = [f"outcome={self.outcome.value!r}", f"reason={self.reason!r}"]
@@ -439,6 +426,10 @@ class PolicyDecision:
             parts.append(f"shadow_outcome={self.shadow_outcome.value!r}, shadow_rule_ids={self.shadow_rule_ids!r}")
         parts.append(f"duration_ms={self.duration_ms:.3f}")
         return f"PolicyDecision({', '.join(parts)})"
+
+
+_PROVENANCE = {"duration_ms", "fail_closed_detail", "cache_hit_metadata", "policy_fingerprint", "shadow_outcome", "shadow_rule_ids"}
+_KEY = tuple(i for i, name in enumerate(_DECISION_FIELDS) if name not in _PROVENANCE)
 
 
 def _rebuild_decision(kwargs: dict[str, Any]) -> PolicyDecision:

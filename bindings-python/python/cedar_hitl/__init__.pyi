@@ -188,6 +188,8 @@ class PolicyDecision:
     @property
     def fail_closed_cause(self) -> Optional[str]: ...
     @property
+    def fail_closed_detail(self) -> Optional[str]: ...
+    @property
     def cache_hit_metadata(self) -> Optional[CacheHitMetadata]: ...
     @property
     def policy_fingerprint(self) -> Optional[str]:
@@ -214,6 +216,7 @@ class PolicyDecision:
         duration_ms: float = 0.0,
         fail_closed: bool = False,
         fail_closed_cause: Optional[str] = None,
+        fail_closed_detail: Optional[str] = None,
         cache_hit_metadata: Optional[Mapping[str, Any]] = None,
         policy_fingerprint: Optional[str] = None,
         shadow_outcome: Union[Outcome, OutcomeValue, None] = None,
@@ -382,6 +385,8 @@ class Decision:
     @property
     def severity(self) -> Optional[SeverityValue]: ...
     @property
+    def duration_ms(self) -> float: ...
+    @property
     def fail_closed(self) -> bool: ...
     @property
     def fail_closed_cause(self) -> Optional[FailClosedCauseValue]: ...
@@ -389,8 +394,6 @@ class Decision:
     def fail_closed_detail(self) -> Optional[str]: ...
     @property
     def cache_hit(self) -> Optional[CacheHitMetadata]: ...
-    @property
-    def duration_ms(self) -> float: ...
     @property
     def policy_fingerprint(self) -> Optional[str]:
         """SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``)."""
@@ -408,13 +411,15 @@ class Decision:
         self,
     ) -> Tuple[
         OutcomeValue,
+        bool,
         str,
-        Optional[int],
-        Optional[str],
+        Optional[TierValue],
         Tuple[str, ...],
-        Optional[str],
+        Optional[int],
+        Optional[SeverityValue],
         float,
         bool,
+        Optional[FailClosedCauseValue],
         Optional[str],
         Optional[CacheHitMetadata],
         Optional[str],

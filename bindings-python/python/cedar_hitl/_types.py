@@ -101,16 +101,17 @@ class RuleListing(TypedDict):
 
 class DecisionDict(TypedDict):
     outcome: OutcomeValue
+    allowed: bool
     reason: str
     tier: Optional[TierValue]
     matching_rule_ids: list[str]
     timeout_s: Optional[int]
     severity: Optional[SeverityValue]
+    duration_ms: float
     fail_closed: bool
     fail_closed_cause: Optional[FailClosedCauseValue]
     fail_closed_detail: Optional[str]
     cache_hit: Optional[CacheHitMetadata]
-    duration_ms: float
     #: SHA-256 (hex) of the bundle that decided (``PolicyBundle.fingerprint``).
     policy_fingerprint: Optional[str]
     #: The shadow bundle's outcome and rule ids (``Session(shadow=...)``); ``None`` without one.
