@@ -76,11 +76,16 @@ pub(crate) fn lower_hex(bytes: &[u8]) -> String {
 /// Where canonical JSON is written: a `String`, or the SHA-256 of the text.
 pub(crate) trait Sink {
     fn put(&mut self, s: &str);
+    /// ASCII bytes (escapes, digits): the hasher takes them as they are, with no UTF-8 check.
+    fn put_ascii(&mut self, ascii: &[u8]);
 }
 
 impl Sink for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
+    }
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.extend(ascii.iter().map(|&b| char::from(b)));
     }
 }
 
@@ -101,7 +106,11 @@ impl HashSink {
 
 impl Sink for HashSink {
     fn put(&mut self, s: &str) {
-        let bytes = s.as_bytes();
+        self.put_ascii(s.as_bytes());
+    }
+
+    // Named for the callers that pass only ASCII; the hasher takes any bytes.
+    fn put_ascii(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > HASH_BUF {
             self.flush();
             if bytes.len() > HASH_BUF {
@@ -150,7 +159,7 @@ fn write_json<S: Sink>(
         JsonValue::Bool(b) => out.put(if *b { "true" } else { "false" }),
         JsonValue::Integer(i) => {
             let mut buf = [0u8; 20];
-            out.put(format_i64(*i, &mut buf));
+            out.put_ascii(format_i64(*i, &mut buf));
         }
         JsonValue::BigInteger(b) => out.put(b.as_str()),
         JsonValue::Float(f) => match python_float_repr(*f) {
@@ -228,6 +237,13 @@ pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
         let b = bytes[i];
         // Only printable ASCII other than `"` and `\` is copied, a whole run at a time. DEL is
         // escaped: real Python does so (its test is `' ' <= c <= '~'`); hashes must match Python.
+        // Eight bytes at a time while none of them needs an escape (most of a typical input).
+        if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && !word_needs_escape(u64::from_le_bytes(word))
+        {
+            i += 8;
+            continue;
+        }
         if ESCAPE[usize::from(b)] == 0 {
             i += 1;
             continue;
@@ -235,7 +251,7 @@ pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
         out.put(&s[run..i]);
         if b < 0x80 {
             match ESCAPE[usize::from(b)] {
-                b'u' => out.put(unicode_escape(u16::from(b), &mut esc)),
+                b'u' => out.put_ascii(unicode_escape(u16::from(b), &mut esc)),
                 short => out.put(short_escape(short)),
             }
             i += 1;
@@ -244,7 +260,7 @@ pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
             let c = s[i..].chars().next().unwrap_or('\u{fffd}');
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                out.put(unicode_escape(*unit, &mut esc));
+                out.put_ascii(unicode_escape(*unit, &mut esc));
             }
             i += c.len_utf8();
         }
@@ -252,6 +268,24 @@ pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
     }
     out.put(&s[run..]);
     out.put("\"");
+}
+
+/// Whether any of the eight bytes of `word` is one [`ESCAPE`] does not copy as is: below
+/// `0x20`, `"`, `\`, DEL or above (non-ASCII). Never a false "no" (the classic exact zero-byte
+/// and less-than tests, Bit Twiddling Hacks); a false "yes" only sends the bytes to the
+/// byte-by-byte path. A property test holds it to the table.
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let high = word & HIGH;
+    (below_space
+        | high
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\')))
+        | has_zero(word ^ (ONES * 0x7f)))
+        != 0
 }
 
 /// Per byte: 0 = copied as is; `u` = `\uXXXX`; otherwise the letter of a two-character escape.
@@ -286,17 +320,17 @@ fn short_escape(letter: u8) -> &'static str {
 }
 
 /// `\uXXXX` (lower-case hex) of one UTF-16 unit, without the formatting machinery.
-fn unicode_escape(unit: u16, buf: &mut [u8; 6]) -> &str {
+fn unicode_escape(unit: u16, buf: &mut [u8; 6]) -> &[u8] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     *buf = *b"\\u0000";
     for (k, shift) in [12u16, 8, 4, 0].into_iter().enumerate() {
         buf[2 + k] = HEX[usize::from((unit >> shift) & 0xf)];
     }
-    std::str::from_utf8(buf).unwrap_or("\\ufffd")
+    buf
 }
 
 /// Decimal text of `i` in `buf`, as `{i}` would write it.
-fn format_i64(i: i64, buf: &mut [u8; 20]) -> &str {
+fn format_i64(i: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut n = i.unsigned_abs();
     let mut at = buf.len();
     loop {
@@ -311,7 +345,7 @@ fn format_i64(i: i64, buf: &mut [u8; 20]) -> &str {
         at -= 1;
         buf[at] = b'-';
     }
-    std::str::from_utf8(&buf[at..]).unwrap_or("0")
+    &buf[at..]
 }
 
 /// Python `repr(float)` for a finite float; `None` for NaN and the infinities.
@@ -565,9 +599,23 @@ mod tests {
         }
 
         #[test]
-        fn string_escapes_match_a_char_by_char_reference(s in any::<String>(), long in 0usize..400) {
-            // Long runs cross the hash buffer; the reference escapes one char at a time the way
-            // Python's `json` does with ensure_ascii.
+        fn the_eight_byte_test_agrees_with_the_escape_table(word in any::<[u8; 8]>(), at in 0usize..8, b in any::<u8>()) {
+            // Mostly plain ASCII words with one arbitrary byte, plus fully arbitrary ones.
+            let mut plain = *b"abcdefgh";
+            plain[at] = b;
+            for w in [word, plain] {
+                let want = w.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+                prop_assert_eq!(word_needs_escape(u64::from_le_bytes(w)), want, "{:?}", w);
+            }
+        }
+
+        #[test]
+        fn string_escapes_match_a_char_by_char_reference(
+            s in prop_oneof![any::<String>(), "[ -~\"\\\\\n\t\x00-\x1f\x7f\u{80}-\u{7ff}é日😀]{0,40}"],
+            long in 0usize..400,
+        ) {
+            // Long runs cross the hash buffer and the eight-byte scan; the reference escapes one
+            // char at a time the way Python's `json` does with ensure_ascii.
             let s = format!("{s}{}{s}", "x".repeat(long));
             let mut want = String::from("\"");
             for c in s.chars() {
@@ -601,7 +649,8 @@ mod tests {
         #[test]
         fn integers_print_as_display(i in any::<i64>()) {
             let mut buf = [0u8; 20];
-            prop_assert_eq!(format_i64(i, &mut buf), i.to_string());
+            let want = i.to_string();
+            prop_assert_eq!(format_i64(i, &mut buf), want.as_bytes());
         }
 
         #[test]
