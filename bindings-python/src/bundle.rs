@@ -3,7 +3,7 @@
 
 use crate::convert::{builtins_arg, str_list_arg, text_arg, tool_map_arg, type_name};
 use crate::errors::{config_error, map_load, run};
-use crate::records::{LoadWarning, Rule, rules_list, summary_dict};
+use crate::records::{LoadWarning, Rule, json_out, rules_list};
 use crate::repr::r_seq;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
@@ -71,19 +71,10 @@ impl PyPolicyBundle {
     }
 
     /// Enforced rules as listed to operators: `{"hard": [...], "soft": [...], "profile": str}`.
-    fn listing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let l = self.inner.listing();
-        let d = PyDict::new(py);
-        d.set_item(
-            "hard",
-            l.hard.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
-        )?;
-        d.set_item(
-            "soft",
-            l.soft.iter().map(|r| summary_dict(py, r)).collect::<PyResult<Vec<_>>>()?,
-        )?;
-        d.set_item("profile", l.profile.as_str())?;
-        Ok(d)
+    /// Keys a rule does not have (`category`, `severity`, `approval_timeout_s` of a hard rule)
+    /// are left out, as the core serialises a `RuleSummary`.
+    fn listing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_out(py, serde_json::to_string(&self.inner.listing()))
     }
 
     /// The built-in profile the bundle starts from: `"hardened"` or `"upstream"`.

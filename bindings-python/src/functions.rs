@@ -3,11 +3,10 @@
 
 use crate::convert::{entity_arg, int_arg, opt_int_arg, str_arg, to_json};
 use crate::errors::{CedarHitlError, config_error, run};
-use crate::records::EffectiveTimeout;
+use crate::records::{EffectiveTimeout, json_out};
 use cedar_hitl_core as hitl;
 use hitl::JsonValue;
 use hitl::cedar_parity;
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -71,19 +70,15 @@ pub(crate) fn cedar_parity_evaluate<'py>(
     Ok(d)
 }
 
-/// How the engine reads a shell command: the core's `shell::parse` serialised to JSON, then
-/// turned into Python objects by `json.loads` (the binding's one JSON → Python conversion).
+/// How the engine reads a shell command: the core's `shell::parse` in its JSON form
+/// ([`json_out`]).
 #[pyfunction]
 pub(crate) fn parse_command<'py>(
     py: Python<'py>,
     command: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let command = str_arg(py, command, "command")?;
-    let text =
-        run(py, move || serde_json::to_string(&hitl::shell::parse(&command)))?.map_err(|e| {
-            PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise the parsed command: {e}"))
-        })?;
-    py.import("json")?.call_method1("loads", (text,))
+    json_out(py, run(py, move || serde_json::to_string(&hitl::shell::parse(&command)))?)
 }
 
 /// Test hook: panics inside the guarded core boundary, to prove a panic surfaces as a Python

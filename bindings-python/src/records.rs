@@ -268,24 +268,17 @@ pub(crate) fn rules_list<'a>(rules: impl IntoIterator<Item = &'a hitl::Rule>) ->
     rules.into_iter().map(|r| hitl::RuleRecord::from(r).into()).collect()
 }
 
-pub(crate) fn summary_dict<'py>(
+/// A core value's serde JSON as Python objects (dict, list, str, int, float, bool, None), by
+/// `json.loads`: the binding's one JSON → Python conversion, so the keys a dict has — and the
+/// keys it leaves out — are the core's serde form (the rule listing, `explain`, `parse_command`).
+pub(crate) fn json_out<'py>(
     py: Python<'py>,
-    r: &hitl::RuleSummary,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("rule_id", &r.rule_id)?;
-    d.set_item("summary", &r.summary)?;
-    if let Some(c) = &r.category {
-        d.set_item("category", c)?;
-    }
-    if let Some(s) = r.severity {
-        d.set_item("severity", s.as_str())?;
-    }
-    if let Some(t) = r.approval_timeout_s {
-        d.set_item("approval_timeout_s", t)?;
-    }
-    d.set_item("source", r.source.to_string())?;
-    Ok(d)
+    text: serde_json::Result<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = text.map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise: {e}"))
+    })?;
+    py.import("json")?.call_method1("loads", (text,))
 }
 
 /// A remembered human (or timeout) decision.

@@ -10,7 +10,7 @@ use crate::convert::{
 use crate::errors::{map_config, map_error, map_scope, run};
 use crate::records::{
     AllowlistView, DenialEntry, GateAdmission, PyCacheEntry, PyDecision, ResolutionEffect,
-    SessionConfig,
+    SessionConfig, json_out,
 };
 use crate::repr::{r_bool, r_str};
 use cedar_hitl_core as hitl;
@@ -218,11 +218,11 @@ impl PySession {
         let call = tool_call(tool_name, tool_input);
         let s = &self.inner;
         let text = run(py, move || {
-            let text = s.explain(&call).to_json().to_string();
+            let text = serde_json::to_string(&s.explain(&call).to_json());
             drop(call);
             text
         })?;
-        py.import("json")?.call_method1("loads", (text,))
+        json_out(py, text)
     }
 
     /// `explain` rendered for people: the outcome and reason, then one line a step.
