@@ -383,7 +383,7 @@ export declare class PolicyEngine {
   /** The live input-hash entry, or `null`. */
   getDecision(toolName: string, toolInputSha256: string): CacheEntry | null
   /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
-  getRuleDecision(toolName: string, ruleIds: string | readonly string[]): RuleCacheEntry | null
+  getRuleDecision(toolName: string, ruleIds: string | readonly string[]): CacheEntry | null
   /** Entries in the input-hash cache. */
   get recentDecisionsLen(): number
   /** Entries in the rule-level cache. */
@@ -484,7 +484,7 @@ export declare class Session {
   /** The live input-hash entry, or `null`. */
   cachedInputDecision(toolName: string, toolInputSha256: string): CacheEntry | null
   /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
-  cachedRuleDecision(toolName: string, ruleIds: string | readonly string[]): RuleCacheEntry | null
+  cachedRuleDecision(toolName: string, ruleIds: string | readonly string[]): CacheEntry | null
   /** Entries in the input-hash cache. */
   get inputCacheLen(): number
   /** Entries in the rule-level cache. */
@@ -542,11 +542,19 @@ export declare const BUILTIN_HARD_DENY_POLICIES: string
 /** The hardened built-in soft tier (`policies/soft_deny.cedar`, the default profile). */
 export declare const BUILTIN_SOFT_DENY_POLICIES: string
 
-/** A live input-hash cache entry. */
+/** A live entry of a recent-decision cache: a remembered human (or timeout) decision. */
 export interface CacheEntry {
+  /** `DENIED` or `TIMED_OUT` (rule-level entries are always `DENIED`). */
   decision: CachedDecision
+  /** The reason given, if any. */
   reason: string | null
+  /** When the human (or the timeout) decided, ISO-8601 UTC. */
   originalDecisionTs: string
+  /**
+   * Rule-level entries: the rule ids it was recorded for, as given; null for
+   * input-hash entries.
+   */
+  ruleIds: Array<string> | null
 }
 
 /**
@@ -804,14 +812,6 @@ export interface Rule {
   source: string
   /** 1-based line of the rule in its source text. */
   line: number | null
-}
-
-/** A live rule-level cache entry and the rule ids it was recorded for. */
-export interface RuleCacheEntry {
-  ruleIds: Array<string>
-  decision: 'DENIED'
-  reason: string | null
-  originalDecisionTs: string
 }
 
 /** Enforced rules of a bundle (listed ⇔ enforced; disabled soft rules are left out). */

@@ -86,25 +86,6 @@ pub struct CheckReport {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// A live input-hash cache entry.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct CacheEntry {
-    #[napi(ts_type = "CachedDecision")]
-    pub decision: String,
-    pub reason: Option<String>,
-    pub original_decision_ts: String,
-}
-
-/// A live rule-level cache entry and the rule ids it was recorded for.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct RuleCacheEntry {
-    pub rule_ids: Vec<String>,
-    #[napi(ts_type = "'DENIED'")]
-    pub decision: String,
-    pub reason: Option<String>,
-    pub original_decision_ts: String,
-}
-
 /// Result of `cedarParityEvaluate`.
 #[napi(object, object_from_js = false)]
 pub struct ParityResult {
@@ -157,14 +138,6 @@ pub(crate) fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
         source: e.origin().map(|o| o.to_string()),
         line: e.line(),
         message: e.message().to_owned(),
-    }
-}
-
-pub(crate) fn cache_entry_out(e: &core::CacheEntry) -> CacheEntry {
-    CacheEntry {
-        decision: e.decision.as_str().to_owned(),
-        reason: e.reason.clone(),
-        original_decision_ts: e.original_decision_ts.clone(),
     }
 }
 

@@ -7,10 +7,7 @@ use crate::clock::clock_arg;
 use crate::convert::{self, json_to_js};
 use crate::errors;
 use crate::js::{Js, Raw, Val, js_of};
-use crate::records::{
-    CacheEntry, GateAdmission, ResolutionEffect, RuleCacheEntry, SessionConfig, cache_entry_out,
-    decision_value,
-};
+use crate::records::{CacheEntry, GateAdmission, ResolutionEffect, SessionConfig, decision_value};
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::{JsValue, Result, sys};
@@ -429,7 +426,7 @@ pub(crate) fn get_decision_with(
 ) -> Result<Option<CacheEntry>> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let sha = js.str_arg(sha, "tool_input_sha256", Surrogates::Refuse)?;
-    Ok(session.cached_input_decision(&name, &sha).as_ref().map(cache_entry_out))
+    Ok(session.cached_input_decision(&name, &sha).map(|e| core::CacheEntryRecord::from(e).into()))
 }
 
 pub(crate) fn get_rule_decision_with(
@@ -437,15 +434,12 @@ pub(crate) fn get_rule_decision_with(
     session: &core::Session,
     name: Val,
     ids: Val,
-) -> Result<Option<RuleCacheEntry>> {
+) -> Result<Option<CacheEntry>> {
     let name = js.str_arg(name, "tool_name", Surrogates::Refuse)?;
     let ids = rule_ids_arg(js, ids, "rule_ids")?;
-    Ok(session.cached_rule_decision(&name, &ids).map(|(rule_ids, e)| RuleCacheEntry {
-        rule_ids,
-        decision: e.decision.as_str().to_owned(),
-        reason: e.reason,
-        original_decision_ts: e.original_decision_ts,
-    }))
+    Ok(session
+        .cached_rule_decision(&name, &ids)
+        .map(|hit| core::CacheEntryRecord::from(hit).into()))
 }
 
 pub(crate) fn record_gate_timestamp_with(js: Js, session: &core::Session, now: Val) -> Result<()> {

@@ -250,7 +250,7 @@ macro_rules! session_surface {
                 env: ::napi::bindgen_prelude::Env,
                 tool_name: ::napi::bindgen_prelude::Unknown<'_>,
                 rule_ids: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<Option<$crate::records::RuleCacheEntry>> {
+            ) -> ::napi::Result<Option<$crate::records::CacheEntry>> {
                 use ::napi::JsValue;
                 $crate::session::get_rule_decision_with(
                     $crate::js::js_of(&env),

@@ -143,12 +143,12 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     const sha = h.toolInputSha256(PUSH_MAIN)
     e.recordDecision('Bash', sha, 'DENIED', 'too risky')
     assert.equal(e.recentDecisionsLen, 1)
-    assert.deepEqual(e.getDecision('Bash', sha), { decision: 'DENIED', reason: 'too risky', originalDecisionTs: '2023-11-14T22:13:20Z' })
+    assert.deepEqual(e.getDecision('Bash', sha), { decision: 'DENIED', reason: 'too risky', originalDecisionTs: '2023-11-14T22:13:20Z', ruleIds: null })
     const d = e.evaluateToolUse('Bash', PUSH_MAIN)
     assert.equal(d.reason, 'Recent DENIED within 60s: too risky')
     assert.deepEqual(d.cacheHit, { toolName: 'Bash', toolInputSha256: sha, cachedDecision: 'DENIED', cachedReason: 'too risky', originalDecisionTs: '2023-11-14T22:13:20Z', matchedRuleIds: null })
     e.recordDecision('Read', 'abc', 'TIMED_OUT', null, '2024-01-01T00:00:00Z')
-    assert.deepEqual(e.getDecision('Read', 'abc'), { decision: 'TIMED_OUT', reason: null, originalDecisionTs: '2024-01-01T00:00:00Z' })
+    assert.deepEqual(e.getDecision('Read', 'abc'), { decision: 'TIMED_OUT', reason: null, originalDecisionTs: '2024-01-01T00:00:00Z', ruleIds: null })
     clock.advance(61)
     assert.equal(e.getDecision('Bash', sha), null)
     throwsTyped(() => e.recordDecision('Bash', sha, 'APPROVED'), 'CONFIG', { message: /DENIED, TIMED_OUT/ })
@@ -353,8 +353,14 @@ describe('Session', () => {
     assert.equal(s.inputCacheLen, 1)
     assert.equal(s.ruleCacheLen, 1)
     clock.advance(60)
-    assert.equal(s.cachedInputDecision('Bash', 'h1').reason, 'no', 'exactly 60 s is live')
-    assert.deepEqual(s.cachedRuleDecision('Bash', ['x', 'force_push_any']).ruleIds, ['force_push_any'])
+    // One CacheEntry shape for both caches (the core's CacheEntryRecord): ruleIds is null for an
+    // input-hash entry and the recorded ids for a rule-level one.
+    const input = s.cachedInputDecision('Bash', 'h1')
+    assert.deepEqual({ ...input, originalDecisionTs: typeof input.originalDecisionTs },
+      { decision: 'DENIED', reason: 'no', originalDecisionTs: 'string', ruleIds: null }, 'exactly 60 s is live')
+    const rule = s.cachedRuleDecision('Bash', ['x', 'force_push_any'])
+    assert.deepEqual({ ...rule, originalDecisionTs: typeof rule.originalDecisionTs },
+      { decision: 'DENIED', reason: null, originalDecisionTs: 'string', ruleIds: ['force_push_any'] })
     clock.advance(1)
     assert.equal(s.cachedInputDecision('Bash', 'h1'), null)
     assert.equal(s.cachedRuleDecision('Bash', 'force_push_any'), null)

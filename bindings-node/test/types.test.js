@@ -80,4 +80,10 @@ test('records come back with exactly the core fields', () => {
   for (const [name, value] of Object.entries(samples)) {
     assert.deepEqual(Object.keys(value), records[name].map(camel), name)
   }
+  // Both caches hand out the one CacheEntry record.
+  s.recordInputDecision('Bash', 'h', 'DENIED', null)
+  s.recordRuleDecision('Bash', ['force_push_any'], 'DENIED', null)
+  for (const entry of [s.cachedInputDecision('Bash', 'h'), s.cachedRuleDecision('Bash', ['force_push_any'])]) {
+    assert.deepEqual(Object.keys(entry), records.CacheEntry.map(camel))
+  }
 })

@@ -27,7 +27,7 @@ use functions::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use records::{
-    AllowlistView, GateAdmission, PyCacheEntry, PyDecision, ResolutionEffect, SessionConfig,
+    AllowlistView, CacheEntry, GateAdmission, PyDecision, ResolutionEffect, SessionConfig,
 };
 use rules::{is_degenerate_pattern, parse_approval_scope, parse_rules};
 use session::PySession;
@@ -62,7 +62,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<records::LoadWarning>()?;
     m.add_class::<PyPolicyBundle>()?;
     m.add_class::<PyManualClock>()?;
-    m.add_class::<PyCacheEntry>()?;
+    m.add_class::<CacheEntry>()?;
     m.add_class::<AllowlistView>()?;
     m.add_class::<GateAdmission>()?;
     m.add_class::<ResolutionEffect>()?;

@@ -1,6 +1,7 @@
 //! Output records: the core's results as Python objects — `Decision`, `Rule`, `LoadWarning`,
-//! `CacheEntry`, `AllowlistView`, `GateAdmission`, `ResolutionEffect` — and the dicts the API
-//! returns (cache hit, denial, effective timeout, rule summary).
+//! `CacheEntry`, `AllowlistView`, `GateAdmission`, `ResolutionEffect` — the dicts the API
+//! returns (cache hit, denial, effective timeout), and core values in their JSON form (rule
+//! listing, explain, parsed commands).
 
 use crate::repr::{ReprField, r_opt, r_opt_str, r_seq, r_str};
 use cedar_hitl_core as hitl;
@@ -279,41 +280,4 @@ pub(crate) fn json_out<'py>(
         pyo3::exceptions::PyRuntimeError::new_err(format!("cedar-hitl: cannot serialise: {e}"))
     })?;
     py.import("json")?.call_method1("loads", (text,))
-}
-
-/// A remembered human (or timeout) decision.
-#[pyclass(frozen, module = "cedar_hitl", name = "CacheEntry")]
-pub(crate) struct PyCacheEntry {
-    pub(crate) entry: hitl::CacheEntry,
-    pub(crate) rule_ids: Option<Vec<String>>,
-}
-
-#[pymethods]
-impl PyCacheEntry {
-    #[getter]
-    fn decision(&self) -> &'static str {
-        self.entry.decision.as_str()
-    }
-    #[getter]
-    fn reason(&self) -> Option<&str> {
-        self.entry.reason.as_deref()
-    }
-    #[getter]
-    fn original_decision_ts(&self) -> &str {
-        &self.entry.original_decision_ts
-    }
-    /// For rule-level entries: the denied rule ids (as recorded); `None` for input-hash entries.
-    #[getter]
-    fn rule_ids<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        self.rule_ids.as_ref().map(|ids| PyTuple::new(py, ids)).transpose()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CacheEntry(decision={}, reason={}, original_decision_ts={}, rule_ids={})",
-            r_str(self.entry.decision.as_str()),
-            r_opt_str(self.entry.reason.as_deref()),
-            r_str(&self.entry.original_decision_ts),
-            self.rule_ids.as_deref().map_or_else(|| "None".to_owned(), r_seq)
-        )
-    }
 }

@@ -9,7 +9,7 @@ use crate::convert::{
 };
 use crate::errors::{map_config, map_error, map_scope, run};
 use crate::records::{
-    AllowlistView, DenialEntry, GateAdmission, PyCacheEntry, PyDecision, ResolutionEffect,
+    AllowlistView, CacheEntry, DenialEntry, GateAdmission, PyDecision, ResolutionEffect,
     SessionConfig, json_out,
 };
 use crate::repr::{r_bool, r_str};
@@ -351,12 +351,12 @@ impl PySession {
         py: Python<'_>,
         tool_name: &Bound<'_, PyAny>,
         tool_input_sha256: &Bound<'_, PyAny>,
-    ) -> PyResult<Option<PyCacheEntry>> {
+    ) -> PyResult<Option<CacheEntry>> {
         let tool = tool_name_arg(py, tool_name)?;
         let hash = str_arg(py, tool_input_sha256, "tool_input_sha256")?;
         let s = &self.inner;
         Ok(run(py, move || s.cached_input_decision(&tool, &hash))?
-            .map(|entry| PyCacheEntry { entry, rule_ids: None }))
+            .map(|entry| hitl::CacheEntryRecord::from(entry).into()))
     }
 
     /// The most recent live rule entry whose ids all appear in `rule_ids`: `(ids, entry)`.
@@ -365,14 +365,15 @@ impl PySession {
         py: Python<'py>,
         tool_name: &Bound<'py, PyAny>,
         rule_ids: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<(Bound<'py, PyTuple>, PyCacheEntry)>> {
+    ) -> PyResult<Option<(Bound<'py, PyTuple>, CacheEntry)>> {
         let tool = tool_name_arg(py, tool_name)?;
         let ids = str_list_arg(py, Some(rule_ids), "rule_ids")?;
         let s = &self.inner;
         match run(py, move || s.cached_rule_decision(&tool, &ids))? {
             None => Ok(None),
             Some((hit, entry)) => {
-                Ok(Some((PyTuple::new(py, &hit)?, PyCacheEntry { entry, rule_ids: Some(hit) })))
+                let ids = PyTuple::new(py, &hit)?;
+                Ok(Some((ids, hitl::CacheEntryRecord::from((hit, entry)).into())))
             }
         }
     }

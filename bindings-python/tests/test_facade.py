@@ -346,7 +346,7 @@ def test_recent_decision_cache_view(engine: PolicyEngine) -> None:
         rd.record_rule_decision("Bash", "force_push_any", "TIMED_OUT")
     rd.record_rule_decision("Bash", "force_push_any", "DENIED", "no")
     hit = rd.get_rule_decision("Bash", ["force_push_main", "force_push_any"])
-    assert hit is not None and hit[0] == "force_push_any" and hit[1].reason == "no" and hit[1].rule_ids == ("force_push_any",)
+    assert hit is not None and hit[0] == "force_push_any" and hit[1].reason == "no" and hit[1].rule_ids == ["force_push_any"]
     assert rd.get_rule_decision("Bash", "force_push_main") is None
     assert rd.get_rule_decision("Edit", "force_push_any") is None
     assert rd.rule_len() == 1 and "len=1" in repr(rd)

@@ -326,7 +326,7 @@ def test_session_caches(session: Session, clock: ManualClock) -> None:
     session.record_rule_decision("Bash", ["force_push_any", "force_push_main"], reason="no")
     assert session.cached_rule_decision("Bash", ["force_push_any"]) is None
     hit = session.cached_rule_decision("Bash", ["force_push_main", "force_push_any", "x"])
-    assert hit is not None and hit[0] == ("force_push_any", "force_push_main") and hit[1].rule_ids == ("force_push_any", "force_push_main")
+    assert hit is not None and hit[0] == ("force_push_any", "force_push_main") and hit[1].rule_ids == ["force_push_any", "force_push_main"]
     with pytest.raises(ch.ConfigError) as info:
         session.record_rule_decision("Bash", [], "DENIED")
     assert info.value.field == "rule_ids"

@@ -53,7 +53,7 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
 
 # Core record → how the Python package carries it: a native class, or a plain dict typed by a
 # TypedDict in `_types.py`.
-CLASSES = {"AllowlistView", "Decision", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
+CLASSES = {"AllowlistView", "CacheEntry", "Decision", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
 TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout"}
 
 

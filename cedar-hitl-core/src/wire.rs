@@ -271,6 +271,32 @@ macro_rules! records {
                 matched_rule_ids: Option<Vec<String>> => "Array<string> | null",
             }
 
+            #[doc = " A live entry of a recent-decision cache: a remembered human (or timeout) decision."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::*; use std::sync::Arc;
+                /// let s = Session::new(Arc::new(PolicyBundle::builtin()), SessionConfig::default()).unwrap();
+                /// let ids = vec!["force_push_any".to_string()];
+                /// s.record_rule_decision("Bash", &ids, CachedDecision::Denied, Some("no"), None).unwrap();
+                /// let r = CacheEntryRecord::from(s.cached_rule_decision("Bash", &ids).unwrap());
+                /// assert_eq!((r.decision, r.reason.as_deref()), (CachedDecision::Denied, Some("no")));
+                /// assert_eq!(r.rule_ids, Some(ids));
+                /// ```
+                #[derive(Eq)]
+            )]
+            CacheEntryRecord as CacheEntry {
+                #[doc = " `DENIED` or `TIMED_OUT` (rule-level entries are always `DENIED`)."]
+                decision: $crate::CachedDecision => "CachedDecision",
+                #[doc = " The reason given, if any."]
+                reason: Option<String> => "string | null",
+                #[doc = " When the human (or the timeout) decided, ISO-8601 UTC."]
+                original_decision_ts: String => "string",
+                #[doc = " Rule-level entries: the rule ids it was recorded for, as given; null for"]
+                #[doc = " input-hash entries."]
+                rule_ids: Option<Vec<String>> => "Array<string> | null",
+            }
+
             #[doc = " One queued human denial, as drained into the agent's next turn."]
             #[core(
                 ///
@@ -479,6 +505,22 @@ macro_rules! core_records {
     };
 }
 records!(core_records);
+
+impl From<crate::CacheEntry> for CacheEntryRecord {
+    /// An input-hash entry (no rule ids).
+    fn from(entry: crate::CacheEntry) -> Self {
+        let crate::CacheEntry { decision, reason, original_decision_ts, inserted_at: _ } = entry;
+        Self { decision, reason, original_decision_ts, rule_ids: None }
+    }
+}
+
+impl From<(Vec<String>, crate::CacheEntry)> for CacheEntryRecord {
+    /// A rule-level entry and the ids it was recorded for (what `Session::cached_rule_decision`
+    /// returns).
+    fn from((rule_ids, entry): (Vec<String>, crate::CacheEntry)) -> Self {
+        Self { rule_ids: Some(rule_ids), ..Self::from(entry) }
+    }
+}
 
 impl From<GateAdmission> for GateAdmissionRecord {
     fn from(admission: GateAdmission) -> Self {
