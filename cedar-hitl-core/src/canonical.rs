@@ -234,37 +234,47 @@ pub(crate) fn write_json_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
         // Only printable ASCII other than `"` and `\` is copied, a whole run at a time. DEL is
         // escaped: real Python does so (its test is `' ' <= c <= '~'`); hashes must match Python.
-        // Eight bytes at a time while none of them needs an escape (most of a typical input).
+        // Eight bytes at a time while none of them needs an escape (most of a typical input)...
         if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
             && !word_needs_escape(u64::from_le_bytes(word))
         {
             i += 8;
             continue;
         }
-        if ESCAPE[usize::from(b)] == 0 {
-            i += 1;
-            continue;
-        }
-        out.put(&s[run..i]);
-        if b < 0x80 {
-            match ESCAPE[usize::from(b)] {
-                b'u' => out.put_ascii(unicode_escape(u16::from(b), &mut esc)),
-                short => out.put(short_escape(short)),
+        // ...then byte by byte to the end of a word that holds one (without testing the word
+        // again at every byte).
+        let word_end = (i + 8).min(bytes.len());
+        while i < word_end {
+            let b = bytes[i];
+            if ESCAPE[usize::from(b)] == 0 {
+                i += 1;
+                continue;
             }
-            i += 1;
-        } else {
-            // A multi-byte character: `i` is on a boundary, since runs stop only at non-ASCII.
-            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.put_ascii(unicode_escape(*unit, &mut esc));
+            out.put(&s[run..i]);
+            if b < 0x80 {
+                match ESCAPE[usize::from(b)] {
+                    b'u' => out.put_ascii(unicode_escape(u16::from(b), &mut esc)),
+                    short => out.put(short_escape(short)),
+                }
+                i += 1;
+            } else {
+                // A multi-byte character: `i` is on a boundary, since runs stop only at
+                // non-ASCII. Its one or two UTF-16 units go out as one piece.
+                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+                let mut units = [0u16; 2];
+                let mut text = [0u8; 12];
+                let mut len = 0;
+                for unit in c.encode_utf16(&mut units) {
+                    text[len..len + 6].copy_from_slice(unicode_escape(*unit, &mut esc));
+                    len += 6;
+                }
+                out.put_ascii(&text[..len]);
+                i += c.len_utf8();
             }
-            i += c.len_utf8();
+            run = i;
         }
-        run = i;
     }
     out.put(&s[run..]);
     out.put("\"");
