@@ -163,7 +163,19 @@ fn threaded(sessions: &[Arc<Session>], calls: &[ToolCall], passes: usize) -> Sta
     summarise(samples, start.elapsed())
 }
 
-/// Whether section `name` runs: `SECTIONS=refs,tools,threads,bash,scaling,build,memory` (all by
+/// The corpus's calls grouped by tool, tools in order of first appearance.
+fn tool_groups(calls: &[ToolCall]) -> Vec<(String, Vec<ToolCall>)> {
+    let mut groups: Vec<(String, Vec<ToolCall>)> = Vec::new();
+    for c in calls {
+        match groups.iter_mut().find(|(t, _)| t == c.tool_name()) {
+            Some((_, g)) => g.push(c.clone()),
+            None => groups.push((c.tool_name().to_owned(), vec![c.clone()])),
+        }
+    }
+    groups
+}
+
+/// Whether section `name` runs: `SECTIONS=refs,tools,hash,threads,bash,scaling,build,memory` (all by
 /// default) picks some, e.g. for profiling one of them.
 fn section(name: &str) -> bool {
     std::env::var("SECTIONS").map_or(true, |s| s.split(',').any(|x| x.trim() == name))
@@ -245,18 +257,9 @@ fn main() {
 
     // 1b. Per tool: where the time goes.
     if section("tools") {
-        let mut tools: Vec<String> = Vec::new();
-        for c in &calls {
-            if !tools.iter().any(|t| t == c.tool_name()) {
-                tools.push(c.tool_name().to_owned());
-            }
-        }
-        let groups: Vec<(String, Vec<ToolCall>)> = tools
-            .iter()
-            .map(|t| {
-                let g: Vec<_> = calls.iter().filter(|c| c.tool_name() == t).cloned().collect();
-                (format!("{t} ({}), upstream", g.len()), g)
-            })
+        let groups: Vec<(String, Vec<ToolCall>)> = tool_groups(&calls)
+            .into_iter()
+            .map(|(t, g)| (format!("{t} ({}), upstream", g.len()), g))
             .collect();
         let mut names = Vec::new();
         for (n, _) in &groups {
@@ -280,6 +283,33 @@ fn main() {
         }
         println!("## Per tool\n");
         t.print("tool (calls), profile", false);
+        println!();
+    }
+
+    // 1c. The input hash alone, as the mean over a loop: a timer around each call is too coarse
+    // for sub-microsecond differences (the per-call rows above).
+    if section("hash") {
+        println!(
+            "## Input hash (`tool_input_sha256`), mean ns per call over a loop, best of {rounds} rounds\n"
+        );
+        println!("| tool (calls) | ns per hash |\n| --- | --- |");
+        let mut groups = tool_groups(&calls);
+        groups.push(("all".to_owned(), calls.clone()));
+        for (tool, group) in &groups {
+            let loops = 200_000 / group.len() + 1;
+            let best = (0..rounds)
+                .map(|_| {
+                    let start = Instant::now();
+                    for _ in 0..loops {
+                        for c in group {
+                            drop(std::hint::black_box(tool_input_sha256(c.input())));
+                        }
+                    }
+                    start.elapsed().as_secs_f64() * 1e9 / (loops * group.len()) as f64
+                })
+                .fold(f64::INFINITY, f64::min);
+            println!("| {tool} ({}) | {best:.0} |", group.len());
+        }
         println!();
     }
 
