@@ -705,17 +705,26 @@ export declare function isValidRuleId(rules: readonly Rule[], ruleId: string): b
 export declare function isWellFormedRuleId(ruleId: string): boolean
 
 /**
- * One load error as data (from `PolicyBundle.check`); the same fields a thrown `POLICY_LOAD`
- * error carries.
+ * A load error as data: the fields a Python `PolicyLoadError` and a Node `POLICY_LOAD`
+ * error carry, and what Node's `PolicyBundle.check` lists.
  */
 export interface LoadErrorInfo {
-  code: 'POLICY_LOAD'
+  /** What kind of problem. */
   kind: LoadErrorKind
+  /** The tier of the rule at fault, if known. */
   tier: Tier | null
+  /** The rule at fault, if known. */
   ruleId: string | null
+  /** The annotation or setting at fault, if any. */
   field: string | null
+  /**
+   * Where the text came from (`builtin`, `blueprint_hard`, `blueprint_soft`,
+   * `extra_policies[i]`), if known.
+   */
   source: string | null
+  /** 1-based line in that text, if known. */
   line: number | null
+  /** The message (also the error's text). */
   message: string
 }
 

@@ -10,6 +10,7 @@
 //! the same in every language; binding-level type errors use the same names.
 
 use crate::js::{Js, P};
+use crate::records::{LoadErrorInfo, record_keys};
 use cedar_hitl_core as core;
 use napi::Error;
 
@@ -17,20 +18,17 @@ pub(crate) const POLICY_LOAD: &str = "POLICY_LOAD";
 pub(crate) const SCOPE: &str = "SCOPE";
 pub(crate) const CONFIG: &str = "CONFIG";
 
+/// A `POLICY_LOAD` error whose properties are the fields of the core's `LoadErrorRecord` (the
+/// `LoadErrorInfo` object `PolicyBundle.check` lists).
 pub(crate) fn load(js: Js, e: &core::LoadError) -> Error {
-    let source = e.origin().map(|o| o.to_string());
-    js.throw(
-        POLICY_LOAD,
-        e.message(),
-        &[
-            ("kind", P::S(Some(e.kind().as_str()))),
-            ("tier", P::S(e.tier_of().map(core::Tier::as_str))),
-            ("ruleId", P::S(e.rule_id())),
-            ("field", P::S(e.field())),
-            ("source", P::S(source.as_deref())),
-            ("line", P::N(e.line().map(f64::from))),
-        ],
-    )
+    let info = LoadErrorInfo::from(core::LoadErrorRecord::from(e));
+    // SAFETY: `js.0` is the live environment of the call being served.
+    match unsafe { napi::bindgen_prelude::ToNapiValue::to_napi_value(js.0, info) } {
+        Ok(record) => {
+            js.throw_record(POLICY_LOAD, e.message(), record, &record_keys("LoadErrorInfo"))
+        }
+        Err(err) => err,
+    }
 }
 
 pub(crate) fn scope(js: Js, e: &core::ScopeError) -> Error {

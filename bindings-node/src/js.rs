@@ -24,7 +24,6 @@ pub(crate) fn pending() -> Error {
 /// A property value of a thrown error.
 pub(crate) enum P<'a> {
     S(Option<&'a str>),
-    N(Option<f64>),
 }
 
 impl Js {
@@ -304,21 +303,41 @@ impl Js {
     /// Throw a typed error (`code` plus detail properties) and return the pending-exception error.
     pub fn throw(self, code: &str, message: &str, props: &[(&str, P<'_>)]) -> Error {
         let build = || -> Result<Val> {
-            let c = self.string(code)?;
-            let m = self.string(message)?;
-            let mut err = ptr::null_mut();
-            self.check(unsafe { sys::napi_create_error(self.0, c, m, &mut err) }, "create_error")?;
+            let err = self.error_value(code, message)?;
             for (k, p) in props {
                 let v = match p {
                     P::S(s) => self.opt_string(*s)?,
-                    P::N(Some(n)) => self.number(*n)?,
-                    P::N(None) => self.null()?,
                 };
                 self.set(err, k, v)?;
             }
             Ok(err)
         };
-        match build() {
+        self.throw_built(build())
+    }
+
+    /// Like [`Js::throw`], with the properties of `record` (a record's JS object) under `keys`,
+    /// except `message`, which is the error's own text.
+    pub fn throw_record(self, code: &str, message: &str, record: Val, keys: &[String]) -> Error {
+        let build = || -> Result<Val> {
+            let err = self.error_value(code, message)?;
+            for k in keys.iter().filter(|k| *k != "message") {
+                self.set(err, k, self.get(record, k)?)?;
+            }
+            Ok(err)
+        };
+        self.throw_built(build())
+    }
+
+    fn error_value(self, code: &str, message: &str) -> Result<Val> {
+        let c = self.string(code)?;
+        let m = self.string(message)?;
+        let mut err = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_error(self.0, c, m, &mut err) }, "create_error")?;
+        Ok(err)
+    }
+
+    fn throw_built(self, err: Result<Val>) -> Error {
+        match err {
             Ok(err) => {
                 unsafe { sys::napi_throw(self.0, err) };
                 pending()

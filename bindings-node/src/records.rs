@@ -2,7 +2,6 @@
 //! interfaces are generated from these structs) and their conversions from the core's types,
 //! including the fast-path `Decision` object.
 
-use crate::errors;
 use crate::js::{Js, Val};
 use cedar_hitl_core as core;
 use core::wire::Wire;
@@ -62,23 +61,6 @@ pub struct RuleListing {
     pub profile: String,
 }
 
-/// One load error as data (from `PolicyBundle.check`); the same fields a thrown `POLICY_LOAD`
-/// error carries.
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct LoadErrorInfo {
-    #[napi(ts_type = "'POLICY_LOAD'")]
-    pub code: String,
-    #[napi(ts_type = "LoadErrorKind")]
-    pub kind: String,
-    #[napi(ts_type = "Tier")]
-    pub tier: Option<String>,
-    pub rule_id: Option<String>,
-    pub field: Option<String>,
-    pub source: Option<String>,
-    pub line: Option<u32>,
-    pub message: String,
-}
-
 /// Every error and warning of a blueprint (load refuses on the first error).
 #[napi(object, object_from_js = false)]
 pub struct CheckReport {
@@ -129,16 +111,16 @@ pub(crate) fn listing_out(l: &core::RuleListing) -> RuleListing {
 }
 
 pub(crate) fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
-    LoadErrorInfo {
-        code: errors::POLICY_LOAD.to_owned(),
-        kind: e.kind().as_str().to_owned(),
-        tier: e.tier_of().map(|t| t.as_str().to_owned()),
-        rule_id: e.rule_id().map(str::to_owned),
-        field: e.field().map(str::to_owned),
-        source: e.origin().map(|o| o.to_string()),
-        line: e.line(),
-        message: e.message().to_owned(),
-    }
+    core::LoadErrorRecord::from(e).into()
+}
+
+/// A record's keys as its JS object spells them (camelCase of `record_fields()`).
+pub(crate) fn record_keys(record: &str) -> Vec<String> {
+    core::record_fields()
+        .iter()
+        .find(|(name, _)| *name == record)
+        .map(|(_, fields)| fields.iter().map(|f| camel_case(f)).collect())
+        .unwrap_or_default()
 }
 
 pub(crate) fn u64_to_i64(n: u64) -> i64 {

@@ -298,7 +298,18 @@ describe('PolicyBundle', () => {
   test('check() reports every error and warning without throwing', () => {
     const r = h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);\nforbid (principal, action, resource);' })
     assert.equal(r.errors.length, 2)
-    assert.deepEqual(r.errors.map((e) => [e.code, e.kind, e.field, e.line]), [['POLICY_LOAD', 'annotation', 'tier', 1], ['POLICY_LOAD', 'annotation', 'tier', 2]])
+    assert.deepEqual(r.errors.map((e) => [e.kind, e.field, e.line, e.source]), [['annotation', 'tier', 1, 'blueprint_soft'], ['annotation', 'tier', 2, 'blueprint_soft']])
+    // The thrown error carries the same fields as the listed one (one core record), plus its code.
+    let thrown
+    try {
+      new h.PolicyBundle({ blueprintSoft: 'forbid (principal, action, resource);\nforbid (principal, action, resource);' })
+    } catch (e) {
+      thrown = e
+    }
+    const { message, ...fields } = r.errors[0]
+    assert.equal(thrown.code, 'POLICY_LOAD')
+    assert.equal(thrown.message, message)
+    assert.deepEqual(Object.fromEntries(Object.keys(fields).map((k) => [k, thrown[k]])), fields)
     assert.deepEqual(h.PolicyBundle.check(), { errors: [], warnings: [] })
     assert.deepEqual(h.PolicyBundle.check({ blueprintSoft: SLOW_SOFT }).warnings.map((w) => w.ruleId), ['slowish'])
   })

@@ -76,6 +76,7 @@ test('records come back with exactly the core fields', () => {
     LoadWarning: new h.PolicyBundle({
       blueprintSoft: '@tier("soft") @rule_id("quick") @approval_timeout_s("90")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
     }).warnings[0],
+    LoadErrorInfo: h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);' }).errors[0],
   }
   for (const [name, value] of Object.entries(samples)) {
     assert.deepEqual(Object.keys(value), records[name].map(camel), name)

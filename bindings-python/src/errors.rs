@@ -1,6 +1,7 @@
 //! Errors: the Python exception classes, the mapping of the core's errors onto them, and the
 //! guarded call into the core (GIL released, a panic becomes a Python `RuntimeError`).
 
+use crate::records::LoadErrorInfo;
 use cedar_hitl_core as hitl;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -55,15 +56,30 @@ pub(crate) fn map_scope(py: Python<'_>, e: &hitl::ScopeError) -> PyErr {
     err
 }
 
+/// A `PolicyLoadError` whose attributes are the fields of the core's `LoadErrorRecord`, except
+/// `message`, which is the exception's text.
 pub(crate) fn map_load(py: Python<'_>, e: &hitl::LoadError) -> PyErr {
     let err = PolicyLoadError::new_err(e.message().to_owned());
-    set(&err, py, "kind", e.kind().as_str());
-    set(&err, py, "tier", e.tier_of().map(hitl::Tier::as_str));
-    set(&err, py, "rule_id", e.rule_id());
-    set(&err, py, "field", e.field());
-    set(&err, py, "source", e.origin().map(|s| s.to_string()));
-    set(&err, py, "line", e.line());
+    if let Ok(fields) = LoadErrorInfo::from(hitl::LoadErrorRecord::from(e)).into_dict(py) {
+        for (name, value) in fields.iter() {
+            if let Ok(name) = name.extract::<String>()
+                && name != "message"
+            {
+                let _ = err.value(py).setattr(name, value);
+            }
+        }
+    }
     err
+}
+
+/// The attributes a `PolicyLoadError` carries (every field of the load-error record but
+/// `message`); the module sets them to `None` on the class so they exist on any instance.
+pub(crate) fn load_error_attributes() -> Vec<&'static str> {
+    hitl::record_fields()
+        .iter()
+        .find(|(name, _)| *name == "LoadErrorInfo")
+        .map(|(_, fields)| fields.iter().copied().filter(|f| *f != "message").collect())
+        .unwrap_or_default()
 }
 
 pub(crate) fn map_error(py: Python<'_>, e: &hitl::Error) -> PyErr {

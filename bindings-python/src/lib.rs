@@ -45,10 +45,7 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     // Class-level defaults, so the attributes exist on instances raised from Python too.
     for (ty, attrs) in [
-        (
-            py.get_type::<PolicyLoadError>(),
-            &["kind", "tier", "rule_id", "field", "source", "line"][..],
-        ),
+        (py.get_type::<PolicyLoadError>(), &errors::load_error_attributes()[..]),
         (py.get_type::<ScopeError>(), &["scope", "field"][..]),
         (py.get_type::<ConfigError>(), &["field"][..]),
     ] {

@@ -63,8 +63,36 @@ def stub_class_properties(name: str) -> list[str]:
     return [f.name for f in cls.body if isinstance(f, ast.FunctionDef) and any(isinstance(d, ast.Name) and d.id == "property" for d in f.decorator_list)]
 
 
-def test_every_core_record_is_a_class_or_a_typed_dict() -> None:
-    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS)
+# Records handed out as an exception's attributes (all fields but `message`, the exception's text).
+EXCEPTIONS = {"LoadErrorInfo": "PolicyLoadError"}
+
+
+def test_every_core_record_is_a_class_a_typed_dict_or_an_exception() -> None:
+    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS)
+
+
+def stub_class_annotations(name: str) -> list[str]:
+    stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
+    cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == name)
+    return [f.target.id for f in cls.body if isinstance(f, ast.AnnAssign) and isinstance(f.target, ast.Name)]
+
+
+def test_exceptions_carry_exactly_the_core_fields() -> None:
+    for record, exc_name in EXCEPTIONS.items():
+        fields = [f for f in _cedar_hitl._RECORD_FIELDS[record] if f != "message"]
+        exc = getattr(cedar_hitl, exc_name)
+        assert stub_class_annotations(exc_name) == fields, exc_name
+        assert all(getattr(exc, f) is None for f in fields), exc_name
+    try:
+        cedar_hitl.PolicyBundle(blueprint_soft="forbid (principal, action, resource);")
+    except cedar_hitl.PolicyLoadError as e:
+        raised = {f: getattr(e, f) for f in _cedar_hitl._RECORD_FIELDS["LoadErrorInfo"] if f != "message"}
+        # The rule has no @rule_id, so it is named by its position in the soft tier.
+        assert str(raised.pop("rule_id")).startswith("policy")
+        assert raised == {"kind": "annotation", "tier": "soft", "field": "tier", "source": "blueprint_soft", "line": 1}
+        assert not hasattr(e, "message")
+    else:
+        raise AssertionError("a soft rule without @tier must be refused")
 
 
 def test_record_classes_and_their_stubs_carry_exactly_the_core_fields() -> None:

@@ -271,6 +271,37 @@ macro_rules! records {
                 matched_rule_ids: Option<Vec<String>> => "Array<string> | null",
             }
 
+            #[doc = " A load error as data: the fields a Python `PolicyLoadError` and a Node `POLICY_LOAD`"]
+            #[doc = " error carry, and what Node's `PolicyBundle.check` lists."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::*;
+                /// let err = PolicyBundle::builder().blueprint_soft("forbid (principal, action, resource);").build().unwrap_err();
+                /// let r = LoadErrorRecord::from(&err);
+                /// assert_eq!((r.kind, r.field.as_deref(), r.line), (LoadErrorKind::Annotation, Some("tier"), Some(1)));
+                /// assert_eq!(r.source, Some(PolicySource::BlueprintSoft));
+                /// ```
+                #[derive(Eq)]
+            )]
+            LoadErrorRecord as LoadErrorInfo {
+                #[doc = " What kind of problem."]
+                kind: $crate::LoadErrorKind => "LoadErrorKind",
+                #[doc = " The tier of the rule at fault, if known."]
+                tier: Option<$crate::Tier> => "Tier | null",
+                #[doc = " The rule at fault, if known."]
+                rule_id: Option<String> => "string | null",
+                #[doc = " The annotation or setting at fault, if any."]
+                field: Option<String> => "string | null",
+                #[doc = " Where the text came from (`builtin`, `blueprint_hard`, `blueprint_soft`,"]
+                #[doc = " `extra_policies[i]`), if known."]
+                source: Option<$crate::PolicySource> => "string | null",
+                #[doc = " 1-based line in that text, if known."]
+                line: Option<u32> => "number | null",
+                #[doc = " The message (also the error's text)."]
+                message: String => "string",
+            }
+
             #[doc = " A live entry of a recent-decision cache: a remembered human (or timeout) decision."]
             #[core(
                 ///
@@ -505,6 +536,20 @@ macro_rules! core_records {
     };
 }
 records!(core_records);
+
+impl From<&crate::LoadError> for LoadErrorRecord {
+    fn from(e: &crate::LoadError) -> Self {
+        Self {
+            kind: e.kind(),
+            tier: e.tier_of(),
+            rule_id: e.rule_id().map(str::to_owned),
+            field: e.field().map(str::to_owned),
+            source: e.origin(),
+            line: e.line(),
+            message: e.message().to_owned(),
+        }
+    }
+}
 
 impl From<crate::CacheEntry> for CacheEntryRecord {
     /// An input-hash entry (no rule ids).
