@@ -750,12 +750,13 @@ export interface LoadWarning {
 /** Map positional policy ids (`policy3`) to rule ids, keeping input order, dropping unknown ids. */
 export declare function matchingRuleIds(rules: readonly Rule[], policyIds: readonly string[]): Array<string>
 
-/** Result of `cedarParityEvaluate`. */
+/** What Cedar decided for one request of the parity helper (`cedar_parity::evaluate`). */
 export interface ParityResult {
+  /** `allow` or `deny`. */
   decision: 'allow' | 'deny'
-  /** Sorted. */
+  /** Determining policies' `@rule_id`s, sorted. */
   matchingRuleIds: Array<string>
-  /** Whether Cedar reported an evaluation error (Cedar skips the erroring policy). */
+  /** Whether Cedar reported evaluation errors (Cedar skips an erroring policy). */
   errors: boolean
 }
 

@@ -84,11 +84,7 @@ pub fn cedar_parity_evaluate(
     };
     let out = core::cedar_parity::evaluate(&policies, &p, &a, &r, &ctx)
         .map_err(|m| errors::config_msg(js, "cedar_parity", &m))?;
-    Ok(ParityResult {
-        decision: out.decision,
-        matching_rule_ids: out.matching_rule_ids,
-        errors: out.errors,
-    })
+    Ok(out.into())
 }
 
 /// How the engine reads a shell command: the core's `shell::parse` (simple commands with their

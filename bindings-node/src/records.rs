@@ -68,17 +68,6 @@ pub struct CheckReport {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// Result of `cedarParityEvaluate`.
-#[napi(object, object_from_js = false)]
-pub struct ParityResult {
-    #[napi(ts_type = "'allow' | 'deny'")]
-    pub decision: String,
-    /// Sorted.
-    pub matching_rule_ids: Vec<String>,
-    /// Whether Cedar reported an evaluation error (Cedar skips the erroring policy).
-    pub errors: bool,
-}
-
 /// Result of `scanSecrets`.
 #[napi(object, object_from_js = false)]
 pub struct Redaction {

@@ -3,7 +3,7 @@
 
 use crate::convert::{entity_arg, int_arg, opt_int_arg, str_arg, to_json};
 use crate::errors::{CedarHitlError, config_error, run};
-use crate::records::{EffectiveTimeout, json_out};
+use crate::records::{EffectiveTimeout, ParityResult, json_out};
 use cedar_hitl_core as hitl;
 use hitl::JsonValue;
 use hitl::cedar_parity;
@@ -63,11 +63,7 @@ pub(crate) fn cedar_parity_evaluate<'py>(
     let ctx = context.map(to_json).unwrap_or(JsonValue::Null);
     let result = run(py, move || cedar_parity::evaluate(&text, &p, &a, &r, &ctx))?
         .map_err(CedarHitlError::new_err)?;
-    let d = PyDict::new(py);
-    d.set_item("decision", result.decision)?;
-    d.set_item("matching_rule_ids", result.matching_rule_ids)?;
-    d.set_item("errors", result.errors)?;
-    Ok(d)
+    ParityResult::from(result).into_dict(py)
 }
 
 /// How the engine reads a shell command: the core's `shell::parse` in its JSON form

@@ -22,25 +22,8 @@ pub struct EntityRef {
     pub id: String,
 }
 
-/// What Cedar decided.
-///
-/// ```
-/// use cedar_hitl_core::cedar_parity::{evaluate, EntityRef};
-/// let e = |t: &str, i: &str| EntityRef { entity_type: t.into(), id: i.into() };
-/// let r = evaluate("@rule_id(\"p\") permit (principal, action, resource);",
-///     &e("Agent::TaskAgent", "t"), &e("Agent::Action", "invoke_tool"), &e("Agent::Tool", "Read"),
-///     &cedar_hitl_core::JsonValue::Object(vec![])).unwrap();
-/// assert_eq!((r.decision.as_str(), r.matching_rule_ids.as_slice()), ("allow", ["p".to_string()].as_slice()));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParityResult {
-    /// `"allow"` or `"deny"`.
-    pub decision: String,
-    /// Determining policies' `@rule_id`s, sorted.
-    pub matching_rule_ids: Vec<String>,
-    /// Whether Cedar reported evaluation errors (erroring policies are skipped by Cedar).
-    pub errors: bool,
-}
+/// What Cedar decided: one of the output records (`cedar_hitl_core::records!`).
+pub use crate::wire::ParityResult;
 
 fn uid(e: &EntityRef) -> Result<EntityUid, String> {
     let ty = EntityTypeName::from_str(&e.entity_type)

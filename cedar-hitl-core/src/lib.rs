@@ -130,8 +130,8 @@ pub use text::{
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
     AllowlistView, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry, EffectiveTimeout,
-    GateAdmissionRecord, LoadErrorRecord, LoadWarning, ResolutionEffect, RuleRecord, SessionConfig,
-    record_fields, string_enums,
+    GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, ResolutionEffect, RuleRecord,
+    SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

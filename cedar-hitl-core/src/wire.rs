@@ -302,6 +302,28 @@ macro_rules! records {
                 message: String => "string",
             }
 
+            #[doc = " What Cedar decided for one request of the parity helper (`cedar_parity::evaluate`)."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::cedar_parity::{evaluate, EntityRef};
+                /// let e = |t: &str, i: &str| EntityRef { entity_type: t.into(), id: i.into() };
+                /// let r = evaluate("@rule_id(\"p\") permit (principal, action, resource);",
+                ///     &e("Agent::TaskAgent", "t"), &e("Agent::Action", "invoke_tool"), &e("Agent::Tool", "Read"),
+                ///     &cedar_hitl_core::JsonValue::Object(vec![])).unwrap();
+                /// assert_eq!((r.decision.as_str(), r.matching_rule_ids.as_slice()), ("allow", ["p".to_string()].as_slice()));
+                /// ```
+                #[derive(Eq)]
+            )]
+            ParityResult as ParityResult {
+                #[doc = " `allow` or `deny`."]
+                decision: String => "'allow' | 'deny'",
+                #[doc = " Determining policies' `@rule_id`s, sorted."]
+                matching_rule_ids: Vec<String> => "Array<string>",
+                #[doc = " Whether Cedar reported evaluation errors (Cedar skips an erroring policy)."]
+                errors: bool => "boolean",
+            }
+
             #[doc = " A live entry of a recent-decision cache: a remembered human (or timeout) decision."]
             #[core(
                 ///
