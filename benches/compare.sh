@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-cargo build --locked --release -q -p cedar-hitl-benches --bin compare
+cargo build --locked --release -q -p cedar-hitl-benches --features grammar-row --bin compare
 ./target/release/compare
 
 if [[ "${BINDINGS:-0}" == 1 ]]; then

@@ -377,7 +377,12 @@ fn main() {
             "upstream profile",
             "hardened profile (command facts)",
             "`shell::parse` alone",
+            #[cfg(feature = "grammar-row")]
+            "`shell::parse`, grammar only (no plain-line fast path)",
         ]);
+        fn command_of(c: &cedar_hitl_core::ToolCall) -> &str {
+            c.input().get("command").and_then(cedar_hitl_core::JsonValue::as_str).unwrap_or("")
+        }
         for _ in 0..rounds {
             t.rows[0]
                 .1
@@ -386,17 +391,27 @@ fn main() {
                 .1
                 .push(measure(&bash, passes, |c| drop(std::hint::black_box(hardened.evaluate(c)))));
             t.rows[2].1.push(measure(&bash, passes, |c| {
-                let cmd = c
-                    .input()
-                    .get("command")
-                    .and_then(cedar_hitl_core::JsonValue::as_str)
-                    .unwrap_or("");
-                drop(std::hint::black_box(cedar_hitl_core::shell::parse(cmd)));
+                drop(std::hint::black_box(cedar_hitl_core::shell::parse(command_of(c))));
+            }));
+            #[cfg(feature = "grammar-row")]
+            t.rows[3].1.push(measure(&bash, passes, |c| {
+                let line = cedar_hitl_core::shell::parse_with_grammar_only(command_of(c));
+                drop(std::hint::black_box(line));
             }));
         }
         println!("## Bash calls ({})\n", bash.len());
         t.print("Bash calls", false);
-        println!("\n- hardened / upstream: {}\n", t.ratios(1, 0));
+        println!("\n- hardened / upstream: {}", t.ratios(1, 0));
+        #[cfg(feature = "grammar-row")]
+        {
+            let plain = bash
+                .iter()
+                .filter(|c| cedar_hitl_core::shell::reads_as_plain_line(command_of(c)))
+                .count();
+            println!("- grammar only / with the fast path: {}", t.ratios(3, 2));
+            println!("- the fast path reads {plain} of {} commands", bash.len());
+        }
+        println!();
     }
 
     // 4. Scaling with blueprint size.

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 pub(crate) const MAX_DEPTH: usize = 200;
 
 /// One command as written, before wrappers are unwrapped.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct RawCommand {
     /// Leading `NAME=value` assignments (names only).
     pub assignments: Vec<String>,
@@ -25,7 +25,7 @@ pub(crate) struct RawCommand {
 }
 
 /// A redirection that writes a file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawWrite {
     pub target: Word,
     /// The operator (`>`, `>>`, …).
@@ -34,7 +34,7 @@ pub(crate) struct RawWrite {
     pub owner: Option<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Lowered {
     pub commands: Vec<RawCommand>,
     pub writes: Vec<RawWrite>,
@@ -42,10 +42,26 @@ pub(crate) struct Lowered {
     pub opaque: Option<String>,
 }
 
+/// What feeds a command's standard input.
 #[derive(Clone, Default)]
-struct Input {
-    stdin: Option<String>,
-    piped_from: Option<usize>,
+pub(super) struct Input {
+    pub stdin: Option<String>,
+    pub piped_from: Option<usize>,
+}
+
+/// The input of a command that reads the output of command `prev` through a pipe.
+pub(super) fn piped(out: &Lowered, prev: Option<usize>) -> Input {
+    let stdin = prev.and_then(|p| out.commands.get(p)).and_then(output_of);
+    Input { stdin, piped_from: prev }
+}
+
+/// The file a redirection with operator `op` writes, if it writes one: `>&1` duplicates a
+/// descriptor and `/dev/null` is not a file.
+pub(super) fn write_of(target: Word, op: String, owner: Option<usize>) -> Option<RawWrite> {
+    let writes = WRITE_OPS.contains(&op.as_str())
+        || (op == ">&" && !target.text.chars().all(|c| c.is_ascii_digit()) && target.text != "-");
+    (writes && !NOT_FILES.contains(&target.text.as_str()) && !target.text.starts_with("/dev/fd/"))
+        .then_some(RawWrite { target, via: op, owner })
 }
 
 pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
@@ -252,8 +268,7 @@ impl Lowerer<'_> {
     }
 
     fn piped(&self, prev: Option<usize>) -> Input {
-        let stdin = prev.and_then(|p| self.out.commands.get(p)).and_then(output_of);
-        Input { stdin, piped_from: prev }
+        piped(&self.out, prev)
     }
 
     fn command(&mut self, node: Node<'_>, input: Input, depth: usize) -> Option<usize> {
@@ -539,15 +554,8 @@ impl Lowerer<'_> {
                 self.visit(dest, Input::default(), depth + 1);
                 self.check_word(dest);
                 let target = words::eval(dest, self.src);
-                let writes = WRITE_OPS.contains(&op.as_str())
-                    || (op == ">&"
-                        && !target.text.chars().all(|c| c.is_ascii_digit())
-                        && target.text != "-");
-                if writes
-                    && !NOT_FILES.contains(&target.text.as_str())
-                    && !target.text.starts_with("/dev/fd/")
-                {
-                    self.out.writes.push(RawWrite { target, via: op, owner });
+                if let Some(write) = write_of(target, op, owner) {
+                    self.out.writes.push(write);
                 }
             }
             "herestring_redirect" => {

@@ -1,7 +1,9 @@
 //! Command facts: a bash-faithful reading of a shell command, shared by rules, scopes and
 //! explain output.
 //!
-//! The command is parsed with the tree-sitter bash grammar, lowered to every simple command bash
+//! A plain line (words, quotes, `&&`/`||`/`;`/`|`, output redirections) is read by a
+//! hand-written scanner held equal to the grammar (`plain.rs`); any other command is parsed with
+//! the tree-sitter bash grammar, lowered to every simple command bash
 //! could run (pipelines, lists, groups, control flow, substitutions, heredocs, `bash -c` bodies,
 //! `find -exec`, …), each word evaluated as bash would (quotes removed, escapes decoded), wrappers
 //! such as `sudo`, `env` and `timeout` unwrapped, and a small table of command models turns the
@@ -13,6 +15,7 @@ mod budget;
 mod lower;
 mod models;
 mod paths;
+mod plain;
 mod scanner_guard;
 mod words;
 mod wrappers;
@@ -225,6 +228,49 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         let why = "the command holds a non-ASCII character where bash reads a brace range";
         return opaque_rewrite(command, &defused, why, depth);
     }
+    let lowered = match plain_line(command) {
+        Some(lowered) => lowered,
+        None => match grammar_lowering(command) {
+            Some(lowered) => lowered,
+            None => {
+                return opaque_line(
+                    command,
+                    format!(
+                        "the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms of CPU time)"
+                    ),
+                );
+            }
+        },
+    };
+    let mut line = wrappers::finish(lowered, depth);
+    if line.commands.len() > MAX_SIMPLE_COMMANDS {
+        line.commands.truncate(MAX_SIMPLE_COMMANDS);
+        line.opaque
+            .get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
+    }
+    if let Some(why) = &line.opaque {
+        if line.commands.is_empty() {
+            line.commands.push(opaque_command(command, why));
+        }
+        for c in &mut line.commands {
+            c.opaque = true;
+            c.opaque_reason.get_or_insert_with(|| why.clone());
+        }
+    }
+    line
+}
+
+/// The plain-line fast path's lowering, unless tests asked for the grammar alone.
+fn plain_line(command: &str) -> Option<lower::Lowered> {
+    #[cfg(feature = "test-hooks")]
+    if GRAMMAR_ONLY.with(std::cell::Cell::get) {
+        return None;
+    }
+    plain::lower(command)
+}
+
+/// The grammar's parse, lowered; `None` when the parse ran out of budget.
+fn grammar_lowering(command: &str) -> Option<lower::Lowered> {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -246,31 +292,44 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
             Some(options),
         )
     });
-    let Some(tree) = tree else {
-        return opaque_line(
-            command,
-            format!(
-                "the bash parser gave up on the command (budget {PARSE_BUDGET_MS} ms of CPU time)"
-            ),
-        );
-    };
-    let lowered = lower::lower(tree.root_node(), command);
-    let mut line = wrappers::finish(lowered, depth);
-    if line.commands.len() > MAX_SIMPLE_COMMANDS {
-        line.commands.truncate(MAX_SIMPLE_COMMANDS);
-        line.opaque
-            .get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
-    }
-    if let Some(why) = &line.opaque {
-        if line.commands.is_empty() {
-            line.commands.push(opaque_command(command, why));
-        }
-        for c in &mut line.commands {
-            c.opaque = true;
-            c.opaque_reason.get_or_insert_with(|| why.clone());
-        }
-    }
-    line
+    Some(lower::lower(tree?.root_node(), command))
+}
+
+#[cfg(feature = "test-hooks")]
+thread_local! {
+    static GRAMMAR_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Parse as [`parse`] does, but with the grammar alone (no plain-line fast path), at every
+/// depth: what the differential tests hold the fast path to. Feature `test-hooks` only.
+///
+/// ```
+/// # #[cfg(feature = "test-hooks")] {
+/// use cedar_hitl_core::shell::{parse, parse_with_grammar_only};
+/// let cmd = "cargo test 2>&1 | tail -n 50 && git push origin main";
+/// assert_eq!(parse(cmd), parse_with_grammar_only(cmd));
+/// # }
+/// ```
+#[cfg(feature = "test-hooks")]
+pub fn parse_with_grammar_only(command: &str) -> CommandLine {
+    GRAMMAR_ONLY.with(|g| g.set(true));
+    let line = std::panic::catch_unwind(|| parse(command));
+    GRAMMAR_ONLY.with(|g| g.set(false));
+    line.unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// Whether the plain-line fast path reads `command` (at the top level) without the grammar.
+/// Feature `test-hooks` only: lets tests show that a differential run exercised the fast path.
+///
+/// ```
+/// # #[cfg(feature = "test-hooks")] {
+/// assert!(cedar_hitl_core::shell::reads_as_plain_line("git status && ls -la"));
+/// assert!(!cedar_hitl_core::shell::reads_as_plain_line("echo $HOME"));
+/// # }
+/// ```
+#[cfg(feature = "test-hooks")]
+pub fn reads_as_plain_line(command: &str) -> bool {
+    plain::lower(command).is_some()
 }
 
 /// An opaque line made of what the parser reads in each window of it.

@@ -247,28 +247,22 @@ fn double_quoted(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
 }
 
 /// Literal text inside `"…"`: only `\$`, `` \` ``, `\"`, `\\` and `\newline` are escapes.
-fn quoted_text(raw: &str, w: &mut Word) {
-    {
-        {
-            {
-                let mut chars = raw.chars().peekable();
-                while let Some(c) = chars.next() {
-                    if c == '\\' {
-                        match chars.peek() {
-                            Some('\n') => {
-                                chars.next();
-                            }
-                            Some(&e @ ('$' | '`' | '"' | '\\')) => {
-                                chars.next();
-                                w.text.push(e);
-                            }
-                            _ => w.text.push('\\'),
-                        }
-                    } else {
-                        w.text.push(c);
-                    }
+pub(crate) fn quoted_text(raw: &str, w: &mut Word) {
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some('\n') => {
+                    chars.next();
                 }
+                Some(&e @ ('$' | '`' | '"' | '\\')) => {
+                    chars.next();
+                    w.text.push(e);
+                }
+                _ => w.text.push('\\'),
             }
+        } else {
+            w.text.push(c);
         }
     }
 }

@@ -1,0 +1,367 @@
+//! The plain-line fast path (docs/shell.md, "The plain-line fast path") against the grammar:
+//! for every line, `shell::parse` (fast path first) and `shell::parse_with_grammar_only` give
+//! the same `CommandLine`, field for field. Each test also counts how many of its lines the fast
+//! path read, so a fast path that silently declines everything fails here rather than passing
+//! vacuously. Real bash judges the same lines' words in `bash_differential.rs`, which goes
+//! through the fast path too.
+#![cfg(feature = "test-hooks")]
+
+use cedar_hitl_core::shell::{parse, parse_with_grammar_only, reads_as_plain_line};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+fn assert_same(line: &str) {
+    let fast = parse(line);
+    let grammar = parse_with_grammar_only(line);
+    assert_eq!(fast, grammar, "the fast path and the grammar disagree on {line:?}");
+}
+
+/// Pieces of plain lines: what the fast path must read exactly as the grammar does.
+const PLAIN_PIECES: &[&str] = &[
+    "a",
+    "git",
+    "rm",
+    "ls",
+    "push",
+    "origin",
+    "main",
+    "+main",
+    "HEAD:main",
+    "-rf",
+    "-la",
+    "--force",
+    "--author=me",
+    "x=1",
+    "A=1",
+    "a,b",
+    "./x",
+    "/",
+    "/etc/passwd",
+    ".env",
+    "0",
+    "12",
+    "-",
+    "--",
+    "é",
+    "日本語",
+    "emoji🙂",
+    "'x y'",
+    "''",
+    "'a\"b'",
+    "\"x y\"",
+    "\"\"",
+    "\"a\\\"b\"",
+    "\"back\\slash\"",
+    "back\\slash",
+    "a\\b\\",
+    "\\n",
+    "x\\1",
+    "\"it's\"",
+    "\"quote\"d",
+    "a'b'c",
+    "'a'\"b\"",
+    "\"line\nbreak\"",
+    "export",
+    "export A=1",
+    "echo",
+    "printf '%s\\n'",
+    "cat",
+    "tee out",
+    "sudo",
+    "bash -c",
+    " ",
+    " ",
+    " ",
+    " ",
+    "\t",
+    "; ",
+    ";",
+    "\n",
+    " && ",
+    " || ",
+    " | ",
+    " 2>&1",
+    " > out.txt",
+    " >> log",
+    " > /dev/null",
+    " 2>/dev/null",
+    " >&2",
+];
+
+/// Pieces of lines just outside the fast path (and some inside it): what it must leave to the
+/// grammar or read exactly as the grammar does.
+const PIECES: &[&str] = &[
+    // words
+    "a",
+    "git",
+    "rm",
+    "ls",
+    "push",
+    "origin",
+    "main",
+    "+main",
+    "HEAD:main",
+    "-rf",
+    "-la",
+    "--force",
+    "--format=%h",
+    "x=1",
+    "A=1",
+    "_x=y",
+    "1=2",
+    "=x",
+    "a=b=c",
+    "a,b",
+    "user@host",
+    "50%",
+    "a^b",
+    "./x",
+    "/",
+    "/etc/passwd",
+    ".env",
+    "~",
+    "~/x",
+    "*",
+    "?",
+    "[a]",
+    "{a,b}",
+    "#",
+    "x#y",
+    "!",
+    "0",
+    "12",
+    "-",
+    "--",
+    "é",
+    "日本語",
+    "\u{a0}",
+    "\u{2003}",
+    "emoji🙂",
+    "\\",
+    "\\x",
+    "$x",
+    "${x}",
+    "$(ls)",
+    "`ls`",
+    "$'x'",
+    "(",
+    ")",
+    "{",
+    "}",
+    // quotes
+    "'x y'",
+    "''",
+    "'a\"b'",
+    "\"x y\"",
+    "\"\"",
+    "\"a\\\"b\"",
+    "\"back\\slash\"",
+    "\"a\\\\\"",
+    "\"line\nbreak\"",
+    "'line\nbreak'",
+    "\"$x\"",
+    "\"\\$x\"",
+    "\"it's\"",
+    "'unterminated",
+    "\"unterminated",
+    "\"quote\"d",
+    "a'b'c",
+    "'a'\"b\"",
+    // keywords and builtins
+    "export",
+    "export A=1",
+    "export A='x y'",
+    "declare",
+    "local",
+    "if",
+    "then",
+    "fi",
+    "for",
+    "do",
+    "done",
+    "time",
+    "in",
+    "!",
+    "[[",
+    "eval",
+    "sudo",
+    "bash -c",
+    "sh -c 'rm -rf /'",
+    "find . -exec rm {} +",
+    "xargs rm",
+    "echo",
+    "printf '%s\\n'",
+    "cat",
+    "tee out",
+    // operators and redirections
+    " ",
+    " ",
+    " ",
+    "\t",
+    ";",
+    "; ",
+    "&&",
+    " && ",
+    "||",
+    " || ",
+    "|",
+    " | ",
+    "|&",
+    "&",
+    ";;",
+    "\n",
+    "2>&1",
+    " 2>&1",
+    ">",
+    " > ",
+    ">>",
+    " >> out.txt",
+    " > /dev/null",
+    " 2>/dev/null",
+    ">|",
+    "&>",
+    " >&2",
+    " 1>&-",
+    "<",
+    " < in",
+    "<<<",
+    "<<EOF",
+    "<>",
+    " >out",
+    "a>b",
+    " 2> err",
+];
+
+fn line_strategy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => prop::sample::select(PLAIN_PIECES),
+        1 => prop::sample::select(PIECES),
+    ];
+    prop::collection::vec(piece, 1..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_path_equals_the_grammar(line in line_strategy()) {
+        assert_same(&line);
+    }
+
+    #[test]
+    fn fast_path_equals_the_grammar_on_plain_commands(line in plain_commands()) {
+        assert_same(&line);
+    }
+}
+
+/// Commands of plain words and quoted text joined by operators.
+fn plain_commands() -> impl Strategy<Value = String> {
+    let arg = "[a-z0-9][a-z0-9_./:+,=-]{0,8}|[a-z]{1,3}\\\\[a-z0-9 ;|&'\"$]{1,2}[a-z]{0,2}|'[ -&(-~é]{0,8}'|\"[ !#%-\\[\\]-_a-~é\n]{0,8}\"";
+    let command = (
+        "[A-Z][A-Z_]{0,2}=[a-z]{0,3} |",
+        "[a-z][a-z0-9_./-]{0,8}",
+        prop::collection::vec(arg, 0..4),
+    )
+        .prop_map(|(assign, program, args)| format!("{assign}{program} {}", args.join(" ")));
+    let op = prop::sample::select(vec![
+        " && ",
+        " || ",
+        "; ",
+        " | ",
+        " 2>&1 | ",
+        " > out | ",
+        " >> log && ",
+        "\n",
+        " ;\n",
+        "\n\n",
+    ]);
+    (prop::collection::vec(command, 1..5), prop::collection::vec(op, 4)).prop_map(
+        |(commands, ops)| {
+            let mut line = String::new();
+            for (i, command) in commands.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(ops[i - 1]);
+                }
+                line.push_str(command);
+            }
+            line
+        },
+    )
+}
+
+#[test]
+fn the_generators_exercise_the_fast_path() {
+    // Deterministic samples of both generators: enough of them must be plain lines that the
+    // properties above compare the fast path, not just the grammar with itself.
+    fn plain_share(strategy: impl Strategy<Value = String>) -> usize {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        (0..2000)
+            .filter(|_| {
+                reads_as_plain_line(&strategy.new_tree(&mut runner).expect("a line").current())
+            })
+            .count()
+    }
+    let mixed = plain_share(line_strategy());
+    assert!(mixed >= 80, "only {mixed} of 2000 mixed lines took the fast path");
+    let plain = plain_share(plain_commands());
+    assert!(plain >= 700, "only {plain} of 2000 plain commands took the fast path");
+}
+
+#[test]
+fn hand_written_lines_agree_and_take_the_path_they_should() {
+    let plain = [
+        "git status",
+        "git push origin +main",
+        "rm -fr /",
+        "cargo test 2>&1 | tail -n 50 && git push origin main",
+        "export RUST_LOG=debug; mise run build && echo 'timeout 4575'",
+        "RUST_LOG=debug cargo test -- --nocapture",
+        "printf '%s\\n' \"back\\slash \\\"quoted\\\" 日本語\" | grep -v x >> out.txt",
+        "echo hi > .env",
+        "echo 'rm -rf /' | bash",
+        "sudo rm -rf --no-preserve-root /",
+        "bash -c 'rm -rf /'",
+        "git log --oneline --author=me -n 5",
+        "ls;",
+        "git status\ngit push -f origin main\n",
+    ];
+    let grammar = [
+        "echo $HOME",
+        "ls *.rs",
+        "for f in a b; do rm $f; done",
+        "cat <<EOF\nx\nEOF",
+        "a\n\nb",
+        "a &&\nb",
+        "rm -rf / # comment",
+        "declare -a x=(1 2)",
+        "cmd 2>/dev/null -rf /",
+        "x=$(ls)",
+        "echo {a,b}",
+        "cat < in",
+        "a &",
+    ];
+    for line in plain {
+        assert!(reads_as_plain_line(line), "{line:?} should take the fast path");
+        assert_same(line);
+    }
+    for line in grammar {
+        assert!(!reads_as_plain_line(line), "{line:?} should go to the grammar");
+        assert_same(line);
+    }
+}
+
+#[test]
+fn every_corpus_command_agrees() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/data/corpus.jsonl");
+    let text = std::fs::read_to_string(path).expect("the benchmark corpus is in the repository");
+    let (mut total, mut plain) = (0, 0);
+    for row in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(row).expect("corpus rows are JSON");
+        let Some(command) = v["tool_input"]["command"].as_str() else { continue };
+        total += 1;
+        plain += usize::from(reads_as_plain_line(command));
+        assert_same(command);
+    }
+    assert!(total > 700, "{total} commands in the corpus");
+    assert!(plain * 2 >= total, "only {plain} of {total} corpus commands took the fast path");
+}
