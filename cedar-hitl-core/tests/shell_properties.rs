@@ -46,6 +46,21 @@ fn a_carriage_return_before_a_comment_is_still_an_opaque_command() {
     }
 }
 
+#[test]
+fn text_the_grammar_skips_makes_the_line_opaque() {
+    // Found by the plain-line differential test: the grammar's scanner skips a `-` word before
+    // a numbered redirection, so the word (or a whole command) was missing from the lowering.
+    for input in ["git checkout - 2>/dev/null", "ls; - 2>&1", "rm -rf / - 2>/dev/null; "] {
+        let line = parse_checked(input);
+        assert!(line.opaque.is_some(), "{input:?}: {line:?}");
+    }
+    // The same words without the skip stay readable.
+    for input in ["git checkout - >/dev/null", "git checkout -", "rm -rf / 2>/dev/null"] {
+        let line = parse_checked(input);
+        assert!(line.opaque.is_none(), "{input:?}: {line:?}");
+    }
+}
+
 /// Shell-flavoured text: metacharacters, quotes, keywords and words.
 fn shellish() -> impl Strategy<Value = String> {
     let token = prop_oneof![

@@ -157,6 +157,7 @@ impl Lowerer<'_> {
             self.opaque("the bash parser could not read part of the command");
         }
         self.hazards(node);
+        self.skipped_text(node);
         match node.kind() {
             "comment" | "heredoc_body" | "heredoc_content" | "heredoc_start" | "heredoc_end" => {
                 None
@@ -221,6 +222,30 @@ impl Lowerer<'_> {
                 }
                 None
             }
+        }
+    }
+
+    /// Text between the parts of a statement that no part covers: the grammar's scanner can
+    /// skip a word bash reads (`git checkout - 2>/dev/null` loses the `-`; `ls; - 2>&1` loses
+    /// the command). Between statements, commands and redirections bash sees only blanks, line
+    /// breaks and `\`+newline continuations; anything else there makes the line opaque.
+    fn skipped_text(&mut self, node: Node<'_>) {
+        if !matches!(
+            node.kind(),
+            "program" | "list" | "pipeline" | "redirected_statement" | "command"
+        ) {
+            return;
+        }
+        let mut end = node.start_byte();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if !only_blanks(&self.src[end..child.start_byte().max(end)]) {
+                self.opaque("the bash parser skipped part of the command");
+            }
+            end = end.max(child.end_byte());
+        }
+        if !only_blanks(&self.src[end..node.end_byte().max(end)]) {
+            self.opaque("the bash parser skipped part of the command");
         }
     }
 
@@ -619,6 +644,19 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// Blanks, line breaks and `\`+newline continuations only.
+fn only_blanks(gap: &str) -> bool {
+    let mut bytes = gap.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b' ' | b'\t' | b'\n' => {}
+            b'\\' if bytes.next() == Some(b'\n') => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// An unquoted `word` holding a line break (the grammar glued two lines together).
