@@ -352,6 +352,20 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
 }
 
 #[test]
+fn long_lines_agree() {
+    // Past the caps (512 simple commands, 200 levels of nesting) the grammar's reading turns
+    // opaque; the fast path must agree, or leave the line to it.
+    for (piece, n) in
+        [("a | ", 600), ("a; ", 600), ("a && ", 99), ("a && ", 101), ("a || b && ", 300)]
+    {
+        let line = format!("{}a", piece.repeat(n));
+        assert_same(&line);
+    }
+    assert!(reads_as_plain_line(&format!("{}a", "a | ".repeat(600))));
+    assert!(!reads_as_plain_line(&format!("{}a", "a && ".repeat(101))));
+}
+
+#[test]
 fn every_corpus_command_agrees() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/data/corpus.jsonl");
     let text = std::fs::read_to_string(path).expect("the benchmark corpus is in the repository");

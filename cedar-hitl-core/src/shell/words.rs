@@ -247,24 +247,25 @@ fn double_quoted(node: Node<'_>, src: &str, w: &mut Word, at_start: bool) {
 }
 
 /// Literal text inside `"…"`: only `\$`, `` \` ``, `\"`, `\\` and `\newline` are escapes.
+/// Runs without a backslash are copied whole.
 pub(crate) fn quoted_text(raw: &str, w: &mut Word) {
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.peek() {
-                Some('\n') => {
-                    chars.next();
-                }
-                Some(&e @ ('$' | '`' | '"' | '\\')) => {
-                    chars.next();
-                    w.text.push(e);
-                }
-                _ => w.text.push('\\'),
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        w.text.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.as_bytes().first() {
+            Some(b'\n') => rest = &after[1..],
+            Some(&e @ (b'$' | b'`' | b'"' | b'\\')) => {
+                w.text.push(char::from(e));
+                rest = &after[1..];
             }
-        } else {
-            w.text.push(c);
+            _ => {
+                w.text.push('\\');
+                rest = after;
+            }
         }
     }
+    w.text.push_str(rest);
 }
 
 /// Decode the body of `$'…'` the way bash does.
