@@ -117,6 +117,7 @@ struct IndexedSet {
 
 /// What a slice needs for one request: positions already decided as matched, and the sets
 /// Cedar must still evaluate.
+#[derive(Clone)]
 struct Plan<'a> {
     matched: Vec<usize>,
     sets: Vec<&'a PolicySet>,
@@ -346,18 +347,48 @@ pub(crate) fn context_attributes<'a>(
 /// The context as Cedar values, built directly: `Context::from_pairs` would evaluate one
 /// restricted expression per attribute, which cost about a quarter of a Bash decision.
 /// (`K` is Cedar's attribute-name type, inferred where the context is made.)
-struct CedarValues<K>(BTreeMap<K, ast::Value>);
+struct CedarValues<'s, K> {
+    values: BTreeMap<K, ast::Value>,
+    shared: &'s mut SharedText,
+}
 
-impl<'a, K: Ord + From<&'static str>> ContextSink<'a> for CedarValues<K> {
+/// The last long text made into a Cedar value, by address: every Bash subject of a call carries
+/// the same `command` (one `&str`), and a Cedar string clones by reference count, so the command
+/// is copied into a Cedar value once per call rather than once per simple command.
+#[derive(Default)]
+struct SharedText {
+    last: Option<(*const u8, usize, ast::Value)>,
+}
+
+impl SharedText {
+    /// Texts shorter than this are copied each time (they fit in Cedar's inline string).
+    const MIN_LEN: usize = 64;
+
+    fn value(&mut self, text: &str) -> ast::Value {
+        if text.len() < Self::MIN_LEN {
+            return ast::Value::from(text);
+        }
+        match &self.last {
+            Some((ptr, len, value)) if *ptr == text.as_ptr() && *len == text.len() => value.clone(),
+            _ => {
+                let value = ast::Value::from(text);
+                self.last = Some((text.as_ptr(), text.len(), value.clone()));
+                value
+            }
+        }
+    }
+}
+
+impl<'a, K: Ord + From<&'static str>> ContextSink<'a> for CedarValues<'_, K> {
     fn text(&mut self, key: &'static str, value: &'a str) {
-        self.0.insert(key.into(), ast::Value::from(value));
+        self.values.insert(key.into(), self.shared.value(value));
     }
     fn set(&mut self, key: &'static str, values: impl Iterator<Item = &'a String>) {
         let lits = values.map(|v| ast::Literal::from(v.as_str()));
-        self.0.insert(key.into(), ast::Value::set_of_lits(lits, None));
+        self.values.insert(key.into(), ast::Value::set_of_lits(lits, None));
     }
     fn flag(&mut self, key: &'static str, value: bool) {
-        self.0.insert(key.into(), ast::Value::from(value));
+        self.values.insert(key.into(), ast::Value::from(value));
     }
 }
 
@@ -373,7 +404,11 @@ pub(crate) struct TierMatch {
     pub per_subject: Vec<(usize, Vec<usize>)>,
 }
 
-fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request, String> {
+fn build_request(
+    subject: &Subject<'_>,
+    f: &RequestFacts<'_>,
+    shared: &mut SharedText,
+) -> Result<Request, String> {
     let action = subject.action();
     let n = names();
     let principal =
@@ -386,9 +421,9 @@ fn build_request(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Result<Request,
         Action::ExecuteBash => n.command.clone(),
     };
     // `tests::direct_context_equals_from_pairs` proves this equals Cedar's own construction.
-    let mut values = CedarValues(BTreeMap::new());
+    let mut values = CedarValues { values: BTreeMap::new(), shared };
     context_attributes(subject, f, &mut values);
-    let context = Context::from(ast::Context::Value(Arc::new(values.0)));
+    let context = Context::from(ast::Context::Value(Arc::new(values.values)));
     Request::new(principal, n.actions[action as usize].clone(), resource, context, None)
         .map_err(|e| e.to_string())
 }
@@ -402,6 +437,11 @@ pub(crate) fn evaluate_tier(
 ) -> Result<TierMatch, String> {
     let authorizer = Authorizer::new();
     let mut out = TierMatch::default();
+    let mut shared = SharedText::default();
+    // The last plan and what it was made for (action, guarded text by address): the Bash
+    // subjects of one call share the command, so its candidates and pure-`like` answers are
+    // worked out once, not once per simple command.
+    let mut last_plan: Option<(Action, *const u8, usize, Plan<'_>)> = None;
     for (index, subject) in subjects.iter().enumerate() {
         let before = out.positions.len();
         let action = subject.action();
@@ -414,7 +454,18 @@ pub(crate) fn evaluate_tier(
             read_only: facts.read_only,
             attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded],
         };
-        let plan = slices.set_for(action, facts.tool_name).plan(&guard_facts);
+        let plan = match &last_plan {
+            Some((a, ptr, len, plan))
+                if *a == action && *ptr == guarded.1.as_ptr() && *len == guarded.1.len() =>
+            {
+                plan.clone()
+            }
+            _ => {
+                let plan = slices.set_for(action, facts.tool_name).plan(&guard_facts);
+                last_plan = Some((action, guarded.1.as_ptr(), guarded.1.len(), plan.clone()));
+                plan
+            }
+        };
         out.positions.extend(&plan.matched);
         if plan.sets.is_empty() {
             // Nothing left for Cedar: no request is built (no copy of the command).
@@ -423,7 +474,7 @@ pub(crate) fn evaluate_tier(
             }
             continue;
         }
-        let request = build_request(subject, facts)?;
+        let request = build_request(subject, facts, &mut shared)?;
         for set in plan.sets {
             let response = authorizer.is_authorized(&request, set, &names().entities);
             for id in response.diagnostics().reason() {
@@ -461,7 +512,7 @@ mod tests {
     ) -> Vec<usize> {
         let mut out = Vec::new();
         for a in subjects {
-            let request = build_request(a, facts).unwrap();
+            let request = build_request(a, facts, &mut SharedText::default()).unwrap();
             let response = Authorizer::new().is_authorized(&request, policies, &names().entities);
             out.extend(
                 response
@@ -561,7 +612,7 @@ mod tests {
         #[test]
         fn sliced_evaluation_matches_whole_tier(
             tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read"), Just("mcp__x"), Just("Wr\"ite")],
-            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials"), Just("*"), Just("é/"), Just("TABLE")], 0..4),
+            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials"), Just("*"), Just("é/"), Just("TABLE"), Just("; "), Just(" && "), Just(" > .env "), Just(" > docs/a "), Just("echo 'a quoted text long enough that the command passes sixty-four bytes'")], 0..6),
             read_only in any::<bool>(),
         ) {
             let bundle = PolicyBundle::builder().blueprint_soft(BLUEPRINT_SOFT).build().unwrap();
@@ -594,7 +645,8 @@ mod tests {
                 Just("git push --force origin main"), Just("rm -rf /"), Just(" > .env"),
                 Just("sudo env X=1 "), Just("'a b'"), Just("\"$(ls)\""), Just("é"), Just("\\"),
                 Just("\\*"), Just(";"), Just("|"), Just("-x"), Just("--y=z"), Just("~/.ssh/id"),
-                Just("\u{0}"), Just("\u{202e}"), Just(" a a a"), Just("tee -a f"),
+                Just("\u{0}"), Just("\u{202e}"), Just(" a a a"), Just("tee -a f"), Just(" && "),
+                Just("echo 'a quoted text long enough that the command passes sixty-four bytes'"),
             ], 0..6),
             read_only in any::<bool>(),
             principal in "[a-z_é]{0,6}",
@@ -606,8 +658,10 @@ mod tests {
             subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command: &command, unit }));
             subjects.extend(line.writes.iter().map(|w| Subject::Write { file_path: &w.path, facts: &w.facts, via: &w.via }));
             let facts = RequestFacts { principal: &principal, repo: "o/r", read_only, tool_name: "Bash" };
+            // One shared text cache across the subjects, as `evaluate_tier` uses it.
+            let mut shared = SharedText::default();
             for subject in &subjects {
-                let direct = build_request(subject, &facts).unwrap();
+                let direct = build_request(subject, &facts, &mut shared).unwrap();
                 let reference = context_by_pairs(subject, &facts);
                 prop_assert_eq!(direct.context(), Some(&reference));
             }
