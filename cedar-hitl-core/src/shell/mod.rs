@@ -193,6 +193,13 @@ pub fn parse(command: &str) -> CommandLine {
 fn opaque_rewrite(command: &str, rewritten: &str, why: &str, depth: usize) -> CommandLine {
     let mut line = parse_at(rewritten, depth);
     line.opaque.get_or_insert_with(|| why.to_owned());
+    mark_opaque(&mut line, command, why);
+    line
+}
+
+/// Every command of an opaque line is opaque (with `why` unless it has a reason of its own), and
+/// the line holds at least one command.
+fn mark_opaque(line: &mut CommandLine, command: &str, why: &str) {
     if line.commands.is_empty() {
         line.commands.push(opaque_command(command, why));
     }
@@ -200,7 +207,6 @@ fn opaque_rewrite(command: &str, rewritten: &str, why: &str, depth: usize) -> Co
         c.opaque = true;
         c.opaque_reason.get_or_insert_with(|| why.to_owned());
     }
-    line
 }
 
 pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
@@ -248,14 +254,8 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         line.opaque
             .get_or_insert_with(|| format!("more than {MAX_SIMPLE_COMMANDS} simple commands"));
     }
-    if let Some(why) = &line.opaque {
-        if line.commands.is_empty() {
-            line.commands.push(opaque_command(command, why));
-        }
-        for c in &mut line.commands {
-            c.opaque = true;
-            c.opaque_reason.get_or_insert_with(|| why.clone());
-        }
+    if let Some(why) = line.opaque.clone() {
+        mark_opaque(&mut line, command, &why);
     }
     line
 }
