@@ -602,6 +602,53 @@ fn generated_cases(count: usize) -> Vec<String> {
         .collect()
 }
 
+/// Plain lines (docs/shell.md, "The plain-line fast path"): stub programs with plain words,
+/// quoted text, `back\slash` escapes and non-ASCII text, joined by `;`, `|`, newlines and `&&`
+/// after a succeeding stub, with `2>&1`, `> file` and `>> file` at the end of a command. Every
+/// simple command runs exactly once.
+fn plain_cases(count: usize) -> Vec<String> {
+    const PROGRAMS: &[&str] = &["a", "b", "c", "d", "e", "g", "h", "git", "rm", "psql", "sudo a"];
+    const PLAIN: &[u8] = b"abcxyz019_-./,:+=";
+    let mut rng = Rng(0x5eed_cafe_f00d_0002);
+    let arg = |rng: &mut Rng| -> String {
+        let text: String = (0..1 + rng.below(6)).map(|_| *rng.pick(PLAIN) as char).collect();
+        match rng.below(7) {
+            0 => format!("'{} {}é;|&*$'", text, gen_text(rng, false, 4)),
+            1 => format!("\"{} \\\"q\\\" back\\slash {}日本\"", text, gen_text(rng, false, 3)),
+            2 => format!("back\\slash{text}"),
+            3 => format!("{text}'x y'\"z\""),
+            4 => format!("\"line\nbreak {text}\""),
+            _ if text.starts_with(['-', '=']) => format!("x{text}"),
+            _ => text,
+        }
+    };
+    (0..count)
+        .map(|_| {
+            let mut line = String::new();
+            for i in 0..1 + rng.below(4) {
+                if i > 0 {
+                    line.push_str(rng.word(&["; ", " | ", "\n", " && "]));
+                }
+                if rng.chance(20) {
+                    line.push_str("X=1 ");
+                }
+                line.push_str(rng.word(PROGRAMS));
+                for _ in 0..rng.below(4) {
+                    line.push(' ');
+                    line.push_str(&arg(&mut rng));
+                }
+                match rng.below(6) {
+                    0 => line.push_str(" 2>&1"),
+                    1 => line.push_str(" > out.txt"),
+                    2 => line.push_str(" >> 'log file'"),
+                    _ => {}
+                }
+            }
+            line
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The sandbox and running bash
 // ---------------------------------------------------------------------------------------------
@@ -1072,4 +1119,23 @@ fn generated_commands_match_bash() {
     // The generator writes only readable, static commands: most of them must be compared.
     let compared = by_kind.get(&Kind::Compared).map_or(0, Vec::len);
     assert!(compared >= 200, "only {compared} of {} generated commands were compared", cases.len());
+}
+
+#[test]
+fn plain_lines_match_bash() {
+    if !bash_available() {
+        eprintln!("skipped: no {BASH}");
+        return;
+    }
+    let cases = plain_cases(200);
+    // These lines are for the plain-line fast path: it must read them, so that bash judges it.
+    #[cfg(feature = "test-hooks")]
+    {
+        let plain = cases.iter().filter(|c| shell::reads_as_plain_line(c)).count();
+        assert!(plain >= 190, "only {plain} of {} plain lines took the fast path", cases.len());
+    }
+    let by_kind = differential("plain", &cases);
+    assert_clean("plain", &by_kind);
+    let compared = by_kind.get(&Kind::Compared).map_or(0, Vec::len);
+    assert!(compared >= 190, "only {compared} of {} plain lines were compared", cases.len());
 }
