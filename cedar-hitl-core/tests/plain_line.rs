@@ -77,6 +77,7 @@ const PLAIN_PIECES: &[&str] = &[
     "; ",
     ";",
     "\n",
+    "\n  ",
     " && ",
     " || ",
     " | ",
@@ -214,6 +215,9 @@ fn plain_commands() -> impl Strategy<Value = String> {
         "\n",
         " ;\n",
         "\n\n",
+        "\n    ",
+        "\n\t",
+        "\n  X=1 ",
     ]);
     (prop::collection::vec(command, 1..5), prop::collection::vec(op, 4)).prop_map(
         |(commands, ops)| {
@@ -244,7 +248,7 @@ fn the_generators_exercise_the_fast_path() {
     let mixed = plain_share(line_strategy());
     assert!(mixed >= 80, "only {mixed} of 2000 mixed lines took the fast path");
     let plain = plain_share(plain_commands());
-    assert!(plain >= 700, "only {plain} of 2000 plain commands took the fast path");
+    assert!(plain >= 600, "only {plain} of 2000 plain commands took the fast path");
 }
 
 #[test]

@@ -52,10 +52,10 @@ pub(super) fn lower(src: &str) -> Option<Lowered> {
                 }
             }
             // The grammar reads a newline after a blank (`a \n b`) as a blank in some places;
-            // only a newline right after a word, followed by a word or the end, is taken here.
+            // only a newline right after a word is taken here (not a blank line).
             (b'\n', next)
                 if !matches!(s.b.get(s.i.wrapping_sub(1)), Some(b' ' | b'\t'))
-                    && !matches!(next, Some(b' ' | b'\t' | b'\n')) =>
+                    && !matches!(next, Some(b'\n')) =>
             {
                 chain = 0;
                 s.i += 1;
