@@ -3,7 +3,7 @@
 //! evaluates policies whose action scope can match (Cedar has no policy index).
 
 use crate::like::{LikeCond, fast_condition};
-use crate::prefilter::{GuardFacts, Prefilter, policy_guard};
+use crate::prefilter::{FactView, GuardFacts, Prefilter, policy_guard};
 use crate::rules::Rule;
 use crate::shell::{PathFacts, SimpleCommand};
 use cedar_policy::{
@@ -117,10 +117,17 @@ struct IndexedSet {
 
 /// What a slice needs for one request: positions already decided as matched, and the sets
 /// Cedar must still evaluate.
-#[derive(Clone)]
 struct Plan<'a> {
     matched: Vec<usize>,
     sets: Vec<&'a PolicySet>,
+}
+
+/// The part of a plan that depends only on a request's strings (the same for every simple
+/// command of a call): positions matched by pure-`like` conditions, and the other candidates.
+#[derive(Clone)]
+struct TextPlan {
+    matched: Vec<usize>,
+    rest: Vec<usize>,
 }
 
 impl IndexedSet {
@@ -146,10 +153,9 @@ impl IndexedSet {
         }
     }
 
-    /// What a request needs: candidates with a pure-`like` condition are decided here; of the
-    /// rest, Cedar sees none when none is left, single policies when only a few are, else the
-    /// whole slice (a policy decided here and again by Cedar gets the same answer).
-    fn plan(&self, facts: &GuardFacts<'_>) -> Plan<'_> {
+    /// What a request's strings settle: candidates with a pure-`like` condition are decided
+    /// here, the other string-guarded candidates are left for Cedar.
+    fn plan_text(&self, facts: &GuardFacts<'_>) -> TextPlan {
         let mut matched = Vec::new();
         let mut rest = Vec::new();
         for i in self.prefilter.candidates(facts) {
@@ -159,12 +165,27 @@ impl IndexedSet {
                 None => rest.push(i),
             }
         }
+        TextPlan { matched, rest }
+    }
+
+    /// What a request needs: the text plan's answers, plus the fact-guarded candidates; Cedar
+    /// sees none when none is left, single policies when only a few are, else the whole slice
+    /// (a policy decided here and again by Cedar gets the same answer).
+    fn plan(&self, text: &TextPlan, facts: &FactView<'_>) -> Plan<'_> {
+        let mut rest = self.prefilter.fact_candidates(facts);
+        if rest.is_empty() {
+            rest.clone_from(&text.rest);
+        } else {
+            rest.extend(&text.rest);
+            rest.sort_unstable();
+            rest.dedup();
+        }
         let sets = if rest.len() > 2 && rest.len() * 2 > self.prefilter.len() {
             vec![&self.all]
         } else {
             rest.into_iter().map(|i| &self.singles[i]).collect()
         };
-        Plan { matched, sets }
+        Plan { matched: text.matched.clone(), sets }
     }
 }
 
@@ -441,7 +462,7 @@ pub(crate) fn evaluate_tier(
     // The last plan and what it was made for (action, guarded text by address): the Bash
     // subjects of one call share the command, so its candidates and pure-`like` answers are
     // worked out once, not once per simple command.
-    let mut last_plan: Option<(Action, *const u8, usize, Plan<'_>)> = None;
+    let mut last_plan: Option<(Action, *const u8, usize, TextPlan)> = None;
     for (index, subject) in subjects.iter().enumerate() {
         let before = out.positions.len();
         let action = subject.action();
@@ -454,18 +475,38 @@ pub(crate) fn evaluate_tier(
             read_only: facts.read_only,
             attrs: [("task_type", facts.principal), ("repo", facts.repo), guarded],
         };
-        let plan = match &last_plan {
-            Some((a, ptr, len, plan))
+        let set = slices.set_for(action, facts.tool_name);
+        let text = match &last_plan {
+            Some((a, ptr, len, text))
                 if *a == action && *ptr == guarded.1.as_ptr() && *len == guarded.1.len() =>
             {
-                plan.clone()
+                text
             }
             _ => {
-                let plan = slices.set_for(action, facts.tool_name).plan(&guard_facts);
-                last_plan = Some((action, guarded.1.as_ptr(), guarded.1.len(), plan.clone()));
-                plan
+                let text = set.plan_text(&guard_facts);
+                &last_plan.insert((action, guarded.1.as_ptr(), guarded.1.len(), text)).3
             }
         };
+        // The set and boolean facts this subject's context carries (`context_attributes`).
+        let (write_sets, bash_sets, bash_flags);
+        let fact_view = match subject {
+            Subject::Tool => FactView::default(),
+            Subject::Write { facts, .. } => {
+                write_sets = [("path_classes", &facts.classes), ("components", &facts.components)];
+                FactView { sets: &write_sets, flags: &[] }
+            }
+            Subject::Bash { unit, .. } => {
+                bash_sets = [
+                    ("effects", &unit.effects),
+                    ("path_classes", &unit.path_classes),
+                    ("flags", &unit.flags),
+                    ("refs", &unit.refs),
+                ];
+                bash_flags = [("opaque", unit.opaque), ("dynamic", unit.dynamic)];
+                FactView { sets: &bash_sets, flags: &bash_flags }
+            }
+        };
+        let plan = set.plan(text, &fact_view);
         out.positions.extend(&plan.matched);
         if plan.sets.is_empty() {
             // Nothing left for Cedar: no request is built (no copy of the command).
@@ -540,6 +581,55 @@ mod tests {
         set
     }
 
+    /// Every Bash and write call of the benchmark corpus, both tiers of the default (hardened)
+    /// bundle, read-only on and off: the sliced, prefiltered, fact-indexed evaluation finds the
+    /// same forbids as handing Cedar every forbid of the tier for every subject.
+    #[test]
+    fn corpus_calls_match_whole_tier_evaluation() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/data/corpus.jsonl");
+        let text =
+            std::fs::read_to_string(path).expect("the benchmark corpus is in the repository");
+        let bundle = PolicyBundle::builtin();
+        let hard = tier_policy_set(crate::BUILTIN_HARD_DENY_POLICIES);
+        let soft = tier_policy_set(crate::BUILTIN_SOFT_DENY_POLICIES);
+        let mut checked = 0;
+        for row in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(row).unwrap();
+            let tool = v["tool_name"].as_str().unwrap_or("");
+            let input = &v["tool_input"];
+            let (command, file_path) = (input["command"].as_str(), input["file_path"].as_str());
+            let line = command.map(crate::shell::parse);
+            let path = file_path.map(PathFacts::of);
+            let mut subjects = vec![Subject::Tool];
+            if let (Some(command), Some(line)) = (command, &line) {
+                subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
+                subjects.extend(line.writes.iter().map(|w| Subject::Write {
+                    file_path: &w.path,
+                    facts: &w.facts,
+                    via: "shell",
+                }));
+            }
+            if let (Some(file_path), Some(facts)) = (file_path, &path) {
+                subjects.push(Subject::Write { file_path, facts, via: "tool" });
+            }
+            for read_only in [false, true] {
+                let facts =
+                    RequestFacts { principal: "new_task", repo: "o/r", read_only, tool_name: tool };
+                for (tier, whole) in [(&bundle.hard, &hard), (&bundle.soft, &soft)] {
+                    let sliced = evaluate_tier(&tier.slices, &subjects, &facts, false).unwrap();
+                    assert!(sliced.errors.is_empty(), "{row}");
+                    assert_eq!(
+                        sliced.positions,
+                        whole_tier(&tier.rules, whole, &subjects, &facts),
+                        "{row}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked >= 2000, "{checked} corpus calls checked");
+    }
+
     const BLUEPRINT_SOFT: &str = r#"@tier("soft") @rule_id("bash_tool") forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"Bash");
 @tier("soft") @rule_id("any_push") forbid (principal, action in [Agent::Action::"execute_bash"], resource) when { context.command like "*push*" };
 @tier("soft") @rule_id("ro_any") forbid (principal, action, resource) when { context.read_only };
@@ -560,10 +650,11 @@ mod tests {
             .unwrap();
         let set = bundle.soft.slices.set_for(Action::ExecuteBash, "Bash");
         let plan = |command| {
-            set.plan(&GuardFacts {
+            let text = set.plan_text(&GuardFacts {
                 read_only: false,
                 attrs: [("task_type", "new_task"), ("repo", "o/r"), ("command", command)],
-            })
+            });
+            set.plan(&text, &FactView::default())
         };
         let ids = |positions: &[usize]| {
             let mut ids: Vec<_> =
@@ -612,7 +703,7 @@ mod tests {
         #[test]
         fn sliced_evaluation_matches_whole_tier(
             tool in prop_oneof![Just("Bash"), Just("Write"), Just("Edit"), Just("Read"), Just("mcp__x"), Just("Wr\"ite")],
-            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials"), Just("*"), Just("é/"), Just("TABLE"), Just("; "), Just(" && "), Just(" > .env "), Just(" > docs/a "), Just("echo 'a quoted text long enough that the command passes sixty-four bytes'")], 0..6),
+            subject in prop::collection::vec(prop_oneof![Just("git push --force origin main"), Just("rm -rf /"), Just(".env"), Just("docs/a"), Just(".git/x"), Just("DROP TABLE"), Just(" "), Just("credentials"), Just("*"), Just("é/"), Just("TABLE"), Just("; "), Just(" && "), Just(" > .env "), Just(" > docs/a "), Just("psql -c 'drop table t'"), Just(" | sh"), Just("rm -rf $X"), Just("$CMD x"), Just("git push origin +main"), Just("echo 'a quoted text long enough that the command passes sixty-four bytes'")], 0..6),
             read_only in any::<bool>(),
         ) {
             let bundle = PolicyBundle::builder().blueprint_soft(BLUEPRINT_SOFT).build().unwrap();
