@@ -78,6 +78,11 @@ fn is_stub(word: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 const HAND: &[&str] = &[
+    // Assignments the grammar does not recognise as such: bash still runs the next word.
+    "_=x a 1",
+    "_=x _=y b 2",
+    "x+=1 c",
+    "_x=1 '_=y' d",
     // --- words and quoting
     "a x y",
     "a 'x y' \"z w\"",

@@ -303,6 +303,8 @@ impl Lowerer<'_> {
         let mut redirects: Vec<Node<'_>> = Vec::new();
         let mut cursor = node.walk();
         let mut prev_end: Option<usize> = None;
+        // Where each word starts in the source (what bash sees before quote removal).
+        let mut raw_starts: Vec<usize> = Vec::new();
         for (i, child) in node.children(&mut cursor).enumerate() {
             let field = node.field_name_for_child(i as u32);
             if child.is_error() || child.is_missing() {
@@ -339,6 +341,7 @@ impl Lowerer<'_> {
                 }
                 (Some("name") | Some("argument"), _) => {
                     let join = prev_end.is_some_and(|end| self.check_gap(end, child.start_byte()));
+                    let words_before = cmd.words.len();
                     let after_assignment = cmd.words.is_empty() && prev_end.is_some();
                     prev_end = Some(child.end_byte());
                     self.check_word(child);
@@ -362,11 +365,23 @@ impl Lowerer<'_> {
                         }
                         _ => cmd.words.push(w),
                     }
+                    if cmd.words.len() > words_before {
+                        raw_starts.push(child.start_byte());
+                    }
                     later.push(child);
                 }
                 _ if child.is_named() => later.push(child),
                 _ => {}
             }
+        }
+        // The grammar reads `_=x` (and other assignments it does not recognise) as the program
+        // word; bash reads every leading `NAME=value` word as an assignment and runs the next
+        // word (`_=x rm -rf /` runs `rm`).
+        while let (Some(&start), true) = (raw_starts.first(), !cmd.words.is_empty()) {
+            let Some(name) = assignment_name(&self.src[start..]) else { break };
+            cmd.assignments.push(name.to_owned());
+            cmd.words.remove(0);
+            raw_starts.remove(0);
         }
         let index = if cmd.words.is_empty() {
             None
@@ -657,6 +672,17 @@ fn only_blanks(gap: &str) -> bool {
         }
     }
     true
+}
+
+/// The name of the assignment `raw` starts with (`NAME=` or `NAME+=`, NAME a letter or `_`
+/// followed by letters, digits and `_`, unquoted), as bash recognises one at the start of a
+/// simple command.
+fn assignment_name(raw: &str) -> Option<&str> {
+    let end = raw.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(raw.len());
+    let name = &raw[..end];
+    let rest = &raw[end..];
+    let starts_well = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    (starts_well && (rest.starts_with('=') || rest.starts_with("+="))).then_some(name)
 }
 
 /// An unquoted `word` holding a line break (the grammar glued two lines together).
