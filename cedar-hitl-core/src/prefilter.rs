@@ -84,11 +84,12 @@ fn guard_of(e: &ast::Expr) -> Guard {
                 _ => Guard::Always,
             }
         }
-        // A boolean fact on its own (`context.opaque`). `read_only` is indexed only from its
-        // `== true` form, as before facts were indexed.
+        // A boolean on its own (`context.opaque`, `context.read_only`): every request carries
+        // `read_only` as a boolean, so alone it means exactly `== true`.
         ExprKind::GetAttr { .. } => match context_attr(e) {
-            Some("read_only") | None => Guard::Always,
+            Some("read_only") => Guard::ReadOnly,
             Some(attr) => Guard::Flag { attr: attr.to_owned() },
+            None => Guard::Always,
         },
         // Cedar evaluates the left side first; if it is false the right side never runs. The
         // parse joins several `when`/`unless` clauses as `first && (rest)`, so this also reads
@@ -311,7 +312,6 @@ mod tests {
             r#"forbid (principal, action, resource) when { context.command like "*x*" || context.file_path like "*y*" };"#,
             r#"forbid (principal, action, resource) unless { context.command like "*x*" };"#,
             r#"forbid (principal, action, resource) when { context.repo == "o/r" && context.command like "*x*" };"#,
-            r#"forbid (principal, action, resource) when { context.read_only };"#,
         ] {
             assert_eq!(guard(text), Guard::Always, "{text}");
         }
@@ -343,6 +343,13 @@ mod tests {
         assert_eq!(rule("context.opaque"), Guard::Flag { attr: "opaque".into() });
         assert_eq!(rule("context.opaque == true"), Guard::Flag { attr: "opaque".into() });
         assert_eq!(rule("context.read_only == true"), Guard::ReadOnly);
+        // Every request carries `read_only` as a boolean: alone it is `== true`, and the hard
+        // rules that start with it (`context.read_only && …`) reach Cedar only in read-only tasks.
+        assert_eq!(rule("context.read_only"), Guard::ReadOnly);
+        assert_eq!(
+            rule(r#"context.read_only && context.effects.contains("git.write")"#),
+            Guard::ReadOnly
+        );
         // Nothing to index: not a literal, an empty `containsAny`, a negation, mixed kinds.
         assert_eq!(rule(r#"context.effects.contains(context.program)"#), Guard::Always);
         assert_eq!(rule("context.effects.containsAny([])"), Guard::Always);

@@ -3,10 +3,10 @@
 //!
 //! A plain line (words, quotes, `&&`/`||`/`;`/`|`, output redirections) is read by a
 //! hand-written scanner held equal to the grammar (`plain.rs`); any other command is parsed with
-//! the tree-sitter bash grammar, lowered to every simple command bash
-//! could run (pipelines, lists, groups, control flow, substitutions, heredocs, `bash -c` bodies,
-//! `find -exec`, …), each word evaluated as bash would (quotes removed, escapes decoded), wrappers
-//! such as `sudo`, `env` and `timeout` unwrapped, and a small table of command models turns the
+//! the tree-sitter bash grammar and lowered to every simple command bash could run (pipelines,
+//! lists, groups, control flow, substitutions, heredocs, `bash -c` bodies, `find -exec`, …).
+//! Each word is evaluated as bash would (quotes removed, escapes decoded), wrappers such as
+//! `sudo`, `env` and `timeout` are unwrapped, and a small table of command models turns the
 //! words into facts (`fs.delete.recursive`, `git.push.force`, `sql.drop`, …). What the parser
 //! cannot fully see is **opaque**: no approval scope ever pre-approves it, and rules can test it.
 //! See `docs/shell.md` for what is understood and what is not.

@@ -1,14 +1,14 @@
 //! The plain-line fast path (docs/shell.md, "The plain-line fast path").
 //!
 //! Most command lines an agent writes are plain: words made of letters, digits, a little
-//! punctuation and quoted text, joined by `&&`, `||`, `;` and `|`, with `2>&1` or `> file` at
-//! the end of a command, one per line or several to a line. The grammar costs about 100 ns per byte and walking its tree as much
-//! again; this scanner reads such a line in one pass and produces the same [`Lowered`] the
-//! grammar's lowering would. It accepts only what it can read exactly as that lowering does and
-//! returns `None` for anything else (expansions, globs, braces, backslashes outside quotes
-//! other than before a letter or digit, comments, blank lines, keywords, heredocs, input redirections, …), which
-//! then goes to the grammar. A differential property test holds it equal to the grammar's
-//! lowering, and the real-bash differential suite runs through it.
+//! punctuation and quoted text, joined by `&&`, `||`, `;`, `|` and line breaks, with `2>&1` or
+//! `> file` at the end of a command. The grammar costs about 100 ns per byte and walking its tree
+//! as much again; this scanner reads such a line in one pass and produces the same [`Lowered`]
+//! the grammar's lowering would. It accepts only what it can read exactly as that lowering does
+//! and returns `None` for anything else (expansions, globs, braces, backslashes outside quotes
+//! other than `back\slash`, comments, blank lines, keywords, heredocs, input redirections, …),
+//! which then goes to the grammar. A differential property test holds it equal to the grammar's
+//! lowering (`tests/plain_line.rs`), and the real-bash differential suite runs through it.
 
 use super::lower::{self, Input, Lowered, RawCommand};
 use super::words::{self, Word};
