@@ -124,7 +124,6 @@ struct Plan<'a> {
 
 /// The part of a plan that depends only on a request's strings (the same for every simple
 /// command of a call): positions matched by pure-`like` conditions, and the other candidates.
-#[derive(Clone)]
 struct TextPlan {
     matched: Vec<usize>,
     rest: Vec<usize>,

@@ -83,6 +83,7 @@ const HAND: &[&str] = &[
     "_=x _=y b 2",
     "x+=1 c",
     "_x=1 '_=y' d",
+    "_[0]=x e 3",
     // --- words and quoting
     "a x y",
     "a 'x y' \"z w\"",

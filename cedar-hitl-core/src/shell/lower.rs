@@ -674,13 +674,17 @@ fn only_blanks(gap: &str) -> bool {
     true
 }
 
-/// The name of the assignment `raw` starts with (`NAME=` or `NAME+=`, NAME a letter or `_`
-/// followed by letters, digits and `_`, unquoted), as bash recognises one at the start of a
-/// simple command.
+/// The name of the assignment `raw` starts with (`NAME=`, `NAME+=`, `NAME[…]=` or `NAME[…]+=`,
+/// NAME a letter or `_` followed by letters, digits and `_`, unquoted), as bash recognises one
+/// at the start of a simple command. (Bash refuses a subscripted one there with an error, and
+/// still runs the command.)
 fn assignment_name(raw: &str) -> Option<&str> {
     let end = raw.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(raw.len());
     let name = &raw[..end];
-    let rest = &raw[end..];
+    let mut rest = &raw[end..];
+    if let Some(subscript) = rest.strip_prefix('[') {
+        rest = &subscript[subscript.find(']')? + 1..];
+    }
     let starts_well = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
     (starts_well && (rest.starts_with('=') || rest.starts_with("+="))).then_some(name)
 }
