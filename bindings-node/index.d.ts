@@ -777,10 +777,14 @@ export declare function parseCommand(command: string): CommandLine
 /** Parse policy text into rule metadata (blank text → `[]`). Throws `POLICY_LOAD`. */
 export declare function parseRules(text: string): Rule[]
 
-/** Result of `scanSecrets`. */
+/**
+ * The result of [`scan_secrets`](crate::scan_secrets): the redacted text and which kinds
+ * were found.
+ */
 export interface Redaction {
+  /** The text with every secret replaced by `[REDACTED-<LABEL>]`. */
   text: string
-  /** Labels of the secret kinds found, once each, in scan order. */
+  /** Each kind found, once, in scan order (by label, e.g. `AWS_KEY`). */
   findings: Array<string>
 }
 

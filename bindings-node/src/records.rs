@@ -68,14 +68,6 @@ pub struct CheckReport {
     pub warnings: Vec<LoadWarning>,
 }
 
-/// Result of `scanSecrets`.
-#[napi(object, object_from_js = false)]
-pub struct Redaction {
-    pub text: String,
-    /// Labels of the secret kinds found, once each, in scan order.
-    pub findings: Vec<String>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Core → output conversions
 // ---------------------------------------------------------------------------------------------

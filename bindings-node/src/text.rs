@@ -42,11 +42,7 @@ pub fn redact_secrets(env: Env, text: Unknown<'_>) -> Result<String> {
 #[napi(catch_unwind, ts_args_type = "text: string")]
 pub fn scan_secrets(env: Env, text: Unknown<'_>) -> Result<Redaction> {
     let js = js_of(&env);
-    let r = core::scan_secrets(&js.str_arg(text.raw(), "text", Surrogates::Replace)?);
-    Ok(Redaction {
-        text: r.text,
-        findings: r.findings.iter().map(|k| k.label().to_owned()).collect(),
-    })
+    Ok(core::scan_secrets(&js.str_arg(text.raw(), "text", Surrogates::Replace)?).into())
 }
 
 /// Remove terminal escapes and control characters (tab and newline kept).

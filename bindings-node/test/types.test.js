@@ -77,6 +77,7 @@ test('records come back with exactly the core fields', () => {
       blueprintSoft: '@tier("soft") @rule_id("quick") @approval_timeout_s("90")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
     }).warnings[0],
     LoadErrorInfo: h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);' }).errors[0],
+    Redaction: h.scanSecrets('key AKIAIOSFODNN7EXAMPLE'),
     ParityResult: h.cedarParityEvaluate('@rule_id("p") permit (principal, action, resource);', { type: 'A::P', id: 'p' }, { type: 'A::Action', id: 'go' }, { type: 'A::R', id: 'r' }),
   }
   for (const [name, value] of Object.entries(samples)) {

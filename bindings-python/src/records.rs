@@ -59,6 +59,13 @@ macro_rules! py_records {
                 $(d.set_item(stringify!($field), self.$field)?;)*
                 Ok(d)
             }
+
+            /// The record as a tuple of its field values in list order (for the `NamedTuple`s
+            /// the package builds from `_RECORD_FIELDS`).
+            #[allow(dead_code)]
+            pub(crate) fn into_tuple(self, py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+                PyTuple::new(py, [$(self.$field.into_bound_py_any(py)?),*])
+            }
         }
     )*};
 }

@@ -46,7 +46,7 @@ impl ReprField for String {
         r_str(self)
     }
 }
-impl ReprField for Vec<String> {
+impl<S: AsRef<str>> ReprField for Vec<S> {
     fn repr_field(&self) -> String {
         r_seq(self)
     }

@@ -5,8 +5,10 @@ use crate::convert::{
     denial_entry_arg, int_arg, iter_arg, opt_str_arg, str_arg, text_arg, to_json,
 };
 use crate::errors::{config_error, run};
+use crate::records::Redaction;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 #[pyfunction]
 #[pyo3(signature = (text))]
@@ -15,16 +17,16 @@ pub(crate) fn redact_secrets(py: Python<'_>, text: Option<&Bound<'_, PyAny>>) ->
     run(py, move || hitl::redact_secrets(&t))
 }
 
-/// `(redacted_text, [labels found])`.
+/// The core's `Redaction` record as a tuple in field order (the package's `Redaction` named
+/// tuple is built from it).
 #[pyfunction]
 #[pyo3(signature = (text))]
-pub(crate) fn scan_secrets(
-    py: Python<'_>,
-    text: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(String, Vec<&'static str>)> {
+pub(crate) fn scan_secrets<'py>(
+    py: Python<'py>,
+    text: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTuple>> {
     let t = text_arg(py, text, "text")?;
-    let r = run(py, move || hitl::scan_secrets(&t))?;
-    Ok((r.text, r.findings.iter().map(|k| k.label()).collect()))
+    Redaction::from(run(py, move || hitl::scan_secrets(&t))?).into_tuple(py)
 }
 
 #[pyfunction]

@@ -67,8 +67,22 @@ def stub_class_properties(name: str) -> list[str]:
 EXCEPTIONS = {"LoadErrorInfo": "PolicyLoadError"}
 
 
-def test_every_core_record_is_a_class_a_typed_dict_or_an_exception() -> None:
-    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS)
+# Records handed out as named tuples (tuples, so upstream's pair unpacking keeps working).
+NAMED_TUPLES = {"Redaction"}
+
+
+def test_every_core_record_is_a_class_a_typed_dict_an_exception_or_a_named_tuple() -> None:
+    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS) | NAMED_TUPLES
+
+
+def test_named_tuples_and_their_stubs_carry_exactly_the_core_fields() -> None:
+    for name in NAMED_TUPLES:
+        fields = list(_cedar_hitl._RECORD_FIELDS[name])
+        assert list(getattr(cedar_hitl, name)._fields) == fields, name
+        assert stub_class_annotations(name) == fields, name
+    found = cedar_hitl.scan_secrets("token ghp_abcdefghijklmnopqrstuvwxyz0123456789 AKIAIOSFODNN7EXAMPLE")
+    assert isinstance(found, cedar_hitl.Redaction) and isinstance(found, tuple)
+    assert found._asdict() == {"text": "token [REDACTED-GITHUB_TOKEN] [REDACTED-AWS_KEY]", "findings": ["GITHUB_TOKEN", "AWS_KEY"]}
 
 
 def stub_class_annotations(name: str) -> list[str]:

@@ -171,7 +171,7 @@ def test_engine_cache_limits_reach_the_decision() -> None:
 
 def test_scan_secrets_returns_a_named_record_that_still_unpacks() -> None:
     found = ch.scan_secrets("key AKIA\x1b[0mIOSFODNN7EXAMPLE")
-    assert isinstance(found, ch.SecretScan)
+    assert isinstance(found, ch.Redaction) and isinstance(found, tuple)
     assert (found.text, found.findings) == ("key [REDACTED-AWS_KEY]", ["AWS_KEY"])
     text, findings = found
     assert (text, findings) == (found.text, found.findings)

@@ -123,15 +123,15 @@ pub use scope::{
 };
 pub use session::Session;
 pub use text::{
-    Redaction, SecretKind, agent_deny_reason, blocker_reason, denial_envelope, is_invisible,
-    redact_secrets, scan_deny_reason, scan_secrets, strip_controls, tool_input_preview,
-    tool_input_preview_for, truncate,
+    SecretKind, agent_deny_reason, blocker_reason, denial_envelope, is_invisible, redact_secrets,
+    scan_deny_reason, scan_secrets, strip_controls, tool_input_preview, tool_input_preview_for,
+    truncate,
 };
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
     AllowlistView, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry, EffectiveTimeout,
-    GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, ResolutionEffect, RuleRecord,
-    SessionConfig, record_fields, string_enums,
+    GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, Redaction, ResolutionEffect,
+    RuleRecord, SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

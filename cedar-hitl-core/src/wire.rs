@@ -135,6 +135,13 @@ wire_as_str!(
     LintLevel
 );
 
+impl Wire for crate::SecretKind {
+    type Out = &'static str;
+    fn wire(self) -> &'static str {
+        self.label()
+    }
+}
+
 impl Wire for crate::PolicySource {
     type Out = String;
     fn wire(self) -> String {
@@ -486,6 +493,25 @@ macro_rules! records {
                 line: Option<u32> => "number | null",
                 #[doc = " What was found and what happens instead."]
                 message: String => "string",
+            }
+
+            #[doc = " The result of [`scan_secrets`](crate::scan_secrets): the redacted text and which kinds"]
+            #[doc = " were found."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::{scan_secrets, SecretKind};
+                /// let r = scan_secrets("key AKIAABCDEFGHIJKLMNOP");
+                /// assert_eq!(r.text, "key [REDACTED-AWS_KEY]");
+                /// assert_eq!(r.findings, vec![SecretKind::AwsKey]);
+                /// ```
+                #[derive(Eq)]
+            )]
+            Redaction as Redaction {
+                #[doc = " The text with every secret replaced by `[REDACTED-<LABEL>]`."]
+                text: String => "string",
+                #[doc = " Each kind found, once, in scan order (by label, e.g. `AWS_KEY`)."]
+                findings: Vec<$crate::SecretKind> => "Array<string>",
             }
 
             #[doc = " The settings of one task. Numbers are validated against"]

@@ -140,7 +140,7 @@ __all__ = [
     "cedar_parity_evaluate",
     "parse_command",
     "append_audit_record",
-    "SecretScan",
+    "Redaction",
     # upstream module-level names (values from contracts/constants.json)
     "APPROVAL_GATE_CAP_MIN",
     "APPROVAL_GATE_CAP_MAX",
@@ -194,20 +194,18 @@ APPROVAL_RATE_WINDOW_S: int = CONSTANTS["approval_rate_window_s"]
 TOOL_GROUPS: Mapping[str, frozenset[str]] = MappingProxyType({FILE_WRITE_GROUP: frozenset(PolicyBundle.builtin().write_tools)})
 
 
-class SecretScan(NamedTuple):
-    """What :func:`scan_secrets` found: the cleaned, redacted ``text`` and the ``findings``
-    (labels of the secret kinds, once each, in scan order). A tuple, so ``text, findings =
-    scan_secrets(...)`` still works."""
+#: What :func:`scan_secrets` found: the cleaned, redacted ``text`` and the ``findings`` (labels of
+#: the secret kinds, once each, in scan order). The core's ``Redaction`` record as a named tuple:
+#: its fields come from the record list, and ``text, findings = scan_secrets(...)`` still unpacks
+#: as upstream's pair does.
+Redaction = NamedTuple("Redaction", [(f, Any) for f in _RECORD_FIELDS["Redaction"]])  # type: ignore[misc]
+Redaction.__module__ = __name__
 
-    text: str
-    findings: list[str]
 
-
-def scan_secrets(text: Optional[str]) -> SecretScan:
+def scan_secrets(text: Optional[str]) -> Redaction:
     """Strip controls and invisible characters from ``text``, then find and redact secrets
     (docs/text.md). ``None`` reads as ``""``."""
-    cleaned, findings = _scan_secrets(text)
-    return SecretScan(cleaned, findings)
+    return Redaction._make(_scan_secrets(text))
 
 
 class Outcome(str, enum.Enum):

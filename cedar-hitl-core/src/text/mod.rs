@@ -20,7 +20,7 @@ pub use controls::{is_invisible, strip_controls};
 pub use cut::truncate;
 pub use messages::{agent_deny_reason, blocker_reason, denial_envelope, scan_deny_reason};
 pub use preview::{tool_input_preview, tool_input_preview_for};
-pub use secrets::{Redaction, SecretKind, redact_secrets, scan_secrets};
+pub use secrets::{SecretKind, redact_secrets, scan_secrets};
 
 pub(crate) use messages::clean_reason;
 pub(crate) use preview::preview;

@@ -33,6 +33,7 @@ use super::controls::{
     strip_controls, strip_controls_mapped,
 };
 use super::cut::{Ellipsis, cut};
+use crate::Redaction;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -63,6 +64,13 @@ pub enum SecretKind {
     BearerToken,
     /// A URL with an embedded password (`scheme://user:password@host`).
     ConnectionString,
+}
+
+/// Serialised as its label, the one spelling every language sees.
+impl serde::Serialize for SecretKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
 }
 
 impl SecretKind {
@@ -184,22 +192,6 @@ pub(super) fn patterns() -> &'static Patterns {
 
 pub(super) fn marker(kind: SecretKind) -> String {
     format!("[REDACTED-{}]", kind.label())
-}
-
-/// The result of [`scan_secrets`]: the redacted text and which kinds were found.
-///
-/// ```
-/// use cedar_hitl_core::{scan_secrets, SecretKind};
-/// let r = scan_secrets("key AKIAABCDEFGHIJKLMNOP");
-/// assert_eq!(r.text, "key [REDACTED-AWS_KEY]");
-/// assert_eq!(r.findings, vec![SecretKind::AwsKey]);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redaction {
-    /// The text with every secret replaced by `[REDACTED-<LABEL>]`.
-    pub text: String,
-    /// Each kind found, once, in scan order.
-    pub findings: Vec<SecretKind>,
 }
 
 /// The output scanner: the one pipeline for text a model or a person will read — strip controls,

@@ -4,9 +4,9 @@
 use super::messages::BLOCKER_KINDS;
 use super::secrets::{SCAN_ORDER, marker, patterns, scan_capped};
 use super::*;
-use crate::JsonValue;
 use crate::canonical::{JsonStyle, write_python_json};
 use crate::wire::DenialEntry;
+use crate::{JsonValue, Redaction};
 use proptest::prelude::*;
 
 const GHP: &str = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
