@@ -836,14 +836,29 @@ export interface RuleListing {
   profile: BuiltinProfile
 }
 
-/** A rule as listed to operators. Optional keys are present only when the rule has them. */
+/**
+ * A rule as listed to operators: only rules the runtime enforces are listed. A key the
+ * rule has no value for (category, severity, approval timeout) is left out, not null.
+ */
 export interface RuleSummary {
+  /** The rule id. */
   ruleId: string
+  /** `@summary` or the derived rule text. */
   summary: string
-  category?: string
-  severity?: Severity
-  approvalTimeoutS?: number
+  /**
+   * Where the rule came from: `builtin`, `blueprint_hard`, `blueprint_soft` or
+   * `extra_policies[i]`.
+   */
   source: string
+  /** `@category`, soft rules only. */
+  category?: string
+  /**
+   * Effective severity, soft rules only (absent or empty annotations count as
+   * medium).
+   */
+  severity?: Severity
+  /** `@approval_timeout_s`, soft rules only. */
+  approvalTimeoutS?: number
 }
 
 /**

@@ -21,35 +21,28 @@ macro_rules! node_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        }
+        } $(and if present {
+            $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
+        })?
     )*) => {$(
         $(#[doc = $doc])*
+        // Fields written as `Option<…>` here are keys napi leaves out when `None` (an optional
+        // TypeScript key); the others are always set, `null` when absent.
         #[napi(object, object_from_js = false)]
         pub struct $binding {
             $($(#[doc = $fdoc])* #[napi(ts_type = $ts)] pub $field: <$ty as Wire>::Out,)*
+            $($($(#[doc = $odoc])* #[napi(ts_type = $ots)] pub $ofield: Option<<$oty as Wire>::Out>,)*)?
         }
 
         impl From<core::$name> for $binding {
             fn from(value: core::$name) -> Self {
-                let core::$name { $($field),* } = value;
-                Self { $($field: $field.wire()),* }
+                let core::$name { $($field,)* $($($ofield,)*)? } = value;
+                Self { $($field: $field.wire(),)* $($($ofield: $ofield.wire(),)*)? }
             }
         }
     )*};
 }
 core::records!(node_records);
-
-/// A rule as listed to operators. Optional keys are present only when the rule has them.
-#[napi(object, object_from_js = false)]
-pub struct RuleSummary {
-    pub rule_id: String,
-    pub summary: String,
-    pub category: Option<String>,
-    #[napi(ts_type = "Severity")]
-    pub severity: Option<String>,
-    pub approval_timeout_s: Option<u32>,
-    pub source: String,
-}
 
 /// Enforced rules of a bundle (listed ⇔ enforced; disabled soft rules are left out).
 #[napi(object, object_from_js = false)]
@@ -72,21 +65,10 @@ pub struct CheckReport {
 // Core → output conversions
 // ---------------------------------------------------------------------------------------------
 
-fn summary_out(s: &core::RuleSummary) -> RuleSummary {
-    RuleSummary {
-        rule_id: s.rule_id.clone(),
-        summary: s.summary.clone(),
-        category: s.category.clone(),
-        severity: s.severity.map(|v| v.as_str().to_owned()),
-        approval_timeout_s: s.approval_timeout_s,
-        source: s.source.to_string(),
-    }
-}
-
 pub(crate) fn listing_out(l: &core::RuleListing) -> RuleListing {
     RuleListing {
-        hard: l.hard.iter().map(summary_out).collect(),
-        soft: l.soft.iter().map(summary_out).collect(),
+        hard: l.hard.iter().cloned().map(RuleSummary::from).collect(),
+        soft: l.soft.iter().cloned().map(RuleSummary::from).collect(),
         profile: l.profile.as_str().to_owned(),
     }
 }

@@ -78,11 +78,16 @@ test('records come back with exactly the core fields', () => {
     }).warnings[0],
     LoadErrorInfo: h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);' }).errors[0],
     Redaction: h.scanSecrets('key AKIAIOSFODNN7EXAMPLE'),
+    RuleSummary: new h.PolicyBundle().listPolicies().soft[0],
     ParityResult: h.cedarParityEvaluate('@rule_id("p") permit (principal, action, resource);', { type: 'A::P', id: 'p' }, { type: 'A::Action', id: 'go' }, { type: 'A::R', id: 'r' }),
   }
   for (const [name, value] of Object.entries(samples)) {
     assert.deepEqual(Object.keys(value), records[name].map(camel), name)
   }
+  // A summary leaves out the keys a rule has no value for (hard rules: category, severity and
+  // approval timeout), where other records say null.
+  const hard = new h.PolicyBundle().listPolicies().hard[0]
+  assert.deepEqual(Object.keys(hard), ['ruleId', 'summary', 'source'])
   // Both caches hand out the one CacheEntry record.
   s.recordInputDecision('Bash', 'h', 'DENIED', null)
   s.recordRuleDecision('Bash', ['force_push_any'], 'DENIED', null)

@@ -21,27 +21,32 @@ macro_rules! py_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        }
+        } $(and if present {
+            $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
+        })?
     )*) => {$(
         $(#[doc = $doc])*
         #[pyclass(frozen, eq, get_all, module = "cedar_hitl")]
         #[derive(PartialEq)]
         pub(crate) struct $binding {
             $($(#[doc = $fdoc])* $field: <$ty as Wire>::Out,)*
+            $($($(#[doc = $odoc])* $ofield: Option<<$oty as Wire>::Out>,)*)?
         }
 
         impl From<hitl::$name> for $binding {
             fn from(value: hitl::$name) -> Self {
-                let hitl::$name { $($field),* } = value;
-                Self { $($field: $field.wire()),* }
+                let hitl::$name { $($field,)* $($($ofield,)*)? } = value;
+                Self { $($field: $field.wire(),)* $($($ofield: $ofield.wire(),)*)? }
             }
         }
 
         #[pymethods]
         impl $binding {
             fn __repr__(&self) -> String {
-                let fields: &[String] =
-                    &[$(format!("{}={}", stringify!($field), self.$field.repr_field())),*];
+                let fields: &[String] = &[
+                    $(format!("{}={}", stringify!($field), self.$field.repr_field()),)*
+                    $($(format!("{}={}", stringify!($ofield), self.$ofield.repr_field()),)*)?
+                ];
                 format!("{}({})", stringify!($binding), fields.join(", "))
             }
             $(
@@ -57,6 +62,10 @@ macro_rules! py_records {
             pub(crate) fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
                 let d = PyDict::new(py);
                 $(d.set_item(stringify!($field), self.$field)?;)*
+                // Left out when absent, as the core's serde form leaves them out.
+                $($(if let Some(v) = self.$ofield {
+                    d.set_item(stringify!($ofield), v)?;
+                })*)?
                 Ok(d)
             }
 
@@ -64,7 +73,10 @@ macro_rules! py_records {
             /// the package builds from `_RECORD_FIELDS`).
             #[allow(dead_code)]
             pub(crate) fn into_tuple(self, py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-                PyTuple::new(py, [$(self.$field.into_bound_py_any(py)?),*])
+                PyTuple::new(py, [
+                    $(self.$field.into_bound_py_any(py)?,)*
+                    $($(self.$ofield.into_bound_py_any(py)?,)*)?
+                ])
             }
         }
     )*};

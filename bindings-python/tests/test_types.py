@@ -54,7 +54,7 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
 # Core record → how the Python package carries it: a native class, or a plain dict typed by a
 # TypedDict in `_types.py`.
 CLASSES = {"AllowlistView", "CacheEntry", "Decision", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
-TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult"}
+TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult", "RuleSummary": "RuleSummary"}
 
 
 def stub_class_properties(name: str) -> list[str]:
@@ -134,6 +134,10 @@ def test_dict_records_come_back_with_exactly_the_core_fields() -> None:
     entity = lambda t, i: {"type": t, "id": i}  # noqa: E731
     parity = cedar_hitl.cedar_parity_evaluate("@rule_id(\"p\") permit (principal, action, resource);", entity("A::P", "p"), entity("A::Action", "go"), entity("A::R", "r"))
     assert list(parity) == list(_cedar_hitl._RECORD_FIELDS["ParityResult"])
+    listing = cedar_hitl.PolicyBundle.builtin().listing()
+    assert list(listing["soft"][0]) == list(_cedar_hitl._RECORD_FIELDS["RuleSummary"])
+    # Keys a rule has no value for are left out (hard rules have no category, severity or timeout).
+    assert list(listing["hard"][0]) == ["rule_id", "summary", "source"]
 
 
 def test_decision_dicts_and_the_facade_carry_exactly_the_core_fields() -> None:

@@ -4,7 +4,7 @@
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
 use crate::request::{AGENT_SCHEMA, TierSlices};
 use crate::rules::{Annotations, Findings, RawPolicy, Rule, RuleEffect, read_rule, split_policies};
-use crate::wire::LoadWarning;
+use crate::wire::{LoadWarning, RuleSummary};
 use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
@@ -78,33 +78,6 @@ impl BuiltinProfile {
             BuiltinProfile::Upstream => (UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES),
         }
     }
-}
-
-/// A rule as listed to operators: only rules the runtime enforces are listed.
-///
-/// ```
-/// let listing = cedar_hitl_core::PolicyBundle::builtin().listing();
-/// assert_eq!(listing.hard.len(), 7);
-/// assert_eq!(listing.soft[0].rule_id, "force_push_any");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RuleSummary {
-    /// The rule id.
-    pub rule_id: String,
-    /// `@summary` or the derived rule text.
-    pub summary: String,
-    /// `@category`, soft rules only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Effective severity, soft rules only (absent or empty annotations count as medium).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    /// `@approval_timeout_s`, soft rules only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approval_timeout_s: Option<u32>,
-    /// Where the rule came from; serialised as its text (`builtin`, `blueprint_hard`,
-    /// `blueprint_soft`, `extra_policies[i]`).
-    pub source: PolicySource,
 }
 
 /// Hard and soft rule summaries, computed from the same bundle the runtime enforces.

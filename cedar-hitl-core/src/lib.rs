@@ -96,7 +96,7 @@ pub mod cedar_parity;
 pub use audit::{AuditLog, AuditRecord, append_audit_record};
 pub use bundle::{
     BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
-    PolicyBundle, PolicyBundleBuilder, RuleListing, RuleSummary, UPSTREAM_HARD_DENY_POLICIES,
+    PolicyBundle, PolicyBundleBuilder, RuleListing, UPSTREAM_HARD_DENY_POLICIES,
     UPSTREAM_SOFT_DENY_POLICIES,
 };
 pub use cache::CacheEntry;
@@ -131,7 +131,7 @@ pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
     AllowlistView, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry, EffectiveTimeout,
     GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, Redaction, ResolutionEffect,
-    RuleRecord, SessionConfig, record_fields, string_enums,
+    RuleRecord, RuleSummary, SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

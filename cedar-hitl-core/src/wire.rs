@@ -179,7 +179,10 @@ impl<T: Wire> Wire for Vec<T> {
 /// CoreName as BindingName [shows field] {
 ///     #[doc = " Field description."]
 ///     field: RustType => "TypeScript type",
-/// }
+/// } [and if present {
+///     #[doc = " Field description."]
+///     field: RustType => "TypeScript type",
+/// }]
 /// ```
 ///
 /// The core defines `CoreName` from it; a binding defines its class or object `BindingName`
@@ -187,11 +190,14 @@ impl<T: Wire> Wire for Vec<T> {
 /// completely, so a field added here and not carried by a binding does not compile. The
 /// TypeScript type of each field is written here, next to the Rust one. `shows field` names the
 /// field a record's text form is (the Rust type implements `Display` with it by hand; Python's
-/// `str()` returns it).
+/// `str()` returns it). Fields under `and if present` are `Option<RustType>` that are left out
+/// (not null) when absent: in the core's serde form, in Node's objects (an optional TypeScript
+/// key) and in Python's dicts; they come after the other fields.
 ///
 /// ```
 /// macro_rules! names {
-///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident $(shows $s:ident)? { $($t:tt)* })*) => {
+///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident $(shows $s:ident)?
+///        { $($t:tt)* } $(and if present { $($o:tt)* })?)*) => {
 ///         [$(stringify!($b)),*]
 ///     };
 /// }
@@ -495,6 +501,36 @@ macro_rules! records {
                 message: String => "string",
             }
 
+            #[doc = " A rule as listed to operators: only rules the runtime enforces are listed. A key the"]
+            #[doc = " rule has no value for (category, severity, approval timeout) is left out, not null."]
+            #[core(
+                ///
+                /// ```
+                /// let listing = cedar_hitl_core::PolicyBundle::builtin().listing();
+                /// assert_eq!(listing.hard.len(), 7);
+                /// assert_eq!(listing.soft[0].rule_id, "force_push_any");
+                /// assert!(listing.hard[0].severity.is_none());
+                /// ```
+                #[derive(Eq)]
+            )]
+            RuleSummary as RuleSummary {
+                #[doc = " The rule id."]
+                rule_id: String => "string",
+                #[doc = " `@summary` or the derived rule text."]
+                summary: String => "string",
+                #[doc = " Where the rule came from: `builtin`, `blueprint_hard`, `blueprint_soft` or"]
+                #[doc = " `extra_policies[i]`."]
+                source: $crate::PolicySource => "string",
+            } and if present {
+                #[doc = " `@category`, soft rules only."]
+                category: String => "string",
+                #[doc = " Effective severity, soft rules only (absent or empty annotations count as"]
+                #[doc = " medium)."]
+                severity: $crate::Severity => "Severity",
+                #[doc = " `@approval_timeout_s`, soft rules only."]
+                approval_timeout_s: u32 => "number",
+            }
+
             #[doc = " The result of [`scan_secrets`](crate::scan_secrets): the redacted text and which kinds"]
             #[doc = " were found."]
             #[core(
@@ -558,7 +594,9 @@ macro_rules! core_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        }
+        } $(and if present {
+            $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
+        })?
     )*) => {
     $(
         $(#[doc = $doc])*
@@ -566,6 +604,11 @@ macro_rules! core_records {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         pub struct $name {
             $($(#[doc = $fdoc])* pub $field: $ty,)*
+            $($(
+                $(#[doc = $odoc])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $ofield: Option<$oty>,
+            )*)?
         }
     )*
 
@@ -579,7 +622,7 @@ macro_rules! core_records {
         /// assert_eq!(view.1[0], "all_session");
         /// ```
         pub fn record_fields() -> &'static [(&'static str, &'static [&'static str])] {
-            &[("Decision", DecisionRecord::FIELDS), $((stringify!($binding), &[$(stringify!($field)),*])),*]
+            &[("Decision", DecisionRecord::FIELDS), $((stringify!($binding), &[$(stringify!($field),)* $($(stringify!($ofield),)*)?])),*]
         }
     };
 }
