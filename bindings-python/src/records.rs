@@ -3,7 +3,7 @@
 //! returns (cache hit, denial, effective timeout), and core values in their JSON form (rule
 //! listing, explain, parsed commands).
 
-use crate::repr::{ReprField, r_opt, r_opt_str, r_seq, r_str};
+use crate::repr::ReprField;
 use cedar_hitl_core as hitl;
 use hitl::wire::Wire;
 use pyo3::IntoPyObjectExt;
@@ -86,12 +86,19 @@ hitl::records!(py_records);
 /// The package's `PolicyDecision` class and its `Outcome` members by value, registered once when
 /// `cedar_hitl` is imported, so a decision reaches Python as the façade object in one native step
 /// (no second Python-level pass over its fields).
-static FACADE: PyOnceLock<(Py<PyType>, Py<PyDict>)> = PyOnceLock::new();
+/// Also the package's one decision repr (`_decision_repr`), which the native `Decision` shares.
+static FACADE: PyOnceLock<(Py<PyType>, Py<PyDict>, Py<PyAny>)> = PyOnceLock::new();
 
-/// Register the façade class and `{value: Outcome member}`; later calls change nothing.
+/// Register the façade class, `{value: Outcome member}` and the decision repr; later calls
+/// change nothing.
 #[pyfunction]
-pub(crate) fn _register_facade(cls: &Bound<'_, PyType>, outcomes: &Bound<'_, PyDict>) {
-    let _ = FACADE.set(cls.py(), (cls.clone().unbind(), outcomes.clone().unbind()));
+pub(crate) fn _register_facade(
+    cls: &Bound<'_, PyType>,
+    outcomes: &Bound<'_, PyDict>,
+    repr: &Bound<'_, PyAny>,
+) {
+    let _ = FACADE
+        .set(cls.py(), (cls.clone().unbind(), outcomes.clone().unbind(), repr.clone().unbind()));
 }
 
 /// One decision of the core, with every structured field.
@@ -223,7 +230,7 @@ macro_rules! py_decision {
             /// Every field in one tuple, in the core's order (what the Python façade holds);
             /// outcomes are the registered `Outcome` members (their text before registration).
             fn _facade_fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-                let members = FACADE.get(py).map(|(_, m)| m.bind(py));
+                let members = FACADE.get(py).map(|(_, m, _)| m.bind(py));
                 let cx = self.cx(py, false, members);
                 PyTuple::new(py, [$({ let $d = &self.inner; PyField::py($get, &cx)? }),*])
             }
@@ -235,8 +242,13 @@ macro_rules! py_decision {
                 self.facade(py)
             }
 
-            fn __repr__(&self) -> String {
-                self.repr()
+            /// The package's one decision repr (`_decision_repr`); the field dict before the
+            /// package registered it.
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                match FACADE.get(py) {
+                    Some((_, _, repr)) => repr.bind(py).call1(("Decision", self._facade_fields(py)?))?.extract(),
+                    None => Ok(format!("Decision({})", self.to_dict(py)?.repr()?)),
+                }
             }
         }
     };
@@ -246,7 +258,7 @@ hitl::decision_fields!(py_decision);
 impl PyDecision {
     fn facade<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let fields = self._facade_fields(py)?;
-        let Some((cls, _)) = FACADE.get(py) else { return Ok(fields.into_any()) };
+        let Some((cls, _, _)) = FACADE.get(py) else { return Ok(fields.into_any()) };
         let cls = cls.bind(py);
         let obj = cls.call_method1(pyo3::intern!(py, "__new__"), (cls,))?;
         // The façade is immutable: its own `__setattr__` refuses, so the slot is filled the way
@@ -259,28 +271,6 @@ impl PyDecision {
             return Err(PyErr::fetch(py));
         }
         Ok(obj)
-    }
-
-    /// The repr shows what a reader needs (not every field: `to_dict()` has them all).
-    fn repr(&self) -> String {
-        let d = &self.inner;
-        let shadow = d.shadow().map_or_else(String::new, |s| {
-            format!(
-                ", shadow_outcome={}, shadow_rule_ids={}",
-                r_str(s.outcome.as_str()),
-                r_seq(&s.matching_rule_ids)
-            )
-        });
-        format!(
-            "Decision(outcome={}, reason={}, tier={}, matching_rule_ids={}, timeout_s={}, severity={}, fail_closed_cause={}{shadow})",
-            r_str(d.outcome().as_str()),
-            r_str(d.reason()),
-            r_opt_str(d.tier().map(hitl::Tier::as_str)),
-            r_seq(d.matching_rule_ids()),
-            r_opt(d.timeout_s()),
-            r_opt_str(d.severity().map(hitl::Severity::as_str)),
-            r_opt_str(d.fail_closed().map(|f| f.cause.as_str())),
-        )
     }
 }
 

@@ -140,7 +140,7 @@ def test_native_shadow_is_reported_not_enforced(clock: ManualClock) -> None:
     assert d.policy_fingerprint == upstream.fingerprint != hardened.fingerprint
     dd = d.to_dict()
     assert (dd["outcome"], dd["shadow_outcome"], dd["shadow_rule_ids"]) == ("allow", "deny", ["rm_slash"])
-    assert 'shadow_outcome="deny", shadow_rule_ids=["rm_slash"]' in repr(d)
+    assert "shadow_outcome='deny', shadow_rule_ids=['rm_slash']" in repr(d)
     e = s.explain("Bash", {"command": "rm -fr /"})
     assert (e["decision"]["outcome"], e["decision"]["shadow_outcome"], e["decision"]["shadow_rule_ids"]) == ("allow", "deny", ["rm_slash"])
     # Agreement is reported too, as the shadow's own outcome.

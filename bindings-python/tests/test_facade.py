@@ -92,7 +92,13 @@ def test_decision_is_immutable_picklable_and_has_a_useful_repr(engine: PolicyEng
     with pytest.raises(AttributeError):
         del d.reason  # type: ignore[misc]
     text = repr(d)
-    assert text.startswith("PolicyDecision(outcome='deny', reason='Hard-deny: rm_slash', tier='hard'") and "rm_slash" in text
+    assert text.startswith("PolicyDecision(outcome='deny', reason='Hard-deny: rm_slash', tier='hard', matching_rule_ids=['rm_slash'], duration_ms=")
+    # Unset fields and the hidden ones are left out; the native decision shares the one repr.
+    assert "timeout_s" not in text and "fail_closed" not in text and "allowed" not in text and "policy_fingerprint" not in text
+    native = engine.session.evaluate("Bash", {"command": "rm -rf /"})
+    assert repr(native).split("duration_ms=")[0] == "Decision" + text.split("duration_ms=")[0].removeprefix("PolicyDecision")
+    failed = engine.evaluate_tool_use("Write", {"file_path": 7})
+    assert "fail_closed=True, fail_closed_cause='invalid_tool_input'" in repr(failed)
     back = pickle.loads(pickle.dumps(d))
     assert back == d and back.duration_ms == d.duration_ms and back.policy_fingerprint == d.policy_fingerprint == engine.bundle.fingerprint
     assert d.to_dict() == {

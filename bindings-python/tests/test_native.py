@@ -268,7 +268,7 @@ def test_native_decision_fields(session: Session) -> None:
         "policy_fingerprint", "shadow_outcome", "shadow_rule_ids",
     }
     assert dd["policy_fingerprint"] == session.bundle.fingerprint and dd["shadow_outcome"] is None and dd["shadow_rule_ids"] is None
-    assert repr(d).startswith('Decision(outcome="require_approval"')
+    assert repr(d).startswith("Decision(outcome='require_approval', reason=")
     bad = session.evaluate("Write", {"file_path": 7})
     assert bad.fail_closed_cause == "invalid_tool_input" and "file_path" in (bad.fail_closed_detail or "")
     assert session.evaluate("Read", {}).allowed is True

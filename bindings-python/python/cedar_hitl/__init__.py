@@ -229,6 +229,29 @@ _DECISION_FIELDS = tuple("cache_hit_metadata" if f == "cache_hit" else f for f i
 _AT = {name: i for i, name in enumerate(_DECISION_FIELDS)}
 
 
+#: Left out of a decision's repr (``to_dict()`` has every field): ``allowed`` follows from the
+#: outcome, the fingerprint is the bundle's, the detail is long.
+_REPR_HIDDEN = frozenset({"allowed", "policy_fingerprint", "fail_closed_detail"})
+
+
+def _decision_repr(name: str, values: Sequence[Any]) -> str:
+    """The one repr of a decision, native ``Decision`` and ``PolicyDecision`` alike: the outcome
+    and reason, then every other field in the core's order that is set (not None, False or
+    empty)."""
+    parts = []
+    for field, value in zip(_DECISION_FIELDS, values):
+        always = field in ("outcome", "reason", "duration_ms")
+        unset = value is None or value is False or (isinstance(value, (list, tuple)) and not value)
+        if field in _REPR_HIDDEN or (unset and not always):
+            continue
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        parts.append(f"{field}={value:.3f}" if isinstance(value, float) else f"{field}={value!r}")
+    return f"{name}({', '.join(parts)})"
+
+
 def _field(name: str, doc: str) -> Any:
     index = _AT[name]
 
@@ -407,23 +430,7 @@ class PolicyDecision:
         return (_rebuild_decision, (kwargs,))
 
     def __repr__(self) -> str:
-        parts = [f"outcome={self.outcome.value!r}", f"reason={self.reason!r}"]
-        if self.tier is not None:
-            parts.append(f"tier={self.tier!r}")
-        if self.matching_rule_ids:
-            parts.append(f"matching_rule_ids={self.matching_rule_ids!r}")
-        if self.timeout_s is not None:
-            parts.append(f"timeout_s={self.timeout_s!r}")
-        if self.severity is not None:
-            parts.append(f"severity={self.severity!r}")
-        if self.fail_closed:
-            parts.append(f"fail_closed=True, fail_closed_cause={self.fail_closed_cause!r}")
-        if self.cache_hit_metadata is not None:
-            parts.append("cache_hit=True")
-        if self.shadow_outcome is not None:
-            parts.append(f"shadow_outcome={self.shadow_outcome.value!r}, shadow_rule_ids={self.shadow_rule_ids!r}")
-        parts.append(f"duration_ms={self.duration_ms:.3f}")
-        return f"PolicyDecision({', '.join(parts)})"
+        return _decision_repr("PolicyDecision", self._f)
 
 
 _PROVENANCE = {"duration_ms", "fail_closed_detail", "cache_hit_metadata", "policy_fingerprint", "shadow_outcome", "shadow_rule_ids"}
@@ -580,7 +587,7 @@ def _facade_named(err: ConfigError) -> ConfigError:
 
 # Decisions reach Python as PolicyDecision in one native step (`Decision._to_facade`), holding the
 # same tuple `_facade_fields()` gives, with outcomes as Outcome members.
-_register_facade(PolicyDecision, _OUTCOMES)
+_register_facade(PolicyDecision, _OUTCOMES, _decision_repr)
 
 
 class PolicyEngine:
