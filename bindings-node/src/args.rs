@@ -22,6 +22,13 @@ impl Js {
         if self.type_of(v)? != sys::ValueType::napi_string {
             return Ok(Err(None));
         }
+        // Names and settings are short: one call reads them. A U+FFFD may stand for a lone
+        // surrogate, so such a string (and a long one) is read as its exact UTF-16 units.
+        if let Some(short) = self.utf8_short(v)?
+            && !short.contains('\u{FFFD}')
+        {
+            return Ok(Ok(short));
+        }
         let len = self.utf16_len(v)?;
         let units = self.utf16_of(v, len)?;
         Ok(String::from_utf16(&units).map_err(|_| Some(units)))

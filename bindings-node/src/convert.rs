@@ -34,6 +34,9 @@ const SHORT_UTF16: usize = (SHORT_UTF8 - 5) / 3;
 use cedar_hitl_core::{InputGuard, JsonValue};
 use napi::{Result, sys};
 
+/// Members visited per handle scope (see `Walker::chunked`).
+const SCOPE_CHUNK: u32 = 16;
+
 /// Largest integer a JS number represents exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
@@ -150,8 +153,10 @@ impl Walker {
     fn value(&mut self, v: Val, depth: usize, key: Key) -> Walk<JsonValue> {
         let mut v = v;
         let mut t = self.napi(self.js.type_of(v), "value")?;
-        if t == sys::ValueType::napi_object {
-            v = self.apply_to_json(v, key)?;
+        if t == sys::ValueType::napi_object
+            && let Some(replaced) = self.apply_to_json(v, key)?
+        {
+            v = replaced;
             t = self.napi(self.js.type_of(v), "value returned by toJSON")?;
         }
         if matches!(
@@ -186,19 +191,20 @@ impl Walker {
     }
 
     /// `JSON.stringify`'s first step for an object: if `toJSON` (looked up like any property,
-    /// through the prototype chain) is callable, the value is what it returns for `key`.
-    fn apply_to_json(&mut self, v: Val, key: Key) -> Walk<Val> {
+    /// through the prototype chain) is callable, the value is what it returns for `key`
+    /// (`None`: no callable `toJSON`, the value stands).
+    fn apply_to_json(&mut self, v: Val, key: Key) -> Walk<Option<Val>> {
         let js = self.js;
-        let f = self.napi(js.get(v, "toJSON"), "toJSON getter")?;
+        let f = self.napi(js.get_named(v, c"toJSON"), "toJSON getter")?;
         if self.napi(js.type_of(f), "toJSON")? != sys::ValueType::napi_function {
-            return Ok(v);
+            return Ok(None);
         }
         let key = match key {
             Key::Root => self.napi(js.string(""), "toJSON key")?,
             Key::Index(i) => self.napi(js.string(&i.to_string()), "toJSON key")?,
             Key::Name(k) => k,
         };
-        self.napi(js.call_method(v, f, &[key]), "toJSON call")
+        self.napi(js.call_method(v, f, &[key]), "toJSON call").map(Some)
     }
 
     fn string(&mut self, v: Val) -> Walk<String> {
@@ -291,24 +297,39 @@ impl Walker {
         r
     }
 
+    /// Visit members `0..n` in handle scopes of [`SCOPE_CHUNK`] members each: the handles a
+    /// member makes are released with its chunk, so a container holds at most a chunk's worth
+    /// at a time, for two N-API calls per chunk rather than per member.
+    fn chunked(&mut self, n: u32, mut member: impl FnMut(&mut Self, u32) -> Walk<()>) -> Walk<()> {
+        let mut start = 0;
+        while start < n {
+            let end = start.saturating_add(SCOPE_CHUNK).min(n);
+            self.scoped(|w| (start..end).try_for_each(|i| member(w, i)))?;
+            start = end;
+        }
+        Ok(())
+    }
+
     fn array(&mut self, v: Val, depth: usize) -> Walk<JsonValue> {
         let n = self.napi(self.js.array_len(v), "array")?;
         let r = self.guard.open(depth, n as usize, true);
         self.count(r)?;
         let mut items = Vec::with_capacity((n as usize).min(4096));
-        for i in 0..n {
-            let item = self.scoped(|w| {
-                let el = w.napi(w.js.element(v, i), "array element")?;
-                w.value(el, depth + 1, Key::Index(i))
-            });
+        self.chunked(n, |w, i| {
+            let item = w
+                .napi(w.js.element(v, i), "array element")
+                .and_then(|el| w.value(el, depth + 1, Key::Index(i)));
             match item {
-                Ok(x) => items.push(x),
+                Ok(x) => {
+                    items.push(x);
+                    Ok(())
+                }
                 Err(mut b) => {
                     b.path.push(format!("[{i}]"));
-                    return Err(b);
+                    Err(b)
                 }
             }
-        }
+        })?;
         Ok(JsonValue::Array(items))
     }
 
@@ -318,28 +339,28 @@ impl Walker {
         let r = self.guard.open(depth, n as usize, false);
         self.count(r)?;
         let mut members = Vec::with_capacity((n as usize).min(4096));
-        for i in 0..n {
-            let member = self.scoped(|w| {
-                let kv = w.napi(w.js.element(keys, i), "object key")?;
-                let key = w.string(kv)?;
-                // Read with the key value itself (no second string to create and internalise).
-                let val = match w.napi(w.js.get_by(v, kv), "property getter") {
-                    Ok(val) => val,
-                    Err(mut b) => {
-                        b.path.push(segment_key(&key));
-                        return Err(b);
-                    }
-                };
-                match w.value(val, depth + 1, Key::Name(kv)) {
-                    Ok(x) => Ok((key, x)),
-                    Err(mut b) => {
-                        b.path.push(segment_key(&key));
-                        Err(b)
-                    }
+        self.chunked(n, |w, i| {
+            let kv = w.napi(w.js.element(keys, i), "object key")?;
+            let key = w.string(kv)?;
+            // Read with the key value itself (no second string to create and internalise).
+            let val = match w.napi(w.js.get_by(v, kv), "property getter") {
+                Ok(val) => val,
+                Err(mut b) => {
+                    b.path.push(segment_key(&key));
+                    return Err(b);
                 }
-            })?;
-            members.push(member);
-        }
+            };
+            match w.value(val, depth + 1, Key::Name(kv)) {
+                Ok(x) => {
+                    members.push((key, x));
+                    Ok(())
+                }
+                Err(mut b) => {
+                    b.path.push(segment_key(&key));
+                    Err(b)
+                }
+            }
+        })?;
         Ok(JsonValue::Object(members))
     }
 }

@@ -166,6 +166,16 @@ impl Js {
         Ok(v)
     }
 
+    /// Read a named property whose name is a constant (one N-API call: no key value to make).
+    pub fn get_named(self, obj: Val, key: &std::ffi::CStr) -> Result<Val> {
+        let mut v = ptr::null_mut();
+        self.check(
+            unsafe { sys::napi_get_named_property(self.0, obj, key.as_ptr(), &mut v) },
+            "get_named_property",
+        )?;
+        Ok(v)
+    }
+
     pub fn element(self, arr: Val, i: u32) -> Result<Val> {
         let mut v = ptr::null_mut();
         self.check(unsafe { sys::napi_get_element(self.0, arr, i, &mut v) }, "get_element")?;

@@ -139,6 +139,22 @@ const TABLE = [
     allow(evaluate('Read', { list: arr }))
     assert.deepEqual(keys, ['command', '0'])
   }],
+  ['wide inputs read past the walk handle-scope chunks: every member, key and toJSON key kept', () => {
+    const wide = {}
+    for (let i = 0; i < 40; i++) wide[`k${i}`] = i % 2 ? `v${i}` : [i, { i }]
+    assert.equal(h.canonicalJson(wide), h.canonicalJson(JSON.parse(JSON.stringify(wide))))
+    const list = Array.from({ length: 50 }, (_, i) => ({ n: i }))
+    assert.equal(h.canonicalJson({ list }), h.canonicalJson(JSON.parse(JSON.stringify({ list }))))
+    // A toJSON in the third chunk gets its own key, and what it returns is judged.
+    const keys = []
+    const late = { ...wide, k37: { toJSON(k) { keys.push(k); return 'rm -rf /' } }, command: 'ls' }
+    late.command = { toJSON(k) { keys.push(k); return 'rm -rf /' } }
+    hardDeny(evaluate('Bash', late), 'rm_slash')
+    assert.deepEqual(keys, ['k37', 'command'])
+    // A bad value after the first chunk is refused with its path.
+    failsClosed(evaluate('Read', { ...wide, k33: undefined }), 'unhashable_tool_input', /tool_input\.k33/)
+    failsClosed(evaluate('Read', { list: [...list, () => 1] }), 'unhashable_tool_input', /tool_input\.list\[50\]/)
+  }],
   ['toJSON results follow JSON.stringify: Date → ISO text, Buffer → {type, data}; a throwing toJSON fails closed', () => {
     const at = new Date(Date.UTC(2024, 0, 2, 3, 4, 5))
     const same = (v) => assert.equal(h.canonicalJson(v), h.canonicalJson(JSON.parse(JSON.stringify(v))))
