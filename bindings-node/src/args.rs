@@ -149,7 +149,7 @@ impl Js {
 
     /// An options object (`undefined`/`null` → `None`). Every own key must be in `allowed`, so a
     /// misspelt option (`readonly`) is an error instead of a silently ignored setting.
-    pub fn options(self, v: Val, what: &str, allowed: &[&str]) -> Result<Option<Val>> {
+    pub fn options<K: AsRef<str>>(self, v: Val, what: &str, allowed: &[K]) -> Result<Option<Val>> {
         if self.is_nullish(v)? {
             return Ok(None);
         }
@@ -163,7 +163,8 @@ impl Js {
         let keys = self.own_keys(v)?;
         for i in 0..self.array_len(keys)? {
             let k = self.str_arg(self.element(keys, i)?, what, Surrogates::Replace)?;
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.iter().any(|a| a.as_ref() == k) {
+                let allowed: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
                 return Err(config_msg(
                     self,
                     &k,
@@ -209,4 +210,86 @@ pub(crate) fn opt_list(
     field: &str,
 ) -> Result<Option<Vec<String>>> {
     js.member_set(obj, key)?.map(|v| js.str_list_arg(v, field)).transpose()
+}
+
+/// How an option of a `takes options` record (`cedar_hitl_core::records!`) is read from its JS
+/// value; `label` names the setting in errors.
+pub(crate) trait FromJs: Sized {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self>;
+}
+
+impl FromJs for String {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        js.str_arg(v, label, Surrogates::Refuse)
+    }
+}
+
+impl FromJs for bool {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        js.bool_arg(v, label)
+    }
+}
+
+impl FromJs for i64 {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        js.int_arg(v, label)
+    }
+}
+
+/// A list option: `null` reads as empty.
+impl FromJs for Vec<String> {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        if js.is_nullish(v)? { Ok(Vec::new()) } else { js.str_list_arg(v, label) }
+    }
+}
+
+/// A record read from an options object, field by field (generated from the record list in
+/// `records.rs`).
+pub(crate) trait OptionRecord {
+    /// The record's name in `cedar_hitl_core::record_fields()`.
+    const RECORD: &'static str;
+    /// Read `v` into `field`; `false` when the record has no such field.
+    fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool>;
+}
+
+/// The option keys of record `R` (camelCase of its fields, `principal` spelt `principal_key`),
+/// then `extra`: what an options object may hold.
+pub(crate) fn option_keys<R: OptionRecord>(
+    renamed: &[(&str, &str)],
+    extra: &[&str],
+) -> Vec<String> {
+    crate::records::record_field_names(R::RECORD)
+        .iter()
+        .map(|f| option_key(f, renamed))
+        .chain(extra.iter().map(|k| (*k).to_owned()))
+        .collect()
+}
+
+fn option_key(field: &str, renamed: &[(&str, &str)]) -> String {
+    renamed
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or_else(|| crate::records::camel_case(field), |(_, key)| (*key).to_owned())
+}
+
+/// Read every field of `R` present in `obj` (`undefined` = absent: the default stays) into
+/// `record`; `renamed` maps a field to its key and error label. Returns the fields found.
+pub(crate) fn read_options<R: OptionRecord>(
+    js: Js,
+    obj: Option<Val>,
+    record: &mut R,
+    renamed: &[(&str, &str, &str)],
+) -> Result<Vec<&'static str>> {
+    let mut found = Vec::new();
+    for field in crate::records::record_field_names(R::RECORD) {
+        let (key, label) = renamed.iter().find(|(f, _, _)| f == field).map_or_else(
+            || (crate::records::camel_case(field), *field),
+            |(_, k, l)| ((*k).to_owned(), *l),
+        );
+        if let Some(v) = js.member(obj, &key)? {
+            record.set_field(js, field, label, v)?;
+            found.push(*field);
+        }
+    }
+    Ok(found)
 }

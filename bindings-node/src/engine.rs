@@ -1,7 +1,7 @@
 //! `PolicyEngine`: the upstream-compatible façade that builds a bundle and a session from the
 //! familiar options; its methods are the shared session surface under upstream names.
 
-use crate::args::{Surrogates, opt_list, opt_text};
+use crate::args::{Surrogates, opt_list, opt_text, option_keys};
 use crate::bundle::{PolicyBundle, bundle_arg, opt_profile, policy_builder, shadow_arg};
 use crate::clock::clock_arg;
 use crate::errors;
@@ -23,27 +23,29 @@ pub struct PolicyEngine {
     shadow: Option<Arc<core::PolicyBundle>>,
 }
 
-const ENGINE_OPTIONS: &[&str] = &[
-    "taskType",
-    "repo",
-    "readOnly",
+/// The engine's own options beside the session settings.
+const ENGINE_EXTRA_OPTIONS: &[&str] = &[
     "builtins",
     "extraPolicies",
     "blueprintHardPolicies",
     "blueprintSoftPolicies",
     "blueprintDisable",
-    "initialApprovals",
-    "approvalGateCap",
-    "initialApprovalGateCount",
-    "taskDefaultTimeoutS",
-    "cacheMaxEntries",
-    "cacheTtlS",
     "bundle",
     "clock",
     "shadowBundle",
 ];
-/// The options after `(taskType, repo, …)`: every option but the first two.
-const ENGINE_POSITIONAL_OPTIONS: &[&str] = ENGINE_OPTIONS.split_at(2).1;
+
+/// The keys `new PolicyEngine(options)` accepts: the session settings (`principal` spelt
+/// `taskType`), then the engine's own. `positional`: the options after `(taskType, repo, …)`,
+/// every key but those two.
+fn engine_options(positional: bool) -> Vec<String> {
+    let mut keys =
+        option_keys::<core::SessionConfig>(&[("principal", "taskType")], ENGINE_EXTRA_OPTIONS);
+    if positional {
+        keys.retain(|k| k != "taskType" && k != "repo");
+    }
+    keys
+}
 
 #[napi]
 impl PolicyEngine {
@@ -57,7 +59,7 @@ impl PolicyEngine {
         let js = js_of(&env);
         let positional = js.type_of(first.raw())? == sys::ValueType::napi_string;
         let (obj, cfg) = if positional {
-            let obj = js.options(rest.raw(), "PolicyEngine", ENGINE_POSITIONAL_OPTIONS)?;
+            let obj = js.options(rest.raw(), "PolicyEngine", &engine_options(true))?;
             let mut cfg = read_session_config(js, obj, "taskType", "task_type", false)?;
             cfg.principal = js.str_arg(first.raw(), "task_type", Surrogates::Refuse)?;
             cfg.repo = js.str_arg(repo.raw(), "repo", Surrogates::Refuse)?;
@@ -70,7 +72,7 @@ impl PolicyEngine {
                     "pass either (options) or (taskType, repo, options?)",
                 ));
             }
-            let obj = js.options(first.raw(), "PolicyEngine", ENGINE_OPTIONS)?;
+            let obj = js.options(first.raw(), "PolicyEngine", &engine_options(false))?;
             if obj.is_none() {
                 return Err(errors::config_msg(
                     js,

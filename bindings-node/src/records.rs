@@ -19,7 +19,7 @@ macro_rules! node_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident $(shows $shown:ident)? {
+        $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         } $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
@@ -40,7 +40,29 @@ macro_rules! node_records {
                 Self { $($field: $field.wire(),)* $($($ofield: $ofield.wire(),)*)? }
             }
         }
+
+        node_options!($($takes)? ; $name ; $binding ; $($field : $ty),*);
     )*};
+}
+
+/// A `takes options` record read from a JS options object: one arm per field, each read as its
+/// type is read (`args::FromJs`). Other records: nothing.
+macro_rules! node_options {
+    (; $($rest:tt)*) => {};
+    (options ; $name:ident ; $binding:ident ; $($field:ident : $ty:ty),*) => {
+        impl crate::args::OptionRecord for core::$name {
+            const RECORD: &'static str = stringify!($binding);
+            fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool> {
+                match field {
+                    $(stringify!($field) => {
+                        self.$field = <$ty as crate::args::FromJs>::from_js(js, v, label)?
+                    })*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
 }
 core::records!(node_records);
 
@@ -77,13 +99,14 @@ pub(crate) fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
     core::LoadErrorRecord::from(e).into()
 }
 
+/// A record's field names (`record_fields()`, snake_case).
+pub(crate) fn record_field_names(record: &str) -> &'static [&'static str] {
+    core::record_fields().iter().find(|(name, _)| *name == record).map_or(&[], |(_, f)| f)
+}
+
 /// A record's keys as its JS object spells them (camelCase of `record_fields()`).
 pub(crate) fn record_keys(record: &str) -> Vec<String> {
-    core::record_fields()
-        .iter()
-        .find(|(name, _)| *name == record)
-        .map(|(_, fields)| fields.iter().map(|f| camel_case(f)).collect())
-        .unwrap_or_default()
+    record_field_names(record).iter().map(|f| camel_case(f)).collect()
 }
 
 pub(crate) fn u64_to_i64(n: u64) -> i64 {
@@ -276,7 +299,7 @@ fn factory_source(names: &[&str], args: &[FactoryArg]) -> String {
     )
 }
 
-fn camel_case(name: &str) -> String {
+pub(crate) fn camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {

@@ -1,7 +1,7 @@
 //! `Session`: the state of one task over a shared bundle; its shared methods come from
 //! `surface.rs`, and the `*_with` functions here read their arguments (for both classes).
 
-use crate::args::{Surrogates, opt_text};
+use crate::args::{Surrogates, opt_text, option_keys, read_options};
 use crate::bundle::{PolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::convert::{self, json_to_js};
@@ -24,19 +24,6 @@ pub struct Session {
     pub(crate) shadow: Option<Arc<core::PolicyBundle>>,
 }
 
-const SESSION_OPTIONS: &[&str] = &[
-    "principal",
-    "repo",
-    "readOnly",
-    "initialApprovals",
-    "approvalGateCap",
-    "initialApprovalGateCount",
-    "taskDefaultTimeoutS",
-    "cacheMaxEntries",
-    "cacheTtlS",
-    "shadow",
-];
-
 #[napi]
 impl Session {
     /// Throws `SCOPE` (an initial approval refused) or `CONFIG` (a setting out of range or of the
@@ -54,7 +41,7 @@ impl Session {
     ) -> Result<Self> {
         let js = js_of(&env);
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
-        let obj = js.options(options.raw(), "Session", SESSION_OPTIONS)?;
+        let obj = js.options(options.raw(), "Session", &session_options())?;
         let cfg = read_session_config(js, obj, "principal", "principal", false)?;
         let shadow = shadow_arg(js, js.member(obj, "shadow")?, "shadow")?;
         let clock = clock_arg(js, clock.raw(), "clock")?;
@@ -185,7 +172,8 @@ crate::surface::session_surface!(Session {
 // Session settings and arguments
 // ---------------------------------------------------------------------------------------------
 
-/// Session settings from an options object. `principal_key` is `taskType` for the
+/// Session settings from an options object, read field by field from the core's
+/// `SessionConfig` record (`args::read_options`). `principal_key` is `taskType` for the
 /// `PolicyEngine` façade and `principal` for `Session`; defaults come from the core.
 pub(crate) fn read_session_config(
     js: Js,
@@ -195,44 +183,25 @@ pub(crate) fn read_session_config(
     require_names: bool,
 ) -> Result<core::SessionConfig> {
     let mut cfg = core::SessionConfig::default();
-    match js.member(obj, principal_key)? {
-        Some(v) => cfg.principal = js.str_arg(v, principal_field, Surrogates::Refuse)?,
-        None if require_names => {
+    let found = read_options(js, obj, &mut cfg, &[("principal", principal_key, principal_field)])?;
+    if require_names {
+        if !found.contains(&"principal") {
             return Err(errors::config_msg(
                 js,
                 principal_field,
                 &format!("{principal_field} ({principal_key}) is required"),
             ));
         }
-        None => {}
-    }
-    match js.member(obj, "repo")? {
-        Some(v) => cfg.repo = js.str_arg(v, "repo", Surrogates::Refuse)?,
-        None if require_names => return Err(errors::config_msg(js, "repo", "repo is required")),
-        None => {}
-    }
-    if let Some(v) = js.member(obj, "readOnly")? {
-        cfg.read_only = js.bool_arg(v, "read_only")?;
-    }
-    if let Some(v) = js.member_set(obj, "initialApprovals")? {
-        cfg.initial_approvals = js.str_list_arg(v, "initial_approvals")?;
-    }
-    if let Some(v) = js.member(obj, "approvalGateCap")? {
-        cfg.approval_gate_cap = js.int_arg(v, "approval_gate_cap")?;
-    }
-    if let Some(v) = js.member(obj, "initialApprovalGateCount")? {
-        cfg.initial_approval_gate_count = js.int_arg(v, "initial_approval_gate_count")?;
-    }
-    if let Some(v) = js.member(obj, "taskDefaultTimeoutS")? {
-        cfg.task_default_timeout_s = js.int_arg(v, "task_default_timeout_s")?;
-    }
-    if let Some(v) = js.member(obj, "cacheMaxEntries")? {
-        cfg.cache_max_entries = js.int_arg(v, "cache_max_entries")?;
-    }
-    if let Some(v) = js.member(obj, "cacheTtlS")? {
-        cfg.cache_ttl_s = js.int_arg(v, "cache_ttl_s")?;
+        if !found.contains(&"repo") {
+            return Err(errors::config_msg(js, "repo", "repo is required"));
+        }
     }
     Ok(cfg)
+}
+
+/// The keys a `Session` options object may hold: the settings, then `shadow`.
+fn session_options() -> Vec<String> {
+    option_keys::<core::SessionConfig>(&[], &["shadow"])
 }
 
 pub(crate) fn new_session(

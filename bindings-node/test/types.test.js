@@ -95,3 +95,19 @@ test('records come back with exactly the core fields', () => {
     assert.deepEqual(Object.keys(entry), records.CacheEntry.map(camel))
   }
 })
+
+test('option interfaces and the keys the constructors accept come from the SessionConfig record', () => {
+  const fields = h.__recordFields().SessionConfig
+  assert.deepEqual(interfaceKeys('SessionOptions'), [...fields.map(camel), 'shadow'])
+  const engineKeys = interfaceKeys('PolicyEngineOptions')
+  for (const key of fields.map((f) => (f === 'principal' ? 'taskType' : camel(f)))) {
+    assert.ok(engineKeys.includes(key), `PolicyEngineOptions.${key}`)
+  }
+  // Every setting is read, and a value of the wrong type names its field.
+  const bundle = new h.PolicyBundle()
+  for (const field of fields) {
+    const key = camel(field)
+    assert.throws(() => new h.Session(bundle, { [key]: Symbol('x') }), (e) => e.code === 'CONFIG' && e.field === field, key)
+  }
+  assert.throws(() => new h.Session(bundle, { approvalGateCapp: 1 }), /unknown Session option 'approvalGateCapp'; allowed: principal, repo, readOnly/)
+})

@@ -19,7 +19,7 @@ macro_rules! py_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident $(shows $shown:ident)? {
+        $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         } $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?

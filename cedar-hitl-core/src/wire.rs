@@ -176,7 +176,7 @@ impl<T: Wire> Wire for Vec<T> {
 /// ```text
 /// #[doc = " Shared description (every language's docs)."]
 /// #[core(/* attributes only the Rust struct gets: examples, derives, serde options */)]
-/// CoreName as BindingName [shows field] {
+/// CoreName as BindingName [shows field] [takes options] {
 ///     #[doc = " Field description."]
 ///     field: RustType => "TypeScript type",
 /// } [and if present {
@@ -190,14 +190,16 @@ impl<T: Wire> Wire for Vec<T> {
 /// completely, so a field added here and not carried by a binding does not compile. The
 /// TypeScript type of each field is written here, next to the Rust one. `shows field` names the
 /// field a record's text form is (the Rust type implements `Display` with it by hand; Python's
-/// `str()` returns it). Fields under `and if present` are `Option<RustType>` that are left out
+/// `str()` returns it). `takes options` marks a record the bindings also read from an options
+/// object (Node) or keyword arguments (Python): each generates its per-field reader from the list.
+/// Fields under `and if present` are `Option<RustType>` that are left out
 /// (not null) when absent: in the core's serde form, in Node's objects (an optional TypeScript
 /// key) and in Python's dicts; they come after the other fields.
 ///
 /// ```
 /// macro_rules! names {
 ///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident $(shows $s:ident)?
-///        { $($t:tt)* } $(and if present { $($o:tt)* })?)*) => {
+///        $(takes $k:ident)? { $($t:tt)* } $(and if present { $($o:tt)* })?)*) => {
 ///         [$(stringify!($b)),*]
 ///     };
 /// }
@@ -562,7 +564,7 @@ macro_rules! records {
                 #[derive(Eq, serde::Deserialize)]
                 #[serde(default, deny_unknown_fields)]
             )]
-            SessionConfig as SessionConfig {
+            SessionConfig as SessionConfig takes options {
                 #[doc = " The task type (Cedar principal id), e.g. `new_task`."]
                 principal: String => "string",
                 #[doc = " `owner/name`."]
@@ -592,7 +594,7 @@ macro_rules! core_records {
     ($(
         $(#[doc = $doc:literal])*
         #[core($($core:tt)*)]
-        $name:ident as $binding:ident $(shows $shown:ident)? {
+        $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
         } $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
