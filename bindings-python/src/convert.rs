@@ -407,3 +407,41 @@ pub(crate) fn entity_arg(
         id: str_arg(py, &id, &format!("{field}.id"))?,
     })
 }
+
+/// How a setting of a `takes options` record (`cedar_hitl_core::records!`) is read from its
+/// keyword argument; `field` names it in errors.
+pub(crate) trait FromPyArg: Sized {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self>;
+}
+
+impl FromPyArg for String {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        str_arg(py, obj, field)
+    }
+}
+
+impl FromPyArg for bool {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        bool_arg(py, obj, field)
+    }
+}
+
+impl FromPyArg for i64 {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        int_arg(py, obj, field)
+    }
+}
+
+/// A list setting: `None` reads as empty.
+impl FromPyArg for Vec<String> {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        str_list_arg(py, Some(obj).filter(|o| !o.is_none()), field)
+    }
+}
+
+/// A record read from keyword arguments, field by field (generated from the record list in
+/// `records.rs`).
+pub(crate) trait OptionRecord {
+    /// Read `obj` into `field`; `Ok(false)` when the record has no such field.
+    fn set_field(&mut self, py: Python<'_>, field: &str, obj: &Bound<'_, PyAny>) -> PyResult<bool>;
+}

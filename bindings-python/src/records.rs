@@ -79,7 +79,33 @@ macro_rules! py_records {
                 ])
             }
         }
+
+        py_options!($($takes)? ; $name ; $($field : $ty),*);
     )*};
+}
+/// A `takes options` record read from keyword arguments: one arm per field, each read as its
+/// type is read (`convert::FromPyArg`). Other records: nothing.
+macro_rules! py_options {
+    (; $($rest:tt)*) => {};
+    (options ; $name:ident ; $($field:ident : $ty:ty),*) => {
+        impl crate::convert::OptionRecord for hitl::$name {
+            fn set_field(
+                &mut self,
+                py: Python<'_>,
+                field: &str,
+                obj: &Bound<'_, PyAny>,
+            ) -> PyResult<bool> {
+                match field {
+                    $(stringify!($field) => {
+                        self.$field =
+                            <$ty as crate::convert::FromPyArg>::from_py_arg(py, obj, stringify!($field))?
+                    })*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
 }
 hitl::records!(py_records);
 

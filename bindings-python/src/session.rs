@@ -4,8 +4,8 @@
 use crate::bundle::{PyPolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::convert::{
-    bool_arg, cached_decision_arg, float_arg, int_arg, opt_int_arg, opt_str_arg, str_arg,
-    str_list_arg, to_json, tool_call, tool_name_arg,
+    OptionRecord, cached_decision_arg, float_arg, opt_int_arg, opt_str_arg, str_arg, str_list_arg,
+    to_json, tool_call, tool_name_arg,
 };
 use crate::errors::{map_config, map_error, map_scope, run};
 use crate::records::{
@@ -85,38 +85,13 @@ impl PySession {
     ) -> PyResult<Self> {
         let bundle = bundle_arg(py, bundle)?;
         let mut cfg = hitl::SessionConfig::default();
+        // Every setting of the core's `SessionConfig` record, read as its type is read.
         for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
             let key: String = key.extract()?;
-            match key.as_str() {
-                "principal" => cfg.principal = str_arg(py, &value, "principal")?,
-                "repo" => cfg.repo = str_arg(py, &value, "repo")?,
-                "read_only" => cfg.read_only = bool_arg(py, &value, "read_only")?,
-                "initial_approvals" => {
-                    cfg.initial_approvals = str_list_arg(
-                        py,
-                        Some(&value).filter(|v| !v.is_none()),
-                        "initial_approvals",
-                    )?
-                }
-                "approval_gate_cap" => {
-                    cfg.approval_gate_cap = int_arg(py, &value, "approval_gate_cap")?
-                }
-                "initial_approval_gate_count" => {
-                    cfg.initial_approval_gate_count =
-                        int_arg(py, &value, "initial_approval_gate_count")?
-                }
-                "task_default_timeout_s" => {
-                    cfg.task_default_timeout_s = int_arg(py, &value, "task_default_timeout_s")?
-                }
-                "cache_max_entries" => {
-                    cfg.cache_max_entries = int_arg(py, &value, "cache_max_entries")?
-                }
-                "cache_ttl_s" => cfg.cache_ttl_s = int_arg(py, &value, "cache_ttl_s")?,
-                other => {
-                    return Err(PyTypeError::new_err(format!(
-                        "Session() got an unexpected keyword argument '{other}'"
-                    )));
-                }
+            if !cfg.set_field(py, &key, &value)? {
+                return Err(PyTypeError::new_err(format!(
+                    "Session() got an unexpected keyword argument '{key}'"
+                )));
             }
         }
         let clock = clock_arg(py, clock)?;

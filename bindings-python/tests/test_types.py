@@ -150,3 +150,25 @@ def test_decision_dicts_and_the_facade_carry_exactly_the_core_fields() -> None:
     facade = cedar_hitl.PolicyDecision._from_native(native)
     upstream = {"cache_hit": "cache_hit_metadata"}
     assert list(facade.to_dict()) == [upstream.get(f, f) for f in fields]
+
+
+def test_session_keywords_are_the_core_settings_record() -> None:
+    fields = list(_cedar_hitl._RECORD_FIELDS["SessionConfig"])
+    stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
+    cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == "Session")
+    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__new__")
+    assert [a.arg for a in new.args.kwonlyargs] == ["clock", "shadow", *fields]
+    # Every setting is read, and a value of the wrong type names its field.
+    for field in fields:
+        try:
+            cedar_hitl.Session(**{field: object()})
+        except cedar_hitl.ConfigError as e:
+            assert e.field == field, field
+        else:
+            raise AssertionError(f"{field}=object() must be refused")
+    try:
+        cedar_hitl.Session(approval_gate_capp=1)  # type: ignore[call-arg]
+    except TypeError as e:
+        assert "unexpected keyword argument 'approval_gate_capp'" in str(e)
+    else:
+        raise AssertionError("an unknown setting must be refused")
