@@ -363,8 +363,6 @@ export declare class PolicyEngine {
   recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
   /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
   allowlistAdd(scope: string): string
-  /** A snapshot of the allowlist. */
-  get allowlist(): AllowlistView
   /**
    * Whether the allowlist's tool scopes pre-approve this call (pipeline step 2
    * alone). Throws `CONFIG` for a tool name that is not a string.
@@ -384,6 +382,19 @@ export declare class PolicyEngine {
   getDecision(toolName: string, toolInputSha256: string): CacheEntry | null
   /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
   getRuleDecision(toolName: string, ruleIds: string | readonly string[]): CacheEntry | null
+  /**
+   * Record a gate in the rate window at `now` (session monotonic seconds; default
+   * now).
+   */
+  recordApprovalGateTimestamp(now?: number | null): void
+  /**
+   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
+   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
+   * task default).
+   */
+  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
+  /** A snapshot of the allowlist. */
+  get allowlist(): AllowlistView
   /** Entries in the input-hash cache. */
   get recentDecisionsLen(): number
   /** Entries in the rule-level cache. */
@@ -392,23 +403,12 @@ export declare class PolicyEngine {
   get approvalGateCount(): number
   /** Add one to the gate counter; returns the new count. */
   incrementApprovalGateCount(): number
-  /**
-   * Record a gate in the rate window at `now` (session monotonic seconds; default
-   * now).
-   */
-  recordApprovalGateTimestamp(now?: number | null): void
   /** Gates recorded within the last rate window. */
   get approvalsInLastMinute(): number
   /** Take every queued denial, oldest first. */
   drainDenialInjections(): Array<DenialEntry>
   /** The one-shot ceiling-shrinking latch: `true` on the first call only. */
   markCeilingShrinkingEmitted(): boolean
-  /**
-   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
-   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
-   * task default).
-   */
-  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
 }
 
 /**
@@ -464,8 +464,6 @@ export declare class Session {
   recordOutcome(toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution): ResolutionEffect
   /** Validate and add an approval scope; returns it normalised. Throws `SCOPE`. */
   addScope(scope: string): string
-  /** A snapshot of the allowlist. */
-  get allowlist(): AllowlistView
   /**
    * Whether the allowlist's tool scopes pre-approve this call (pipeline step 2
    * alone). Throws `CONFIG` for a tool name that is not a string.
@@ -485,6 +483,19 @@ export declare class Session {
   cachedInputDecision(toolName: string, toolInputSha256: string): CacheEntry | null
   /** The most recent live rule entry whose ids all appear in `ruleIds`, or `null`. */
   cachedRuleDecision(toolName: string, ruleIds: string | readonly string[]): CacheEntry | null
+  /**
+   * Record a gate in the rate window at `now` (session monotonic seconds; default
+   * now).
+   */
+  recordGateTimestamp(now?: number | null): void
+  /**
+   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
+   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
+   * task default).
+   */
+  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
+  /** A snapshot of the allowlist. */
+  get allowlist(): AllowlistView
   /** Entries in the input-hash cache. */
   get inputCacheLen(): number
   /** Entries in the rule-level cache. */
@@ -493,23 +504,12 @@ export declare class Session {
   get gateCount(): number
   /** Add one to the gate counter; returns the new count. */
   incrementGateCount(): number
-  /**
-   * Record a gate in the rate window at `now` (session monotonic seconds; default
-   * now).
-   */
-  recordGateTimestamp(now?: number | null): void
   /** Gates recorded within the last rate window. */
   get approvalsInWindow(): number
   /** Take every queued denial, oldest first. */
   drainDenials(): Array<DenialEntry>
   /** The one-shot ceiling-shrinking latch: `true` on the first call only. */
   markCeilingShrinking(): boolean
-  /**
-   * Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
-   * lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
-   * task default).
-   */
-  beginGate(timeoutS?: number | null, remainingLifetimeS?: number | null): GateAdmission
 }
 
 /** The deny reason handed to the agent (`"denied"` when absent). */

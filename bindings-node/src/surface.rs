@@ -27,237 +27,120 @@ macro_rules! session_surface {
         mark_ceiling_shrinking: $mark_ceiling_shrinking:literal,
         begin_gate: $begin_gate:literal $(,)?
     }) => {
-        #[::napi_derive::napi]
-        impl $ty {
-            /// Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`.
+        $crate::surface::forwarding_methods!($ty {
+            #[doc = " Decide one tool call. Never throws: bad input is a DENY with `failClosed: true`."]
             #[napi(
                 catch_unwind,
                 js_name = $evaluate,
                 ts_args_type = "toolName: string, toolInput: ToolInput",
                 ts_return_type = "Decision"
             )]
-            pub fn evaluate(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                tool_input: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<$crate::js::Raw> {
-                use ::napi::JsValue;
-                $crate::session::evaluate_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    tool_input.raw(),
-                )
-            }
+            fn evaluate(tool_name, tool_input) -> { ::napi::Result<$crate::js::Raw> } = evaluate_with;
 
-            /// Decide one tool call and say how: the same pipeline as the plain decision (the
-            /// same result), recording every step. Never throws.
+            #[doc = " Decide one tool call and say how: the same pipeline as the plain decision (the"]
+            #[doc = " same result), recording every step. Never throws."]
             #[napi(
                 catch_unwind,
                 js_name = $explain,
                 ts_args_type = "toolName: string, toolInput: ToolInput",
                 ts_return_type = "Explanation"
             )]
-            pub fn explain(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                tool_input: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<$crate::js::Raw> {
-                use ::napi::JsValue;
-                $crate::session::explain_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    tool_input.raw(),
-                )
-            }
+            fn explain(tool_name, tool_input) -> { ::napi::Result<$crate::js::Raw> } = explain_with;
 
-            /// The explanation rendered for people: the outcome and reason, then one line a
-            /// step. Never throws.
+            #[doc = " The explanation rendered for people: the outcome and reason, then one line a"]
+            #[doc = " step. Never throws."]
             #[napi(
                 catch_unwind,
                 js_name = $explain_text,
                 ts_args_type = "toolName: string, toolInput: ToolInput"
             )]
-            pub fn explain_text(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                tool_input: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> String {
-                use ::napi::JsValue;
-                $crate::session::explain_text_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    tool_input.raw(),
-                )
-            }
+            fn explain_text(tool_name, tool_input) -> { String } = explain_text_with;
 
-            /// Apply how a gate ended (widen the allowlist, fill the caches, queue the denial)
-            /// and get the agent-facing reason. Throws `SCOPE` for a refused approval scope,
-            /// `CONFIG` for a bad resolution.
+            #[doc = " Apply how a gate ended (widen the allowlist, fill the caches, queue the denial)"]
+            #[doc = " and get the agent-facing reason. Throws `SCOPE` for a refused approval scope,"]
+            #[doc = " `CONFIG` for a bad resolution."]
             #[napi(
                 catch_unwind,
                 js_name = $record_outcome,
                 ts_args_type = "toolName: string, toolInput: ToolInput, matchingRuleIds: readonly string[], resolution: Resolution"
             )]
-            pub fn record_outcome(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                tool_input: ::napi::bindgen_prelude::Unknown<'_>,
-                matching_rule_ids: ::napi::bindgen_prelude::Unknown<'_>,
-                resolution: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<$crate::records::ResolutionEffect> {
-                use ::napi::JsValue;
-                $crate::session::record_outcome_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    tool_input.raw(),
-                    matching_rule_ids.raw(),
-                    resolution.raw(),
-                )
-            }
+            fn record_outcome(tool_name, tool_input, matching_rule_ids, resolution)
+                -> { ::napi::Result<$crate::records::ResolutionEffect> } = record_outcome_with;
 
-            /// Validate and add an approval scope; returns it normalised. Throws `SCOPE`.
+            #[doc = " Validate and add an approval scope; returns it normalised. Throws `SCOPE`."]
             #[napi(catch_unwind, js_name = $add_scope, ts_args_type = "scope: string")]
-            pub fn add_scope(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                scope: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<String> {
-                use ::napi::JsValue;
-                $crate::session::add_scope_with($crate::js::js_of(&env), &self.inner, scope.raw())
-            }
+            fn add_scope(scope) -> { ::napi::Result<String> } = add_scope_with;
 
-            /// A snapshot of the allowlist.
-            #[napi(getter, catch_unwind, js_name = $allowlist)]
-            pub fn allowlist(&self) -> $crate::records::AllowlistView {
-                self.inner.allowlist().into()
-            }
-
-            /// Whether the allowlist's tool scopes pre-approve this call (pipeline step 2
-            /// alone). Throws `CONFIG` for a tool name that is not a string.
+            #[doc = " Whether the allowlist's tool scopes pre-approve this call (pipeline step 2"]
+            #[doc = " alone). Throws `CONFIG` for a tool name that is not a string."]
             #[napi(
                 catch_unwind,
                 js_name = $allowlist_matches,
                 ts_args_type = "toolName: string, toolInput: ToolInput"
             )]
-            pub fn allowlist_matches(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                tool_input: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<bool> {
-                use ::napi::JsValue;
-                $crate::session::allowlist_matches_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    tool_input.raw(),
-                )
-            }
+            fn allowlist_matches(tool_name, tool_input) -> { ::napi::Result<bool> } = allowlist_matches_with;
 
-            /// Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or
-            /// `TIMED_OUT`.
+            #[doc = " Remember a decision for `(toolName, input hash)`; `decision` is `DENIED` or"]
+            #[doc = " `TIMED_OUT`."]
             #[napi(
                 catch_unwind,
                 js_name = $record_input_decision,
                 ts_args_type = "toolName: string, toolInputSha256: string, decision: CachedDecision, reason?: string | null, originalDecisionTs?: string | null"
             )]
-            pub fn record_input_decision(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                sha: ::napi::bindgen_prelude::Unknown<'_>,
-                decision: ::napi::bindgen_prelude::Unknown<'_>,
-                reason: ::napi::bindgen_prelude::Unknown<'_>,
-                ts: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<()> {
-                use ::napi::JsValue;
-                $crate::session::record_input_decision_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    sha.raw(),
-                    decision.raw(),
-                    reason.raw(),
-                    ts.raw(),
-                )
-            }
+            fn record_input_decision(tool_name, sha, decision, reason, ts)
+                -> { ::napi::Result<()> } = record_input_decision_with;
 
-            /// Remember that a human denied this set of rule ids for `toolName` (`DENIED` only;
-            /// one id or a set).
+            #[doc = " Remember that a human denied this set of rule ids for `toolName` (`DENIED` only;"]
+            #[doc = " one id or a set)."]
             #[napi(
                 catch_unwind,
                 js_name = $record_rule_decision,
                 ts_args_type = "toolName: string, ruleIds: string | readonly string[], decision: 'DENIED', reason?: string | null, originalDecisionTs?: string | null"
             )]
-            pub fn record_rule_decision(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                rule_ids: ::napi::bindgen_prelude::Unknown<'_>,
-                decision: ::napi::bindgen_prelude::Unknown<'_>,
-                reason: ::napi::bindgen_prelude::Unknown<'_>,
-                ts: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<()> {
-                use ::napi::JsValue;
-                $crate::session::record_rule_decision_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    rule_ids.raw(),
-                    decision.raw(),
-                    reason.raw(),
-                    ts.raw(),
-                )
-            }
+            fn record_rule_decision(tool_name, rule_ids, decision, reason, ts)
+                -> { ::napi::Result<()> } = record_rule_decision_with;
 
-            /// The live input-hash entry, or `null`.
+            #[doc = " The live input-hash entry, or `null`."]
             #[napi(
                 catch_unwind,
                 js_name = $cached_input_decision,
                 ts_args_type = "toolName: string, toolInputSha256: string"
             )]
-            pub fn cached_input_decision(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                sha: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<Option<$crate::records::CacheEntry>> {
-                use ::napi::JsValue;
-                $crate::session::get_decision_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    sha.raw(),
-                )
-            }
+            fn cached_input_decision(tool_name, sha)
+                -> { ::napi::Result<Option<$crate::records::CacheEntry>> } = get_decision_with;
 
-            /// The most recent live rule entry whose ids all appear in `ruleIds`, or `null`.
+            #[doc = " The most recent live rule entry whose ids all appear in `ruleIds`, or `null`."]
             #[napi(
                 catch_unwind,
                 js_name = $cached_rule_decision,
                 ts_args_type = "toolName: string, ruleIds: string | readonly string[]"
             )]
-            pub fn cached_rule_decision(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                tool_name: ::napi::bindgen_prelude::Unknown<'_>,
-                rule_ids: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<Option<$crate::records::CacheEntry>> {
-                use ::napi::JsValue;
-                $crate::session::get_rule_decision_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    tool_name.raw(),
-                    rule_ids.raw(),
-                )
+            fn cached_rule_decision(tool_name, rule_ids)
+                -> { ::napi::Result<Option<$crate::records::CacheEntry>> } = get_rule_decision_with;
+
+            #[doc = " Record a gate in the rate window at `now` (session monotonic seconds; default"]
+            #[doc = " now)."]
+            #[napi(catch_unwind, js_name = $record_gate_timestamp, ts_args_type = "now?: number | null")]
+            fn record_gate_timestamp(now) -> { ::napi::Result<()> } = record_gate_timestamp_with;
+
+            #[doc = " Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining"]
+            #[doc = " lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:"]
+            #[doc = " task default)."]
+            #[napi(
+                catch_unwind,
+                js_name = $begin_gate,
+                ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
+            )]
+            fn begin_gate(timeout_s, remaining_lifetime_s)
+                -> { ::napi::Result<$crate::records::GateAdmission> } = begin_gate_with;
+        });
+
+        #[::napi_derive::napi]
+        impl $ty {
+            /// A snapshot of the allowlist.
+            #[napi(getter, catch_unwind, js_name = $allowlist)]
+            pub fn allowlist(&self) -> $crate::records::AllowlistView {
+                self.inner.allowlist().into()
             }
 
             /// Entries in the input-hash cache.
@@ -284,22 +167,6 @@ macro_rules! session_surface {
                 $crate::records::u64_to_i64(self.inner.increment_gate_count())
             }
 
-            /// Record a gate in the rate window at `now` (session monotonic seconds; default
-            /// now).
-            #[napi(catch_unwind, js_name = $record_gate_timestamp, ts_args_type = "now?: number | null")]
-            pub fn record_gate_timestamp(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                now: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<()> {
-                use ::napi::JsValue;
-                $crate::session::record_gate_timestamp_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    now.raw(),
-                )
-            }
-
             /// Gates recorded within the last rate window.
             #[napi(getter, catch_unwind, js_name = $approvals_in_window)]
             pub fn approvals_in_window(&self) -> u32 {
@@ -317,30 +184,40 @@ macro_rules! session_surface {
             pub fn mark_ceiling_shrinking(&self) -> bool {
                 self.inner.mark_ceiling_shrinking()
             }
-
-            /// Decide whether a REQUIRE_APPROVAL may open a gate (cap, rate limit, remaining
-            /// lifetime), and if so count it. `timeoutS` is the decision's `timeoutS` (null:
-            /// task default).
-            #[napi(
-                catch_unwind,
-                js_name = $begin_gate,
-                ts_args_type = "timeoutS?: number | null, remainingLifetimeS?: number | null"
-            )]
-            pub fn begin_gate(
-                &self,
-                env: ::napi::bindgen_prelude::Env,
-                timeout_s: ::napi::bindgen_prelude::Unknown<'_>,
-                remaining_lifetime_s: ::napi::bindgen_prelude::Unknown<'_>,
-            ) -> ::napi::Result<$crate::records::GateAdmission> {
-                use ::napi::JsValue;
-                $crate::session::begin_gate_with(
-                    $crate::js::js_of(&env),
-                    &self.inner,
-                    timeout_s.raw(),
-                    remaining_lifetime_s.raw(),
-                )
-            }
         }
     };
 }
 pub(crate) use session_surface;
+
+/// Methods that take their JavaScript arguments as they come and hand them, with the core
+/// session, to one argument reader in `session.rs` (`*_with`), which converts and checks them:
+/// `#[doc = " …"]  #[napi(…)]  fn name(arg, …) -> { ReturnType } = reader;`. Emitted as one
+/// `#[napi] impl` block, so napi sees every method (and generates its TypeScript) as written.
+/// Docs are `#[doc = " …"]` attributes, as in the core's record list: a `///` comment passed
+/// through a macro reaches napi as a raw string and its `r"` would land in `index.d.ts`.
+macro_rules! forwarding_methods {
+    ($ty:ident {
+        $(
+            $(#[doc = $doc:literal])*
+            #[napi($($opt:tt)*)]
+            fn $name:ident($($arg:ident),*) -> { $($ret:tt)* } = $with:ident;
+        )*
+    }) => {
+        #[::napi_derive::napi]
+        impl $ty {
+            $(
+                $(#[doc = $doc])*
+                #[napi($($opt)*)]
+                pub fn $name(
+                    &self,
+                    env: ::napi::bindgen_prelude::Env,
+                    $($arg: ::napi::bindgen_prelude::Unknown<'_>),*
+                ) -> $($ret)* {
+                    use ::napi::JsValue;
+                    $crate::session::$with($crate::js::js_of(&env), &self.inner, $($arg.raw()),*)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use forwarding_methods;
