@@ -178,6 +178,10 @@ const TABLE = [
     const trap = new Proxy({}, { ownKeys: () => { throw new Error('x') } })
     failsClosed(evaluate('Bash', trap), 'unhashable_tool_input', /threw/)
     failsClosed(evaluate('Bash', { get command() { throw new Error('x') } }), 'unhashable_tool_input', /getter threw/)
+    // The toJSON lookup itself runs getters and traps, as JSON.stringify's does.
+    failsClosed(evaluate('Bash', { command: 'ls', get toJSON() { throw new Error('x') } }), 'unhashable_tool_input', /toJSON getter threw/)
+    const getTrap = new Proxy({ command: 'ls' }, { get: (t, k) => { if (k === 'toJSON') throw new Error('x'); return t[k] } })
+    failsClosed(evaluate('Bash', getTrap), 'unhashable_tool_input', /toJSON getter threw/)
   }],
   ['tool name that is not a string → fail-closed, nothing thrown', () => {
     for (const name of [42, null, undefined, {}, Symbol('Bash')]) failsClosed(evaluate(name, { command: 'ls' }), 'invalid_tool_input', /tool name must be a string/)
