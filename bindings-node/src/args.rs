@@ -252,43 +252,43 @@ pub(crate) trait OptionRecord {
     fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool>;
 }
 
-/// The option keys of record `R` (camelCase of its fields, `principal` spelt `principal_key`),
-/// then `extra`: what an options object may hold.
-pub(crate) fn option_keys<R: OptionRecord>(
-    renamed: &[(&str, &str)],
-    extra: &[&str],
-) -> Vec<String> {
-    crate::records::record_field_names(R::RECORD)
-        .iter()
-        .map(|f| option_key(f, renamed))
+/// A field read under another key than its camelCase, and named `label` in errors, e.g.
+/// `("principal", "taskType", "task_type")` on `PolicyEngine`.
+pub(crate) type Renamed<'a> = &'a [(&'a str, &'a str, &'a str)];
+
+/// Each field of `R` with the key it is read under and the label errors give it.
+fn option_fields<'a, R: OptionRecord>(
+    renamed: Renamed<'a>,
+) -> impl Iterator<Item = (&'static str, String, &'a str)> + 'a {
+    crate::records::record_field_names(R::RECORD).iter().map(move |field| {
+        match renamed.iter().find(|(f, _, _)| f == field) {
+            Some((_, key, label)) => (*field, (*key).to_owned(), *label),
+            None => (*field, crate::records::camel_case(field), *field),
+        }
+    })
+}
+
+/// The keys an options object for `R` may hold: the record's, then `extra`.
+pub(crate) fn option_keys<R: OptionRecord>(renamed: Renamed<'_>, extra: &[&str]) -> Vec<String> {
+    option_fields::<R>(renamed)
+        .map(|(_, key, _)| key)
         .chain(extra.iter().map(|k| (*k).to_owned()))
         .collect()
 }
 
-fn option_key(field: &str, renamed: &[(&str, &str)]) -> String {
-    renamed
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map_or_else(|| crate::records::camel_case(field), |(_, key)| (*key).to_owned())
-}
-
 /// Read every field of `R` present in `obj` (`undefined` = absent: the default stays) into
-/// `record`; `renamed` maps a field to its key and error label. Returns the fields found.
+/// `record`. Returns the fields found.
 pub(crate) fn read_options<R: OptionRecord>(
     js: Js,
     obj: Option<Val>,
     record: &mut R,
-    renamed: &[(&str, &str, &str)],
+    renamed: Renamed<'_>,
 ) -> Result<Vec<&'static str>> {
     let mut found = Vec::new();
-    for field in crate::records::record_field_names(R::RECORD) {
-        let (key, label) = renamed.iter().find(|(f, _, _)| f == field).map_or_else(
-            || (crate::records::camel_case(field), *field),
-            |(_, k, l)| ((*k).to_owned(), *l),
-        );
+    for (field, key, label) in option_fields::<R>(renamed) {
         if let Some(v) = js.member(obj, &key)? {
             record.set_field(js, field, label, v)?;
-            found.push(*field);
+            found.push(field);
         }
     }
     Ok(found)

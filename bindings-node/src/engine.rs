@@ -23,6 +23,9 @@ pub struct PolicyEngine {
     shadow: Option<Arc<core::PolicyBundle>>,
 }
 
+/// The task type is the session's `principal`, under the upstream option name.
+const ENGINE_RENAMED: crate::args::Renamed<'static> = &[("principal", "taskType", "task_type")];
+
 /// The engine's own options beside the session settings.
 const ENGINE_EXTRA_OPTIONS: &[&str] = &[
     "builtins",
@@ -39,8 +42,7 @@ const ENGINE_EXTRA_OPTIONS: &[&str] = &[
 /// `taskType`), then the engine's own. `positional`: the options after `(taskType, repo, …)`,
 /// every key but those two.
 fn engine_options(positional: bool) -> Vec<String> {
-    let mut keys =
-        option_keys::<core::SessionConfig>(&[("principal", "taskType")], ENGINE_EXTRA_OPTIONS);
+    let mut keys = option_keys::<core::SessionConfig>(ENGINE_RENAMED, ENGINE_EXTRA_OPTIONS);
     if positional {
         keys.retain(|k| k != "taskType" && k != "repo");
     }
@@ -60,7 +62,7 @@ impl PolicyEngine {
         let positional = js.type_of(first.raw())? == sys::ValueType::napi_string;
         let (obj, cfg) = if positional {
             let obj = js.options(rest.raw(), "PolicyEngine", &engine_options(true))?;
-            let mut cfg = read_session_config(js, obj, "taskType", "task_type", false)?;
+            let mut cfg = read_session_config(js, obj, ENGINE_RENAMED, false)?;
             cfg.principal = js.str_arg(first.raw(), "task_type", Surrogates::Refuse)?;
             cfg.repo = js.str_arg(repo.raw(), "repo", Surrogates::Refuse)?;
             (obj, cfg)
@@ -80,7 +82,7 @@ impl PolicyEngine {
                     "PolicyEngine needs options with taskType and repo",
                 ));
             }
-            let cfg = read_session_config(js, obj, "taskType", "task_type", true)?;
+            let cfg = read_session_config(js, obj, ENGINE_RENAMED, true)?;
             (obj, cfg)
         };
         let hard = opt_text(js, obj, "blueprintHardPolicies", "blueprint_hard_policies")?;

@@ -1,7 +1,7 @@
 //! `Session`: the state of one task over a shared bundle; its shared methods come from
 //! `surface.rs`, and the `*_with` functions here read their arguments (for both classes).
 
-use crate::args::{Surrogates, opt_text, option_keys, read_options};
+use crate::args::{Renamed, Surrogates, opt_text, option_keys, read_options};
 use crate::bundle::{PolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::convert::{self, json_to_js};
@@ -42,7 +42,7 @@ impl Session {
         let js = js_of(&env);
         let bundle = bundle_arg(js, bundle.raw(), "bundle")?;
         let obj = js.options(options.raw(), "Session", &session_options())?;
-        let cfg = read_session_config(js, obj, "principal", "principal", false)?;
+        let cfg = read_session_config(js, obj, &[], false)?;
         let shadow = shadow_arg(js, js.member(obj, "shadow")?, "shadow")?;
         let clock = clock_arg(js, clock.raw(), "clock")?;
         Ok(Self {
@@ -173,24 +173,24 @@ crate::surface::session_surface!(Session {
 // ---------------------------------------------------------------------------------------------
 
 /// Session settings from an options object, read field by field from the core's
-/// `SessionConfig` record (`args::read_options`). `principal_key` is `taskType` for the
-/// `PolicyEngine` façade and `principal` for `Session`; defaults come from the core.
+/// `SessionConfig` record (`args::read_options`); `renamed` gives fields read under another key
+/// (`principal` is `taskType` on the `PolicyEngine` façade). Defaults come from the core;
+/// `require_names`: the principal and `repo` must be given.
 pub(crate) fn read_session_config(
     js: Js,
     obj: Option<Val>,
-    principal_key: &str,
-    principal_field: &str,
+    renamed: Renamed<'_>,
     require_names: bool,
 ) -> Result<core::SessionConfig> {
     let mut cfg = core::SessionConfig::default();
-    let found = read_options(js, obj, &mut cfg, &[("principal", principal_key, principal_field)])?;
+    let found = read_options(js, obj, &mut cfg, renamed)?;
     if require_names {
         if !found.contains(&"principal") {
-            return Err(errors::config_msg(
-                js,
-                principal_field,
-                &format!("{principal_field} ({principal_key}) is required"),
-            ));
+            let (key, label) = renamed
+                .iter()
+                .find(|(f, _, _)| *f == "principal")
+                .map_or(("principal", "principal"), |(_, k, l)| (*k, *l));
+            return Err(errors::config_msg(js, label, &format!("{label} ({key}) is required")));
         }
         if !found.contains(&"repo") {
             return Err(errors::config_msg(js, "repo", "repo is required"));

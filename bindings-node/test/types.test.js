@@ -110,4 +110,9 @@ test('option interfaces and the keys the constructors accept come from the Sessi
     assert.throws(() => new h.Session(bundle, { [key]: Symbol('x') }), (e) => e.code === 'CONFIG' && e.field === field, key)
   }
   assert.throws(() => new h.Session(bundle, { approvalGateCapp: 1 }), /unknown Session option 'approvalGateCapp'; allowed: principal, repo, readOnly/)
+  // PolicyEngine reads the principal as taskType, and needs it and repo.
+  assert.throws(() => new h.PolicyEngine({ repo: 'o/r' }), (e) => e.code === 'CONFIG' && e.field === 'task_type' && e.message === 'task_type (taskType) is required')
+  assert.throws(() => new h.PolicyEngine({ taskType: 't' }), (e) => e.code === 'CONFIG' && e.field === 'repo' && e.message === 'repo is required')
+  assert.equal(new h.PolicyEngine({ taskType: 'pr_review', repo: 'o/r' }).session.config.principal, 'pr_review')
+  assert.throws(() => new h.PolicyEngine({ taskType: 't', repo: 'r', principal: 'x' }), /unknown PolicyEngine option 'principal'; allowed: taskType, repo/)
 })
