@@ -19,11 +19,12 @@ use super::words::{self, Word};
 const MAX_CHAIN: usize = 100;
 
 /// First words the fast path leaves to the grammar: bash keywords (which start compound
-/// commands or are refused where a command belongs) and the declaration builtins other than
-/// `export`, whose arguments the grammar reads as assignments.
+/// commands or are refused where a command belongs), the declaration builtins other than
+/// `export`, whose arguments the grammar reads as assignments, and `unset`/`unsetenv`.
 const NOT_PLAIN_PROGRAMS: &[&str] = &[
     "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
     "done", "in", "function", "time", "coproc", "declare", "typeset", "local", "readonly", "unset",
+    "unsetenv",
 ];
 
 /// Lower `src` without the grammar, or `None` when it is not a plain line.
@@ -206,6 +207,10 @@ impl Scanner<'_> {
             Some(b'<') => return None,
             _ => return Some(None),
         }
+        // Descriptors 1–9 only: the grammar reads `0>`, `01>` and longer numbers differently.
+        if digits > 1 || (digits == 1 && self.b[self.i] == b'0') {
+            return None;
+        }
         let (op, len) = match (self.b.get(at + 1), self.b.get(at + 2)) {
             (Some(b'>'), Some(b'>' | b'&' | b'|')) => return None,
             (Some(b'>'), _) => (">>", 2),
@@ -228,6 +233,10 @@ impl Scanner<'_> {
     /// One word: plain characters and quoted text, up to a blank or an operator.
     fn word(&mut self) -> Option<Scanned> {
         let start = self.i;
+        // The grammar reads a word starting with `==` as a test operator (opaque or dynamic).
+        if self.b[start..].starts_with(b"==") {
+            return None;
+        }
         let mut word = Word::default();
         while let Some(&c) = self.b.get(self.i) {
             match c {
