@@ -281,6 +281,15 @@ impl Lowerer<'_> {
                     self.opaque("[[ … ]] arithmetic or -v evaluates variables and subscripts");
                 }
             }
+            // `[ -v 'a[$(cmd)]' ]` runs `cmd` (the `test` builtin's -v evaluates the subscript);
+            // `[`'s -eq and friends do not evaluate their operands.
+            "test_command"
+                if raw.contains("-v")
+                    && raw[1..].contains('[')
+                    && (raw.contains('$') || raw.contains('`')) =>
+            {
+                self.opaque("[ -v … ] evaluates a subscript in the variable name");
+            }
             "subscript" => {
                 if let Some(i) = node.child_by_field_name("index")
                     && words::has_variable_reference(i, self.src)

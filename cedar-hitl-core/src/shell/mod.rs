@@ -17,6 +17,7 @@ mod models;
 mod paths;
 mod plain;
 mod scanner_guard;
+mod subscripts;
 mod words;
 mod wrappers;
 

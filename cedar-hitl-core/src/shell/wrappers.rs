@@ -448,6 +448,10 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
             }
         }
     }
+    // A builtin reached through any wrapper that evaluates a subscript holding code.
+    if let Some(why) = b.line.commands.iter().find_map(super::subscripts::code_in_subscript) {
+        b.line.opaque.get_or_insert_with(|| why.to_owned());
+    }
     b.resolve_cwd();
     b.line
 }
