@@ -22,14 +22,10 @@ impl Js {
         if self.type_of(v)? != sys::ValueType::napi_string {
             return Ok(Err(None));
         }
-        // Names and settings are short: one call reads them. A U+FFFD may stand for a lone
-        // surrogate, so such a string (and a long one) is read as its exact UTF-16 units.
-        if let Some(short) = self.utf8_short(v)?
-            && !short.contains('\u{FFFD}')
-        {
+        let len = self.utf16_len(v)?;
+        if let Some(short) = self.short_text(v, len)? {
             return Ok(Ok(short));
         }
-        let len = self.utf16_len(v)?;
         let units = self.utf16_of(v, len)?;
         Ok(String::from_utf16(&units).map_err(|_| Some(units)))
     }
@@ -246,8 +242,8 @@ impl FromJs for Vec<String> {
 /// A record read from an options object, field by field (generated from the record list in
 /// `records.rs`).
 pub(crate) trait OptionRecord {
-    /// The record's name in `cedar_hitl_core::record_fields()`.
-    const RECORD: &'static str;
+    /// The record's fields, in the core's order.
+    const FIELDS: &'static [&'static str];
     /// Read `v` into `field`; `false` when the record has no such field.
     fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool>;
 }
@@ -260,11 +256,9 @@ pub(crate) type Renamed<'a> = &'a [(&'a str, &'a str, &'a str)];
 fn option_fields<'a, R: OptionRecord>(
     renamed: Renamed<'a>,
 ) -> impl Iterator<Item = (&'static str, String, &'a str)> + 'a {
-    crate::records::record_field_names(R::RECORD).iter().map(move |field| {
-        match renamed.iter().find(|(f, _, _)| f == field) {
-            Some((_, key, label)) => (*field, (*key).to_owned(), *label),
-            None => (*field, crate::records::camel_case(field), *field),
-        }
+    R::FIELDS.iter().map(move |field| match renamed.iter().find(|(f, _, _)| f == field) {
+        Some((_, key, label)) => (*field, (*key).to_owned(), *label),
+        None => (*field, crate::records::camel_case(field), *field),
     })
 }
 

@@ -26,11 +26,7 @@
 //! The other way, [`json_to_js`] builds a JS value from JSON (explanations, parsed commands and
 //! the frozen `constants` export).
 
-use crate::js::{Js, SHORT_UTF8, Val};
-
-/// Strings of at most this many UTF-16 units always fit the one-call UTF-8 read (3 bytes per
-/// unit at most, with the 4 bytes it keeps free and the NUL).
-const SHORT_UTF16: usize = (SHORT_UTF8 - 5) / 3;
+use crate::js::{Js, Val};
 use cedar_hitl_core::{InputGuard, JsonValue};
 use napi::{Result, sys};
 
@@ -209,14 +205,8 @@ impl Walker {
 
     fn string(&mut self, v: Val) -> Walk<String> {
         let len = self.napi(self.js.utf16_len(v), "string")?;
-        // Short strings (most keys and values) as UTF-8 written by the engine, which is cheap
-        // only while the string is short: a long two-byte string costs the engine a full pass
-        // even for a small buffer. A U+FFFD in it may stand for a lone surrogate, so such a
-        // string takes the exact path below.
-        if len <= SHORT_UTF16
-            && let Some(short) = self.napi(self.js.utf8_short(v), "string")?
-            && !short.contains('\u{FFFD}')
-        {
+        // Short strings (most keys and values) in one call.
+        if let Some(short) = self.napi(self.js.short_text(v, len), "string")? {
             let r = self.guard.string(short.len());
             self.count(r)?;
             return Ok(short);

@@ -9,6 +9,10 @@ use std::ptr;
 /// values of a tool input): [`Js::utf8_short`].
 pub const SHORT_UTF8: usize = 256;
 
+/// Strings of at most this many UTF-16 units always fit the one-call UTF-8 read (3 bytes per
+/// unit at most, with the 4 bytes it keeps free and the NUL).
+const SHORT_UTF16: usize = (SHORT_UTF8 - 5) / 3;
+
 pub(crate) type Val = sys::napi_value;
 
 /// The N-API environment of the current call.
@@ -268,6 +272,16 @@ impl Js {
         String::from_utf8(buf[..written].to_vec())
             .map(Some)
             .map_err(|_| Error::from_reason("string is not UTF-8"))
+    }
+
+    /// A string of `len` UTF-16 units read in one call, when that is cheap and exact: short
+    /// enough (a long two-byte string costs the engine a full pass even for a small buffer) and
+    /// holding no U+FFFD (which may stand for a lone surrogate). `None`: read the exact units.
+    pub fn short_text(self, v: Val, len: usize) -> Result<Option<String>> {
+        if len > SHORT_UTF16 {
+            return Ok(None);
+        }
+        Ok(self.utf8_short(v)?.filter(|s| !s.contains('\u{FFFD}')))
     }
 
     /// Write a JS string's UTF-8 form into `buf` (at most `buf.len() - 1` bytes, whole

@@ -41,7 +41,7 @@ macro_rules! node_records {
             }
         }
 
-        node_options!($($takes)? ; $name ; $binding ; $($field : $ty),*);
+        node_options!($($takes)? ; $name ; $($field : $ty),*);
     )*};
 }
 
@@ -49,9 +49,9 @@ macro_rules! node_records {
 /// type is read (`args::FromJs`). Other records: nothing.
 macro_rules! node_options {
     (; $($rest:tt)*) => {};
-    (options ; $name:ident ; $binding:ident ; $($field:ident : $ty:ty),*) => {
+    (options ; $name:ident ; $($field:ident : $ty:ty),*) => {
         impl crate::args::OptionRecord for core::$name {
-            const RECORD: &'static str = stringify!($binding);
+            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
             fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool> {
                 match field {
                     $(stringify!($field) => {
