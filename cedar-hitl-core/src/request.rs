@@ -372,27 +372,30 @@ struct CedarValues<'s, K> {
     shared: &'s mut SharedText,
 }
 
-/// The last long text made into a Cedar value, by address: every Bash subject of a call carries
-/// the same `command` (one `&str`), and a Cedar string clones by reference count, so the command
-/// is copied into a Cedar value once per call rather than once per simple command.
+/// The call's first long text made into a Cedar value, by address: every Bash subject of a call
+/// carries the same `command` (one `&str`, the first text a Bash subject writes), and a Cedar
+/// string clones by reference count, so the command is copied into a Cedar value once per call
+/// rather than once per simple command. Other long texts (a long `normalized`) never replace it.
 #[derive(Default)]
 struct SharedText {
-    last: Option<(*const u8, usize, ast::Value)>,
+    first: Option<(*const u8, usize, ast::Value)>,
 }
 
 impl SharedText {
-    /// Texts shorter than this are copied each time (they fit in Cedar's inline string).
+    /// Texts shorter than this are copied each time: copying them costs about what the address
+    /// check saves.
     const MIN_LEN: usize = 64;
 
     fn value(&mut self, text: &str) -> ast::Value {
         if text.len() < Self::MIN_LEN {
             return ast::Value::from(text);
         }
-        match &self.last {
+        match &self.first {
             Some((ptr, len, value)) if *ptr == text.as_ptr() && *len == text.len() => value.clone(),
-            _ => {
+            Some(_) => ast::Value::from(text),
+            None => {
                 let value = ast::Value::from(text);
-                self.last = Some((text.as_ptr(), text.len(), value.clone()));
+                self.first = Some((text.as_ptr(), text.len(), value.clone()));
                 value
             }
         }

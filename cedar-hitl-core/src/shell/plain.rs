@@ -298,8 +298,10 @@ fn is_plain(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b',' | b'+')
 }
 
-/// `NAME=…` with a NAME that starts with a letter: the name. (Bash also takes `_` first; the
-/// grammar reads `_=x` as a word, so such lines are left to it.)
+/// `NAME=…` with a NAME that starts with a letter: the name. (Bash also takes `_` first. The
+/// grammar reads `_=x` as the program word and lowering turns it back into an assignment
+/// (`lower.rs`, leading assignments); such lines are left to that path rather than read here by
+/// a second rule.)
 fn assignment_name(raw: &str) -> Option<&str> {
     let (name, _) = raw.split_once('=')?;
     let mut chars = name.chars();
