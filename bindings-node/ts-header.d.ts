@@ -44,24 +44,6 @@ export type ToolInput = { readonly [key: string]: JsonValue } | JsonValue
  *  default) or `upstream` (the upstream `like` rules, byte-identical to the system replaced). */
 export type BuiltinProfile = 'hardened' | 'upstream'
 
-/** Options of `new PolicyBundle(options)`. `null` counts as absent. */
-export interface PolicyBundleOptions {
-  /** Built-in profile; default `'hardened'`. Any other value is a `CONFIG` error (field `builtins`). */
-  builtins?: BuiltinProfile | null
-  /** Blueprint hard-tier text (rules annotated `@tier("hard")`). */
-  blueprintHard?: string | null
-  /** Blueprint soft-tier text (rules annotated `@tier("soft")`). */
-  blueprintSoft?: string | null
-  /** Soft rule ids to disable (unknown ids and hard ids are refused). */
-  disable?: readonly string[] | null
-  /** Legacy unannotated policies; entry `i` becomes soft rule `legacy_extra_<i>`. */
-  extraPolicies?: readonly string[] | null
-  /** Replace the write-tool map (tool name → path key). */
-  writeTools?: Readonly<Record<string, string>> | null
-  /** Replace the shell-tool map (tool name → command key). */
-  shellTools?: Readonly<Record<string, string>> | null
-}
-
 /** Options of `new Session(bundle, options, clock?)`; defaults come from the core. */
 export interface SessionOptions {
   /** Task type (Cedar principal id); default `new_task`. */
@@ -94,6 +76,10 @@ export interface PolicyEngineOptions {
   blueprintHardPolicies?: string | null
   blueprintSoftPolicies?: string | null
   blueprintDisable?: readonly string[] | null
+  /** Replace the write-tool map (tool name → path key). */
+  writeTools?: Readonly<Record<string, string>> | null
+  /** Replace the shell-tool map (tool name → command key). */
+  shellTools?: Readonly<Record<string, string>> | null
   initialApprovals?: readonly string[] | null
   approvalGateCap?: number
   initialApprovalGateCount?: number

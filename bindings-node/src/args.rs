@@ -2,8 +2,9 @@
 //! CONFIG error naming the field; numbers for settings are converted saturating into `i64` so an
 //! out-of-range value reaches the core, whose error names the field and its range.
 
-use crate::errors::config_msg;
+use crate::errors::{self, config_msg};
 use crate::js::{Js, Val};
+use cedar_hitl_core as core;
 use napi::{Result, sys};
 
 /// How a string with a lone surrogate (not valid Unicode) is treated.
@@ -171,14 +172,6 @@ impl Js {
         Ok(Some(v))
     }
 
-    /// A member of an options object; `undefined` and `null` → `None`.
-    pub fn member_set(self, obj: Option<Val>, key: &str) -> Result<Option<Val>> {
-        match self.member(obj, key)? {
-            Some(v) if !self.is_nullish(v)? => Ok(Some(v)),
-            _ => Ok(None),
-        }
-    }
-
     /// A member of an options object; `undefined` → `None` (null is passed through for the caller
     /// to judge).
     pub fn member(self, obj: Option<Val>, key: &str) -> Result<Option<Val>> {
@@ -191,21 +184,12 @@ impl Js {
     }
 }
 
-/// Optional text / list members of an options object (`null` = absent).
+/// An optional text member of an options object (`null` = absent).
 pub(crate) fn opt_text(js: Js, obj: Option<Val>, key: &str, field: &str) -> Result<Option<String>> {
     match js.member(obj, key)? {
         Some(v) => js.opt_str_arg(v, field, Surrogates::Refuse),
         None => Ok(None),
     }
-}
-
-pub(crate) fn opt_list(
-    js: Js,
-    obj: Option<Val>,
-    key: &str,
-    field: &str,
-) -> Result<Option<Vec<String>>> {
-    js.member_set(obj, key)?.map(|v| js.str_list_arg(v, field)).transpose()
 }
 
 /// How an option of a `takes options` record (`cedar_hitl_core::records!`) is read from its JS
@@ -236,6 +220,38 @@ impl FromJs for i64 {
 impl FromJs for Vec<String> {
     fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
         if js.is_nullish(v)? { Ok(Vec::new()) } else { js.str_list_arg(v, label) }
+    }
+}
+
+/// An option that may be absent: `null` reads as absent.
+impl<T: FromJs> FromJs for Option<T> {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        if js.is_nullish(v)? { Ok(None) } else { T::from_js(js, v, label).map(Some) }
+    }
+}
+
+/// A tool map: an object of tool name → input key.
+impl FromJs for Vec<(String, String)> {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        js.str_map_arg(v, label)
+    }
+}
+
+/// The built-in profile, by name (the core parses it and names the allowed values).
+impl FromJs for core::BuiltinProfile {
+    fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
+        match js.string_of(v)? {
+            Ok(s) => s.parse().map_err(|e| errors::config(js, &e)),
+            Err(_) => Err(errors::config_msg(
+                js,
+                label,
+                &format!(
+                    "{label} must be one of [{}], got {}",
+                    core::BuiltinProfile::VALUES.join(", "),
+                    js.type_name(v)
+                ),
+            )),
+        }
     }
 }
 

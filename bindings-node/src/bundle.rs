@@ -1,7 +1,7 @@
 //! `PolicyBundle`: built-in and blueprint policies, parsed and validated once; and the readers
 //! of bundle arguments and bundle options.
 
-use crate::args::{opt_list, opt_text};
+use crate::args::{option_keys, read_options};
 use crate::errors;
 use crate::js::{Js, Raw, Val, class_ref, js_of};
 use crate::records::{CheckReport, LoadWarning, RuleListing, listing_out, load_error_out};
@@ -142,71 +142,11 @@ pub(crate) fn shadow_arg(
     }
 }
 
-const BUNDLE_OPTIONS: &[&str] = &[
-    "builtins",
-    "blueprintHard",
-    "blueprintSoft",
-    "disable",
-    "extraPolicies",
-    "writeTools",
-    "shellTools",
-];
-
-/// The `builtins` option: `'hardened'` or `'upstream'` (the core parses the name); `undefined` /
-/// `null` → `None` (the core's default, hardened).
-pub(crate) fn opt_profile(js: Js, obj: Option<Val>) -> Result<Option<core::BuiltinProfile>> {
-    let Some(v) = js.member_set(obj, "builtins")? else { return Ok(None) };
-    match js.string_of(v)? {
-        Ok(s) => s.parse::<core::BuiltinProfile>().map(Some).map_err(|e| errors::config(js, &e)),
-        Err(_) => Err(errors::config_msg(
-            js,
-            "builtins",
-            &format!("builtins must be 'hardened' or 'upstream', got {}", js.type_name(v)),
-        )),
-    }
-}
-
+/// `new PolicyBundle(options)`: the core's `BundleOptions` record, read under its camelCase keys
+/// (an unknown key is refused).
 fn bundle_builder(js: Js, options: Val) -> Result<core::PolicyBundleBuilder> {
-    let obj = js.options(options, "PolicyBundle", BUNDLE_OPTIONS)?;
-    let profile = opt_profile(js, obj)?;
-    let hard = opt_text(js, obj, "blueprintHard", "blueprint_hard")?;
-    let soft = opt_text(js, obj, "blueprintSoft", "blueprint_soft")?;
-    let disable = opt_list(js, obj, "disable", "disable")?;
-    let extra = opt_list(js, obj, "extraPolicies", "extra_policies")?;
-    let mut b = policy_builder(profile, hard, soft, disable, extra);
-    if let Some(v) = js.member_set(obj, "writeTools")? {
-        b = b.write_tools(js.str_map_arg(v, "write_tools")?);
-    }
-    if let Some(v) = js.member_set(obj, "shellTools")? {
-        b = b.shell_tools(js.str_map_arg(v, "shell_tools")?);
-    }
-    Ok(b)
-}
-
-/// A builder with the policy options set (`None`: the core's default). `PolicyBundle` and the
-/// `PolicyEngine` façade read these options under their own names.
-pub(crate) fn policy_builder(
-    profile: Option<core::BuiltinProfile>,
-    hard: Option<String>,
-    soft: Option<String>,
-    disable: Option<Vec<String>>,
-    extra: Option<Vec<String>>,
-) -> core::PolicyBundleBuilder {
-    let mut b = core::PolicyBundle::builder();
-    if let Some(p) = profile {
-        b = b.builtins(p);
-    }
-    if let Some(t) = hard {
-        b = b.blueprint_hard(t);
-    }
-    if let Some(t) = soft {
-        b = b.blueprint_soft(t);
-    }
-    if let Some(l) = disable {
-        b = b.disable(l);
-    }
-    if let Some(l) = extra {
-        b = b.extra_policies(l);
-    }
-    b
+    let obj = js.options(options, "PolicyBundle", &option_keys::<core::BundleOptions>(&[], &[]))?;
+    let mut read = core::BundleOptions::default();
+    read_options(js, obj, &mut read, &[])?;
+    Ok(read.into())
 }

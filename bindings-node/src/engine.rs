@@ -1,8 +1,8 @@
 //! `PolicyEngine`: the upstream-compatible façade that builds a bundle and a session from the
 //! familiar options; its methods are the shared session surface under upstream names.
 
-use crate::args::{Surrogates, opt_list, opt_text, option_keys};
-use crate::bundle::{PolicyBundle, bundle_arg, opt_profile, policy_builder, shadow_arg};
+use crate::args::{Renamed, Surrogates, option_keys, read_options};
+use crate::bundle::{PolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::errors;
 use crate::js::js_of;
@@ -24,25 +24,24 @@ pub struct PolicyEngine {
 }
 
 /// The task type is the session's `principal`, under the upstream option name.
-const ENGINE_RENAMED: crate::args::Renamed<'static> = &[("principal", "taskType", "task_type")];
+const ENGINE_RENAMED: Renamed<'static> = &[("principal", "taskType", "task_type")];
 
-/// The engine's own options beside the session settings.
-const ENGINE_EXTRA_OPTIONS: &[&str] = &[
-    "builtins",
-    "extraPolicies",
-    "blueprintHardPolicies",
-    "blueprintSoftPolicies",
-    "blueprintDisable",
-    "bundle",
-    "clock",
-    "shadowBundle",
+/// The bundle options under the upstream names where upstream has them.
+const ENGINE_BUNDLE_RENAMED: Renamed<'static> = &[
+    ("blueprint_hard", "blueprintHardPolicies", "blueprint_hard_policies"),
+    ("blueprint_soft", "blueprintSoftPolicies", "blueprint_soft_policies"),
+    ("disable", "blueprintDisable", "blueprint_disable"),
 ];
 
+/// The engine's own options beside the session settings and the bundle options.
+const ENGINE_EXTRA_OPTIONS: &[&str] = &["bundle", "clock", "shadowBundle"];
+
 /// The keys `new PolicyEngine(options)` accepts: the session settings (`principal` spelt
-/// `taskType`), then the engine's own. `positional`: the options after `(taskType, repo, …)`,
-/// every key but those two.
+/// `taskType`), the bundle options, then the engine's own. `positional`: the options after
+/// `(taskType, repo, …)`, every key but those two.
 fn engine_options(positional: bool) -> Vec<String> {
-    let mut keys = option_keys::<core::SessionConfig>(ENGINE_RENAMED, ENGINE_EXTRA_OPTIONS);
+    let mut keys = option_keys::<core::SessionConfig>(ENGINE_RENAMED, &[]);
+    keys.extend(option_keys::<core::BundleOptions>(ENGINE_BUNDLE_RENAMED, ENGINE_EXTRA_OPTIONS));
     if positional {
         keys.retain(|k| k != "taskType" && k != "repo");
     }
@@ -85,33 +84,39 @@ impl PolicyEngine {
             let cfg = read_session_config(js, obj, ENGINE_RENAMED, true)?;
             (obj, cfg)
         };
-        let hard = opt_text(js, obj, "blueprintHardPolicies", "blueprint_hard_policies")?;
-        let soft = opt_text(js, obj, "blueprintSoftPolicies", "blueprint_soft_policies")?;
-        let disable = opt_list(js, obj, "blueprintDisable", "blueprint_disable")?;
-        let extra = opt_list(js, obj, "extraPolicies", "extra_policies")?;
-        let profile = opt_profile(js, obj)?;
+        let mut policy = core::BundleOptions::default();
+        read_options(js, obj, &mut policy, ENGINE_BUNDLE_RENAMED)?;
         let clock = match js.member(obj, "clock")? {
             Some(v) => clock_arg(js, v, "clock")?,
             None => None,
         };
         let bundle = match js.member(obj, "bundle")? {
             Some(v) if !js.is_nullish(v)? => {
-                if hard.is_some()
-                    || soft.is_some()
-                    || disable.is_some()
-                    || extra.is_some()
-                    || profile.is_some()
-                {
+                // `builtins` may name the given bundle's own profile (as in Python); any other
+                // policy option would be ignored, so it is refused.
+                let profile = policy.builtins.take();
+                if policy != core::BundleOptions::default() {
                     return Err(errors::config_msg(
                         js,
                         "bundle",
-                        "pass either bundle or policy options (builtins/blueprint*/extraPolicies), not both",
+                        "pass either bundle or policy options (blueprint*/extraPolicies/writeTools/shellTools), not both",
                     ));
                 }
-                bundle_arg(js, v, "bundle")?
+                let bundle = bundle_arg(js, v, "bundle")?;
+                if let Some(p) = profile.filter(|p| *p != bundle.profile()) {
+                    return Err(errors::config_msg(
+                        js,
+                        "builtins",
+                        &format!(
+                            "builtins '{p}' does not match the profile of bundle ('{}'); pass either bundle or builtins",
+                            bundle.profile()
+                        ),
+                    ));
+                }
+                bundle
             }
             _ => {
-                let b = policy_builder(profile, hard, soft, disable, extra);
+                let b = core::PolicyBundleBuilder::from(policy);
                 Arc::new(b.build().map_err(|e| errors::load(js, &e))?)
             }
         };

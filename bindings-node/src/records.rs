@@ -41,7 +41,7 @@ macro_rules! node_records {
             }
         }
 
-        node_options!($($takes)? ; $name ; $($field : $ty),*);
+        node_options!($($takes)? ; $name ; $($field : $ty),* ; $($($ofield : $oty),*)?);
     )*};
 }
 
@@ -49,13 +49,18 @@ macro_rules! node_records {
 /// type is read (`args::FromJs`). Other records: nothing.
 macro_rules! node_options {
     (; $($rest:tt)*) => {};
-    (options ; $name:ident ; $($field:ident : $ty:ty),*) => {
+    (options ; $name:ident ; $($field:ident : $ty:ty),* ; $($ofield:ident : $oty:ty),*) => {
         impl crate::args::OptionRecord for core::$name {
-            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            const FIELDS: &'static [&'static str] =
+                &[$(stringify!($field),)* $(stringify!($ofield),)*];
             fn set_field(&mut self, js: Js, field: &str, label: &str, v: Val) -> Result<bool> {
                 match field {
                     $(stringify!($field) => {
                         self.$field = <$ty as crate::args::FromJs>::from_js(js, v, label)?
+                    })*
+                    // An option that may be absent: `null` leaves it absent (the default).
+                    $(stringify!($ofield) => {
+                        self.$ofield = <Option<$oty> as crate::args::FromJs>::from_js(js, v, label)?
                     })*
                     _ => return Ok(false),
                 }

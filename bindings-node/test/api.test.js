@@ -113,8 +113,13 @@ describe('PolicyEngine (upstream-compatible façade)', () => {
     assert.equal(mixed.evaluateToolUse('Bash', { command: 'echo foo' }).reason, 'Soft-deny: slowish')
     throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', builtins: 'strict' }), 'CONFIG', { field: 'builtins', message: /hardened, upstream/ })
     throwsTyped(() => new h.PolicyEngine('t', 'r', { builtins: 'Upstream' }), 'CONFIG', { field: 'builtins', message: /hardened, upstream/ })
-    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', builtins: true }), 'CONFIG', { field: 'builtins', message: /'hardened' or 'upstream', got boolean/ })
-    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', bundle: h.PolicyBundle.builtin(), builtins: 'upstream' }), 'CONFIG', { field: 'bundle' })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', builtins: true }), 'CONFIG', { field: 'builtins', message: /^builtins must be one of \[hardened, upstream\], got boolean$/ })
+    throwsTyped(() => new h.PolicyEngine({ taskType: 't', repo: 'r', bundle: h.PolicyBundle.builtin(), builtins: 'upstream' }), 'CONFIG', {
+      field: 'builtins',
+      message: /^builtins 'upstream' does not match the profile of bundle \('hardened'\)/,
+    })
+    // builtins may name the bundle's own profile (as in Python).
+    assert.equal(new h.PolicyEngine({ taskType: 't', repo: 'r', bundle: upstream.bundle, builtins: 'upstream' }).bundle.profile, 'upstream')
   })
 
   test('allowlistAdd / allowlistMatches / allowlistRuleIds / allowlist', () => {
@@ -290,7 +295,7 @@ describe('PolicyBundle', () => {
     assert.equal(new h.Session(h.PolicyBundle.builtin(), { repo: 'o/r' }).evaluate('Bash', { command: 'rm -rf /tmp/build' }).reason, 'permitted')
     assert.deepEqual(h.PolicyBundle.check({ builtins: 'upstream', disable: ['write_credentials'] }), { errors: [], warnings: [] })
     throwsTyped(() => new h.PolicyBundle({ builtins: 'legacy' }), 'CONFIG', { field: 'builtins', message: /^builtins must be one of \[hardened, upstream\], got 'legacy'$/ })
-    throwsTyped(() => new h.PolicyBundle({ builtins: 1 }), 'CONFIG', { field: 'builtins', message: /'hardened' or 'upstream', got number/ })
+    throwsTyped(() => new h.PolicyBundle({ builtins: 1 }), 'CONFIG', { field: 'builtins', message: /^builtins must be one of \[hardened, upstream\], got number$/ })
     throwsTyped(() => new h.PolicyBundle({ builtins: ['upstream'] }), 'CONFIG', { field: 'builtins' })
     throwsTyped(() => h.PolicyBundle.check({ builtins: '' }), 'CONFIG', { field: 'builtins' })
   })

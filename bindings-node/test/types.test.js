@@ -116,3 +116,43 @@ test('option interfaces and the keys the constructors accept come from the Sessi
   assert.equal(new h.PolicyEngine({ taskType: 'pr_review', repo: 'o/r' }).session.config.principal, 'pr_review')
   assert.throws(() => new h.PolicyEngine({ taskType: 't', repo: 'r', principal: 'x' }), /unknown PolicyEngine option 'principal'; allowed: taskType, repo/)
 })
+
+test('PolicyBundle options are the BundleOptions record; PolicyEngine reads them under upstream names', () => {
+  const fields = h.__recordFields().PolicyBundleOptions
+  assert.deepEqual(fields, ['builtins', 'blueprint_hard', 'blueprint_soft', 'disable', 'extra_policies', 'write_tools', 'shell_tools'])
+  const base = new h.PolicyBundle().fingerprint
+  // field → [key on PolicyEngine, the name its errors give]
+  const upstream = {
+    blueprint_hard: ['blueprintHardPolicies', 'blueprint_hard_policies'],
+    blueprint_soft: ['blueprintSoftPolicies', 'blueprint_soft_policies'],
+    disable: ['blueprintDisable', 'blueprint_disable'],
+  }
+  const engineKeys = interfaceKeys('PolicyEngineOptions')
+  for (const field of fields) {
+    const key = camel(field)
+    // null is an absent option: the core's default.
+    assert.equal(new h.PolicyBundle({ [key]: null }).fingerprint, base, key)
+    // A value of the wrong type names the field.
+    assert.throws(() => new h.PolicyBundle({ [key]: Symbol('x') }), (e) => e.code === 'CONFIG' && e.field === field, key)
+    const [engineKey, label] = upstream[field] ?? [key, field]
+    assert.ok(engineKeys.includes(engineKey), `PolicyEngineOptions.${engineKey}`)
+    assert.throws(
+      () => new h.PolicyEngine({ taskType: 't', repo: 'o/r', [engineKey]: Symbol('x') }),
+      (e) => e.code === 'CONFIG' && e.field === label,
+      engineKey,
+    )
+    // A prebuilt bundle excludes every policy option but a builtins naming its own profile.
+    if (field === 'builtins') continue
+    const set = field.endsWith('tools') ? { Bash: 'command' } : field.startsWith('blueprint') ? '' : []
+    assert.throws(
+      () => new h.PolicyEngine({ taskType: 't', repo: 'o/r', bundle: new h.PolicyBundle(), [engineKey]: set }),
+      (e) => e.code === 'CONFIG' && e.field === 'bundle' && /not both/.test(e.message),
+      engineKey,
+    )
+  }
+  assert.throws(() => new h.PolicyBundle({ blueprintHardd: '' }), /unknown PolicyBundle option 'blueprintHardd'; allowed: builtins, blueprintHard, blueprintSoft, disable, extraPolicies, writeTools, shellTools/)
+  // The engine builds its bundle from the same record: a tool map given to it decides.
+  const e = new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r', shellTools: { Shell: 'cmd' } })
+  assert.equal(e.evaluateToolUse('Shell', { cmd: 'rm -rf /' }).outcome, 'deny')
+  assert.equal(new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' }).evaluateToolUse('Shell', { cmd: 'rm -rf /' }).outcome, 'allow')
+})

@@ -1,7 +1,7 @@
 //! `PolicyBundle`: parsed, validated policies, and the `bundle=` / `shadow=` arguments that take
 //! one.
 
-use crate::convert::{builtins_arg, str_list_arg, text_arg, tool_map_arg, type_name};
+use crate::convert::{read_options, type_name};
 use crate::errors::{config_error, map_load, run};
 use crate::records::{LoadWarning, Rule, json_out, rules_list};
 use crate::repr::r_seq;
@@ -29,32 +29,14 @@ pub(crate) fn pairs_dict<'py>(
 
 #[pymethods]
 impl PyPolicyBundle {
+    /// `PolicyBundle(*, builtins, blueprint_hard, blueprint_soft, disable, extra_policies,
+    /// write_tools, shell_tools)`: every option of the core's `BundleOptions` record; an omitted
+    /// option or `None` takes the core's default.
     #[new]
-    #[pyo3(signature = (*, blueprint_hard=None, blueprint_soft=None, disable=None, extra_policies=None, write_tools=None, shell_tools=None, builtins=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        blueprint_hard: Option<&Bound<'_, PyAny>>,
-        blueprint_soft: Option<&Bound<'_, PyAny>>,
-        disable: Option<&Bound<'_, PyAny>>,
-        extra_policies: Option<&Bound<'_, PyAny>>,
-        write_tools: Option<&Bound<'_, PyAny>>,
-        shell_tools: Option<&Bound<'_, PyAny>>,
-        builtins: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let profile = builtins_arg(py, builtins)?;
-        let mut b = hitl::PolicyBundle::builder()
-            .builtins(profile)
-            .blueprint_hard(text_arg(py, blueprint_hard, "blueprint_hard")?)
-            .blueprint_soft(text_arg(py, blueprint_soft, "blueprint_soft")?)
-            .disable(str_list_arg(py, disable, "disable")?)
-            .extra_policies(str_list_arg(py, extra_policies, "extra_policies")?);
-        if let Some(w) = tool_map_arg(py, write_tools, "write_tools")? {
-            b = b.write_tools(w);
-        }
-        if let Some(s) = tool_map_arg(py, shell_tools, "shell_tools")? {
-            b = b.shell_tools(s);
-        }
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let options: hitl::BundleOptions = read_options(py, "PolicyBundle", options)?;
+        let b = hitl::PolicyBundleBuilder::from(options);
         let built = run(py, move || b.build())?;
         built.map(|bundle| Self { inner: Arc::new(bundle) }).map_err(|e| map_load(py, &e))
     }

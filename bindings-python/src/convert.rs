@@ -328,17 +328,6 @@ pub(crate) fn tool_map_arg(
         .map(Some)
 }
 
-/// The built-in profile (`"hardened"` or `"upstream"`); `None` (omitted) is the core's default.
-pub(crate) fn builtins_arg(
-    py: Python<'_>,
-    obj: Option<&Bound<'_, PyAny>>,
-) -> PyResult<BuiltinProfile> {
-    let Some(text) = opt_str_arg(py, obj, "builtins")? else {
-        return Ok(BuiltinProfile::default());
-    };
-    BuiltinProfile::from_str(&text).map_err(|e| map_config(py, &e))
-}
-
 pub(crate) fn cached_decision_arg(
     py: Python<'_>,
     obj: &Bound<'_, PyAny>,
@@ -439,9 +428,58 @@ impl FromPyArg for Vec<String> {
     }
 }
 
+/// An option that may be absent: `None` reads as absent.
+impl<T: FromPyArg> FromPyArg for Option<T> {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        if obj.is_none() { Ok(None) } else { T::from_py_arg(py, obj, field).map(Some) }
+    }
+}
+
+/// A tool map: a mapping of tool name to key, or an iterable of `(name, key)` pairs.
+impl FromPyArg for Vec<(String, String)> {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        Ok(tool_map_arg(py, Some(obj), field)?.unwrap_or_default())
+    }
+}
+
+/// The built-in profile, by name (the core parses it and names the allowed values).
+impl FromPyArg for BuiltinProfile {
+    fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
+        if !obj.is_instance_of::<PyString>() {
+            let allowed = BuiltinProfile::VALUES.join(", ");
+            let got = type_name(obj);
+            return Err(config_error(
+                py,
+                field,
+                format!("{field} must be one of [{allowed}], got {got}"),
+            ));
+        }
+        BuiltinProfile::from_str(&str_arg(py, obj, field)?).map_err(|e| map_config(py, &e))
+    }
+}
+
 /// A record read from keyword arguments, field by field (generated from the record list in
 /// `records.rs`).
 pub(crate) trait OptionRecord {
     /// Read `obj` into `field`; `Ok(false)` when the record has no such field.
     fn set_field(&mut self, py: Python<'_>, field: &str, obj: &Bound<'_, PyAny>) -> PyResult<bool>;
+}
+
+/// Read keyword arguments into a `takes options` record; an unknown keyword is the `TypeError`
+/// Python raises for any function (`owner` names the callable).
+pub(crate) fn read_options<R: OptionRecord + Default>(
+    py: Python<'_>,
+    owner: &str,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<R> {
+    let mut record = R::default();
+    for (key, value) in kwargs.into_iter().flat_map(|d| d.iter()) {
+        let key: String = key.extract()?;
+        if !record.set_field(py, &key, &value)? {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "{owner}() got an unexpected keyword argument '{key}'"
+            )));
+        }
+    }
+    Ok(record)
 }

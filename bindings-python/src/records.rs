@@ -80,14 +80,14 @@ macro_rules! py_records {
             }
         }
 
-        py_options!($($takes)? ; $name ; $($field : $ty),*);
+        py_options!($($takes)? ; $name ; $($field : $ty),* ; $($($ofield : $oty),*)?);
     )*};
 }
 /// A `takes options` record read from keyword arguments: one arm per field, each read as its
 /// type is read (`convert::FromPyArg`). Other records: nothing.
 macro_rules! py_options {
     (; $($rest:tt)*) => {};
-    (options ; $name:ident ; $($field:ident : $ty:ty),*) => {
+    (options ; $name:ident ; $($field:ident : $ty:ty),* ; $($ofield:ident : $oty:ty),*) => {
         impl crate::convert::OptionRecord for hitl::$name {
             fn set_field(
                 &mut self,
@@ -99,6 +99,14 @@ macro_rules! py_options {
                     $(stringify!($field) => {
                         self.$field =
                             <$ty as crate::convert::FromPyArg>::from_py_arg(py, obj, stringify!($field))?
+                    })*
+                    // An option that may be absent: `None` leaves it absent (the default).
+                    $(stringify!($ofield) => {
+                        self.$ofield = <Option<$oty> as crate::convert::FromPyArg>::from_py_arg(
+                            py,
+                            obj,
+                            stringify!($ofield),
+                        )?
                     })*
                     _ => return Ok(false),
                 }

@@ -40,9 +40,15 @@ impl ReprField for String {
         r_str(self)
     }
 }
-impl<S: AsRef<str>> ReprField for Vec<S> {
+impl<T: ReprField> ReprField for Vec<T> {
     fn repr_field(&self) -> String {
-        r_seq(self)
+        let inner: Vec<String> = self.iter().map(T::repr_field).collect();
+        format!("[{}]", inner.join(", "))
+    }
+}
+impl<A: ReprField, B: ReprField> ReprField for (A, B) {
+    fn repr_field(&self) -> String {
+        format!("({}, {})", self.0.repr_field(), self.1.repr_field())
     }
 }
 impl<T: ReprField> ReprField for Option<T> {

@@ -4,7 +4,7 @@
 use crate::bundle::{PyPolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::convert::{
-    OptionRecord, cached_decision_arg, float_arg, opt_int_arg, opt_str_arg, str_arg, str_list_arg,
+    cached_decision_arg, float_arg, opt_int_arg, opt_str_arg, read_options, str_arg, str_list_arg,
     to_json, tool_call, tool_name_arg,
 };
 use crate::errors::{map_config, map_error, map_scope, run};
@@ -15,7 +15,6 @@ use crate::records::{
 use crate::repr::{r_bool, r_str};
 use cedar_hitl_core as hitl;
 use hitl::{CachedDecision, ToolCall};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use std::sync::Arc;
@@ -84,16 +83,8 @@ impl PySession {
         settings: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let bundle = bundle_arg(py, bundle)?;
-        let mut cfg = hitl::SessionConfig::default();
         // Every setting of the core's `SessionConfig` record, read as its type is read.
-        for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
-            let key: String = key.extract()?;
-            if !cfg.set_field(py, &key, &value)? {
-                return Err(PyTypeError::new_err(format!(
-                    "Session() got an unexpected keyword argument '{key}'"
-                )));
-            }
-        }
+        let cfg: hitl::SessionConfig = read_options(py, "Session", settings)?;
         let clock = clock_arg(py, clock)?;
         let shadow = shadow_arg(py, shadow)?;
         let core_bundle = bundle.get().inner.clone();

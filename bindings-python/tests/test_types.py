@@ -6,9 +6,12 @@ inline instead of naming the alias."""
 from __future__ import annotations
 
 import ast
+import inspect
 import pathlib
 import types as types_module
 import typing
+
+import pytest
 
 import cedar_hitl
 import cedar_hitl._types as types
@@ -71,8 +74,12 @@ EXCEPTIONS = {"LoadErrorInfo": "PolicyLoadError"}
 NAMED_TUPLES = {"Redaction"}
 
 
-def test_every_core_record_is_a_class_a_typed_dict_an_exception_or_a_named_tuple() -> None:
-    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS) | NAMED_TUPLES
+# Records read only as keyword arguments (a constructor's options), by the class that takes them.
+KEYWORDS = {"PolicyBundleOptions": "PolicyBundle"}
+
+
+def test_every_core_record_is_a_class_a_typed_dict_an_exception_a_named_tuple_or_keywords() -> None:
+    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS) | NAMED_TUPLES | set(KEYWORDS)
 
 
 def test_named_tuples_and_their_stubs_carry_exactly_the_core_fields() -> None:
@@ -172,3 +179,62 @@ def test_session_keywords_are_the_core_settings_record() -> None:
         assert "unexpected keyword argument 'approval_gate_capp'" in str(e)
     else:
         raise AssertionError("an unknown setting must be refused")
+
+
+def stub_new_keywords(cls_name: str) -> list[str]:
+    stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
+    cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == cls_name)
+    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__new__")
+    return [a.arg for a in new.args.kwonlyargs]
+
+
+def test_bundle_keywords_are_the_core_options_record() -> None:
+    for record, cls_name in KEYWORDS.items():
+        fields = list(_cedar_hitl._RECORD_FIELDS[record])
+        assert stub_new_keywords(cls_name) == fields, cls_name
+        cls = getattr(cedar_hitl, cls_name)
+        for field in fields:
+            # None is an absent option: the core's default.
+            assert cls(**{field: None}).fingerprint == cls().fingerprint, field
+            try:
+                cls(**{field: object()})
+            except cedar_hitl.ConfigError as e:
+                assert e.field == field, field
+            else:
+                raise AssertionError(f"{cls_name}({field}=object()) must be refused")
+        try:
+            cls(blueprint_hardd="")
+        except TypeError as e:
+            assert f"{cls_name}() got an unexpected keyword argument 'blueprint_hardd'" in str(e)
+        else:
+            raise AssertionError("an unknown option must be refused")
+
+
+def test_policy_engine_reads_the_bundle_options_under_upstream_names() -> None:
+    # field → the PolicyEngine keyword (the upstream name where upstream has one).
+    upstream = {"blueprint_hard": "blueprint_hard_policies", "blueprint_soft": "blueprint_soft_policies", "disable": "blueprint_disable"}
+    params = inspect.signature(cedar_hitl.PolicyEngine.__init__).parameters
+    values: dict[str, object] = {"blueprint_hard": "", "blueprint_soft": "", "disable": [], "extra_policies": [], "write_tools": {"Bash": "command"}, "shell_tools": {"Bash": "command"}}
+    for field in _cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"]:
+        keyword = upstream.get(field, field)
+        assert keyword in params, keyword
+        if field == "builtins":
+            continue
+        # A prebuilt bundle excludes every policy option but a builtins naming its own profile.
+        with pytest.raises(cedar_hitl.ConfigError, match="not both") as e:
+            cedar_hitl.PolicyEngine("t", "o/r", bundle=cedar_hitl.PolicyBundle(), **{keyword: values[field]})
+        assert e.value.field == "bundle", keyword
+        # A wrong type names the keyword the caller used.
+        with pytest.raises(cedar_hitl.ConfigError) as e:
+            cedar_hitl.PolicyEngine("t", "o/r", **{keyword: object()})
+        assert e.value.field == keyword, keyword
+    up = cedar_hitl.PolicyBundle(builtins="upstream")
+    assert cedar_hitl.PolicyEngine("t", "o/r", bundle=up, builtins="upstream").bundle.profile == "upstream"
+    with pytest.raises(cedar_hitl.ConfigError, match="does not match the profile of bundle") as e:
+        cedar_hitl.PolicyEngine("t", "o/r", bundle=up, builtins="hardened")
+    assert e.value.field == "builtins"
+    # The engine builds its bundle from the same record: a tool map given to it decides.
+    shell = cedar_hitl.PolicyEngine("new_task", "o/r", shell_tools={"Shell": "cmd"})
+    assert shell.evaluate_tool_use("Shell", {"cmd": "rm -rf /"}).outcome == cedar_hitl.Outcome.DENY
+    plain = cedar_hitl.PolicyEngine("new_task", "o/r")
+    assert plain.evaluate_tool_use("Shell", {"cmd": "rm -rf /"}).outcome == cedar_hitl.Outcome.ALLOW

@@ -4,7 +4,7 @@
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
 use crate::request::{AGENT_SCHEMA, TierSlices};
 use crate::rules::{Annotations, Findings, RawPolicy, Rule, RuleEffect, read_rule, split_policies};
-use crate::wire::{LoadWarning, RuleSummary};
+use crate::wire::{BundleOptions, LoadWarning, RuleSummary};
 use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
@@ -152,13 +152,20 @@ pub struct PolicyBundle {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct PolicyBundleBuilder {
-    blueprint_hard: String,
-    blueprint_soft: String,
-    disable: Vec<String>,
-    extra_policies: Vec<String>,
-    write_tools: Option<Vec<(String, String)>>,
-    shell_tools: Option<Vec<(String, String)>>,
-    profile: BuiltinProfile,
+    options: BundleOptions,
+}
+
+/// A builder holding `options` (the form the bindings read from an options object).
+///
+/// ```
+/// use cedar_hitl_core::{BuiltinProfile, BundleOptions, PolicyBundleBuilder};
+/// let opts = BundleOptions { builtins: Some(BuiltinProfile::Upstream), ..Default::default() };
+/// assert_eq!(PolicyBundleBuilder::from(opts).build().unwrap().profile(), BuiltinProfile::Upstream);
+/// ```
+impl From<BundleOptions> for PolicyBundleBuilder {
+    fn from(options: BundleOptions) -> Self {
+        Self { options }
+    }
 }
 
 /// The default write tools and their path keys.
@@ -218,7 +225,7 @@ impl PolicyBundleBuilder {
     /// assert!(b.rules().iter().any(|r| r.rule_id() == "write_git_internals_nested"));
     /// ```
     pub fn builtins(mut self, profile: BuiltinProfile) -> Self {
-        self.profile = profile;
+        self.options.builtins = Some(profile);
         self
     }
 
@@ -228,7 +235,7 @@ impl PolicyBundleBuilder {
     /// let b = cedar_hitl_core::PolicyBundle::builder().blueprint_hard("").build().unwrap();
     /// ```
     pub fn blueprint_hard(mut self, text: impl Into<String>) -> Self {
-        self.blueprint_hard = text.into();
+        self.options.blueprint_hard = Some(text.into());
         self
     }
 
@@ -238,7 +245,7 @@ impl PolicyBundleBuilder {
     /// let b = cedar_hitl_core::PolicyBundle::builder().blueprint_soft("").build().unwrap();
     /// ```
     pub fn blueprint_soft(mut self, text: impl Into<String>) -> Self {
-        self.blueprint_soft = text.into();
+        self.options.blueprint_soft = Some(text.into());
         self
     }
 
@@ -252,7 +259,7 @@ impl PolicyBundleBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.disable.extend(ids.into_iter().map(Into::into));
+        self.options.disable.get_or_insert_with(Vec::new).extend(ids.into_iter().map(Into::into));
         self
     }
 
@@ -267,7 +274,10 @@ impl PolicyBundleBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.extra_policies.extend(entries.into_iter().map(Into::into));
+        self.options
+            .extra_policies
+            .get_or_insert_with(Vec::new)
+            .extend(entries.into_iter().map(Into::into));
         self
     }
 
@@ -284,7 +294,8 @@ impl PolicyBundleBuilder {
         K: Into<String>,
         V: Into<String>,
     {
-        self.write_tools = Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self.options.write_tools =
+            Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
@@ -300,7 +311,8 @@ impl PolicyBundleBuilder {
         K: Into<String>,
         V: Into<String>,
     {
-        self.shell_tools = Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self.options.shell_tools =
+            Some(tools.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
@@ -332,8 +344,24 @@ impl PolicyBundleBuilder {
     }
 
     fn assemble(self) -> (Option<PolicyBundle>, CheckReport) {
+        let BundleOptions {
+            builtins,
+            blueprint_hard,
+            blueprint_soft,
+            disable,
+            extra_policies,
+            write_tools,
+            shell_tools,
+        } = self.options;
+        let (profile, blueprint_hard, blueprint_soft) = (
+            builtins.unwrap_or_default(),
+            blueprint_hard.unwrap_or_default(),
+            blueprint_soft.unwrap_or_default(),
+        );
+        let (disable, extra_policies) =
+            (disable.unwrap_or_default(), extra_policies.unwrap_or_default());
         #[cfg(feature = "test-hooks")]
-        if self.blueprint_soft == crate::test_hooks::PANIC_BLUEPRINT {
+        if blueprint_soft == crate::test_hooks::PANIC_BLUEPRINT {
             panic!("test hook: forced panic while building a bundle");
         }
         let mut found = Findings { errors: Vec::new(), warnings: Vec::new() };
@@ -341,15 +369,15 @@ impl PolicyBundleBuilder {
             (None, CheckReport { errors: found.errors, warnings: found.warnings })
         };
 
-        let write_tools = self.write_tools.unwrap_or_else(default_write_tools);
-        let shell_tools = self.shell_tools.unwrap_or_else(default_shell_tools);
+        let write_tools = write_tools.unwrap_or_else(default_write_tools);
+        let shell_tools = shell_tools.unwrap_or_else(default_shell_tools);
         check_tool_maps(&write_tools, &shell_tools, &mut found);
 
         // Legacy entries must not carry their own annotations; checked before the size cap as
         // upstream does.
         let mut legacy: Vec<RawPolicy> = Vec::new();
         let mut legacy_ids: Vec<String> = Vec::new();
-        for (i, entry) in self.extra_policies.iter().enumerate() {
+        for (i, entry) in extra_policies.iter().enumerate() {
             let err = |m: String| {
                 LoadError::new(LoadErrorKind::Legacy, m)
                     .with_field("extra_policies")
@@ -381,9 +409,9 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
 
-        let bytes = self.blueprint_hard.len()
-            + self.blueprint_soft.len()
-            + self.extra_policies.iter().map(String::len).sum::<usize>();
+        let bytes = blueprint_hard.len()
+            + blueprint_soft.len()
+            + extra_policies.iter().map(String::len).sum::<usize>();
         let cap = constants().policies_max_bytes;
         if bytes > cap {
             found.errors.push(
@@ -393,12 +421,12 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
 
-        let (builtin_hard, builtin_soft) = self.profile.texts();
+        let (builtin_hard, builtin_soft) = profile.texts();
         let hard = build_tier(
             Tier::Hard,
             &[
                 (builtin_hard, PolicySource::BuiltIn),
-                (&self.blueprint_hard, PolicySource::BlueprintHard),
+                (&blueprint_hard, PolicySource::BlueprintHard),
             ],
             Vec::new(),
             &mut found,
@@ -408,7 +436,7 @@ impl PolicyBundleBuilder {
             Tier::Soft,
             &[
                 (builtin_soft, PolicySource::BuiltIn),
-                (&self.blueprint_soft, PolicySource::BlueprintSoft),
+                (&blueprint_soft, PolicySource::BlueprintSoft),
             ],
             soft_legacy,
             &mut found,
@@ -418,7 +446,7 @@ impl PolicyBundleBuilder {
             return fail(found);
         }
 
-        let disabled = check_disable(&self.disable, &hard, &soft, &mut found);
+        let disabled = check_disable(&disable, &hard, &soft, &mut found);
         let hard_ids: BTreeSet<&str> =
             hard.rules.iter().filter(|r| !r.is_base_permit()).map(|r| r.rule_id.as_str()).collect();
         let both: Vec<&str> = soft
@@ -464,7 +492,7 @@ impl PolicyBundleBuilder {
             write_tools,
             shell_tools,
             warnings: found.warnings.clone(),
-            profile: self.profile,
+            profile,
             fingerprint: OnceLock::new(),
         };
         // Rules that carry examples must decide them as they say (docs/rules.md, "Examples").
@@ -888,6 +916,39 @@ impl PolicyBundle {
 mod tests {
     use super::*;
     use crate::request::Action;
+
+    #[test]
+    fn options_record_builds_what_the_builder_methods_build() {
+        let json = r#"{"builtins": "upstream", "disable": ["write_env_files"],
+            "shell_tools": [["Bash", "command"], ["Shell", "cmd"]]}"#;
+        let opts: BundleOptions = serde_json::from_str(json).unwrap();
+        let from_options = PolicyBundleBuilder::from(opts).build().unwrap();
+        let chained = PolicyBundle::builder()
+            .builtins(BuiltinProfile::Upstream)
+            .disable(["write_env_files"])
+            .shell_tools([("Bash", "command"), ("Shell", "cmd")])
+            .build()
+            .unwrap();
+        assert_eq!(from_options.fingerprint(), chained.fingerprint());
+        assert_ne!(from_options.fingerprint(), PolicyBundle::builtin().fingerprint());
+        // An absent option is the default; a misspelt one is refused.
+        let empty: BundleOptions = serde_json::from_str("{}").unwrap();
+        assert_eq!(
+            PolicyBundleBuilder::from(empty).build().unwrap().fingerprint(),
+            PolicyBundle::builtin().fingerprint()
+        );
+        let err = serde_json::from_str::<BundleOptions>(r#"{"blueprint_hardd": ""}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `blueprint_hardd`"), "{err}");
+        // The builder's list options add up, as its methods document.
+        let twice = PolicyBundleBuilder::from(BundleOptions {
+            disable: Some(vec!["write_env_files".into()]),
+            ..Default::default()
+        })
+        .disable(["write_credentials"])
+        .build()
+        .unwrap();
+        assert_eq!(twice.disabled().len(), 2);
+    }
 
     #[test]
     fn builtins_have_spec_positions() {

@@ -129,9 +129,9 @@ pub use text::{
 };
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
-    AllowlistView, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry, EffectiveTimeout,
-    GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, Redaction, ResolutionEffect,
-    RuleRecord, RuleSummary, SessionConfig, record_fields, string_enums,
+    AllowlistView, BundleOptions, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry,
+    EffectiveTimeout, GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, Redaction,
+    ResolutionEffect, RuleRecord, RuleSummary, SessionConfig, record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

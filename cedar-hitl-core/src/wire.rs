@@ -110,7 +110,7 @@ macro_rules! wire_as_is {
         }
     )*};
 }
-wire_as_is!(String, bool, i64, u32, f64);
+wire_as_is!(String, bool, i64, u32, f64, (String, String));
 
 macro_rules! wire_as_str {
     ($($t:ty),*) => {$(
@@ -584,6 +584,38 @@ macro_rules! records {
                 cache_max_entries: i64 => "number",
                 #[doc = " Lifetime of a cached human decision in seconds, in [1, 86400] (default 60)."]
                 cache_ttl_s: i64 => "number",
+            }
+
+            #[doc = " What a policy bundle is built from. Every option is optional: an absent one"]
+            #[doc = " takes the core's default (the hardened built-ins, no blueprint text, nothing"]
+            #[doc = " disabled, the default tool maps)."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::{BundleOptions, PolicyBundleBuilder};
+                /// let opts = BundleOptions { disable: Some(vec!["write_env_files".into()]), ..Default::default() };
+                /// let bundle = PolicyBundleBuilder::from(opts).build().unwrap();
+                /// assert!(bundle.disabled().contains("write_env_files"));
+                /// ```
+                #[derive(Default, Eq, serde::Deserialize)]
+                #[serde(default, deny_unknown_fields)]
+            )]
+            BundleOptions as PolicyBundleOptions takes options {
+            } and if present {
+                #[doc = " Built-in profile; default `hardened`."]
+                builtins: $crate::BuiltinProfile => "BuiltinProfile | null",
+                #[doc = " Blueprint hard-tier text (rules annotated `@tier(\"hard\")`)."]
+                blueprint_hard: String => "string | null",
+                #[doc = " Blueprint soft-tier text (rules annotated `@tier(\"soft\")`)."]
+                blueprint_soft: String => "string | null",
+                #[doc = " Soft rule ids to disable (unknown ids and hard ids are refused)."]
+                disable: Vec<String> => "readonly string[] | null",
+                #[doc = " Legacy unannotated policies; entry `i` becomes soft rule `legacy_extra_<i>`."]
+                extra_policies: Vec<String> => "readonly string[] | null",
+                #[doc = " Replace the write-tool map (tool name → path key)."]
+                write_tools: Vec<(String, String)> => "Readonly<Record<string, string>> | null",
+                #[doc = " Replace the shell-tool map (tool name → command key)."]
+                shell_tools: Vec<(String, String)> => "Readonly<Record<string, string>> | null",
             }
         }
     };

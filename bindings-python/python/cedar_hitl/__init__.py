@@ -609,6 +609,8 @@ class PolicyEngine:
         blueprint_hard_policies: Optional[str] = None,
         blueprint_soft_policies: Optional[str] = None,
         blueprint_disable: Optional[Sequence[str]] = None,
+        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         initial_approvals: Optional[Sequence[str]] = None,
         approval_gate_cap: int = DEFAULT_APPROVAL_GATE_CAP,
         initial_approval_gate_count: int = 0,
@@ -617,21 +619,24 @@ class PolicyEngine:
         cache_ttl_s: int = CACHE_TTL_S,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
-        builtins: str = "hardened",
+        builtins: Optional[str] = None,
         shadow_bundle: Optional[PolicyBundle] = None,
     ) -> None:
         try:
+            # The bundle options (the core's BundleOptions record) under the upstream names.
+            policy = {
+                "blueprint_hard": blueprint_hard_policies,
+                "blueprint_soft": blueprint_soft_policies,
+                "disable": blueprint_disable,
+                "extra_policies": extra_policies,
+                "write_tools": write_tools,
+                "shell_tools": shell_tools,
+            }
             if bundle is None:
-                bundle = PolicyBundle(
-                    blueprint_hard=blueprint_hard_policies,
-                    blueprint_soft=blueprint_soft_policies,
-                    disable=blueprint_disable,
-                    extra_policies=extra_policies,
-                    builtins=builtins,
-                )
-            elif any(x is not None for x in (extra_policies, blueprint_hard_policies, blueprint_soft_policies, blueprint_disable)):
-                raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy arguments, not both")
-            elif builtins != "hardened" and builtins != getattr(bundle, "profile", None):
+                bundle = PolicyBundle(builtins=builtins, **policy)
+            elif any(x is not None for x in policy.values()):
+                raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy/tool map arguments, not both")
+            elif builtins is not None and builtins != getattr(bundle, "profile", None):
                 raise _config_error(
                     "builtins",
                     f"builtins={builtins!r} does not match the profile of bundle= ({getattr(bundle, 'profile', None)!r}); "

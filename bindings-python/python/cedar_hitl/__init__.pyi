@@ -316,6 +316,8 @@ class PolicyEngine:
         blueprint_hard_policies: Optional[str] = None,
         blueprint_soft_policies: Optional[str] = None,
         blueprint_disable: Optional[Sequence[str]] = None,
+        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         initial_approvals: Optional[Sequence[str]] = None,
         approval_gate_cap: int = ...,
         initial_approval_gate_count: int = 0,
@@ -324,7 +326,7 @@ class PolicyEngine:
         cache_ttl_s: int = ...,
         bundle: Optional[PolicyBundle] = None,
         clock: Optional[ManualClock] = None,
-        builtins: str = "hardened",
+        builtins: Optional[str] = None,
         shadow_bundle: Optional[PolicyBundle] = None,
     ) -> None: ...
     def evaluate_tool_use(self, tool_name: str, tool_input: Mapping[str, object]) -> PolicyDecision: ...
@@ -470,13 +472,13 @@ class PolicyBundle:
     def __new__(
         cls,
         *,
+        builtins: Optional[str] = None,
         blueprint_hard: Optional[str] = None,
         blueprint_soft: Optional[str] = None,
         disable: Optional[Iterable[str]] = None,
         extra_policies: Optional[Iterable[str]] = None,
         write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-        builtins: Optional[str] = None,
     ) -> PolicyBundle: ...
     @staticmethod
     def builtin() -> PolicyBundle: ...
