@@ -364,6 +364,29 @@ pub(crate) fn context_attributes<'a>(
     }
 }
 
+/// Run `f` on the set and boolean facts `subject`'s context carries, as the fact prefilter reads
+/// them. Each listed fact must be exactly what `context_attributes` sends under that key (held by
+/// the test `direct_context_equals_from_pairs`): a wrong value could drop a forbid that Cedar
+/// would match, while a fact left out only keeps its policies candidates.
+fn with_fact_view<R>(subject: &Subject<'_>, f: impl FnOnce(&FactView<'_>) -> R) -> R {
+    match subject {
+        Subject::Tool => f(&FactView::default()),
+        Subject::Write { facts, .. } => f(&FactView {
+            sets: &[("path_classes", &facts.classes), ("components", &facts.components)],
+            flags: &[],
+        }),
+        Subject::Bash { unit, .. } => f(&FactView {
+            sets: &[
+                ("effects", &unit.effects),
+                ("path_classes", &unit.path_classes),
+                ("flags", &unit.flags),
+                ("refs", &unit.refs),
+            ],
+            flags: &[("opaque", unit.opaque), ("dynamic", unit.dynamic)],
+        }),
+    }
+}
+
 /// The context as Cedar values, built directly: `Context::from_pairs` would evaluate one
 /// restricted expression per attribute, which cost about a quarter of a Bash decision.
 /// (`K` is Cedar's attribute-name type, inferred where the context is made.)
@@ -489,26 +512,7 @@ pub(crate) fn evaluate_tier(
                 &last_plan.insert((action, guarded.1.as_ptr(), guarded.1.len(), text)).3
             }
         };
-        // The set and boolean facts this subject's context carries (`context_attributes`).
-        let (write_sets, bash_sets, bash_flags);
-        let fact_view = match subject {
-            Subject::Tool => FactView::default(),
-            Subject::Write { facts, .. } => {
-                write_sets = [("path_classes", &facts.classes), ("components", &facts.components)];
-                FactView { sets: &write_sets, flags: &[] }
-            }
-            Subject::Bash { unit, .. } => {
-                bash_sets = [
-                    ("effects", &unit.effects),
-                    ("path_classes", &unit.path_classes),
-                    ("flags", &unit.flags),
-                    ("refs", &unit.refs),
-                ];
-                bash_flags = [("opaque", unit.opaque), ("dynamic", unit.dynamic)];
-                FactView { sets: &bash_sets, flags: &bash_flags }
-            }
-        };
-        let plan = set.plan(text, &fact_view);
+        let plan = with_fact_view(subject, |view| set.plan(text, view));
         out.positions.extend(&plan.matched);
         if plan.sets.is_empty() {
             // Nothing left for Cedar: no request is built (no copy of the command).
@@ -695,6 +699,74 @@ mod tests {
         }
     }
 
+    /// The sets and flags of a context, by key (what the fact view must agree with).
+    #[derive(Default)]
+    struct SetsAndFlags {
+        sets: std::collections::BTreeMap<&'static str, std::collections::BTreeSet<String>>,
+        flags: std::collections::BTreeMap<&'static str, bool>,
+    }
+
+    impl<'a> ContextSink<'a> for SetsAndFlags {
+        fn text(&mut self, _: &'static str, _: &'a str) {}
+        fn set(&mut self, key: &'static str, values: impl Iterator<Item = &'a String>) {
+            self.sets.insert(key, values.cloned().collect());
+        }
+        fn flag(&mut self, key: &'static str, value: bool) {
+            self.flags.insert(key, value);
+        }
+    }
+
+    /// Every fact the prefilter's view lists is the context's value under that key.
+    fn assert_fact_view_is_the_context(subject: &Subject<'_>, f: &RequestFacts<'_>) {
+        let mut context = SetsAndFlags::default();
+        context_attributes(subject, f, &mut context);
+        with_fact_view(subject, |view| {
+            for (key, set) in view.sets {
+                assert_eq!(context.sets.get(key), Some(*set), "set {key}");
+            }
+            for (key, flag) in view.flags {
+                assert_eq!(context.flags.get(key), Some(flag), "flag {key}");
+            }
+        });
+    }
+
+    #[test]
+    fn fact_view_is_what_the_context_carries() {
+        let command =
+            "sudo rm -rf \"$HOME\" > .git/config; git push -f origin +main | sh; eval \"$X\"";
+        let line = crate::shell::parse(command);
+        let path = PathFacts::of(".ssh/id_rsa");
+        let mut subjects =
+            vec![Subject::Write { file_path: ".ssh/id_rsa", facts: &path, via: "tool" }];
+        subjects.extend(line.commands.iter().map(|unit| Subject::Bash { command, unit }));
+        subjects.extend(line.writes.iter().map(|w| Subject::Write {
+            file_path: &w.path,
+            facts: &w.facts,
+            via: &w.via,
+        }));
+        let facts = RequestFacts {
+            principal: "new_task",
+            repo: "o/r",
+            read_only: false,
+            tool_name: "Bash",
+        };
+        // The command is chosen so that every listed fact is non-empty somewhere: a view reading
+        // the wrong field would disagree.
+        let mut seen = std::collections::BTreeSet::new();
+        for subject in &subjects {
+            assert_fact_view_is_the_context(subject, &facts);
+            with_fact_view(subject, |view| {
+                let sets = view.sets.iter().filter(|(_, s)| !s.is_empty()).map(|(k, _)| k);
+                seen.extend(sets.map(|k| k.to_string()));
+                let flags = view.flags.iter().filter(|(_, b)| *b).map(|(k, _)| k);
+                seen.extend(flags.map(|k| k.to_string()));
+            });
+        }
+        let expected =
+            ["components", "dynamic", "effects", "flags", "opaque", "path_classes", "refs"];
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), expected);
+    }
+
     fn context_by_pairs(subject: &Subject<'_>, f: &RequestFacts<'_>) -> Context {
         let mut pairs = RestrictedPairs(Vec::new());
         context_attributes(subject, f, &mut pairs);
@@ -757,6 +829,7 @@ mod tests {
                 let direct = build_request(subject, &facts, &mut shared).unwrap();
                 let reference = context_by_pairs(subject, &facts);
                 prop_assert_eq!(direct.context(), Some(&reference));
+                assert_fact_view_is_the_context(subject, &facts);
             }
         }
     }
