@@ -283,7 +283,7 @@ export declare class PolicyBundle {
    * admin endpoint). Never throws for policy problems.
    */
   static check(options?: PolicyBundleOptions): CheckReport
-  /** Enforced rules as listed to operators: `{ hard, soft, profile }`. */
+  /** Enforced rules as listed to operators: `{ profile, hard, soft }`. */
   listPolicies(): RuleListing
   /** Every rule: hard tier then soft tier, positional order (permits included). */
   rules(): Rule[]
@@ -574,9 +574,11 @@ export declare function canonicalJson(toolInput: ToolInput): string
  */
 export declare function cedarParityEvaluate(policies: string, principal: EntityRef, action: EntityRef, resource: EntityRef, context?: Record<string, unknown> | null): ParityResult
 
-/** Every error and warning of a blueprint (load refuses on the first error). */
+/** Every error and warning of a blueprint, as data (load refuses on the first error). */
 export interface CheckReport {
+  /** All errors found. */
   errors: Array<LoadErrorInfo>
+  /** All warnings. */
   warnings: Array<LoadWarning>
 }
 
@@ -836,12 +838,17 @@ export interface Rule {
   line: number | null
 }
 
-/** Enforced rules of a bundle (listed ⇔ enforced; disabled soft rules are left out). */
+/**
+ * Hard and soft rule summaries, computed from the same bundle the runtime enforces
+ * (listed ⇔ enforced).
+ */
 export interface RuleListing {
-  hard: Array<RuleSummary>
-  soft: Array<RuleSummary>
   /** The built-in profile the bundle starts from. */
   profile: BuiltinProfile
+  /** Enforced hard rules, positional order. */
+  hard: Array<RuleSummary>
+  /** Enforced soft rules (disabled ones left out), positional order. */
+  soft: Array<RuleSummary>
 }
 
 /**

@@ -4,7 +4,7 @@
 use crate::args::{option_keys, read_options};
 use crate::errors;
 use crate::js::{Js, Raw, Val, class_ref, js_of};
-use crate::records::{CheckReport, LoadWarning, RuleListing, listing_out, load_error_out};
+use crate::records::{CheckReport, LoadWarning, RuleListing};
 use crate::rules::rules_array;
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -40,16 +40,13 @@ impl PolicyBundle {
     #[napi(catch_unwind, ts_args_type = "options?: PolicyBundleOptions")]
     pub fn check(env: Env, options: Unknown<'_>) -> Result<CheckReport> {
         let report = bundle_builder(js_of(&env), options.raw())?.check();
-        Ok(CheckReport {
-            errors: report.errors.iter().map(load_error_out).collect(),
-            warnings: report.warnings.iter().cloned().map(LoadWarning::from).collect(),
-        })
+        Ok(core::CheckReportRecord::from(&report).into())
     }
 
-    /// Enforced rules as listed to operators: `{ hard, soft, profile }`.
+    /// Enforced rules as listed to operators: `{ profile, hard, soft }`.
     #[napi(catch_unwind)]
     pub fn list_policies(&self) -> RuleListing {
-        listing_out(&self.inner.listing())
+        self.inner.listing().into()
     }
 
     /// Every rule: hard tier then soft tier, positional order (permits included).

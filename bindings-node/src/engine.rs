@@ -6,7 +6,7 @@ use crate::bundle::{PolicyBundle, bundle_arg, shadow_arg};
 use crate::clock::clock_arg;
 use crate::errors;
 use crate::js::js_of;
-use crate::records::{LoadWarning, RuleListing, listing_out};
+use crate::records::{LoadWarning, RuleListing};
 use crate::session::{Session, new_session, queue_denial_with, read_session_config};
 use cedar_hitl_core as core;
 use napi::bindgen_prelude::{Env, Unknown};
@@ -175,7 +175,7 @@ impl PolicyEngine {
     /// Enforced rules of the engine's bundle: `{ hard, soft, profile }`.
     #[napi(catch_unwind)]
     pub fn list_policies(&self) -> RuleListing {
-        listing_out(&self.bundle.listing())
+        self.bundle.listing().into()
     }
 
     /// Rule ids pre-approved by `rule:` scopes.

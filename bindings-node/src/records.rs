@@ -21,7 +21,9 @@ macro_rules! node_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        } $(and if present {
+        } $(and lists {
+            $($(#[doc = $ldoc:literal])* $lfield:ident : $lrec:ident as $lbind:ident => $lts:literal),* $(,)?
+        })? $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
         })?
     )*) => {$(
@@ -31,13 +33,18 @@ macro_rules! node_records {
         #[napi(object, object_from_js = false)]
         pub struct $binding {
             $($(#[doc = $fdoc])* #[napi(ts_type = $ts)] pub $field: <$ty as Wire>::Out,)*
+            $($($(#[doc = $ldoc])* #[napi(ts_type = $lts)] pub $lfield: Vec<$lbind>,)*)?
             $($($(#[doc = $odoc])* #[napi(ts_type = $ots)] pub $ofield: Option<<$oty as Wire>::Out>,)*)?
         }
 
         impl From<core::$name> for $binding {
             fn from(value: core::$name) -> Self {
-                let core::$name { $($field,)* $($($ofield,)*)? } = value;
-                Self { $($field: $field.wire(),)* $($($ofield: $ofield.wire(),)*)? }
+                let core::$name { $($field,)* $($($lfield,)*)? $($($ofield,)*)? } = value;
+                Self {
+                    $($field: $field.wire(),)*
+                    $($($lfield: $lfield.into_iter().map($lbind::from).collect(),)*)?
+                    $($($ofield: $ofield.wire(),)*)?
+                }
             }
         }
 
@@ -70,39 +77,6 @@ macro_rules! node_options {
     };
 }
 core::records!(node_records);
-
-/// Enforced rules of a bundle (listed ⇔ enforced; disabled soft rules are left out).
-#[napi(object, object_from_js = false)]
-pub struct RuleListing {
-    pub hard: Vec<RuleSummary>,
-    pub soft: Vec<RuleSummary>,
-    /// The built-in profile the bundle starts from.
-    #[napi(ts_type = "BuiltinProfile")]
-    pub profile: String,
-}
-
-/// Every error and warning of a blueprint (load refuses on the first error).
-#[napi(object, object_from_js = false)]
-pub struct CheckReport {
-    pub errors: Vec<LoadErrorInfo>,
-    pub warnings: Vec<LoadWarning>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Core → output conversions
-// ---------------------------------------------------------------------------------------------
-
-pub(crate) fn listing_out(l: &core::RuleListing) -> RuleListing {
-    RuleListing {
-        hard: l.hard.iter().cloned().map(RuleSummary::from).collect(),
-        soft: l.soft.iter().cloned().map(RuleSummary::from).collect(),
-        profile: l.profile.as_str().to_owned(),
-    }
-}
-
-pub(crate) fn load_error_out(e: &core::LoadError) -> LoadErrorInfo {
-    core::LoadErrorRecord::from(e).into()
-}
 
 /// A record's field names (`record_fields()`, snake_case).
 pub(crate) fn record_field_names(record: &str) -> &'static [&'static str] {

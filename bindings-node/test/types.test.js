@@ -79,6 +79,8 @@ test('records come back with exactly the core fields', () => {
     LoadErrorInfo: h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);' }).errors[0],
     Redaction: h.scanSecrets('key AKIAIOSFODNN7EXAMPLE'),
     RuleSummary: new h.PolicyBundle().listPolicies().soft[0],
+    RuleListing: new h.PolicyBundle().listPolicies(),
+    CheckReport: h.PolicyBundle.check({ blueprintSoft: 'forbid (principal, action, resource);' }),
     ParityResult: h.cedarParityEvaluate('@rule_id("p") permit (principal, action, resource);', { type: 'A::P', id: 'p' }, { type: 'A::Action', id: 'go' }, { type: 'A::R', id: 'r' }),
   }
   for (const [name, value] of Object.entries(samples)) {

@@ -3,7 +3,7 @@
 
 use crate::convert::{read_options, type_name};
 use crate::errors::{config_error, map_load, run};
-use crate::records::{LoadWarning, Rule, json_out, rules_list};
+use crate::records::{CheckReport, LoadWarning, Rule, json_out, rules_list};
 use crate::repr::r_seq;
 use cedar_hitl_core as hitl;
 use pyo3::prelude::*;
@@ -39,6 +39,16 @@ impl PyPolicyBundle {
         let b = hitl::PolicyBundleBuilder::from(options);
         let built = run(py, move || b.build())?;
         built.map(|bundle| Self { inner: Arc::new(bundle) }).map_err(|e| map_load(py, &e))
+    }
+
+    /// Validate without building: every error and warning as data (`CheckReport`), for blueprint
+    /// checks in CI. Takes the constructor's options; raises only for a wrong option type.
+    #[staticmethod]
+    #[pyo3(signature = (**options))]
+    fn check(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<CheckReport> {
+        let options: hitl::BundleOptions = read_options(py, "check", options)?;
+        let report = run(py, move || hitl::PolicyBundleBuilder::from(options).check())?;
+        Ok(hitl::CheckReportRecord::from(&report).into())
     }
 
     /// The built-in policies alone (the default, hardened profile).

@@ -57,6 +57,8 @@ fn _cedar_hitl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDecision>()?;
     m.add_class::<records::Rule>()?;
     m.add_class::<records::LoadWarning>()?;
+    m.add_class::<records::LoadErrorInfo>()?;
+    m.add_class::<records::CheckReport>()?;
     m.add_class::<PyPolicyBundle>()?;
     m.add_class::<PyManualClock>()?;
     m.add_class::<CacheEntry>()?;

@@ -21,22 +21,29 @@ macro_rules! py_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        } $(and if present {
+        } $(and lists {
+            $($(#[doc = $ldoc:literal])* $lfield:ident : $lrec:ident as $lbind:ident => $lts:literal),* $(,)?
+        })? $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
         })?
     )*) => {$(
         $(#[doc = $doc])*
         #[pyclass(frozen, eq, get_all, module = "cedar_hitl")]
-        #[derive(PartialEq)]
+        #[derive(PartialEq, Clone)]
         pub(crate) struct $binding {
             $($(#[doc = $fdoc])* $field: <$ty as Wire>::Out,)*
+            $($($(#[doc = $ldoc])* $lfield: Vec<$lbind>,)*)?
             $($($(#[doc = $odoc])* $ofield: Option<<$oty as Wire>::Out>,)*)?
         }
 
         impl From<hitl::$name> for $binding {
             fn from(value: hitl::$name) -> Self {
-                let hitl::$name { $($field,)* $($($ofield,)*)? } = value;
-                Self { $($field: $field.wire(),)* $($($ofield: $ofield.wire(),)*)? }
+                let hitl::$name { $($field,)* $($($lfield,)*)? $($($ofield,)*)? } = value;
+                Self {
+                    $($field: $field.wire(),)*
+                    $($($lfield: $lfield.into_iter().map($lbind::from).collect(),)*)?
+                    $($($ofield: $ofield.wire(),)*)?
+                }
             }
         }
 
@@ -45,6 +52,7 @@ macro_rules! py_records {
             fn __repr__(&self) -> String {
                 let fields: &[String] = &[
                     $(format!("{}={}", stringify!($field), self.$field.repr_field()),)*
+                    $($(format!("{}={}", stringify!($lfield), self.$lfield.repr_field()),)*)?
                     $($(format!("{}={}", stringify!($ofield), self.$ofield.repr_field()),)*)?
                 ];
                 format!("{}({})", stringify!($binding), fields.join(", "))
@@ -62,6 +70,7 @@ macro_rules! py_records {
             pub(crate) fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
                 let d = PyDict::new(py);
                 $(d.set_item(stringify!($field), self.$field)?;)*
+                $($(d.set_item(stringify!($lfield), self.$lfield)?;)*)?
                 // Left out when absent, as the core's serde form leaves them out.
                 $($(if let Some(v) = self.$ofield {
                     d.set_item(stringify!($ofield), v)?;
@@ -75,8 +84,16 @@ macro_rules! py_records {
             pub(crate) fn into_tuple(self, py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
                 PyTuple::new(py, [
                     $(self.$field.into_bound_py_any(py)?,)*
+                    $($(self.$lfield.into_bound_py_any(py)?,)*)?
                     $($(self.$ofield.into_bound_py_any(py)?,)*)?
                 ])
+            }
+        }
+
+        /// A record nested in another's list shows as its own repr.
+        impl ReprField for $binding {
+            fn repr_field(&self) -> String {
+                self.__repr__()
             }
         }
 

@@ -56,8 +56,8 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
 
 # Core record → how the Python package carries it: a native class, or a plain dict typed by a
 # TypedDict in `_types.py`.
-CLASSES = {"AllowlistView", "CacheEntry", "Decision", "GateAdmission", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
-TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult", "RuleSummary": "RuleSummary"}
+CLASSES = {"AllowlistView", "CacheEntry", "CheckReport", "Decision", "GateAdmission", "LoadErrorInfo", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
+TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult", "RuleListing": "RuleListing", "RuleSummary": "RuleSummary"}
 
 
 def stub_class_properties(name: str) -> list[str]:
@@ -142,6 +142,7 @@ def test_dict_records_come_back_with_exactly_the_core_fields() -> None:
     parity = cedar_hitl.cedar_parity_evaluate("@rule_id(\"p\") permit (principal, action, resource);", entity("A::P", "p"), entity("A::Action", "go"), entity("A::R", "r"))
     assert list(parity) == list(_cedar_hitl._RECORD_FIELDS["ParityResult"])
     listing = cedar_hitl.PolicyBundle.builtin().listing()
+    assert list(listing) == list(_cedar_hitl._RECORD_FIELDS["RuleListing"])
     assert list(listing["soft"][0]) == list(_cedar_hitl._RECORD_FIELDS["RuleSummary"])
     # Keys a rule has no value for are left out (hard rules have no category, severity or timeout).
     assert list(listing["hard"][0]) == ["rule_id", "summary", "source"]
@@ -181,11 +182,15 @@ def test_session_keywords_are_the_core_settings_record() -> None:
         raise AssertionError("an unknown setting must be refused")
 
 
-def stub_new_keywords(cls_name: str) -> list[str]:
+def stub_new_keywords_of(cls_name: str, method: str) -> list[str]:
     stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
     cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == cls_name)
-    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__new__")
+    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == method)
     return [a.arg for a in new.args.kwonlyargs]
+
+
+def stub_new_keywords(cls_name: str) -> list[str]:
+    return stub_new_keywords_of(cls_name, "__new__")
 
 
 def test_bundle_keywords_are_the_core_options_record() -> None:
@@ -238,3 +243,33 @@ def test_policy_engine_reads_the_bundle_options_under_upstream_names() -> None:
     assert shell.evaluate_tool_use("Shell", {"cmd": "rm -rf /"}).outcome == cedar_hitl.Outcome.DENY
     plain = cedar_hitl.PolicyEngine("new_task", "o/r")
     assert plain.evaluate_tool_use("Shell", {"cmd": "rm -rf /"}).outcome == cedar_hitl.Outcome.ALLOW
+
+
+def test_check_reports_every_problem_as_records_without_raising() -> None:
+    assert stub_new_keywords_of("PolicyBundle", "check") == list(_cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"])
+    clean = cedar_hitl.PolicyBundle.check()
+    assert (clean.errors, clean.warnings) == ([], [])
+    two = "forbid (principal, action, resource);\nforbid (principal, action, resource);"
+    report = cedar_hitl.PolicyBundle.check(blueprint_soft=two, disable=["nope"])
+    assert isinstance(report, cedar_hitl.CheckReport)
+    assert [type(e) for e in report.errors] == [cedar_hitl.LoadErrorInfo] * len(report.errors)
+    assert [(e.kind, e.field, e.source, e.line) for e in report.errors] == [
+        ("annotation", "tier", "blueprint_soft", 1),
+        ("annotation", "tier", "blueprint_soft", 2),
+    ]
+    # The first error is the one loading raises, with the same fields.
+    with pytest.raises(cedar_hitl.PolicyLoadError) as raised:
+        cedar_hitl.PolicyBundle(blueprint_soft=two)
+    first = report.errors[0]
+    assert [getattr(raised.value, f) for f in ("kind", "tier", "rule_id", "field", "source", "line")] == [
+        getattr(first, f) for f in ("kind", "tier", "rule_id", "field", "source", "line")
+    ]
+    assert str(raised.value) == first.message
+    quick = '@tier("soft") @rule_id("quick") @approval_timeout_s("90")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");'
+    warned = cedar_hitl.PolicyBundle.check(blueprint_soft=quick)
+    assert warned.errors == [] and warned.warnings == cedar_hitl.PolicyBundle(blueprint_soft=quick).warnings
+    assert "warnings=[LoadWarning(" in repr(warned)
+    # Options are read as the constructor reads them.
+    with pytest.raises(cedar_hitl.ConfigError) as bad:
+        cedar_hitl.PolicyBundle.check(disable="write_env_files")
+    assert bad.value.field == "disable"

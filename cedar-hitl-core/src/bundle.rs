@@ -4,7 +4,7 @@
 use crate::error::{LoadError, LoadErrorKind, PolicySource};
 use crate::request::{AGENT_SCHEMA, TierSlices};
 use crate::rules::{Annotations, Findings, RawPolicy, Rule, RuleEffect, read_rule, split_policies};
-use crate::wire::{BundleOptions, LoadWarning, RuleSummary};
+use crate::wire::{BundleOptions, LoadWarning, RuleListing, RuleSummary};
 use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
@@ -78,22 +78,6 @@ impl BuiltinProfile {
             BuiltinProfile::Upstream => (UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES),
         }
     }
-}
-
-/// Hard and soft rule summaries, computed from the same bundle the runtime enforces.
-///
-/// ```
-/// let l = cedar_hitl_core::PolicyBundle::builtin().listing();
-/// assert!(l.hard.iter().all(|r| r.severity.is_none()));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RuleListing {
-    /// Enforced hard rules, positional order.
-    pub hard: Vec<RuleSummary>,
-    /// Enforced soft rules (disabled ones left out), positional order.
-    pub soft: Vec<RuleSummary>,
-    /// The built-in profile the bundle starts from.
-    pub profile: BuiltinProfile,
 }
 
 /// Every problem found by [`PolicyBundleBuilder::check`].

@@ -96,8 +96,7 @@ pub mod cedar_parity;
 pub use audit::{AuditLog, AuditRecord, append_audit_record};
 pub use bundle::{
     BUILTIN_HARD_DENY_POLICIES, BUILTIN_SOFT_DENY_POLICIES, BuiltinProfile, CheckReport,
-    PolicyBundle, PolicyBundleBuilder, RuleListing, UPSTREAM_HARD_DENY_POLICIES,
-    UPSTREAM_SOFT_DENY_POLICIES,
+    PolicyBundle, PolicyBundleBuilder, UPSTREAM_HARD_DENY_POLICIES, UPSTREAM_SOFT_DENY_POLICIES,
 };
 pub use cache::CacheEntry;
 pub use canonical::{Unhashable, canonical_json, tool_input_sha256};
@@ -129,9 +128,10 @@ pub use text::{
 };
 pub use value::{BigInteger, JsonValue, ToolCall};
 pub use wire::{
-    AllowlistView, BundleOptions, CacheEntryRecord, CacheHit, DecisionRecord, DenialEntry,
-    EffectiveTimeout, GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult, Redaction,
-    ResolutionEffect, RuleRecord, RuleSummary, SessionConfig, record_fields, string_enums,
+    AllowlistView, BundleOptions, CacheEntryRecord, CacheHit, CheckReportRecord, DecisionRecord,
+    DenialEntry, EffectiveTimeout, GateAdmissionRecord, LoadErrorRecord, LoadWarning, ParityResult,
+    Redaction, ResolutionEffect, RuleListing, RuleRecord, RuleSummary, SessionConfig,
+    record_fields, string_enums,
 };
 
 /// Test-only panic triggers (feature `test-hooks`): proof that a panic inside the engine never

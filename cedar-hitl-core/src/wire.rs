@@ -179,7 +179,10 @@ impl<T: Wire> Wire for Vec<T> {
 /// CoreName as BindingName [shows field] [takes options] {
 ///     #[doc = " Field description."]
 ///     field: RustType => "TypeScript type",
-/// } [and if present {
+/// } [and lists {
+///     #[doc = " Field description."]
+///     field: CoreRecord as BindingRecord => "TypeScript type",
+/// }] [and if present {
 ///     #[doc = " Field description."]
 ///     field: RustType => "TypeScript type",
 /// }]
@@ -192,14 +195,17 @@ impl<T: Wire> Wire for Vec<T> {
 /// field a record's text form is (the Rust type implements `Display` with it by hand; Python's
 /// `str()` returns it). `takes options` marks a record the bindings also read from an options
 /// object (Node) or keyword arguments (Python): each generates its per-field reader from the list.
-/// Fields under `and if present` are `Option<RustType>` that are left out
+/// Fields under `and lists` are lists of another record of this list (`Vec<CoreRecord>` in the
+/// core, the binding's own `BindingRecord` objects in each binding); they come after the plain
+/// fields. Fields under `and if present` are `Option<RustType>` that are left out
 /// (not null) when absent: in the core's serde form, in Node's objects (an optional TypeScript
-/// key) and in Python's dicts; they come after the other fields.
+/// key) and in Python's dicts; they come last.
 ///
 /// ```
 /// macro_rules! names {
 ///     ($($(#[doc = $d:literal])* #[core($($c:tt)*)] $name:ident as $b:ident $(shows $s:ident)?
-///        $(takes $k:ident)? { $($t:tt)* } $(and if present { $($o:tt)* })?)*) => {
+///        $(takes $k:ident)? { $($t:tt)* } $(and lists { $($l:tt)* })?
+///        $(and if present { $($o:tt)* })?)*) => {
 ///         [$(stringify!($b)),*]
 ///     };
 /// }
@@ -552,6 +558,45 @@ macro_rules! records {
                 findings: Vec<$crate::SecretKind> => "Array<string>",
             }
 
+            #[doc = " Hard and soft rule summaries, computed from the same bundle the runtime enforces"]
+            #[doc = " (listed ⇔ enforced)."]
+            #[core(
+                ///
+                /// ```
+                /// let l = cedar_hitl_core::PolicyBundle::builtin().listing();
+                /// assert!(l.hard.iter().all(|r| r.severity.is_none()));
+                /// assert_eq!(l.profile, cedar_hitl_core::BuiltinProfile::Hardened);
+                /// ```
+                #[derive(Eq)]
+            )]
+            RuleListing as RuleListing {
+                #[doc = " The built-in profile the bundle starts from."]
+                profile: $crate::BuiltinProfile => "BuiltinProfile",
+            } and lists {
+                #[doc = " Enforced hard rules, positional order."]
+                hard: RuleSummary as RuleSummary => "Array<RuleSummary>",
+                #[doc = " Enforced soft rules (disabled ones left out), positional order."]
+                soft: RuleSummary as RuleSummary => "Array<RuleSummary>",
+            }
+
+            #[doc = " Every error and warning of a blueprint, as data (load refuses on the first error)."]
+            #[core(
+                ///
+                /// ```
+                /// use cedar_hitl_core::{CheckReportRecord, PolicyBundle};
+                /// let report = PolicyBundle::builder().disable(["nope"]).check();
+                /// let record = CheckReportRecord::from(&report);
+                /// assert_eq!(record.errors[0].field.as_deref(), Some("disable"));
+                /// ```
+            )]
+            CheckReportRecord as CheckReport {
+            } and lists {
+                #[doc = " All errors found."]
+                errors: LoadErrorRecord as LoadErrorInfo => "Array<LoadErrorInfo>",
+                #[doc = " All warnings."]
+                warnings: LoadWarning as LoadWarning => "Array<LoadWarning>",
+            }
+
             #[doc = " The settings of one task. Numbers are validated against"]
             #[doc = " `contracts/constants.json` when a session is built, so every language reports the"]
             #[doc = " same field and range."]
@@ -628,7 +673,9 @@ macro_rules! core_records {
         #[core($($core:tt)*)]
         $name:ident as $binding:ident $(shows $shown:ident)? $(takes $takes:ident)? {
             $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty => $ts:literal),* $(,)?
-        } $(and if present {
+        } $(and lists {
+            $($(#[doc = $ldoc:literal])* $lfield:ident : $lrec:ident as $lbind:ident => $lts:literal),* $(,)?
+        })? $(and if present {
             $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $ots:literal),* $(,)?
         })?
     )*) => {
@@ -638,6 +685,7 @@ macro_rules! core_records {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         pub struct $name {
             $($(#[doc = $fdoc])* pub $field: $ty,)*
+            $($($(#[doc = $ldoc])* pub $lfield: Vec<$lrec>,)*)?
             $($(
                 $(#[doc = $odoc])*
                 #[serde(skip_serializing_if = "Option::is_none")]
@@ -656,7 +704,7 @@ macro_rules! core_records {
         /// assert_eq!(view.1[0], "all_session");
         /// ```
         pub fn record_fields() -> &'static [(&'static str, &'static [&'static str])] {
-            &[("Decision", DecisionRecord::FIELDS), $((stringify!($binding), &[$(stringify!($field),)* $($(stringify!($ofield),)*)?])),*]
+            &[("Decision", DecisionRecord::FIELDS), $((stringify!($binding), &[$(stringify!($field),)* $($(stringify!($lfield),)*)? $($(stringify!($ofield),)*)?])),*]
         }
     };
 }
@@ -672,6 +720,15 @@ impl From<&crate::LoadError> for LoadErrorRecord {
             source: e.origin(),
             line: e.line(),
             message: e.message().to_owned(),
+        }
+    }
+}
+
+impl From<&crate::CheckReport> for CheckReportRecord {
+    fn from(report: &crate::CheckReport) -> Self {
+        Self {
+            errors: report.errors.iter().map(LoadErrorRecord::from).collect(),
+            warnings: report.warnings.clone(),
         }
     }
 }

@@ -21,6 +21,8 @@ __all__ = [
     "Decision",
     "Rule",
     "LoadWarning",
+    "LoadErrorInfo",
+    "CheckReport",
     "CacheEntry",
     "AllowlistView",
     "GateAdmission",
@@ -468,6 +470,32 @@ class LoadWarning:
     def message(self) -> str: ...
 
 @final
+class LoadErrorInfo:
+    """One load error as data (``PolicyBundle.check``): the fields ``PolicyLoadError`` carries."""
+    @property
+    def kind(self) -> LoadErrorKindValue: ...
+    @property
+    def tier(self) -> Optional[TierValue]: ...
+    @property
+    def rule_id(self) -> Optional[str]: ...
+    @property
+    def field(self) -> Optional[str]: ...
+    @property
+    def source(self) -> Optional[str]: ...
+    @property
+    def line(self) -> Optional[int]: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class CheckReport:
+    """Every error and warning of a blueprint (``PolicyBundle.check``); loading refuses on the first error."""
+    @property
+    def errors(self) -> list[LoadErrorInfo]: ...
+    @property
+    def warnings(self) -> list[LoadWarning]: ...
+
+@final
 class PolicyBundle:
     def __new__(
         cls,
@@ -480,6 +508,17 @@ class PolicyBundle:
         write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
         shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
     ) -> PolicyBundle: ...
+    @staticmethod
+    def check(
+        *,
+        builtins: Optional[str] = None,
+        blueprint_hard: Optional[str] = None,
+        blueprint_soft: Optional[str] = None,
+        disable: Optional[Iterable[str]] = None,
+        extra_policies: Optional[Iterable[str]] = None,
+        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+    ) -> CheckReport: ...
     @staticmethod
     def builtin() -> PolicyBundle: ...
     @property

@@ -95,9 +95,9 @@ class RuleSummary(_RuleSummaryBase, total=False):
     approval_timeout_s: int
 
 class RuleListing(TypedDict):
+    profile: BuiltinsValue
     hard: list[RuleSummary]
     soft: list[RuleSummary]
-    profile: BuiltinsValue
 
 class DecisionDict(TypedDict):
     outcome: OutcomeValue
