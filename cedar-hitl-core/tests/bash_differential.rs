@@ -266,6 +266,11 @@ const HAND: &[&str] = &[
     "a \"0\"<>out",
     "a 2>&- x",
     "a >out1 x 2>out2 y",
+    // A descriptor is a number that fits in an `int`; a longer one is an argument to bash, so
+    // the line is opaque (exempt) while a multi-digit descriptor is still compared.
+    "a x 10>out",
+    "a x 99999999999999999999>out",
+    "a x 2147483648<<<y",
     // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar
     // runs past bash's closing quote (fuzz finding 5) it is opaque (exempt).
     "a $'\\\\' x",

@@ -535,6 +535,16 @@ impl Lowerer<'_> {
     }
 
     fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
+        // Bash reads `N>` as a redirection only when N fits in an `int`: a longer number is a
+        // word of the command (`echo 99999999999999999999>f` prints the number into f). The
+        // grammar always reads a descriptor, so such a line is not what bash runs.
+        let mut cursor = node.walk();
+        let too_large = node
+            .children(&mut cursor)
+            .any(|c| c.kind() == "file_descriptor" && text(c, self.src).parse::<i32>().is_err());
+        if too_large {
+            self.opaque("a descriptor number too large for bash, which reads it as an argument");
+        }
         match node.kind() {
             "file_redirect" => {
                 // `a {fd}>out`: `{fd}` names the descriptor bash allocates; it is not a word.
