@@ -57,7 +57,7 @@ def test_the_stub_names_aliases_instead_of_copying_values() -> None:
 # Core record → how the Python package carries it: a native class, or a plain dict typed by a
 # TypedDict in `_types.py`.
 CLASSES = {"AllowlistView", "CacheEntry", "CheckReport", "Decision", "GateAdmission", "LoadErrorInfo", "LoadWarning", "ResolutionEffect", "Rule", "SessionConfig"}
-TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult", "RuleListing": "RuleListing", "RuleSummary": "RuleSummary"}
+TYPED_DICTS = {"CacheHit": "CacheHitMetadata", "DenialEntry": "DenialEntry", "EffectiveTimeout": "EffectiveTimeout", "ParityResult": "ParityResult", "RuleListing": "RuleListing", "RuleSummary": "RuleSummary", "PolicyBundleOptions": "PolicyBundleOptions"}
 
 
 def stub_class_properties(name: str) -> list[str]:
@@ -74,12 +74,8 @@ EXCEPTIONS = {"LoadErrorInfo": "PolicyLoadError"}
 NAMED_TUPLES = {"Redaction"}
 
 
-# Records read only as keyword arguments (a constructor's options), by the class that takes them.
-KEYWORDS = {"PolicyBundleOptions": "PolicyBundle"}
-
-
-def test_every_core_record_is_a_class_a_typed_dict_an_exception_a_named_tuple_or_keywords() -> None:
-    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS) | NAMED_TUPLES | set(KEYWORDS)
+def test_every_core_record_is_a_class_a_typed_dict_an_exception_or_a_named_tuple() -> None:
+    assert set(_cedar_hitl._RECORD_FIELDS) == CLASSES | set(TYPED_DICTS) | set(EXCEPTIONS) | NAMED_TUPLES
 
 
 def test_named_tuples_and_their_stubs_carry_exactly_the_core_fields() -> None:
@@ -182,35 +178,36 @@ def test_session_keywords_are_the_core_settings_record() -> None:
         raise AssertionError("an unknown setting must be refused")
 
 
-def stub_new_keywords_of(cls_name: str, method: str) -> list[str]:
+def stub_method(cls_name: str, method: str) -> ast.FunctionDef:
     stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
     cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == cls_name)
-    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == method)
-    return [a.arg for a in new.args.kwonlyargs]
-
-
-def stub_new_keywords(cls_name: str) -> list[str]:
-    return stub_new_keywords_of(cls_name, "__new__")
+    return next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == method)
 
 
 def test_bundle_keywords_are_the_core_options_record() -> None:
-    for record, cls_name in KEYWORDS.items():
-        fields = list(_cedar_hitl._RECORD_FIELDS[record])
-        assert stub_new_keywords(cls_name) == fields, cls_name
-        cls = getattr(cedar_hitl, cls_name)
-        for field in fields:
-            # None is an absent option: the core's default.
-            assert cls(**{field: None}).fingerprint == cls().fingerprint, field
+    # The stub types both methods' keywords with the PolicyBundleOptions TypedDict, which
+    # test_typed_dicts_carry_exactly_the_core_fields holds to the record.
+    for method in ("__new__", "check"):
+        fn = stub_method("PolicyBundle", method)
+        assert fn.args.kwarg is not None and ast.unparse(fn.args.kwarg.annotation) == "Unpack[PolicyBundleOptions]", method
+        assert fn.args.kwonlyargs == [], method
+    fields = list(_cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"])
+    cls = cedar_hitl.PolicyBundle
+    for field in fields:
+        # None is an absent option: the core's default.
+        assert cls(**{field: None}).fingerprint == cls().fingerprint, field
+        for make in (cls, cls.check):
             try:
-                cls(**{field: object()})
+                make(**{field: object()})
             except cedar_hitl.ConfigError as e:
                 assert e.field == field, field
             else:
-                raise AssertionError(f"{cls_name}({field}=object()) must be refused")
+                raise AssertionError(f"{make.__name__}({field}=object()) must be refused")
+    for make, name in ((cls, "PolicyBundle"), (cls.check, "check")):
         try:
-            cls(blueprint_hardd="")
+            make(blueprint_hardd="")
         except TypeError as e:
-            assert f"{cls_name}() got an unexpected keyword argument 'blueprint_hardd'" in str(e)
+            assert f"{name}() got an unexpected keyword argument 'blueprint_hardd'" in str(e)
         else:
             raise AssertionError("an unknown option must be refused")
 
@@ -246,7 +243,6 @@ def test_policy_engine_reads_the_bundle_options_under_upstream_names() -> None:
 
 
 def test_check_reports_every_problem_as_records_without_raising() -> None:
-    assert stub_new_keywords_of("PolicyBundle", "check") == list(_cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"])
     clean = cedar_hitl.PolicyBundle.check()
     assert (clean.errors, clean.warnings) == ([], [])
     two = "forbid (principal, action, resource);\nforbid (principal, action, resource);"

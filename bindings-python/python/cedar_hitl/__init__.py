@@ -92,6 +92,7 @@ from ._types import (
     ParityResult,
     RuleEffectValue,
     RuleListing,
+    PolicyBundleOptions,
     RuleScopesStep,
     RuleSummary,
     SeverityValue,

@@ -4,6 +4,8 @@ import enum
 import os
 from typing import Any, Iterable, Literal, Mapping, NamedTuple, Optional, Sequence, Tuple, TypedDict, Union, final
 
+from typing_extensions import Unpack
+
 # The same list as the runtime __all__ (stubtest compares them).
 __all__ = [
     "Outcome",
@@ -121,6 +123,7 @@ from ._types import (
     ParityResult as ParityResult,
     RuleSummary as RuleSummary,
     RuleListing as RuleListing,
+    PolicyBundleOptions as PolicyBundleOptions,
     DecisionDict as DecisionDict,
     InputChecksStep as InputChecksStep,
     CedarEvaluationStep as CedarEvaluationStep,
@@ -497,28 +500,13 @@ class CheckReport:
 
 @final
 class PolicyBundle:
-    def __new__(
-        cls,
-        *,
-        builtins: Optional[str] = None,
-        blueprint_hard: Optional[str] = None,
-        blueprint_soft: Optional[str] = None,
-        disable: Optional[Iterable[str]] = None,
-        extra_policies: Optional[Iterable[str]] = None,
-        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-    ) -> PolicyBundle: ...
+    def __new__(cls, **options: Unpack[PolicyBundleOptions]) -> PolicyBundle:
+        """Build and validate; raises ``PolicyLoadError`` (or ``ConfigError`` for a wrong option type)."""
+        ...
     @staticmethod
-    def check(
-        *,
-        builtins: Optional[str] = None,
-        blueprint_hard: Optional[str] = None,
-        blueprint_soft: Optional[str] = None,
-        disable: Optional[Iterable[str]] = None,
-        extra_policies: Optional[Iterable[str]] = None,
-        write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-        shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-    ) -> CheckReport: ...
+    def check(**options: Unpack[PolicyBundleOptions]) -> CheckReport:
+        """Every error and warning of these options as data, without raising for policy problems."""
+        ...
     @staticmethod
     def builtin() -> PolicyBundle: ...
     @property

@@ -4,7 +4,7 @@ wherever it type-checks; re-exported by the package."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 __all__ = [
     "JsonValue",
@@ -25,6 +25,7 @@ __all__ = [
     "ParityResult",
     "RuleSummary",
     "RuleListing",
+    "PolicyBundleOptions",
     "DecisionDict",
     "InputChecksStep",
     "CedarEvaluationStep",
@@ -98,6 +99,18 @@ class RuleListing(TypedDict):
     profile: BuiltinsValue
     hard: list[RuleSummary]
     soft: list[RuleSummary]
+
+class PolicyBundleOptions(TypedDict, total=False):
+    """The keyword arguments of ``PolicyBundle(...)`` and ``PolicyBundle.check(...)``: the core's
+    bundle options record. An option left out, or ``None``, takes the core's default."""
+
+    builtins: Optional[str]
+    blueprint_hard: Optional[str]
+    blueprint_soft: Optional[str]
+    disable: Optional[Iterable[str]]
+    extra_policies: Optional[Iterable[str]]
+    write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
+    shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
 
 class DecisionDict(TypedDict):
     outcome: OutcomeValue
