@@ -158,10 +158,11 @@ def test_decision_dicts_and_the_facade_carry_exactly_the_core_fields() -> None:
 
 def test_session_keywords_are_the_core_settings_record() -> None:
     fields = list(_cedar_hitl._RECORD_FIELDS["SessionConfig"])
-    stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
-    cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == "Session")
-    new = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__new__")
-    assert [a.arg for a in new.args.kwonlyargs] == ["clock", "shadow", *fields]
+    # The settings are typed once, by a TypedDict holding exactly the record's fields.
+    assert list(typing.get_type_hints(types.SessionSettings)) == fields
+    new = stub_method("Session", "__new__")
+    assert [a.arg for a in new.args.kwonlyargs] == ["clock", "shadow"]
+    assert new.args.kwarg is not None and ast.unparse(new.args.kwarg.annotation) == "Unpack[SessionSettings]"
     # Every setting is read, and a value of the wrong type names its field.
     for field in fields:
         try:

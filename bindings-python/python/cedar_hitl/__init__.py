@@ -93,6 +93,7 @@ from ._types import (
     RuleEffectValue,
     RuleListing,
     PolicyBundleOptions,
+    SessionSettings,
     RuleScopesStep,
     RuleSummary,
     SeverityValue,

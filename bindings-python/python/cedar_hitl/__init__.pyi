@@ -124,6 +124,7 @@ from ._types import (
     RuleSummary as RuleSummary,
     RuleListing as RuleListing,
     PolicyBundleOptions as PolicyBundleOptions,
+    SessionSettings as SessionSettings,
     DecisionDict as DecisionDict,
     InputChecksStep as InputChecksStep,
     CedarEvaluationStep as CedarEvaluationStep,
@@ -623,15 +624,7 @@ class Session:
         *,
         clock: Optional[ManualClock] = None,
         shadow: Optional[PolicyBundle] = None,
-        principal: str = ...,
-        repo: str = ...,
-        read_only: bool = ...,
-        initial_approvals: Optional[Sequence[str]] = ...,
-        approval_gate_cap: int = ...,
-        initial_approval_gate_count: int = ...,
-        task_default_timeout_s: int = ...,
-        cache_max_entries: int = ...,
-        cache_ttl_s: int = ...,
+        **settings: Unpack[SessionSettings],
     ) -> Session: ...
     @staticmethod
     def restore(bundle: PolicyBundle, snapshot: str, clock: Optional[ManualClock] = None, *, shadow: Optional[PolicyBundle] = None) -> Session: ...

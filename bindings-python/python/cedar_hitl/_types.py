@@ -26,6 +26,7 @@ __all__ = [
     "RuleSummary",
     "RuleListing",
     "PolicyBundleOptions",
+    "SessionSettings",
     "DecisionDict",
     "InputChecksStep",
     "CedarEvaluationStep",
@@ -111,6 +112,21 @@ class PolicyBundleOptions(TypedDict, total=False):
     extra_policies: Optional[Iterable[str]]
     write_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
     shell_tools: Union[Mapping[str, str], Iterable[Tuple[str, str]], None]
+
+class SessionSettings(TypedDict, total=False):
+    """The settings keywords of ``Session(...)``: the core's ``SessionConfig`` record (what
+    ``Session.config`` returns). A setting left out takes the core's default; ``None`` is refused
+    except for ``initial_approvals``."""
+
+    principal: str
+    repo: str
+    read_only: bool
+    initial_approvals: Optional[Sequence[str]]
+    approval_gate_cap: int
+    initial_approval_gate_count: int
+    task_default_timeout_s: int
+    cache_max_entries: int
+    cache_ttl_s: int
 
 class DecisionDict(TypedDict):
     outcome: OutcomeValue
