@@ -44,51 +44,35 @@ export type ToolInput = { readonly [key: string]: JsonValue } | JsonValue
  *  default) or `upstream` (the upstream `like` rules, byte-identical to the system replaced). */
 export type BuiltinProfile = 'hardened' | 'upstream'
 
-/** Options of `new Session(bundle, options, clock?)`; defaults come from the core. */
-export interface SessionOptions {
-  /** Task type (Cedar principal id); default `new_task`. */
-  principal?: string
-  /** `owner/name`. */
-  repo?: string
-  readOnly?: boolean
-  /** Scopes granted at task start (`*_session` forms refused). */
-  initialApprovals?: readonly string[] | null
-  approvalGateCap?: number
-  initialApprovalGateCount?: number
-  taskDefaultTimeoutS?: number
-  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
-  cacheMaxEntries?: number
-  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
-  cacheTtlS?: number
+/** The options form of a settings record: every key optional, lists read-only and `null` (empty). */
+export type OptionsOf<T> = { [K in keyof T]?: T[K] extends Array<infer U> ? readonly U[] | null : T[K] }
+
+/** Options of `new Session(bundle, options, clock?)`: the `SessionConfig` settings (an absent one
+ *  takes the core's default), and `shadow`. */
+export interface SessionOptions extends OptionsOf<SessionConfig> {
   /** A second bundle every call is also decided against, without enforcing it (`Decision.shadowOutcome`, `shadowRuleIds`). */
   shadow?: PolicyBundle | null
 }
 
-/** Options of the upstream-compatible `new PolicyEngine(options)` (the Python façade's keywords in camelCase). */
-export interface PolicyEngineOptions {
+/** Options of the upstream-compatible `new PolicyEngine(options)` (the Python façade's keywords in
+ *  camelCase): the session settings with `principal` spelt `taskType` (required, as is `repo`),
+ *  the bundle options with upstream's names for the blueprint texts and the disable list, and
+ *  the engine's own. */
+export interface PolicyEngineOptions
+  extends Omit<OptionsOf<SessionConfig>, 'principal' | 'repo'>,
+    Omit<PolicyBundleOptions, 'blueprintHard' | 'blueprintSoft' | 'disable'> {
+  /** The task type (the session's `principal`). */
   taskType: string
+  /** `owner/name`. */
   repo: string
-  readOnly?: boolean
-  /** Built-in profile; default `'hardened'` (excludes `bundle`). */
-  builtins?: BuiltinProfile | null
-  /** Legacy unannotated policies (entry `i` → soft rule `legacy_extra_<i>`). */
-  extraPolicies?: readonly string[] | null
-  blueprintHardPolicies?: string | null
-  blueprintSoftPolicies?: string | null
-  blueprintDisable?: readonly string[] | null
-  /** Replace the write-tool map (tool name → path key). */
-  writeTools?: Readonly<Record<string, string>> | null
-  /** Replace the shell-tool map (tool name → command key). */
-  shellTools?: Readonly<Record<string, string>> | null
-  initialApprovals?: readonly string[] | null
-  approvalGateCap?: number
-  initialApprovalGateCount?: number
-  taskDefaultTimeoutS?: number
-  /** Capacity of each recent-decision cache, in [1, 100000]; default 50. */
-  cacheMaxEntries?: number
-  /** Lifetime of a cached human decision in seconds, in [1, 86400]; default 60. */
-  cacheTtlS?: number
-  /** A prebuilt bundle (build once per cold start); excludes the policy options above. */
+  /** `PolicyBundleOptions.blueprintHard`. */
+  blueprintHardPolicies?: PolicyBundleOptions['blueprintHard']
+  /** `PolicyBundleOptions.blueprintSoft`. */
+  blueprintSoftPolicies?: PolicyBundleOptions['blueprintSoft']
+  /** `PolicyBundleOptions.disable`. */
+  blueprintDisable?: PolicyBundleOptions['disable']
+  /** A prebuilt bundle (build once per cold start); excludes the policy options, except a
+   *  `builtins` naming its own profile. */
   bundle?: PolicyBundle | null
   /** A manual clock (tests); default the system clock. */
   clock?: ManualClock | null

@@ -98,13 +98,67 @@ test('records come back with exactly the core fields', () => {
   }
 })
 
-test('option interfaces and the keys the constructors accept come from the SessionConfig record', () => {
+// The properties of an exported type of index.d.ts as the TypeScript checker resolves them
+// (inherited and mapped ones included): name → { optional, type }.
+let checked = null
+function typeProperties(name) {
+  const ts = require('typescript')
+  if (!checked) {
+    const file = path.join(__dirname, '..', 'index.d.ts')
+    const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: false })
+    assert.deepEqual(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), [])
+    checked = { program, checker: program.getTypeChecker(), source: program.getSourceFile(file) }
+  }
+  const { checker, source } = checked
+  const decl = source.statements.find((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name)
+  assert.ok(decl, `index.d.ts declares ${name}`)
+  const props = {}
+  for (const p of checker.getPropertiesOfType(checker.getTypeAtLocation(decl.name))) {
+    const type = checker.typeToString(checker.getTypeOfSymbolAtLocation(p, decl))
+    props[p.name] = { optional: (p.flags & ts.SymbolFlags.Optional) !== 0, type }
+  }
+  return props
+}
+
+// The keys a constructor accepts, as its error for an unknown key lists them.
+function acceptedKeys(make, owner) {
+  try {
+    make({ notAnOption: 1 })
+  } catch (e) {
+    const m = e.message.match(new RegExp(`^unknown ${owner} option 'notAnOption'; allowed: (.*)$`))
+    assert.ok(m, e.message)
+    return m[1].split(', ')
+  }
+  assert.fail(`${owner} accepted an unknown option`)
+}
+
+test('option types are the keys the constructors accept, derived from the core records', () => {
+  const bundle = new h.PolicyBundle()
+  const cases = [
+    ['SessionOptions', acceptedKeys((o) => new h.Session(bundle, o), 'Session')],
+    ['PolicyBundleOptions', acceptedKeys((o) => new h.PolicyBundle(o), 'PolicyBundle')],
+    ['PolicyEngineOptions', acceptedKeys((o) => new h.PolicyEngine({ taskType: 't', repo: 'r', ...o }), 'PolicyEngine')],
+  ]
+  for (const [name, accepted] of cases) {
+    assert.deepEqual(Object.keys(typeProperties(name)).sort(), [...accepted].sort(), name)
+  }
+  const session = typeProperties('SessionOptions')
+  assert.ok(Object.values(session).every((p) => p.optional))
+  assert.equal(session.initialApprovals.type, 'readonly string[] | null | undefined')
+  assert.equal(session.approvalGateCap.type, 'number | undefined')
+  const engine = typeProperties('PolicyEngineOptions')
+  assert.deepEqual(Object.keys(engine).filter((k) => !engine[k].optional).sort(), ['repo', 'taskType'])
+  assert.equal(engine.blueprintDisable.type, 'readonly string[] | null | undefined')
+  assert.equal(engine.writeTools.type, 'Readonly<Record<string, string>> | null | undefined')
+})
+
+test('the keys the constructors accept come from the SessionConfig record', () => {
   const fields = h.__recordFields().SessionConfig
-  assert.deepEqual(interfaceKeys('SessionOptions'), [...fields.map(camel), 'shadow'])
-  const engineKeys = interfaceKeys('PolicyEngineOptions')
+  const engineKeys = Object.keys(typeProperties('PolicyEngineOptions'))
   for (const key of fields.map((f) => (f === 'principal' ? 'taskType' : camel(f)))) {
     assert.ok(engineKeys.includes(key), `PolicyEngineOptions.${key}`)
   }
+  assert.deepEqual(Object.keys(typeProperties('SessionOptions')).sort(), [...fields.map(camel), 'shadow'].sort())
   // Every setting is read, and a value of the wrong type names its field.
   const bundle = new h.PolicyBundle()
   for (const field of fields) {
@@ -129,7 +183,7 @@ test('PolicyBundle options are the BundleOptions record; PolicyEngine reads them
     blueprint_soft: ['blueprintSoftPolicies', 'blueprint_soft_policies'],
     disable: ['blueprintDisable', 'blueprint_disable'],
   }
-  const engineKeys = interfaceKeys('PolicyEngineOptions')
+  const engineKeys = Object.keys(typeProperties('PolicyEngineOptions'))
   for (const field of fields) {
     const key = camel(field)
     // null is an absent option: the core's default.
