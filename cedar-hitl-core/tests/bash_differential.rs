@@ -269,6 +269,17 @@ const HAND: &[&str] = &[
     // A descriptor is a number that fits in an `int`; a longer one is an argument to bash, so
     // the line is opaque (exempt) while a multi-digit descriptor is still compared.
     "a x 10>out",
+    // Descriptor 0 and `{name}` glued to the operator are descriptors to bash, which the grammar
+    // can read as words; a subscripted name or a `\`+newline inside the descriptor is opaque.
+    "a x 0</dev/null y",
+    "a x 0>out y",
+    "a 0<<<x y",
+    "a >out 0</dev/null x",
+    "a {b}>out x",
+    "a \"0\"</dev/null x",
+    "a {b[0]}>out x",
+    "a 2\\\n>out x",
+    "a 1\\\n0>out x",
     "a x 99999999999999999999>out",
     "a x 2147483648<<<y",
     // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar

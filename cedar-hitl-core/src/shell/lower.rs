@@ -65,7 +65,12 @@ pub(super) fn write_of(target: Word, op: String, owner: Option<usize>) -> Option
 }
 
 pub(crate) fn lower(root: Node<'_>, src: &str) -> Lowered {
-    let mut l = Lowerer { src, out: Lowered::default(), read_write_at: Vec::new() };
+    let mut l = Lowerer {
+        src,
+        out: Lowered::default(),
+        read_write_at: Vec::new(),
+        descriptor_dropped_at: Vec::new(),
+    };
     l.visit(root, Input::default(), 0);
     if let Some(why) = misread_ansi_c_string(root, src) {
         l.opaque(why);
@@ -124,14 +129,55 @@ struct Lowerer<'s> {
     out: Lowered,
     /// Start bytes of `>file` redirections that follow a stray `<`: bash's `<>file`.
     read_write_at: Vec<usize>,
+    /// Start bytes of redirections whose glued descriptor the grammar read as a word and
+    /// `command` took back off the command's words.
+    descriptor_dropped_at: Vec<usize>,
 }
 
-/// `{name}`: a descriptor bash allocates and stores in `name` (`cmd {fd}>out`).
-fn is_fd_name(t: &str) -> bool {
-    t.len() > 2
-        && t.starts_with('{')
-        && t.ends_with('}')
-        && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// How bash reads the text glued to the front of a redirection operator (docs/shell.md,
+/// "Opaque commands"). `None`: an ordinary word, which bash passes as an argument.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum GluedDescriptor {
+    /// Digits that fit in an `int`: the descriptor (`cmd 0<in`).
+    Number,
+    /// `{name}`: a descriptor bash allocates and stores in `name` (`cmd {fd}>out`).
+    Name,
+    /// `{name[subscript]}`: also a descriptor variable, with a subscript bash evaluates.
+    Subscripted,
+}
+
+fn glued_descriptor(raw: &str) -> Option<GluedDescriptor> {
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+        // A longer number is a word to bash (`echo 99999999999999999999>f`).
+        return raw.parse::<i32>().is_ok().then_some(GluedDescriptor::Number);
+    }
+    let inner = raw.strip_prefix('{')?.strip_suffix('}')?;
+    let (name, subscript) = match inner.split_once('[') {
+        Some((name, rest)) => (name, Some(rest)),
+        None => (inner, None),
+    };
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    match subscript {
+        _ if !identifier => None,
+        None => Some(GluedDescriptor::Name),
+        Some(rest) if rest.ends_with(']') => Some(GluedDescriptor::Subscripted),
+        Some(_) => None,
+    }
+}
+
+/// The text glued to the front of the byte at `end`: back to a blank or a metacharacter.
+fn glued_before(src: &str, end: usize) -> &str {
+    let start = src[..end]
+        .rfind(|c: char| matches!(c, ' ' | '\t' | '\n' | '|' | '&' | ';' | '(' | ')' | '<' | '>'))
+        .map_or(0, |i| i + 1);
+    &src[start..end]
+}
+
+/// Whether a redirection node starts with a descriptor the grammar read as its own.
+fn has_descriptor(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| c.kind() == "file_descriptor")
 }
 
 /// Reserved words that cannot start a simple command.
@@ -332,17 +378,23 @@ impl Lowerer<'_> {
                 }
                 (Some("redirect"), _)
                 | (_, "herestring_redirect" | "file_redirect" | "heredoc_redirect") => {
-                    // `a {fd}>out`: the `{fd}` names the descriptor bash allocates; not a word.
-                    if prev_end == Some(child.start_byte()) && cmd.words.len() > 1 {
-                        let last = &cmd.words[cmd.words.len() - 1].text;
-                        if last.len() > 2
-                            && last.starts_with('{')
-                            && last.ends_with('}')
-                            && last[1..last.len() - 1]
-                                .chars()
-                                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        {
-                            cmd.words.pop();
+                    // `a 0<in`, `a {fd}>out`: bash reads the word glued to the operator as the
+                    // descriptor, where the grammar may read an argument.
+                    if prev_end == Some(child.start_byte())
+                        && !has_descriptor(child)
+                        && let Some(&raw_start) = raw_starts.last()
+                        && raw_starts.len() == cmd.words.len()
+                    {
+                        match glued_descriptor(&self.src[raw_start..child.start_byte()]) {
+                            Some(GluedDescriptor::Number | GluedDescriptor::Name) => {
+                                cmd.words.pop();
+                                raw_starts.pop();
+                                self.descriptor_dropped_at.push(child.start_byte());
+                            }
+                            Some(GluedDescriptor::Subscripted) => {
+                                self.opaque("a descriptor variable with a subscript (`{a[i]}>`)");
+                            }
+                            None => {}
                         }
                     }
                     prev_end = Some(child.end_byte());
@@ -527,38 +579,75 @@ impl Lowerer<'_> {
         let words = &mut self.out.commands[i].words;
         let Some(last) = words.last() else { return };
         let t = last.text.as_str();
-        let is_descriptor = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) || is_fd_name(t);
+        let is_descriptor =
+            matches!(glued_descriptor(t), Some(GluedDescriptor::Number | GluedDescriptor::Name));
         let glued = before.strip_suffix(t).is_some_and(|rest| rest.ends_with([' ', '\t']));
         if is_descriptor && glued && words.len() > 1 {
             words.pop();
         }
     }
 
-    fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
-        // Bash reads `N>` as a redirection only when N fits in an `int`: a longer number is a
-        // word of the command (`echo 99999999999999999999>f` prints the number into f). The
-        // grammar always reads a descriptor, so such a line is not what bash runs.
-        let mut cursor = node.walk();
-        let too_large = node
-            .children(&mut cursor)
-            .any(|c| c.kind() == "file_descriptor" && text(c, self.src).parse::<i32>().is_err());
-        if too_large {
-            self.opaque("a descriptor number too large for bash, which reads it as an argument");
+    /// A redirection's descriptor as bash reads it, where the grammar reads otherwise: the line
+    /// is opaque when they may differ (docs/shell.md, "Opaque commands").
+    fn check_descriptor(&mut self, node: Node<'_>, owner: Option<usize>) {
+        let start = node.start_byte();
+        let before = &self.src[..start];
+        // Bash removes `\`+newline before it reads tokens, so `2\⏎>f` is `2>f` and `1\⏎0<f` is
+        // `10<f`; the grammar reads a word and a redirection.
+        if before.ends_with("\\\n") || before.ends_with("\\\r\n") {
+            self.opaque("a line continuation glued to a redirection");
         }
-        match node.kind() {
-            "file_redirect" => {
-                // `a {fd}>out`: `{fd}` names the descriptor bash allocates; it is not a word.
-                if let Some(i) = owner {
-                    let before = &self.src[..node.start_byte()];
-                    let words = &mut self.out.commands[i].words;
-                    if let Some(last) = words.last() {
-                        let t = &last.text;
-                        let is_fd_name = is_fd_name(t);
-                        if is_fd_name && words.len() > 1 && before.ends_with(t.as_str()) {
-                            words.pop();
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        match children.iter().position(|c| c.kind() == "file_descriptor") {
+            Some(i) => {
+                let fd = children[i];
+                let digits = text(fd, self.src);
+                // Bash reads `N>` as a redirection only when N fits in an `int`: a longer number
+                // is a word (`echo 99999999999999999999>f` prints the number into f).
+                if !digits.is_empty() && digits.parse::<i32>().is_err() {
+                    self.opaque(
+                        "a descriptor number too large for bash, which reads it as an argument",
+                    );
+                }
+                if children.get(i + 1).is_some_and(|next| next.start_byte() != fd.end_byte()) {
+                    self.opaque("a descriptor apart from its operator");
+                }
+            }
+            // Text glued to the operator that bash reads as the descriptor, and that `command` did
+            // not already take back: the owner's last word when it is that text (`a 0<in` as a
+            // statement's redirection), else the line is opaque.
+            None if !self.descriptor_dropped_at.contains(&start) => {
+                let glued = glued_before(self.src, start);
+                match glued_descriptor(glued) {
+                    Some(GluedDescriptor::Number | GluedDescriptor::Name) => {
+                        let words = owner.map(|i| &mut self.out.commands[i].words);
+                        match words {
+                            Some(words)
+                                if words.len() > 1
+                                    && words.last().is_some_and(|w| w.text == glued) =>
+                            {
+                                words.pop();
+                            }
+                            _ => self.opaque(
+                                "a word glued to a redirection that bash reads as its descriptor",
+                            ),
                         }
                     }
+                    Some(GluedDescriptor::Subscripted) => {
+                        self.opaque("a descriptor variable with a subscript (`{a[i]}>`)")
+                    }
+                    None => {}
                 }
+            }
+            None => {}
+        }
+    }
+
+    fn redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: usize) {
+        self.check_descriptor(node, owner);
+        match node.kind() {
+            "file_redirect" => {
                 // The grammar has no `<>` (open for reading and writing): it reads the `<` or
                 // the `>` as an error node inside the redirection, so the operator is every
                 // token but the descriptor and the destination, error nodes included.
