@@ -122,12 +122,12 @@ impl Js {
 
     /// A plain object whose values are strings, as ordered `(key, value)` pairs.
     pub fn str_map_arg(self, v: Val, field: &str) -> Result<Vec<(String, String)>> {
-        if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
+        if !self.is_plain_object(v)? {
             return Err(config_msg(
                 self,
                 field,
                 &format!(
-                    "{field} must be an object mapping tool names to input keys, got {}",
+                    "{field} must be a plain object mapping tool names to input keys, got {}",
                     self.type_name(v)
                 ),
             ));
@@ -144,17 +144,29 @@ impl Js {
         Ok(out)
     }
 
+    /// A plain object: `{…}` or `Object.create(null)`. Options and tool maps are read from own
+    /// keys only, so a `Map`, an array or a class instance would read as empty (a tool map that
+    /// silently drops `Bash`, settings silently ignored); they are refused instead.
+    pub fn is_plain_object(self, v: Val) -> Result<bool> {
+        if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
+            return Ok(false);
+        }
+        let proto = self.prototype_of(v)?;
+        Ok(self.type_of(proto)? == sys::ValueType::napi_null
+            || self.strict_equals(proto, self.object_prototype()?)?)
+    }
+
     /// An options object (`undefined`/`null` → `None`). Every own key must be in `allowed`, so a
     /// misspelt option (`readonly`) is an error instead of a silently ignored setting.
     pub fn options<K: AsRef<str>>(self, v: Val, what: &str, allowed: &[K]) -> Result<Option<Val>> {
         if self.is_nullish(v)? {
             return Ok(None);
         }
-        if self.type_of(v)? != sys::ValueType::napi_object || self.is_array(v)? {
+        if !self.is_plain_object(v)? {
             return Err(config_msg(
                 self,
                 what,
-                &format!("{what} must be an object, got {}", self.type_name(v)),
+                &format!("{what} must be a plain object, got {}", self.type_name(v)),
             ));
         }
         let keys = self.own_keys(v)?;

@@ -80,6 +80,9 @@ impl Js {
             Ok(sys::ValueType::napi_external) => "external",
             Ok(sys::ValueType::napi_bigint) => "bigint",
             Ok(sys::ValueType::napi_object) if self.is_array(v).unwrap_or(false) => "array",
+            Ok(sys::ValueType::napi_object) if !self.is_plain_object(v).unwrap_or(true) => {
+                "an object that is not plain (a Map or a class instance)"
+            }
             Ok(sys::ValueType::napi_object) => "object",
             _ => "unknown value",
         }

@@ -212,3 +212,21 @@ test('PolicyBundle options are the BundleOptions record; PolicyEngine reads them
   assert.equal(e.evaluateToolUse('Shell', { cmd: 'rm -rf /' }).outcome, 'deny')
   assert.equal(new h.PolicyEngine({ taskType: 'new_task', repo: 'o/r' }).evaluateToolUse('Shell', { cmd: 'rm -rf /' }).outcome, 'allow')
 })
+
+test('options and tool maps must be plain objects: a Map is refused, not read as empty', () => {
+  const map = new Map([['Bash', 'command']])
+  for (const make of [
+    () => new h.PolicyBundle({ shellTools: map }),
+    () => new h.PolicyEngine({ taskType: 't', repo: 'o/r', shellTools: map }),
+    () => new h.PolicyEngine({ taskType: 't', repo: 'o/r', writeTools: map }),
+  ]) {
+    assert.throws(make, (e) => e.code === 'CONFIG' && /must be a plain object mapping tool names/.test(e.message) && /not plain/.test(e.message))
+  }
+  class Opts { constructor() { this.readOnly = true } }
+  assert.throws(() => new h.Session(new h.PolicyBundle(), new Opts()), (e) => e.code === 'CONFIG' && /Session must be a plain object/.test(e.message))
+  assert.throws(() => new h.PolicyBundle(new Map([['builtins', 'upstream']])), (e) => e.code === 'CONFIG')
+  // Plain objects, with or without a prototype, are read.
+  const bare = Object.assign(Object.create(null), { Shell: 'cmd' })
+  assert.deepEqual(new h.PolicyBundle({ shellTools: bare }).shellTools, { Shell: 'cmd' })
+  assert.equal(new h.Session(new h.PolicyBundle(), Object.assign(Object.create(null), { readOnly: true })).config.readOnly, true)
+})
