@@ -184,10 +184,22 @@ test('PolicyBundle options are the BundleOptions record; PolicyEngine reads them
     disable: ['blueprintDisable', 'blueprint_disable'],
   }
   const engineKeys = Object.keys(typeProperties('PolicyEngineOptions'))
+  // A value for each option that changes the bundle.
+  const changing = {
+    builtins: 'upstream',
+    blueprint_hard: '@tier("hard") @rule_id("no_fetch")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
+    blueprint_soft: '@tier("soft") @rule_id("ask_fetch")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
+    disable: ['write_env_files'],
+    extra_policies: ['forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");'],
+    write_tools: { Write: 'file_path' },
+    shell_tools: { Bash: 'command', Shell: 'cmd' },
+  }
+  assert.deepEqual(Object.keys(changing).sort(), [...fields].sort())
   for (const field of fields) {
     const key = camel(field)
-    // null is an absent option: the core's default.
+    // null is an absent option: the core's default; a value is read (the bundle changes).
     assert.equal(new h.PolicyBundle({ [key]: null }).fingerprint, base, key)
+    assert.notEqual(new h.PolicyBundle({ [key]: changing[field] }).fingerprint, base, key)
     // A value of the wrong type names the field.
     assert.throws(() => new h.PolicyBundle({ [key]: Symbol('x') }), (e) => e.code === 'CONFIG' && e.field === field, key)
     const [engineKey, label] = upstream[field] ?? [key, field]

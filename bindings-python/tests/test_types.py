@@ -179,6 +179,18 @@ def test_session_keywords_are_the_core_settings_record() -> None:
         raise AssertionError("an unknown setting must be refused")
 
 
+# A value for each bundle option that changes the bundle.
+BUNDLE_OPTION_VALUES: dict[str, object] = {
+    "builtins": "upstream",
+    "blueprint_hard": '@tier("hard") @rule_id("no_fetch")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
+    "blueprint_soft": '@tier("soft") @rule_id("ask_fetch")\nforbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");',
+    "disable": ["write_env_files"],
+    "extra_policies": ['forbid (principal, action == Agent::Action::"invoke_tool", resource == Agent::Tool::"WebFetch");'],
+    "write_tools": {"Write": "file_path"},
+    "shell_tools": {"Bash": "command", "Shell": "cmd"},
+}
+
+
 def stub_method(cls_name: str, method: str) -> ast.FunctionDef:
     stub = ast.parse((pathlib.Path(types.__file__).parent / "__init__.pyi").read_text())
     cls = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == cls_name)
@@ -194,9 +206,11 @@ def test_bundle_keywords_are_the_core_options_record() -> None:
         assert fn.args.kwonlyargs == [], method
     fields = list(_cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"])
     cls = cedar_hitl.PolicyBundle
+    assert set(fields) == set(BUNDLE_OPTION_VALUES)
     for field in fields:
-        # None is an absent option: the core's default.
+        # None is an absent option: the core's default; a value is read (the bundle changes).
         assert cls(**{field: None}).fingerprint == cls().fingerprint, field
+        assert cls(**{field: BUNDLE_OPTION_VALUES[field]}).fingerprint != cls().fingerprint, field
         for make in (cls, cls.check):
             try:
                 make(**{field: object()})
@@ -236,6 +250,12 @@ def test_policy_engine_reads_the_bundle_options_under_upstream_names() -> None:
     with pytest.raises(cedar_hitl.ConfigError, match="does not match the profile of bundle") as e:
         cedar_hitl.PolicyEngine("t", "o/r", bundle=up, builtins="hardened")
     assert e.value.field == "builtins"
+    # A value that names no profile is the core's error, beside a bundle as without one.
+    for bad, got in (("Hardened", "got 'Hardened'"), (5, "got int")):
+        for kwargs in ({"bundle": up}, {}):
+            with pytest.raises(cedar_hitl.ConfigError, match=rf"^builtins must be one of \[hardened, upstream\], {got}$") as e:
+                cedar_hitl.PolicyEngine("t", "o/r", builtins=bad, **kwargs)  # type: ignore[arg-type]
+            assert e.value.field == "builtins"
     # The engine builds its bundle from the same record: a tool map given to it decides.
     shell = cedar_hitl.PolicyEngine("new_task", "o/r", shell_tools={"Shell": "cmd"})
     assert shell.evaluate_tool_use("Shell", {"cmd": "rm -rf /"}).outcome == cedar_hitl.Outcome.DENY

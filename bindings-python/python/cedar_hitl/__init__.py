@@ -643,6 +643,8 @@ class PolicyEngine:
             elif any(x is not None for x in policy.values()):
                 raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy/tool map arguments, not both")
             elif builtins is not None and builtins != getattr(bundle, "profile", None):
+                # A value that names no profile gets the core's error, as in Node.
+                PolicyBundle.check(builtins=builtins)
                 raise _config_error(
                     "builtins",
                     f"builtins={builtins!r} does not match the profile of bundle= ({getattr(bundle, 'profile', None)!r}); "
