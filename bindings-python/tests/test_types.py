@@ -231,6 +231,9 @@ def test_policy_engine_reads_the_bundle_options_under_upstream_names() -> None:
     # field → the PolicyEngine keyword (the upstream name where upstream has one).
     upstream = {"blueprint_hard": "blueprint_hard_policies", "blueprint_soft": "blueprint_soft_policies", "disable": "blueprint_disable"}
     params = inspect.signature(cedar_hitl.PolicyEngine.__init__).parameters
+    # Every session setting too, `principal` under upstream's `task_type`.
+    for field in _cedar_hitl._RECORD_FIELDS["SessionConfig"]:
+        assert ("task_type" if field == "principal" else field) in params, field
     values: dict[str, object] = {"blueprint_hard": "", "blueprint_soft": "", "disable": [], "extra_policies": [], "write_tools": {"Bash": "command"}, "shell_tools": {"Bash": "command"}}
     for field in _cedar_hitl._RECORD_FIELDS["PolicyBundleOptions"]:
         keyword = upstream.get(field, field)
