@@ -278,6 +278,10 @@ const HAND: &[&str] = &[
     "a {b}>out x",
     "a \"0\"</dev/null x",
     "a {b[0]}>out x",
+    // `&>` takes no descriptor: a glued number or name stays an argument.
+    "a 0&>out x",
+    "a 2&>>out x",
+    "a {b}&>out x",
     "a 2\\\n>out x",
     "a 1\\\n0>out x",
     "a x 99999999999999999999>out",

@@ -174,10 +174,13 @@ fn glued_before(src: &str, end: usize) -> &str {
     &src[start..end]
 }
 
-/// Whether a redirection node starts with a descriptor the grammar read as its own.
-fn has_descriptor(node: Node<'_>) -> bool {
+/// Whether a redirection node could take a glued word as its descriptor: it has none of its own
+/// and its operator is not `&>` / `&>>`, which take no descriptor (`a 2&>f` passes `2` as an
+/// argument).
+fn takes_descriptor(node: Node<'_>, src: &str) -> bool {
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| c.kind() == "file_descriptor")
+    !node.children(&mut cursor).any(|c| c.kind() == "file_descriptor")
+        && !text(node, src).starts_with('&')
 }
 
 /// Reserved words that cannot start a simple command.
@@ -381,7 +384,7 @@ impl Lowerer<'_> {
                     // `a 0<in`, `a {fd}>out`: bash reads the word glued to the operator as the
                     // descriptor, where the grammar may read an argument.
                     if prev_end == Some(child.start_byte())
-                        && !has_descriptor(child)
+                        && takes_descriptor(child, self.src)
                         && let Some(&raw_start) = raw_starts.last()
                         && raw_starts.len() == cmd.words.len()
                     {
@@ -617,7 +620,9 @@ impl Lowerer<'_> {
             // Text glued to the operator that bash reads as the descriptor, and that `command` did
             // not already take back: the owner's last word when it is that text (`a 0<in` as a
             // statement's redirection), else the line is opaque.
-            None if !self.descriptor_dropped_at.contains(&start) => {
+            None if !self.descriptor_dropped_at.contains(&start)
+                && takes_descriptor(node, self.src) =>
+            {
                 let glued = glued_before(self.src, start);
                 match glued_descriptor(glued) {
                     Some(GluedDescriptor::Number | GluedDescriptor::Name) => {
