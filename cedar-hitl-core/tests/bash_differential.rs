@@ -278,6 +278,11 @@ const HAND: &[&str] = &[
     "a {b}>out x",
     "a \"0\"</dev/null x",
     "a {b[0]}>out x",
+    // A `\`+newline inside a `{name}` descriptor: bash joins it, so the line is opaque.
+    "a {b\\\n}>out x",
+    // Words after `<<EOF` on its line are the command's arguments.
+    "a <<EOF x y\nbody\nEOF",
+    "a x <<EOF -y z\nbody\nEOF",
     // `&>` takes no descriptor: a glued number or name stays an argument.
     "a 0&>out x",
     "a 2&>>out x",

@@ -166,12 +166,29 @@ fn glued_descriptor(raw: &str) -> Option<GluedDescriptor> {
     }
 }
 
-/// The text glued to the front of the byte at `end`: back to a blank or a metacharacter.
+/// The text glued to the front of the byte at `end`: back to a blank or a metacharacter, across
+/// `\`+newline continuations (bash removes them before it reads words: `{a\⏎}<f` is `{a}<f`).
 fn glued_before(src: &str, end: usize) -> &str {
-    let start = src[..end]
-        .rfind(|c: char| matches!(c, ' ' | '\t' | '\n' | '|' | '&' | ';' | '(' | ')' | '<' | '>'))
-        .map_or(0, |i| i + 1);
+    let bytes = src.as_bytes();
+    let mut start = end;
+    while start > 0 {
+        match bytes[start - 1] {
+            b'\n' if start >= 2 && bytes[start - 2] == b'\\' => start -= 2,
+            b' ' | b'\t' | b'\n' | b'|' | b'&' | b';' | b'(' | b')' | b'<' | b'>' => break,
+            _ => start -= 1,
+        }
+    }
     &src[start..end]
+}
+
+/// How bash reads glued text that may hold `\`+newline continuations: the continuations removed,
+/// and `continued` set when there were any (such a descriptor is never taken back exactly).
+fn glued_descriptor_of(raw: &str) -> (Option<GluedDescriptor>, bool) {
+    if raw.contains("\\\n") {
+        (glued_descriptor(&raw.replace("\\\n", "")), true)
+    } else {
+        (glued_descriptor(raw), false)
+    }
 }
 
 /// Whether a redirection node could take a glued word as its descriptor: it has none of its own
@@ -388,16 +405,21 @@ impl Lowerer<'_> {
                         && let Some(&raw_start) = raw_starts.last()
                         && raw_starts.len() == cmd.words.len()
                     {
-                        match glued_descriptor(&self.src[raw_start..child.start_byte()]) {
-                            Some(GluedDescriptor::Number | GluedDescriptor::Name) => {
+                        match glued_descriptor_of(&self.src[raw_start..child.start_byte()]) {
+                            (Some(_), true) => {
+                                self.opaque(
+                                    "a line continuation inside a redirection's descriptor",
+                                );
+                            }
+                            (Some(GluedDescriptor::Number | GluedDescriptor::Name), false) => {
                                 cmd.words.pop();
                                 raw_starts.pop();
                                 self.descriptor_dropped_at.push(child.start_byte());
                             }
-                            Some(GluedDescriptor::Subscripted) => {
+                            (Some(GluedDescriptor::Subscripted), false) => {
                                 self.opaque("a descriptor variable with a subscript (`{a[i]}>`)");
                             }
-                            None => {}
+                            (None, _) => {}
                         }
                     }
                     prev_end = Some(child.end_byte());
@@ -624,8 +646,11 @@ impl Lowerer<'_> {
                 && takes_descriptor(node, self.src) =>
             {
                 let glued = glued_before(self.src, start);
-                match glued_descriptor(glued) {
-                    Some(GluedDescriptor::Number | GluedDescriptor::Name) => {
+                match glued_descriptor_of(glued) {
+                    (Some(_), true) => {
+                        self.opaque("a line continuation inside a redirection's descriptor")
+                    }
+                    (Some(GluedDescriptor::Number | GluedDescriptor::Name), false) => {
                         let words = owner.map(|i| &mut self.out.commands[i].words);
                         match words {
                             Some(words)
@@ -639,10 +664,10 @@ impl Lowerer<'_> {
                             ),
                         }
                     }
-                    Some(GluedDescriptor::Subscripted) => {
+                    (Some(GluedDescriptor::Subscripted), false) => {
                         self.opaque("a descriptor variable with a subscript (`{a[i]}>`)")
                     }
-                    None => {}
+                    (None, _) => {}
                 }
             }
             None => {}
@@ -751,15 +776,39 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                for c in children {
-                    match c.kind() {
+                let mut prev_argument: Option<usize> = None;
+                for (k, c) in children.into_iter().enumerate() {
+                    match (node.field_name_for_child(k as u32), c.kind()) {
+                        // Words after `<<EOF` on its line are the command's arguments to bash
+                        // (`rm <<EOF -rf /` runs `rm -rf /`); the grammar hangs them here.
+                        (Some("argument"), _) => {
+                            if let Some(end) = prev_argument
+                                && self.check_gap(end, c.start_byte())
+                            {
+                                self.opaque("the grammar split a word that bash reads as one");
+                            }
+                            prev_argument = Some(c.end_byte());
+                            self.check_word(c);
+                            self.visit(c, Input::default(), depth + 1);
+                            match owner {
+                                Some(i) => {
+                                    let w = words::eval(c, self.src);
+                                    self.out.commands[i].words.push(w);
+                                }
+                                None => {
+                                    self.opaque("words after a heredoc with no command to own them")
+                                }
+                            }
+                        }
                         // tree-sitter hangs the rest of the line after `<<EOF` here.
-                        "pipeline" => {
+                        (_, "pipeline") => {
                             let inp = self.piped(owner);
                             self.visit(c, inp, depth + 1);
                         }
-                        "file_redirect" | "herestring_redirect" => self.redirect(c, owner, depth),
-                        "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+                        (_, "file_redirect" | "herestring_redirect") => {
+                            self.redirect(c, owner, depth)
+                        }
+                        (_, "heredoc_body" | "heredoc_start" | "heredoc_end") => {}
                         _ if c.is_named() => {
                             self.visit(c, Input::default(), depth + 1);
                         }
