@@ -280,6 +280,11 @@ const HAND: &[&str] = &[
     "a {b[0]}>out x",
     // A `\`+newline inside a `{name}` descriptor: bash joins it, so the line is opaque.
     "a {b\\\n}>out x",
+    // A lone `-` the grammar's scanner skips before `2>` or `<<EOF` is read back; a signed
+    // "descriptor" is an argument to bash, so the line is opaque.
+    "a x - 2>out",
+    "a - <<EOF\nbody\nEOF",
+    "a -2>out x",
     // Words after `<<EOF` on its line are the command's arguments.
     "a <<EOF x y\nbody\nEOF",
     "a x <<EOF -y z\nbody\nEOF",

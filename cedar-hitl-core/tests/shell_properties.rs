@@ -47,10 +47,23 @@ fn a_carriage_return_before_a_comment_is_still_an_opaque_command() {
 }
 
 #[test]
-fn text_the_grammar_skips_makes_the_line_opaque() {
+fn text_the_grammar_skips_is_read_back_or_makes_the_line_opaque() {
     // Found by the plain-line differential test: the grammar's scanner skips a `-` word before
-    // a numbered redirection, so the word (or a whole command) was missing from the lowering.
-    for input in ["git checkout - 2>/dev/null", "ls; - 2>&1", "rm -rf / - 2>/dev/null; "] {
+    // a numbered redirection or a heredoc, so the word (or a whole command) was missing from the
+    // lowering. A lone `-` after a command is read back as its last argument, as bash reads it;
+    // any other skipped text makes the line opaque.
+    for (input, argv) in [
+        ("git checkout - 2>/dev/null", &["git", "checkout", "-"][..]),
+        ("rm -rf / - 2>/dev/null; ", &["rm", "-rf", "/", "-"]),
+        ("python3 - <<'EOF'\nimport os\nEOF", &["python3", "-"]),
+        ("cat - <<EOF x\nbody\nEOF", &["cat", "-", "x"]),
+    ] {
+        let line = parse_checked(input);
+        assert!(line.opaque.is_none(), "{input:?}: {line:?}");
+        assert_eq!(line.commands.len(), 1, "{input:?}");
+        assert_eq!(line.commands[0].argv, argv, "{input:?}");
+    }
+    for input in ["ls; - 2>&1", "a -2>/dev/null"] {
         let line = parse_checked(input);
         assert!(line.opaque.is_some(), "{input:?}: {line:?}");
     }

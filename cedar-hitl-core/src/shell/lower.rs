@@ -245,6 +245,12 @@ impl Lowerer<'_> {
             "redirected_statement" => {
                 let main =
                     node.child_by_field_name("body").and_then(|b| self.visit(b, input, depth + 1));
+                // `python3 - <<EOF`: the grammar's scanner drops a lone `-` before a heredoc or
+                // a descriptor redirection; bash passes it as an argument.
+                if let (Some(i), Some(_)) = (main, self.lone_dash_after_body(node)) {
+                    let dash = words::Word { text: "-".to_owned(), ..Default::default() };
+                    self.out.commands[i].words.push(dash);
+                }
                 let mut cursor = node.walk();
                 let redirects: Vec<Node<'_>> =
                     node.children_by_field_name("redirect", &mut cursor).collect();
@@ -302,10 +308,13 @@ impl Lowerer<'_> {
         ) {
             return;
         }
+        // A lone `-` after a redirected statement's command is taken back as its argument.
+        let dash_gap = self.lone_dash_after_body(node);
         let mut end = node.start_byte();
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
-            if !only_blanks(&self.src[end..child.start_byte().max(end)]) {
+            let gap = end..child.start_byte().max(end);
+            if dash_gap != Some(gap.clone()) && !only_blanks(&self.src[gap]) {
                 self.opaque("the bash parser skipped part of the command");
             }
             end = end.max(child.end_byte());
@@ -313,6 +322,22 @@ impl Lowerer<'_> {
         if !only_blanks(&self.src[end..node.end_byte().max(end)]) {
             self.opaque("the bash parser skipped part of the command");
         }
+    }
+
+    /// The gap after a redirected statement's command when it holds only a lone `-` word that
+    /// the grammar's scanner skipped (` - ` before `<<EOF` or `2>…`): blanks, `-`, then at least
+    /// one blank, the command ending on a blank too. Anything else in a gap stays opaque.
+    fn lone_dash_after_body(&self, node: Node<'_>) -> Option<std::ops::Range<usize>> {
+        if node.kind() != "redirected_statement" {
+            return None;
+        }
+        let body = node.child_by_field_name("body").filter(|b| b.kind() == "command")?;
+        let next = body.next_sibling()?;
+        let gap = body.end_byte()..next.start_byte();
+        let rest = self.src[gap.clone()].strip_prefix([' ', '\t'])?;
+        let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('-')?;
+        let blanks = rest.strip_prefix([' ', '\t'])?;
+        blanks.bytes().all(|b| b == b' ' || b == b'\t').then_some(gap)
     }
 
     /// Constructs that run code hidden in a variable's value make the whole line opaque.
@@ -628,12 +653,13 @@ impl Lowerer<'_> {
             Some(i) => {
                 let fd = children[i];
                 let digits = text(fd, self.src);
-                // Bash reads `N>` as a redirection only when N fits in an `int`: a longer number
-                // is a word (`echo 99999999999999999999>f` prints the number into f).
-                if !digits.is_empty() && digits.parse::<i32>().is_err() {
-                    self.opaque(
-                        "a descriptor number too large for bash, which reads it as an argument",
-                    );
+                // Bash reads `N>` as a redirection only when N is digits that fit in an `int`: a
+                // longer number is a word (`echo 99999999999999999999>f` prints the number into
+                // f), and so is a signed one, which the grammar takes as a descriptor (`a -2>f`
+                // passes `-2`).
+                let is_number = digits.bytes().all(|b| b.is_ascii_digit());
+                if !digits.is_empty() && !(is_number && digits.parse::<i32>().is_ok()) {
+                    self.opaque("a descriptor bash reads as an argument (too large, or signed)");
                 }
                 if children.get(i + 1).is_some_and(|next| next.start_byte() != fd.end_byte()) {
                     self.opaque("a descriptor apart from its operator");

@@ -129,7 +129,7 @@ impl Scanner<'_> {
             if let Some(redirect) = self.redirect()? {
                 if cmd.words.last().is_some_and(|w| w.text == "-") {
                     // The grammar's scanner skips a `-` argument right before a redirection
-                    // (`git checkout - 2>/dev/null`), which makes the line opaque: left to it.
+                    // (`git checkout - 2>/dev/null`), which the lowering reads back: left to it.
                     return None;
                 }
                 redirects.push(redirect);
