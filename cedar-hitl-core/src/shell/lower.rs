@@ -657,8 +657,9 @@ impl Lowerer<'_> {
                 // longer number is a word (`echo 99999999999999999999>f` prints the number into
                 // f), and so is a signed one, which the grammar takes as a descriptor (`a -2>f`
                 // passes `-2`).
-                let is_number = digits.bytes().all(|b| b.is_ascii_digit());
-                if !digits.is_empty() && !(is_number && digits.parse::<i32>().is_ok()) {
+                let fits =
+                    digits.bytes().all(|b| b.is_ascii_digit()) && digits.parse::<i32>().is_ok();
+                if !digits.is_empty() && !fits {
                     self.opaque("a descriptor bash reads as an argument (too large, or signed)");
                 }
                 if children.get(i + 1).is_some_and(|next| next.start_byte() != fd.end_byte()) {
