@@ -294,6 +294,8 @@ const HAND: &[&str] = &[
     "a {b}&>out x",
     "a 2\\\n>out x",
     "a 1\\\n0>out x",
+    // A continuation after a blank glues nothing: an ordinary redirection.
+    "a x \\\n>out y",
     "a x 99999999999999999999>out",
     "a x 2147483648<<<y",
     // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar

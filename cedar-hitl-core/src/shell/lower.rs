@@ -643,8 +643,12 @@ impl Lowerer<'_> {
         let start = node.start_byte();
         let before = &self.src[..start];
         // Bash removes `\`+newline before it reads tokens, so `2\⏎>f` is `2>f` and `1\⏎0<f` is
-        // `10<f`; the grammar reads a word and a redirection.
-        if before.ends_with("\\\n") || before.ends_with("\\\r\n") {
+        // `10<f`; the grammar reads a word and a redirection. A continuation after a blank
+        // (`cmd x \⏎>f`) glues nothing. `\`+CR+LF is no continuation to bash.
+        let glued = glued_before(self.src, start);
+        if (glued.contains("\\\n") && glued.len() > glued.matches("\\\n").count() * 2)
+            || before.ends_with("\\\r\n")
+        {
             self.opaque("a line continuation glued to a redirection");
         }
         let mut cursor = node.walk();
