@@ -296,6 +296,13 @@ const HAND: &[&str] = &[
     "a 1\\\n0>out x",
     // A continuation after a blank glues nothing: an ordinary redirection.
     "a x \\\n>out y",
+    // tree-sitter-bash reads `d` into the pipeline's last stage here; bash runs it on its own,
+    // and the plain-line fast path reads it so.
+    "a | b | c\nd x && e",
+    "a|b|c|d\ne&&fail||g",
+    "a && b | c | d\nfail x || f",
+    // An escaped letter in a program word is the letter.
+    "g\\it push && a\nb\\c x",
     "a x 99999999999999999999>out",
     "a x 2147483648<<<y",
     // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar

@@ -13,7 +13,48 @@ use proptest::strategy::ValueTree;
 fn assert_same(line: &str) {
     let fast = parse(line);
     let grammar = parse_with_grammar_only(line);
+    if fast != grammar && grammar.opaque.as_deref() == Some(GRAMMAR_JOINED_LINES) {
+        // The grammar's own lowering found a line break inside one of its commands: see
+        // `separators_as_semicolons`. Bash reads the line as if each such break were `;`.
+        let again = parse_with_grammar_only(&separators_as_semicolons(line));
+        assert_eq!(
+            fast, again,
+            "the fast path and the grammar (line breaks as `;`) disagree on {line:?}"
+        );
+        return;
+    }
     assert_eq!(fast, grammar, "the fast path and the grammar disagree on {line:?}");
+}
+
+/// What the lowering says when a command the grammar produced spans a bare line break.
+const GRAMMAR_JOINED_LINES: &str = "the grammar split a word that bash reads as one";
+
+/// tree-sitter-bash reads the first command after a line break into the last stage of a
+/// pipeline of three or more when an `&&`/`||` list follows (`a|b|c⏎d&&e` as `c d`). Its
+/// lowering notices the line break inside a command and turns the line opaque, while bash runs
+/// `d` on its own, as the fast path reads it (`bash_differential.rs` holds that to bash). For
+/// such lines the grammar is asked again with each line break outside quotes written as `;`
+/// (or dropped after a `;`), which bash reads the same way. Plain lines have no quoting other
+/// than `'…'`, `"…"` and backslash escapes, so this scan finds those line breaks exactly.
+fn separators_as_semicolons(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for c in line.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !single => escaped = true,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\n' if !single && !double => {
+                let after_semicolon = out.trim_end_matches([' ', '\t']).ends_with(';');
+                out.push_str(if after_semicolon { " " } else { ";" });
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Pieces of plain lines: what the fast path must read exactly as the grammar does.
@@ -208,11 +249,13 @@ proptest! {
 /// Commands of plain words and quoted text joined by operators.
 fn plain_commands() -> impl Strategy<Value = String> {
     let arg = "[a-z0-9][a-z0-9_./:+,=-]{0,8}|[a-z]{1,3}\\\\[a-z0-9 ;|&'\"$]{1,2}[a-z]{0,2}|'[ -&(-~é]{0,8}'|\"[ !#%-\\[\\]-_a-~é\n]{0,8}\"";
-    let command = (
-        "[A-Z][A-Z_]{0,2}=[a-z]{0,3} |",
-        "[a-z][a-z0-9_./-]{0,8}",
-        prop::collection::vec(arg, 0..4),
-    )
+    // Program words; some have quoted text or an escape after a plain start, glued to keywords
+    // and builtins the grammar reads as tokens of their own.
+    let program = prop_oneof![
+        6 => "[a-z][a-z0-9_./-]{0,8}",
+        1 => "(export|if|do|done|time|declare|local|in|function|echo|git|rm|exporter)(\\\\[a-z]|'[a-z ]{0,3}'|\"[a-z $]{0,3}\")[a-z]{0,3}",
+    ];
+    let command = ("[A-Z][A-Z_]{0,2}=[a-z]{0,3} |", program, prop::collection::vec(arg, 0..4))
         .prop_map(|(assign, program, args)| format!("{assign}{program} {}", args.join(" ")));
     let op = prop::sample::select(vec![
         " && ",
@@ -258,7 +301,7 @@ fn the_generators_exercise_the_fast_path() {
     let mixed = plain_share(line_strategy());
     assert!(mixed >= 80, "only {mixed} of 2000 mixed lines took the fast path");
     let plain = plain_share(plain_commands());
-    assert!(plain >= 600, "only {plain} of 2000 plain commands took the fast path");
+    assert!(plain >= 500, "only {plain} of 2000 plain commands took the fast path");
 }
 
 #[test]
@@ -278,6 +321,9 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         "git log --oneline --author=me -n 5",
         "ls;",
         "git status\ngit push -f origin main\n",
+        // An escaped letter in a program word after a plain start.
+        "g\\it push -f origin main",
+        "ls\nback\\slash x",
     ];
     let grammar = [
         "echo $HOME",
@@ -306,6 +352,12 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         "cmd 12>f",
         "unsetenv FOO",
         "echo x | unsetenv FOO",
+        // Program words the grammar splits at a quote or reads as a keyword.
+        "export'x' a",
+        "\\git push",
+        "do\\ne x",
+        "export\\x a",
+        "quote\"d x\"",
     ];
     for line in plain {
         assert!(reads_as_plain_line(line), "{line:?} should take the fast path");
@@ -315,6 +367,21 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         assert!(!reads_as_plain_line(line), "{line:?} should go to the grammar");
         assert_same(line);
     }
+}
+
+#[test]
+fn a_line_break_the_grammar_reads_into_a_pipeline_is_a_separator() {
+    // tree-sitter-bash joins `d` to `c` here; bash runs `d` on its own (see
+    // `separators_as_semicolons`). The fast path reads it as bash does.
+    for line in ["a | b | c\nd && e", "ls | grep x | head -n 5\ngit push -f origin main || true"] {
+        assert!(reads_as_plain_line(line), "{line:?} should take the fast path");
+        assert_eq!(parse_with_grammar_only(line).opaque.as_deref(), Some(GRAMMAR_JOINED_LINES));
+        let fast = parse(line);
+        assert_eq!(fast.opaque, None, "{line:?}");
+        assert_eq!(fast.commands.len(), 5, "{line:?}");
+        assert_same(line);
+    }
+    assert_eq!(parse("a | b | c\nrm -rf / && e").commands[3].words, ["rm", "-rf", "/"]);
 }
 
 #[test]

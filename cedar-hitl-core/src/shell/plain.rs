@@ -150,15 +150,23 @@ impl Scanner<'_> {
                     return None;
                 }
                 // A quoted program word is left to the grammar, which reads a keyword glued to
-                // a quote (`export'x'`) as the keyword and an argument.
-                // So is a program word starting with `-` (which the grammar can drop) or holding
-                // punctuation it reads differently after an assignment (`a=1 b:c`).
+                // a quote (`export'x'`) as the keyword and an argument, and loses its place
+                // after `e""` at the end of a line. So is a program word starting with `-`
+                // (which the grammar can drop) or holding punctuation it reads differently after
+                // an assignment (`a=1 b:c`). An escaped letter after a plain start
+                // (`back\slash`) reads as it does in an argument, unless the plain start is a
+                // keyword the grammar takes as a token of its own (`do\ne`).
                 let program_byte = |c: u8| {
                     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-') || c >= 0x80
                 };
-                if !raw.bytes().all(program_byte)
+                let lead_len = raw.find('\\').unwrap_or(raw.len());
+                let lead = &raw[..lead_len];
+                if lead.is_empty()
+                    || raw.contains(['\'', '"'])
+                    || !lead.bytes().all(program_byte)
                     || raw.starts_with('-')
-                    || NOT_PLAIN_PROGRAMS.contains(&raw)
+                    || NOT_PLAIN_PROGRAMS.contains(&lead)
+                    || (lead == "export" && lead_len < raw.len())
                 {
                     return None;
                 }
