@@ -301,8 +301,11 @@ const HAND: &[&str] = &[
     "a | b | c\nd x && e",
     "a|b|c|d\ne&&fail||g",
     "a && b | c | d\nfail x || f",
-    // An escaped letter in a program word is the letter.
+    // An escaped letter in a program word is the letter; quotes after its first letter join it.
     "g\\it push && a\nb\\c x",
+    "g'i't push | a\ng\"it\" x \"y\"z",
+    // An escape right before a quote, and `%`/`@` in words.
+    "a %s\\n'x' b\\c\"d e\" me@host 50%",
     "a x 99999999999999999999>out",
     "a x 2147483648<<<y",
     // `$'…'`: where the grammar and bash agree on the end the line is compared; where the grammar

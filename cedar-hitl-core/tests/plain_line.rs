@@ -99,6 +99,11 @@ const PLAIN_PIECES: &[&str] = &[
     "x\\1",
     "\"it's\"",
     "\"quote\"d",
+    "%s\\n'",
+    "s\\n\"x\"",
+    "a%b@c",
+    "@",
+    "%",
     "a'b'c",
     "'a'\"b\"",
     "\"line\nbreak\"",
@@ -248,7 +253,7 @@ proptest! {
 
 /// Commands of plain words and quoted text joined by operators.
 fn plain_commands() -> impl Strategy<Value = String> {
-    let arg = "[a-z0-9][a-z0-9_./:+,=-]{0,8}|[a-z]{1,3}\\\\[a-z0-9 ;|&'\"$]{1,2}[a-z]{0,2}|'[ -&(-~é]{0,8}'|\"[ !#%-\\[\\]-_a-~é\n]{0,8}\"";
+    let arg = "[a-z0-9%@][a-z0-9_./:+,=%@-]{0,8}|[a-z%]{1,3}\\\\[a-z]('[a-z %]{0,3}'|\"[a-z %]{0,3}\")|[a-z]{1,3}\\\\[a-z0-9 ;|&'\"$]{1,2}[a-z]{0,2}|'[ -&(-~é]{0,8}'|\"[ !#%-\\[\\]-_a-~é\n]{0,8}\"";
     // Program words; some have quoted text or an escape after a plain start, glued to keywords
     // and builtins the grammar reads as tokens of their own.
     let program = prop_oneof![
@@ -324,6 +329,8 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         // An escaped letter in a program word after a plain start.
         "g\\it push -f origin main",
         "ls\nback\\slash x",
+        "g'i't push\nquote\"d x\" y",
+        "printf %s\\n'x' me@host 50%",
     ];
     let grammar = [
         "echo $HOME",
@@ -357,7 +364,6 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         "\\git push",
         "do\\ne x",
         "export\\x a",
-        "quote\"d x\"",
     ];
     for line in plain {
         assert!(reads_as_plain_line(line), "{line:?} should take the fast path");

@@ -149,20 +149,19 @@ impl Scanner<'_> {
                 if raw.contains('=') {
                     return None;
                 }
-                // A quoted program word is left to the grammar, which reads a keyword glued to
-                // a quote (`export'x'`) as the keyword and an argument, and loses its place
-                // after `e""` at the end of a line. So is a program word starting with `-`
+                // The grammar reads the plain start of a program word (up to its first quote or
+                // backslash) as a token of its own, so a keyword glued to a quote or an escape
+                // (`export'x'`, `do\ne`) is the keyword and an argument: such words, and words
+                // that start quoted, are left to it. So is a program word starting with `-`
                 // (which the grammar can drop) or holding punctuation it reads differently after
-                // an assignment (`a=1 b:c`). An escaped letter after a plain start
-                // (`back\slash`) reads as it does in an argument, unless the plain start is a
-                // keyword the grammar takes as a token of its own (`do\ne`).
+                // an assignment (`a=1 b:c`). After a plain start, quoted text and escaped
+                // letters join the word as in an argument (`g'i't`, `g\it` are `git`).
                 let program_byte = |c: u8| {
                     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-') || c >= 0x80
                 };
-                let lead_len = raw.find('\\').unwrap_or(raw.len());
+                let lead_len = raw.find(['\\', '\'', '"']).unwrap_or(raw.len());
                 let lead = &raw[..lead_len];
                 if lead.is_empty()
-                    || raw.contains(['\'', '"'])
                     || !lead.bytes().all(program_byte)
                     || raw.starts_with('-')
                     || NOT_PLAIN_PROGRAMS.contains(&lead)
@@ -268,14 +267,17 @@ impl Scanner<'_> {
                     words::quoted_text(self.src.get(open..j)?, &mut word);
                     self.i = j + 1;
                 }
-                // `back\slash` outside quotes is `backslash` to bash. Other escapes (one at the
-                // start or end of a word, after a quote, of a digit or before an operator, some
-                // of which the grammar splits off) are left to the grammar.
+                // `back\slash` outside quotes is `backslash` to bash, and `%s\n'…'` is `%sn…`.
+                // Other escapes (one at the start or end of a word, after a quote, of a digit or
+                // before an operator, some of which the grammar splits off) are left to it.
                 b'\\'
                     if self.i > start
                         && is_plain(self.b[self.i - 1])
                         && self.b.get(self.i + 1).is_some_and(u8::is_ascii_alphabetic)
-                        && self.b.get(self.i + 2).is_some_and(|&c| is_plain(c)) =>
+                        && self
+                            .b
+                            .get(self.i + 2)
+                            .is_some_and(|&c| is_plain(c) || c == b'\'' || c == b'"') =>
                 {
                     word.text.push(char::from(self.b[self.i + 1]));
                     self.i += 2;
@@ -303,7 +305,8 @@ impl Scanner<'_> {
 /// Unquoted ASCII that is a literal word character to bash and to the grammar in every
 /// position the fast path lets it stand.
 fn is_plain(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b',' | b'+')
+    c.is_ascii_alphanumeric()
+        || matches!(c, b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b',' | b'+' | b'%' | b'@')
 }
 
 /// `NAME=…` with a NAME that starts with a letter: the name. (Bash also takes `_` first. The
