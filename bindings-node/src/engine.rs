@@ -90,36 +90,11 @@ impl PolicyEngine {
             Some(v) => clock_arg(js, v, "clock")?,
             None => None,
         };
-        let bundle = match js.member(obj, "bundle")? {
-            Some(v) if !js.is_nullish(v)? => {
-                // `builtins` may name the given bundle's own profile (as in Python); any other
-                // policy option would be ignored, so it is refused.
-                let profile = policy.builtins.take();
-                if policy != core::BundleOptions::default() {
-                    return Err(errors::config_msg(
-                        js,
-                        "bundle",
-                        "pass either bundle or policy options (blueprint*/extraPolicies/writeTools/shellTools), not both",
-                    ));
-                }
-                let bundle = bundle_arg(js, v, "bundle")?;
-                if let Some(p) = profile.filter(|p| *p != bundle.profile()) {
-                    return Err(errors::config_msg(
-                        js,
-                        "builtins",
-                        &format!(
-                            "builtins '{p}' does not match the profile of bundle ('{}'); pass either bundle or builtins",
-                            bundle.profile()
-                        ),
-                    ));
-                }
-                bundle
-            }
-            _ => {
-                let b = core::PolicyBundleBuilder::from(policy);
-                Arc::new(b.build().map_err(|e| errors::load(js, &e))?)
-            }
+        let prebuilt = match js.member(obj, "bundle")? {
+            Some(v) if !js.is_nullish(v)? => Some(bundle_arg(js, v, "bundle")?),
+            _ => None,
         };
+        let bundle = policy.into_bundle(prebuilt).map_err(|e| errors::any(js, &e))?;
         let shadow = shadow_arg(js, js.member(obj, "shadowBundle")?, "shadow_bundle")?;
         let session = new_session(js, bundle.clone(), cfg, clock, shadow.clone())?;
         Ok(Self { bundle, inner: session, shadow })

@@ -2,7 +2,7 @@
 //! one.
 
 use crate::convert::{read_options, type_name};
-use crate::errors::{config_error, map_load, run};
+use crate::errors::{config_error, map_error, map_load, run};
 use crate::records::{CheckReport, LoadWarning, Rule, json_out, rules_list};
 use crate::repr::r_seq;
 use cedar_hitl_core as hitl;
@@ -49,6 +49,31 @@ impl PyPolicyBundle {
         let options: hitl::BundleOptions = read_options(py, "check", options)?;
         let report = run(py, move || hitl::PolicyBundleBuilder::from(options).check())?;
         Ok(hitl::CheckReportRecord::from(&report).into())
+    }
+
+    /// The upstream-compatible engine's bundle: `bundle` when given (then only `builtins` naming
+    /// its own profile may stand beside it), else one built from `options`. The rule is the
+    /// core's (`BundleOptions::into_bundle`).
+    #[staticmethod]
+    #[pyo3(signature = (bundle, **options))]
+    fn _for_engine<'py>(
+        py: Python<'py>,
+        bundle: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyPolicyBundle>> {
+        let options: hitl::BundleOptions = read_options(py, "PolicyEngine", options)?;
+        let given = match bundle {
+            Some(b) if !b.is_none() => Some(policy_bundle(py, b, "bundle")?),
+            _ => None,
+        };
+        let prebuilt = given.as_ref().map(|b| b.get().inner.clone());
+        let resolved =
+            run(py, move || options.into_bundle(prebuilt))?.map_err(|e| map_error(py, &e))?;
+        // The caller's own object when it was accepted, so `engine.bundle is bundle`.
+        match given {
+            Some(b) => Ok(b),
+            None => Bound::new(py, Self { inner: resolved }),
+        }
     }
 
     /// The built-in policies alone (the default, hardened profile).

@@ -1,7 +1,7 @@
 //! [`PolicyBundle`]: everything decided at load time — the two tiers, parsed and validated once,
 //! the disable list, the write/shell tool maps, rule metadata and load warnings.
 
-use crate::error::{LoadError, LoadErrorKind, PolicySource};
+use crate::error::{ConfigError, LoadError, LoadErrorKind, PolicySource};
 use crate::request::{AGENT_SCHEMA, TierSlices};
 use crate::rules::{Annotations, Findings, RawPolicy, Rule, RuleEffect, read_rule, split_policies};
 use crate::wire::{BundleOptions, LoadWarning, RuleListing, RuleSummary};
@@ -9,7 +9,7 @@ use crate::{Severity, Tier, constants};
 use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The hardened built-in hard tier (`policies/hard_deny.cedar`, the default profile), embedded at
 /// compile time.
@@ -149,6 +149,55 @@ pub struct PolicyBundleBuilder {
 impl From<BundleOptions> for PolicyBundleBuilder {
     fn from(options: BundleOptions) -> Self {
         Self { options }
+    }
+}
+
+impl BundleOptions {
+    /// The bundle a caller asked for: `prebuilt` when given, else one built from these options.
+    ///
+    /// Beside a prebuilt bundle the options would be ignored, so any policy option is refused
+    /// (field `bundle`), and `builtins` may only name the bundle's own profile (field
+    /// `builtins`). Both bindings' engine constructors take their bundle this way
+    /// (docs/boundary.md, "Bundle options in").
+    ///
+    /// ```
+    /// use cedar_hitl_core::{BuiltinProfile, BundleOptions, Error, PolicyBundle};
+    /// use std::sync::Arc;
+    /// let hardened = Arc::new(PolicyBundle::builtin());
+    /// let same = BundleOptions { builtins: Some(BuiltinProfile::Hardened), ..Default::default() };
+    /// assert!(Arc::ptr_eq(&same.into_bundle(Some(hardened.clone())).unwrap(), &hardened));
+    /// let other = BundleOptions { builtins: Some(BuiltinProfile::Upstream), ..Default::default() };
+    /// let Err(Error::Config(e)) = other.into_bundle(Some(hardened)) else { panic!() };
+    /// assert_eq!(e.field(), "builtins");
+    /// ```
+    pub fn into_bundle(
+        mut self,
+        prebuilt: Option<Arc<PolicyBundle>>,
+    ) -> Result<Arc<PolicyBundle>, crate::Error> {
+        let Some(bundle) = prebuilt else {
+            return Ok(Arc::new(PolicyBundleBuilder::from(self).build()?));
+        };
+        let profile = self.builtins.take();
+        if self != BundleOptions::default() {
+            return Err(ConfigError::new(
+                "bundle",
+                "pass either a bundle or policy options (blueprints, disable, extra policies, \
+                 tool maps), not both",
+            )
+            .into());
+        }
+        if let Some(p) = profile.filter(|p| *p != bundle.profile()) {
+            return Err(ConfigError::new(
+                "builtins",
+                format!(
+                    "builtins '{p}' does not match the profile of bundle ('{}'); pass either \
+                     bundle or builtins",
+                    bundle.profile()
+                ),
+            )
+            .into());
+        }
+        Ok(bundle)
     }
 }
 
@@ -900,6 +949,50 @@ impl PolicyBundle {
 mod tests {
     use super::*;
     use crate::request::Action;
+
+    #[test]
+    fn options_beside_a_prebuilt_bundle_are_refused_by_name() {
+        let upstream = Arc::new(
+            PolicyBundleBuilder::from(BundleOptions {
+                builtins: Some(crate::BuiltinProfile::Upstream),
+                ..Default::default()
+            })
+            .build()
+            .unwrap(),
+        );
+        // Every policy option, alone, is refused as `bundle`; no option at all keeps the bundle.
+        let each = [
+            BundleOptions { blueprint_hard: Some(String::new()), ..Default::default() },
+            BundleOptions { blueprint_soft: Some(String::new()), ..Default::default() },
+            BundleOptions { disable: Some(vec![]), ..Default::default() },
+            BundleOptions { extra_policies: Some(vec![]), ..Default::default() },
+            BundleOptions { write_tools: Some(vec![]), ..Default::default() },
+            BundleOptions { shell_tools: Some(vec![]), ..Default::default() },
+        ];
+        for opts in each {
+            let Err(crate::Error::Config(e)) = opts.clone().into_bundle(Some(upstream.clone()))
+            else {
+                panic!("{opts:?} beside a bundle was accepted")
+            };
+            assert_eq!(e.field(), "bundle");
+            assert!(e.message().contains("not both"), "{e}");
+        }
+        let kept = BundleOptions::default().into_bundle(Some(upstream.clone())).unwrap();
+        assert!(Arc::ptr_eq(&kept, &upstream));
+        let Err(crate::Error::Config(e)) =
+            BundleOptions { builtins: Some(crate::BuiltinProfile::Hardened), ..Default::default() }
+                .into_bundle(Some(upstream))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            e.message(),
+            "builtins 'hardened' does not match the profile of bundle ('upstream'); pass either bundle or builtins"
+        );
+        // Without a bundle the options are built (and their errors are load errors).
+        let bad = BundleOptions { blueprint_hard: Some("permit(".into()), ..Default::default() };
+        assert!(matches!(bad.into_bundle(None), Err(crate::Error::Load(_))));
+    }
 
     #[test]
     fn options_record_builds_what_the_builder_methods_build() {

@@ -638,18 +638,9 @@ class PolicyEngine:
                 "write_tools": write_tools,
                 "shell_tools": shell_tools,
             }
-            if bundle is None:
-                bundle = PolicyBundle(builtins=builtins, **policy)
-            elif any(x is not None for x in policy.values()):
-                raise _config_error("bundle", "pass either bundle= or the blueprint/extra policy/tool map arguments, not both")
-            elif builtins is not None and builtins != getattr(bundle, "profile", None):
-                # A value that names no profile gets the core's error, as in Node.
-                PolicyBundle.check(builtins=builtins)
-                raise _config_error(
-                    "builtins",
-                    f"builtins={builtins!r} does not match the profile of bundle= ({getattr(bundle, 'profile', None)!r}); "
-                    "pass either bundle= or builtins= ('hardened' or 'upstream')",
-                )
+            # A prebuilt bundle beside policy options, or beside another profile, is refused
+            # by the core's rule (BundleOptions::into_bundle), as in Node.
+            bundle = PolicyBundle._for_engine(bundle, builtins=builtins, **policy)
             session = Session(
                 bundle,
                 principal=task_type,
