@@ -254,15 +254,9 @@ impl FromJs for core::BuiltinProfile {
     fn from_js(js: Js, v: Val, label: &str) -> Result<Self> {
         match js.string_of(v)? {
             Ok(s) => s.parse().map_err(|e| errors::config(js, &e)),
-            Err(_) => Err(errors::config_msg(
-                js,
-                label,
-                &format!(
-                    "{label} must be one of [{}], got {}",
-                    core::BuiltinProfile::VALUES.join(", "),
-                    js.type_name(v)
-                ),
-            )),
+            Err(_) => {
+                Err(errors::config(js, &core::BuiltinProfile::not_a_string(label, js.type_name(v))))
+            }
         }
     }
 }

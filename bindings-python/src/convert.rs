@@ -446,13 +446,7 @@ impl FromPyArg for Vec<(String, String)> {
 impl FromPyArg for BuiltinProfile {
     fn from_py_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Self> {
         if !obj.is_instance_of::<PyString>() {
-            let allowed = BuiltinProfile::VALUES.join(", ");
-            let got = type_name(obj);
-            return Err(config_error(
-                py,
-                field,
-                format!("{field} must be one of [{allowed}], got {got}"),
-            ));
+            return Err(map_config(py, &BuiltinProfile::not_a_string(field, &type_name(obj))));
         }
         BuiltinProfile::from_str(&str_arg(py, obj, field)?).map_err(|e| map_config(py, &e))
     }

@@ -31,6 +31,21 @@ macro_rules! string_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+
+            /// The error for a value given as `field` that is not a string at all (`got` names
+            /// its type), worded as parsing words a string that names no variant, so every
+            /// binding refuses both the same way.
+            ///
+            /// ```
+            /// let e = cedar_hitl_core::Outcome::not_a_string("outcome", "int");
+            /// assert_eq!(e.message(), "outcome must be one of [allow, deny, require_approval], got int");
+            /// ```
+            pub fn not_a_string(field: &str, got: &str) -> crate::ConfigError {
+                crate::ConfigError::new(
+                    field,
+                    format!("{field} must be one of [{}], got {got}", Self::VALUES.join(", ")),
+                )
+            }
         }
 
         impl std::fmt::Display for $name {
