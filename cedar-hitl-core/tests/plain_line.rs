@@ -363,6 +363,11 @@ fn hand_written_lines_agree_and_take_the_path_they_should() {
         "export'x' a",
         "\\git push",
         "do\\ne x",
+        // Found by review: the grammar's subscript check reads a declared word whole, and a
+        // byte-order mark is a program character to bash but skipped by the grammar.
+        "export x='a[1]'",
+        "export x==a'[1]'",
+        "\u{feff}rm -rf /",
         "export\\x a",
     ];
     for line in plain {

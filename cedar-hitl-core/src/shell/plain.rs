@@ -161,7 +161,10 @@ impl Scanner<'_> {
                 };
                 let lead_len = raw.find(['\\', '\'', '"']).unwrap_or(raw.len());
                 let lead = &raw[..lead_len];
+                // The grammar skips a leading byte-order mark (bash does not): left to it,
+                // which reads the stricter program.
                 if lead.is_empty()
+                    || lead.starts_with('\u{feff}')
                     || !lead.bytes().all(program_byte)
                     || raw.starts_with('-')
                     || NOT_PLAIN_PROGRAMS.contains(&lead)
@@ -179,6 +182,10 @@ impl Scanner<'_> {
                     cmd.piped_from = None;
                 }
                 cmd.words.push(w.word);
+            } else if declaration && raw.contains('[') {
+                // The lowering's subscript check reads the whole declared word
+                // (`export x='a[1]'`): left to it.
+                return None;
             } else if declaration && assignment_name(raw).is_some() {
                 // The grammar keeps a declared assignment as written, and it is dynamic.
                 cmd.words.push(Word { text: raw.to_owned(), dynamic: true, ..Default::default() });
