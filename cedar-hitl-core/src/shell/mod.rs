@@ -12,6 +12,7 @@
 //! See `docs/shell.md` for what is understood and what is not.
 
 mod budget;
+mod deferred_code;
 mod lower;
 mod models;
 mod paths;

@@ -183,6 +183,25 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             }
             (i + 1 < args.len()).then(|| (program, Inner::Rest(at(i + 1))))
         }
+        // `trap ACTION SIGNAL…` runs ACTION later, as `eval` would; `trap -p`, `trap - SIG` and
+        // `trap '' SIG` run nothing.
+        "trap" => {
+            let from = usize::from(args.first().is_some_and(|a| a.text == "--"));
+            let action = args.get(from)?;
+            let runs = args.len() > from + 1
+                && (action.dynamic || !action.text.is_empty())
+                && action.text != "-"
+                && !(from == 0 && action.text.starts_with('-'));
+            runs.then(|| (program, Inner::Script(action.clone())))
+        }
+        // `jobs -x CMD ARGS…` runs CMD; `compgen -C CMD` and `complete -C CMD` run CMD.
+        "jobs" if args.first().is_some_and(|a| a.text == "-x") && args.len() > 1 => {
+            Some((program, Inner::Rest(at(1))))
+        }
+        "compgen" | "complete" => {
+            let c = args.iter().position(|a| a.text == "-C")?;
+            Some((program, Inner::Script(args.get(c + 1)?.clone())))
+        }
         "eval" => {
             let mut joined = Word::default();
             for (n, w) in args.iter().enumerate() {
@@ -448,8 +467,12 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
             }
         }
     }
-    // A builtin reached through any wrapper that evaluates a subscript holding code.
-    if let Some(why) = b.line.commands.iter().find_map(super::subscripts::code_in_subscript) {
+    // A builtin reached through any wrapper that evaluates a subscript holding code, or that
+    // arranges for code to run where the words do not show it.
+    let hidden = |c: &SimpleCommand| {
+        super::subscripts::code_in_subscript(c).or_else(|| super::deferred_code::deferred_code(c))
+    };
+    if let Some(why) = b.line.commands.iter().find_map(hidden) {
         b.line.opaque.get_or_insert_with(|| why.to_owned());
     }
     b.resolve_cwd();
