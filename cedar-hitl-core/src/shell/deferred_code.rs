@@ -1,26 +1,36 @@
 //! Builtins and variables that make bash run code the reading cannot see (docs/shell.md,
 //! "Opaque commands"): a command name rebound by `hash -p` or `alias`, a completion word list
-//! that holds an expansion, a script `source` reads from a descriptor, and variables bash or the
-//! loader read code from (`BASH_ENV`, exported functions, `PS4`, preloaded libraries). The words
-//! are all literal, so without this check the line would look harmless. (Builtins that run a
-//! command they are given — `trap`, `jobs -x`, `compgen -C` — are read as wrappers instead,
-//! so their command is seen: `wrappers.rs`.)
+//! or callback, a `mapfile` callback, `fc` re-running history, a script `source` reads from a
+//! descriptor or a computed path, a declaration whose variable name is computed, and variables
+//! bash or the loader read code from (`BASH_ENV`, exported functions, `PS4`, preloaded
+//! libraries, the command and alias tables). The words are all literal, so without this check
+//! the line would look harmless. (Builtins that run a command given as a plain argument —
+//! `trap`, `jobs -x`, `compgen -C CMD` — are read as wrappers instead, so their command is
+//! seen: `wrappers.rs`.)
 //!
-//! Like the subscript check, it runs on each command as it runs after wrappers are taken off
-//! (`sudo trap …`, `command alias …`), on the grammar's reading and the fast path's alike.
+//! Like the subscript check, the per-command check runs on each command as it runs after
+//! wrappers are taken off (`sudo hash …`, `command alias …`), on the grammar's reading and the
+//! fast path's alike; the variable check reads the whole line's text.
 
 use super::SimpleCommand;
 
-/// Variables whose value bash, or the dynamic loader, runs as code: a startup file, the trace
-/// prompt (expanded, so `$(…)` in it runs), options that turn on tracing or aliases, an
-/// exported function, a preloaded library.
+/// Variables whose value bash, git or the dynamic loader runs as code, or which rebind command
+/// names: a startup file, the trace prompt (expanded, so `$(…)` in it runs), options that turn
+/// on tracing or aliases, the command-hash and alias tables, git configuration given through
+/// the environment (the same as `git -c`), a preloaded library. `BASH_FUNC_` starts an exported
+/// function. (`ENV` is left out: bash reads it only in interactive shells, and it is a common
+/// application setting.)
 const CODE_VARIABLES: &[&str] = &[
     "BASH_ENV",
-    "ENV",
     "PS4",
     "PROMPT_COMMAND",
     "SHELLOPTS",
     "BASHOPTS",
+    "BASH_CMDS",
+    "BASH_ALIASES",
+    "BASH_FUNC_",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
     "LD_PRELOAD",
     "LD_AUDIT",
 ];
@@ -28,63 +38,84 @@ const CODE_VARIABLES: &[&str] = &[
 /// Builtins whose arguments are assignments.
 const DECLARATIONS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
 
+/// Why the line `command` is opaque, if its text names a variable bash or the loader runs as
+/// code. Bash can write a variable in too many ways to list (`read`, `printf -v`, `mapfile`, a
+/// `for` loop, `${X:=…}`, `declare -n`, brace expansion, a bare assignment), so naming one
+/// anywhere is enough; quotes and backslashes are ignored, so `BASH_EN''V` is seen.
+pub(super) fn names_a_code_variable(command: &str) -> Option<&'static str> {
+    let text: String = command.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let bytes = text.as_bytes();
+    let named = CODE_VARIABLES.iter().any(|name| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + name.len()).copied();
+            !before.is_some_and(name_char) && (name.ends_with('_') || !after.is_some_and(name_char))
+        })
+    });
+    named.then_some("the line names a variable that bash, git or the loader runs as code")
+}
+
 /// Why `c` is opaque, if it arranges for code to run that its words do not show.
 pub(super) fn deferred_code(c: &SimpleCommand) -> Option<&'static str> {
     let args = c.argv.get(1..).unwrap_or_default();
-    let has_flag = |f: &str| args.iter().any(|a| a == f || is_in_bundle(a, f));
-    let why = match c.program.as_str() {
-        "hash" if has_flag("-p") => Some("hash -p binds a command name to another program"),
+    let has_flag = |letter: char| args.iter().any(|a| short_option_holds(a, letter));
+    match c.program.as_str() {
+        "hash" | "alias" | "shopt" | "enable" if c.dynamic || c.glob => {
+            Some("a builtin that rebinds commands has arguments only known at run time")
+        }
+        "hash" if has_flag('p') => Some("hash -p binds a command name to another program"),
+        "enable" if has_flag('f') => Some("enable -f loads a builtin from a shared library"),
         "alias" if args.iter().any(|a| a.contains('=')) => {
             Some("an alias can make a later command name run something else")
         }
-        "shopt" if args.iter().any(|a| a == "expand_aliases") => {
+        "shopt" if has_flag('s') && args.iter().any(|a| a == "expand_aliases") => {
             Some("an alias can make a later command name run something else")
         }
-        // `-W` expands its word list when completing (`$(…)` in it runs); `-C` is read as the
-        // script it runs (wrappers.rs).
+        // `-W` expands its word list when completing (`$(…)` in it runs); `-C CMD` as its own
+        // word is read as the script it runs (wrappers.rs), any other spelling is not read.
         "compgen" | "complete"
-            if args
-                .windows(2)
-                .any(|w| w[0] == "-W" && (w[1].contains('$') || w[1].contains('`'))) =>
+            if (has_flag('W') && args.iter().any(|a| a.contains(['$', '`'])))
+                || (has_flag('C') && !args.iter().any(|a| a == "-C")) =>
         {
-            Some("compgen expands its word list, which holds an expansion")
+            Some("compgen and complete run or expand the code they are given")
         }
-        "source" | "." if args.iter().any(|a| reads_a_descriptor(a)) => {
-            Some("source reads its script from a descriptor the reading cannot see")
+        "mapfile" | "readarray" if has_flag('C') => Some("mapfile -C runs a callback"),
+        "fc" if !has_flag('l') => Some("fc runs commands from the history"),
+        "source" | "." if c.dynamic || c.glob || args.iter().any(|a| names_a_descriptor(a)) => {
+            Some("source reads a script the reading cannot see")
+        }
+        p if DECLARATIONS.contains(&p) && args.iter().any(|a| computed_name(a)) => {
+            Some("a declaration's variable name is only known at run time")
         }
         _ => None,
-    };
-    why.or_else(|| {
-        // Leading assignments, those of a declaration (`export NAME=…`), and those among a
-        // wrapper's words before the program (`env NAME=… cmd`).
-        let wrapper_words = &c.words[..c.words.len().saturating_sub(c.argv.len())];
-        let declared = if DECLARATIONS.contains(&c.program.as_str()) { args } else { &[] };
-        let assigned = c.assignments.iter().map(String::as_str).chain(
-            wrapper_words
-                .iter()
-                .chain(declared)
-                .filter_map(|w| w.split_once('=').map(|(name, _)| name)),
-        );
-        assigned
-            .into_iter()
-            .any(|name| CODE_VARIABLES.contains(&name) || name.starts_with("BASH_FUNC_"))
-            .then_some("a variable that bash or the loader runs as code is set")
-    })
+    }
 }
 
-/// `-x` inside a bundle of single-letter flags (`-px`), not a long option.
-fn is_in_bundle(arg: &str, flag: &str) -> bool {
-    let Some(letter) = flag.strip_prefix('-') else { return false };
-    arg.len() > 2
+/// Whether `arg` is a bundle of short options (`-tp`, `-p/bin/rm`) that holds `letter` among
+/// its leading letters; a value glued to its option (`-pPATH`) counts.
+fn short_option_holds(arg: &str, letter: char) -> bool {
+    arg.len() > 1
         && arg.starts_with('-')
         && !arg.starts_with("--")
-        && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
-        && arg[1..].contains(letter)
+        && arg[1..].chars().take_while(char::is_ascii_alphabetic).any(|c| c == letter)
 }
 
-/// `/dev/stdin`, `/dev/fd/N`, `/proc/…/fd/N`: a script that arrives on a descriptor.
-fn reads_a_descriptor(arg: &str) -> bool {
-    arg == "/dev/stdin"
-        || arg.starts_with("/dev/fd/")
-        || (arg.starts_with("/proc/") && arg.contains("/fd/"))
+/// `/dev/stdin`, `/dev/fd/N`, `/proc/…/fd/N` and their spellings (`/dev//stdin`,
+/// `../../dev/stdin`, `stdin` after `cd /dev`): a path with a `dev`, `proc` or `fd` component
+/// or ending in `stdin` or a number.
+fn names_a_descriptor(arg: &str) -> bool {
+    let last = arg.rsplit('/').next().unwrap_or(arg);
+    arg.split('/').any(|seg| matches!(seg, "dev" | "proc" | "fd"))
+        || last == "stdin"
+        || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A declared word whose variable name (before `=` or `+=`) is computed: `$x=…`, `{A,B}=…`.
+fn computed_name(arg: &str) -> bool {
+    if arg.starts_with('-') {
+        return false;
+    }
+    let name = arg.split('=').next().unwrap_or(arg);
+    name.contains(['$', '`', '{'])
 }

@@ -251,6 +251,9 @@ pub(crate) fn parse_at(command: &str, depth: usize) -> CommandLine {
         },
     };
     let mut line = wrappers::finish(lowered, depth);
+    if let Some(why) = deferred_code::names_a_code_variable(command) {
+        line.opaque.get_or_insert_with(|| why.to_owned());
+    }
     if line.commands.len() > MAX_SIMPLE_COMMANDS {
         line.commands.truncate(MAX_SIMPLE_COMMANDS);
         line.opaque

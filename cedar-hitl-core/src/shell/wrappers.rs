@@ -136,6 +136,13 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             }
             break;
         }
+        // `env -- X=1 cmd`, `sudo X=1 cmd`, `time X=1 cmd`: assignments before the command,
+        // after the options too.
+        if matches!(program.as_str(), "env" | "sudo" | "doas" | "time") {
+            while args.get(i).is_some_and(|a| a.text.contains('=') && !a.text.starts_with('-')) {
+                i += 1;
+            }
+        }
         return (i < args.len()).then(|| (program, Inner::Rest(at(i))));
     }
     match program.as_str() {
@@ -195,9 +202,12 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             runs.then(|| (program, Inner::Script(action.clone())))
         }
         // `jobs -x CMD ARGS…` runs CMD; `compgen -C CMD` and `complete -C CMD` run CMD.
-        "jobs" if args.first().is_some_and(|a| a.text == "-x") && args.len() > 1 => {
-            Some((program, Inner::Rest(at(1))))
+        "jobs" if args.first().is_some_and(|a| a.text == "-x") => {
+            let from = if args.get(1).is_some_and(|a| a.text == "--") { 2 } else { 1 };
+            (args.len() > from).then(|| (program, Inner::Rest(at(from))))
         }
+        // `coproc CMD ARGS…` runs CMD in the background.
+        "coproc" if !args.is_empty() => Some((program, Inner::Rest(at(0)))),
         "compgen" | "complete" => {
             let c = args.iter().position(|a| a.text == "-C")?;
             Some((program, Inner::Script(args.get(c + 1)?.clone())))
