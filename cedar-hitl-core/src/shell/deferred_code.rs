@@ -13,6 +13,9 @@
 //! fast path's alike; the variable check reads the whole line's text.
 
 use super::SimpleCommand;
+use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Variables whose value bash, git or the dynamic loader runs as code, or which rebind command
 /// names: a startup file, the trace prompt (expanded, so `$(…)` in it runs), options that turn
@@ -43,15 +46,22 @@ const DECLARATIONS: &[&str] = &["export", "declare", "typeset", "local", "readon
 /// `for` loop, `${X:=…}`, `declare -n`, brace expansion, a bare assignment), so naming one
 /// anywhere is enough; quotes and backslashes are ignored, so `BASH_EN''V` is seen.
 pub(super) fn names_a_code_variable(command: &str) -> Option<&'static str> {
-    let text: String = command.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
-    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    // One automaton over every name, built once; the line is copied only when it holds quotes
+    // or backslashes to drop.
+    static NAMES: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(CODE_VARIABLES).expect("the names are plain literals"));
+    let text: Cow<'_, str> = if command.contains(['\'', '"', '\\']) {
+        Cow::Owned(command.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect())
+    } else {
+        Cow::Borrowed(command)
+    };
     let bytes = text.as_bytes();
-    let named = CODE_VARIABLES.iter().any(|name| {
-        text.match_indices(name).any(|(at, _)| {
-            let before = at.checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(at + name.len()).copied();
-            !before.is_some_and(name_char) && (name.ends_with('_') || !after.is_some_and(name_char))
-        })
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let named = NAMES.find_overlapping_iter(bytes).any(|m| {
+        let name = CODE_VARIABLES[m.pattern().as_usize()];
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        !before.is_some_and(name_char) && (name.ends_with('_') || !after.is_some_and(name_char))
     });
     named.then_some("the line names a variable that bash, git or the loader runs as code")
 }
