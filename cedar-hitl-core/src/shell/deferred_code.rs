@@ -34,9 +34,25 @@ const CODE_VARIABLES: &[&str] = &[
     "BASH_FUNC_",
     "GIT_CONFIG_PARAMETERS",
     "GIT_CONFIG_COUNT",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_PROXY_COMMAND",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
     "LD_PRELOAD",
     "LD_AUDIT",
 ];
+
+/// Variables git and other tools run as a program (an editor, a pager). Agents set them to
+/// harmless programs all the time (`GIT_EDITOR=true git rebase --continue`), so a plain
+/// assignment of one of [`HARMLESS_PROGRAMS`] is read as what it is; any other value, a quoted
+/// or computed one, or any other use of the name makes the line opaque.
+const PROGRAM_VARIABLES: &[&str] =
+    &["GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "EDITOR", "VISUAL", "GIT_PAGER", "PAGER", "MANPAGER"];
+
+/// Values of [`PROGRAM_VARIABLES`] that run nothing else.
+const HARMLESS_PROGRAMS: &[&str] = &["true", ":", "cat", "less", "more", "vi", "vim", "nano"];
 
 /// Builtins whose arguments are assignments.
 const DECLARATIONS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
@@ -48,22 +64,55 @@ const DECLARATIONS: &[&str] = &["export", "declare", "typeset", "local", "readon
 pub(super) fn names_a_code_variable(command: &str) -> Option<&'static str> {
     // One automaton over every name, built once; the line is copied only when it holds quotes
     // or backslashes to drop.
-    static NAMES: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(CODE_VARIABLES).expect("the names are plain literals"));
-    let text: Cow<'_, str> = if command.contains(['\'', '"', '\\']) {
+    static NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(CODE_VARIABLES.iter().chain(PROGRAM_VARIABLES))
+            .expect("the names are plain literals")
+    });
+    let stripped: Cow<'_, str> = if command.contains(['\'', '"', '\\']) {
         Cow::Owned(command.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect())
     } else {
         Cow::Borrowed(command)
     };
-    let bytes = text.as_bytes();
     let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let named = NAMES.find_overlapping_iter(bytes).any(|m| {
-        let name = CODE_VARIABLES[m.pattern().as_usize()];
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        !before.is_some_and(name_char) && (name.ends_with('_') || !after.is_some_and(name_char))
-    });
-    named.then_some("the line names a variable that bash, git or the loader runs as code")
+    // Whole names only (`MY_PS4` and `PS45` are other variables); `BASH_FUNC_` is a prefix.
+    let names_in = |text: &str| -> Vec<(usize, &'static str)> {
+        let bytes = text.as_bytes();
+        NAMES
+            .find_overlapping_iter(bytes)
+            .filter_map(|m| {
+                let i = m.pattern().as_usize();
+                let name = CODE_VARIABLES
+                    .get(i)
+                    .unwrap_or_else(|| &PROGRAM_VARIABLES[i - CODE_VARIABLES.len()]);
+                let before = m.start().checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(m.end()).copied();
+                let whole = !before.is_some_and(name_char)
+                    && (name.ends_with('_') || !after.is_some_and(name_char));
+                whole.then_some((m.end(), *name))
+            })
+            .collect()
+    };
+    let found = names_in(&stripped);
+    if found.is_empty() {
+        return None;
+    }
+    let code = "the line names a variable that bash, git or the loader runs as code";
+    if found.iter().any(|(_, name)| CODE_VARIABLES.contains(name)) {
+        return Some(code);
+    }
+    // Only program variables: each must be written as `NAME=harmless` in the line as given
+    // (a name that only appears once quotes are dropped, `GIT_ED''ITOR`, is not).
+    let as_written = names_in(command);
+    let harmless = |end: usize| {
+        let rest = command[end..].strip_prefix('=')?;
+        let value = rest.split([' ', '\t', '\n', ';', '|', '&', ')']).next()?;
+        HARMLESS_PROGRAMS.contains(&value).then_some(())
+    };
+    let all_harmless = as_written.len() == found.len()
+        && as_written.iter().all(|(end, _)| harmless(*end).is_some());
+    (!all_harmless).then_some(
+        "the line sets an editor or pager variable to a program that is not known to be harmless",
+    )
 }
 
 /// Why `c` is opaque, if it arranges for code to run that its words do not show.
