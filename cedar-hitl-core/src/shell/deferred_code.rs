@@ -40,6 +40,13 @@ const CODE_VARIABLES: &[&str] = &[
     "GIT_EXTERNAL_DIFF",
     "GIT_ASKPASS",
     "SSH_ASKPASS",
+    "GIT_CONFIG",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "VIMINIT",
+    "EXINIT",
+    "LESSOPEN",
+    "LESSCLOSE",
     "LD_PRELOAD",
     "LD_AUDIT",
 ];
@@ -68,50 +75,66 @@ pub(super) fn names_a_code_variable(command: &str) -> Option<&'static str> {
         AhoCorasick::new(CODE_VARIABLES.iter().chain(PROGRAM_VARIABLES))
             .expect("the names are plain literals")
     });
-    let stripped: Cow<'_, str> = if command.contains(['\'', '"', '\\']) {
-        Cow::Owned(command.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect())
+    // The line with quotes and backslashes dropped, and where each of its bytes stands in the
+    // line as given.
+    let quoting = |c: char| matches!(c, '\'' | '"' | '\\');
+    let (stripped, origin): (Cow<'_, str>, Option<Vec<usize>>) = if command.contains(quoting) {
+        let mut text = String::with_capacity(command.len());
+        let mut origin = Vec::with_capacity(command.len());
+        for (at, c) in command.char_indices().filter(|&(_, c)| !quoting(c)) {
+            text.push(c);
+            origin.extend(at..at + c.len_utf8());
+        }
+        (Cow::Owned(text), Some(origin))
     } else {
-        Cow::Borrowed(command)
+        (Cow::Borrowed(command), None)
     };
+    let bytes = stripped.as_bytes();
     let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let code = "the line names a variable that bash, git or the loader runs as code";
+    let mut program_names = Vec::new();
     // Whole names only (`MY_PS4` and `PS45` are other variables); `BASH_FUNC_` is a prefix.
-    let names_in = |text: &str| -> Vec<(usize, &'static str)> {
-        let bytes = text.as_bytes();
-        NAMES
-            .find_overlapping_iter(bytes)
-            .filter_map(|m| {
-                let i = m.pattern().as_usize();
-                let name = CODE_VARIABLES
-                    .get(i)
-                    .unwrap_or_else(|| &PROGRAM_VARIABLES[i - CODE_VARIABLES.len()]);
-                let before = m.start().checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(m.end()).copied();
-                let whole = !before.is_some_and(name_char)
-                    && (name.ends_with('_') || !after.is_some_and(name_char));
-                whole.then_some((m.end(), *name))
-            })
-            .collect()
+    for m in NAMES.find_overlapping_iter(bytes) {
+        let i = m.pattern().as_usize();
+        let name =
+            CODE_VARIABLES.get(i).unwrap_or_else(|| &PROGRAM_VARIABLES[i - CODE_VARIABLES.len()]);
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        if before.is_some_and(name_char) || (!name.ends_with('_') && after.is_some_and(name_char)) {
+            continue;
+        }
+        if CODE_VARIABLES.contains(name) {
+            return Some(code);
+        }
+        program_names.push((m.start(), m.end()));
+    }
+    // A program variable must stand in the line as given exactly as `NAME=harmless`: no quote
+    // or backslash inside, before or after the name (`a\GIT_EDITOR=true` is not a name to bash,
+    // `GIT_ED\ITOR=…` is one).
+    let written_plainly = |(start, end): (usize, usize)| -> bool {
+        let (start, end) = match &origin {
+            Some(origin) => {
+                let (s, e) = (origin[start], origin[end - 1] + 1);
+                if e - s != end - start {
+                    return false;
+                }
+                (s, e)
+            }
+            None => (start, end),
+        };
+        let before = command[..start].chars().next_back();
+        if before.is_some_and(quoting) {
+            return false;
+        }
+        let Some(rest) = command[end..].strip_prefix('=') else { return false };
+        let value = rest.split([' ', '\t', '\n', ';', '|', '&', ')']).next().unwrap_or_default();
+        HARMLESS_PROGRAMS.contains(&value)
     };
-    let found = names_in(&stripped);
-    if found.is_empty() {
+    if program_names.into_iter().all(written_plainly) {
         return None;
     }
-    let code = "the line names a variable that bash, git or the loader runs as code";
-    if found.iter().any(|(_, name)| CODE_VARIABLES.contains(name)) {
-        return Some(code);
-    }
-    // Only program variables: each must be written as `NAME=harmless` in the line as given
-    // (a name that only appears once quotes are dropped, `GIT_ED''ITOR`, is not).
-    let as_written = names_in(command);
-    let harmless = |end: usize| {
-        let rest = command[end..].strip_prefix('=')?;
-        let value = rest.split([' ', '\t', '\n', ';', '|', '&', ')']).next()?;
-        HARMLESS_PROGRAMS.contains(&value).then_some(())
-    };
-    let all_harmless = as_written.len() == found.len()
-        && as_written.iter().all(|(end, _)| harmless(*end).is_some());
-    (!all_harmless).then_some(
-        "the line sets an editor or pager variable to a program that is not known to be harmless",
+    Some(
+        "the line names an editor or pager variable other than to set it to a known harmless program",
     )
 }
 
@@ -147,6 +170,9 @@ pub(super) fn deferred_code(c: &SimpleCommand) -> Option<&'static str> {
         p if DECLARATIONS.contains(&p) && args.iter().any(|a| computed_name(a)) => {
             Some("a declaration's variable name is only known at run time")
         }
+        p if assigned_names(p, args).iter().any(|a| computed_name(a)) => {
+            Some("a builtin assigns a variable whose name is only known at run time")
+        }
         _ => None,
     }
 }
@@ -168,6 +194,36 @@ fn names_a_descriptor(arg: &str) -> bool {
     arg.split('/').any(|seg| matches!(seg, "dev" | "proc" | "fd"))
         || last == "stdin"
         || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The variable names `read`, `mapfile`/`readarray`, `getopts` and `printf -v` assign (options
+/// that take a value are stepped over, so `read -p "$prompt" x` names only `x`).
+fn assigned_names<'a>(program: &str, args: &'a [String]) -> Vec<&'a str> {
+    let valued: &[&str] = match program {
+        "read" => &["-d", "-i", "-n", "-N", "-p", "-t", "-u"],
+        "mapfile" | "readarray" => &["-d", "-n", "-O", "-s", "-u", "-C", "-c"],
+        "getopts" => {
+            return args.get(1).map(String::as_str).into_iter().collect();
+        }
+        "printf" => {
+            let after = args.iter().position(|a| a == "-v").and_then(|i| args.get(i + 1));
+            let glued = args.iter().find_map(|a| a.strip_prefix("-v").filter(|n| !n.is_empty()));
+            return after.map(String::as_str).into_iter().chain(glued).collect();
+        }
+        _ => return Vec::new(),
+    };
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if valued.contains(&a.as_str()) {
+            it.next();
+        } else if a == "-a" {
+            names.extend(it.next().map(String::as_str));
+        } else if !a.starts_with('-') {
+            names.push(a.as_str());
+        }
+    }
+    names
 }
 
 /// A declared word whose variable name (before `=` or `+=`) is computed: `$x=…`, `{A,B}=…`.

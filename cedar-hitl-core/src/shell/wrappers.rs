@@ -85,7 +85,11 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
                 i += 1;
                 break;
             }
-            if program == "env" && !t.starts_with('-') && t.contains('=') {
+            // `env` takes any word holding `=` before the command as an assignment; `sudo`
+            // takes `NAME=value` among its options.
+            if (program == "env" && !t.starts_with('-') && t.contains('='))
+                || (program == "sudo" && is_assignment(t))
+            {
                 i += 1;
                 continue;
             }
@@ -136,12 +140,15 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             }
             break;
         }
-        // `env -- X=1 cmd`, `sudo X=1 cmd`, `time X=1 cmd`: assignments before the command,
-        // after the options too.
-        if matches!(program.as_str(), "env" | "sudo" | "doas" | "time") {
-            while args.get(i).is_some_and(|a| a.text.contains('=') && !a.text.starts_with('-')) {
-                i += 1;
-            }
+        // After the options: `env -- X=1 cmd` (env still takes any word holding `=`) and
+        // bash's `time X=1 cmd` (a valid assignment). After `--` sudo takes none.
+        let skip = |t: &str| match program.as_str() {
+            "env" => t.contains('=') && !t.starts_with('-'),
+            "time" => is_assignment(t),
+            _ => false,
+        };
+        while args.get(i).is_some_and(|a| skip(&a.text)) {
+            i += 1;
         }
         return (i < args.len()).then(|| (program, Inner::Rest(at(i))));
     }
@@ -202,12 +209,31 @@ fn inner(words: &[Word], start: usize, stdin_known: bool) -> Option<(String, Inn
             runs.then(|| (program, Inner::Script(action.clone())))
         }
         // `jobs -x CMD ARGS…` runs CMD; `compgen -C CMD` and `complete -C CMD` run CMD.
-        "jobs" if args.first().is_some_and(|a| a.text == "-x") => {
-            let from = if args.get(1).is_some_and(|a| a.text == "--") { 2 } else { 1 };
-            (args.len() > from).then(|| (program, Inner::Rest(at(from))))
+        // `jobs -x [-lnprs…] [--] CMD…`: any bundle of its letters holding `x`.
+        "jobs" => {
+            let mut i = 0;
+            let mut runs = false;
+            while let Some(t) = args.get(i).map(|a| a.text.as_str()) {
+                let letters = t.strip_prefix('-').filter(|l| !l.is_empty());
+                match letters {
+                    Some("-") => {
+                        i += 1;
+                        break;
+                    }
+                    Some(l) if l.chars().all(|c| "lnprsx".contains(c)) => {
+                        runs |= l.contains('x');
+                        i += 1;
+                    }
+                    _ => break,
+                }
+            }
+            (runs && i < args.len()).then(|| (program, Inner::Rest(at(i))))
         }
-        // `coproc CMD ARGS…` runs CMD in the background.
-        "coproc" if !args.is_empty() => Some((program, Inner::Rest(at(0)))),
+        // `coproc [NAME=value…] CMD ARGS…` runs CMD in the background.
+        "coproc" => {
+            let i = args.iter().take_while(|a| is_assignment(&a.text)).count();
+            (i < args.len()).then(|| (program, Inner::Rest(at(i))))
+        }
         "compgen" | "complete" => {
             let c = args.iter().position(|a| a.text == "-C")?;
             Some((program, Inner::Script(args.get(c + 1)?.clone())))
@@ -487,6 +513,17 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
     }
     b.resolve_cwd();
     b.line
+}
+
+/// A bash assignment word: `NAME=…`, `NAME+=…` or `NAME[…]=…`, NAME a letter or `_` then
+/// letters, digits and `_`.
+fn is_assignment(t: &str) -> bool {
+    let Some((left, _)) = t.split_once('=') else { return false };
+    let left = left.strip_suffix('+').unwrap_or(left);
+    let name = left.split_once('[').filter(|(_, sub)| sub.ends_with(']')).map_or(left, |(n, _)| n);
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn reads_script_from_stdin(c: &SimpleCommand) -> bool {
