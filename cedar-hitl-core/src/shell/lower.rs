@@ -871,7 +871,7 @@ fn only_blanks(gap: &str) -> bool {
 /// NAME a letter or `_` followed by letters, digits and `_`, unquoted), as bash recognises one
 /// at the start of a simple command. (Bash refuses a subscripted one there with an error, and
 /// still runs the command.)
-fn assignment_name(raw: &str) -> Option<&str> {
+pub(super) fn assignment_name(raw: &str) -> Option<&str> {
     let end = raw.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(raw.len());
     let name = &raw[..end];
     let mut rest = &raw[end..];

@@ -515,15 +515,9 @@ pub(crate) fn finish(lowered: Lowered, depth: usize) -> CommandLine {
     b.line
 }
 
-/// A bash assignment word: `NAME=…`, `NAME+=…` or `NAME[…]=…`, NAME a letter or `_` then
-/// letters, digits and `_`.
+/// A bash assignment word (`NAME=…`, `NAME+=…`, `NAME[…]=…`), as the lowering recognises one.
 fn is_assignment(t: &str) -> bool {
-    let Some((left, _)) = t.split_once('=') else { return false };
-    let left = left.strip_suffix('+').unwrap_or(left);
-    let name = left.split_once('[').filter(|(_, sub)| sub.ends_with(']')).map_or(left, |(n, _)| n);
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    super::lower::assignment_name(t).is_some()
 }
 
 fn reads_script_from_stdin(c: &SimpleCommand) -> bool {
